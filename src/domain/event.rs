@@ -1,0 +1,164 @@
+//! The timeline: every change to a ticket is one event with an actor and a time.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ticket::{CloseReason, Kind, LinkRelation, Severity, Status, TicketRef, Tier};
+
+/// Who did something: a person's id, or the bot itself for automatic steps.
+pub const SYSTEM_ACTOR: &str = "resolvd";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The first customer message, or a ticket staff opened on a customer's behalf.
+    Created {
+        customer: String,
+        text: String,
+        message_id: Option<i64>,
+    },
+    /// A later customer message appended to the ticket.
+    Message {
+        text: String,
+        message_id: i64,
+    },
+    Classified {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kind: Option<Kind>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        severity: Option<Severity>,
+        /// `rules` when regex rules did it at intake.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    Assigned {
+        assignee: String,
+        /// `routing` when the queue picked the assignee, `command` when a person chose.
+        via: AssignedVia,
+    },
+    Claimed {
+        assignee: String,
+    },
+    Unassigned {
+        previous: String,
+    },
+    Escalated {
+        from: Tier,
+        to: Tier,
+        reason: String,
+        assignee: Option<String>,
+    },
+    SeverityChanged {
+        from: Option<Severity>,
+        to: Severity,
+        reason: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    Waiting {
+        reason: Option<String>,
+    },
+    /// A customer's message ended a wait.
+    Resumed,
+    Resolved {
+        resolution: String,
+    },
+    Closed {
+        reason: CloseReason,
+        comment: Option<String>,
+    },
+    Reopened {
+        reason: Option<String>,
+    },
+    Linked {
+        other: TicketRef,
+        relation: LinkRelation,
+    },
+    /// A command or button was refused; kept for audit.
+    Refused {
+        command: String,
+        reason: String,
+    },
+    StatusChanged {
+        from: Status,
+        to: Status,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignedVia {
+    Routing,
+    Command,
+}
+
+impl EventKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::Created { .. } => "created",
+            EventKind::Message { .. } => "message",
+            EventKind::Classified { .. } => "classified",
+            EventKind::Assigned { .. } => "assigned",
+            EventKind::Claimed { .. } => "claimed",
+            EventKind::Unassigned { .. } => "unassigned",
+            EventKind::Escalated { .. } => "escalated",
+            EventKind::SeverityChanged { .. } => "severity_changed",
+            EventKind::Note { .. } => "note",
+            EventKind::Waiting { .. } => "waiting",
+            EventKind::Resumed => "resumed",
+            EventKind::Resolved { .. } => "resolved",
+            EventKind::Closed { .. } => "closed",
+            EventKind::Reopened { .. } => "reopened",
+            EventKind::Linked { .. } => "linked",
+            EventKind::Refused { .. } => "refused",
+            EventKind::StatusChanged { .. } => "status_changed",
+        }
+    }
+}
+
+/// An event as stored: on a ticket's timeline, or (with no ticket) in the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub ticket: Option<TicketRef>,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_name_matches_the_serialized_tag() {
+        let samples = [
+            EventKind::Resumed,
+            EventKind::Note { text: "x".into() },
+            EventKind::SeverityChanged { from: None, to: Severity::P1, reason: None },
+            EventKind::Escalated { from: Tier::L1, to: Tier::L2, reason: "r".into(), assignee: None },
+        ];
+        for kind in samples {
+            let json = serde_json::to_value(&kind).unwrap();
+            assert_eq!(json["type"], kind.type_name());
+        }
+    }
+
+    #[test]
+    fn an_event_serializes_flat_with_type_actor_and_time() {
+        let event = Event {
+            ticket: Some(TicketRef(1)),
+            actor: "bob".into(),
+            at: DateTime::parse_from_rfc3339("2026-11-20T15:00:00Z").unwrap().to_utc(),
+            kind: EventKind::Note { text: "called the customer".into() },
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["type"], "note");
+        assert_eq!(json["actor"], "bob");
+        assert_eq!(json["text"], "called the customer");
+        assert_eq!(json["ticket"], "T-1");
+    }
+}

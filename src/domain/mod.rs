@@ -1,0 +1,15 @@
+//! Pure types and rules: no platform, no database, no clock of its own.
+
+pub mod classify;
+pub mod error;
+pub mod event;
+pub mod people;
+pub mod routing;
+pub mod ticket;
+
+pub use error::DomainError;
+pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR};
+pub use people::{Directory, Person, Role};
+pub use ticket::{
+    Classification, CloseReason, Kind, LinkRelation, Severity, Status, Ticket, TicketRef, Tier,
+};

@@ -1,0 +1,119 @@
+//! Who is who: people from config and the roles that decide what they may do.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, VariantArray};
+
+use super::ticket::Tier;
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Engineer,
+    /// Owns a domain: confirms S-level escalations in it.
+    Owner,
+    Manager,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub roles: Vec<Role>,
+    /// The support tier an engineer works at.
+    #[serde(default)]
+    pub tier: Option<Tier>,
+}
+
+/// Everyone config knows. Someone it does not know is treated as a customer, so an unknown asker
+/// still gets a ticket.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    people: HashMap<String, Person>,
+    owners: HashMap<String, Vec<String>>,
+}
+
+impl Directory {
+    pub fn new(people: Vec<Person>, domain_owners: HashMap<String, Vec<String>>) -> Self {
+        Directory { people: people.into_iter().map(|p| (p.id.clone(), p)).collect(), owners: domain_owners }
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.get(id)
+    }
+
+    pub fn is_known(&self, id: &str) -> bool {
+        self.people.contains_key(id)
+    }
+
+    pub fn roles(&self, id: &str) -> BTreeSet<Role> {
+        let mut roles: BTreeSet<Role> = match self.people.get(id) {
+            Some(person) => person.roles.iter().copied().collect(),
+            None => BTreeSet::from([Role::Customer]),
+        };
+        if self.owners.values().any(|owners| owners.iter().any(|o| o == id)) {
+            roles.insert(Role::Owner);
+        }
+        roles
+    }
+
+    pub fn is_staff(&self, id: &str) -> bool {
+        let roles = self.roles(id);
+        roles.contains(&Role::Engineer) || roles.contains(&Role::Manager) || roles.contains(&Role::Owner)
+    }
+
+    pub fn is_engineer(&self, id: &str) -> bool {
+        self.roles(id).contains(&Role::Engineer)
+    }
+
+    pub fn owners_of(&self, domain: &str) -> &[String] {
+        self.owners.get(domain).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> Directory {
+        let people = vec![
+            Person { id: "bob".into(), name: None, roles: vec![Role::Engineer], tier: Some(Tier::L1) },
+            Person { id: "erin".into(), name: None, roles: vec![Role::Engineer], tier: Some(Tier::L2) },
+        ];
+        Directory::new(people, HashMap::from([("screen".into(), vec!["erin".into()])]))
+    }
+
+    #[test]
+    fn an_unknown_person_is_a_customer() {
+        let d = directory();
+        assert_eq!(d.roles("zoe"), BTreeSet::from([Role::Customer]));
+        assert!(!d.is_staff("zoe"));
+    }
+
+    #[test]
+    fn owning_a_domain_adds_the_owner_role() {
+        let d = directory();
+        assert!(d.roles("erin").contains(&Role::Owner));
+        assert!(!d.roles("bob").contains(&Role::Owner));
+        assert_eq!(d.owners_of("screen"), ["erin".to_string()]);
+    }
+}
