@@ -2,3 +2,11 @@
 //! ARCHITECTURE.md has the code map and the rules between the layers.
 
 pub mod domain;
+pub mod store;
+pub mod command;
+pub mod config;
+pub mod engine;
+pub mod chat;
+pub mod app;
+pub mod cli;
+pub mod inspect;

@@ -16,6 +16,16 @@ pub enum EventKind {
         customer: String,
         text: String,
         message_id: Option<i64>,
+        /// What the classification rules made of the text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kind: Option<Kind>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        severity: Option<Severity>,
+        /// Whom routing gave the ticket to.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
     },
     /// A later customer message appended to the ticket.
     Message {
@@ -29,9 +39,11 @@ pub enum EventKind {
         kind: Option<Kind>,
         #[serde(skip_serializing_if = "Option::is_none")]
         severity: Option<Severity>,
-        /// `rules` when regex rules did it at intake.
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// Set when the new domain's queue took the ticket over.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
     },
     Assigned {
         assignee: String,

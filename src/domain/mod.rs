@@ -4,12 +4,14 @@ pub mod classify;
 pub mod error;
 pub mod event;
 pub mod people;
+pub mod post;
 pub mod routing;
 pub mod ticket;
 
 pub use error::DomainError;
 pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR};
 pub use people::{Directory, Person, Role};
+pub use post::{Audience, Button, ButtonAction, ButtonId, Post};
 pub use ticket::{
     Classification, CloseReason, Kind, LinkRelation, Severity, Status, Ticket, TicketRef, Tier,
 };

@@ -1,0 +1,85 @@
+//! Start-up shared by every subcommand: find the config, open the store, build the engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::config::{Config, ConfigSource};
+use crate::engine::Engine;
+use crate::store::{self, Store};
+
+/// Where config is read and data kept.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// `None`: `./config` when it exists, otherwise the sample config built into the binary.
+    pub config: Option<PathBuf>,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn config_source(&self) -> ConfigSource {
+        match &self.config {
+            Some(dir) => ConfigSource::Dir(dir.clone()),
+            None if Path::new("config/default.toml").is_file() => ConfigSource::Dir(PathBuf::from("config")),
+            None => ConfigSource::Embedded,
+        }
+    }
+
+    pub fn load_config(&self) -> anyhow::Result<Config> {
+        Ok(Config::load(self.config_source(), std::env::vars())?)
+    }
+
+    /// The configured database, or a SQLite file in the data dir.
+    pub fn database_url(&self, config: &Config) -> anyhow::Result<String> {
+        if let Some(url) = &config.settings.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create the data dir {}", self.data_dir.display()))?;
+        Ok(format!("sqlite://{}", self.data_dir.join("resolvd.db").display()))
+    }
+
+    pub async fn open_store(&self, config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+        let url = self.database_url(config)?;
+        store::open(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))
+    }
+
+    /// Config, store and engine, with messages a failure left untaken taken in.
+    pub async fn start(&self) -> anyhow::Result<Arc<Engine>> {
+        let config = self.load_config()?;
+        let store = self.open_store(&config).await?;
+        let engine = Arc::new(Engine::new(store, Arc::new(config)));
+        let untaken = engine.take_in_untaken().await?;
+        if untaken > 0 {
+            tracing::info!(untaken, "took in messages stored before a failure");
+        }
+        Ok(engine)
+    }
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("sqlite://data/resolvd.db"), "sqlite://data/resolvd.db");
+    }
+}

@@ -1,0 +1,145 @@
+//! The console's line syntax: `USER: TEXT`, where TEXT is a message, a command
+//! (`/classify ticket:T-1 reason:"quoted text"`) or a button press (`!press confirm:T-1`).
+
+use crate::command::Invocation;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub user: String,
+    pub input: Input,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Message(String),
+    Command(Invocation),
+    Press(String),
+}
+
+/// Parses one line; `Ok(None)` for blank lines and `#` comments.
+pub fn parse_line(line: &str) -> Result<Option<Line>, String> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let (user, text) = line.split_once(':').ok_or("write lines as USER: TEXT")?;
+    let user = user.trim();
+    if user.is_empty() || !user.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err(format!("`{user}` is not a user name; write lines as USER: TEXT"));
+    }
+    let text = text.trim();
+    let input = if let Some(command) = text.strip_prefix('/') {
+        Input::Command(parse_command(command)?)
+    } else if let Some(id) = text.strip_prefix("!press") {
+        let id = id.trim();
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            return Err("write !press BUTTON-ID, e.g. !press confirm:T-1".to_owned());
+        }
+        Input::Press(id.to_owned())
+    } else {
+        Input::Message(text.to_owned())
+    };
+    Ok(Some(Line { user: user.to_owned(), input }))
+}
+
+/// `name opt:value opt:"value with spaces"`; inside quotes `\"` and `\\` escape.
+fn parse_command(text: &str) -> Result<Invocation, String> {
+    let mut chars = text.chars().peekable();
+    let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())).collect();
+    if name.is_empty() {
+        return Err("write a command name after /, e.g. /help".to_owned());
+    }
+    let mut options = Vec::new();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            break;
+        }
+        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != ':' && !c.is_whitespace())).collect();
+        if chars.next_if_eq(&':').is_none() {
+            return Err(format!(
+                "`{key}` is not an option: write name:value, and quote values with spaces (text:\"like this\")"
+            ));
+        }
+        let value = if chars.next_if_eq(&'"').is_some() {
+            let mut value = String::new();
+            loop {
+                match chars.next() {
+                    None => return Err(format!("the quote after {key}: is never closed")),
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some(escaped) => value.push(escaped),
+                        None => return Err(format!("the quote after {key}: is never closed")),
+                    },
+                    Some(c) => value.push(c),
+                }
+            }
+            value
+        } else {
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())).collect()
+        };
+        options.push((key, value));
+    }
+    Ok(Invocation { name, options })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn command(line: &str) -> Invocation {
+        match parse_line(line).unwrap().unwrap().input {
+            Input::Command(invocation) => invocation,
+            other => panic!("not a command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn comments_and_blank_lines_are_skipped() {
+        assert_eq!(parse_line("  # a comment").unwrap(), None);
+        assert_eq!(parse_line("   ").unwrap(), None);
+    }
+
+    #[test]
+    fn a_message_keeps_its_colons() {
+        let line = parse_line("alice: my screen: it flickers").unwrap().unwrap();
+        assert_eq!(line.user, "alice");
+        assert_eq!(line.input, Input::Message("my screen: it flickers".into()));
+    }
+
+    #[test]
+    fn commands_take_plain_and_quoted_options() {
+        let invocation = command(r#"bob: /classify ticket:T-1 domain:screen reason:"a \"quoted\" text""#);
+        assert_eq!(invocation.name, "classify");
+        assert_eq!(
+            invocation.options,
+            vec![
+                ("ticket".into(), "T-1".into()),
+                ("domain".into(), "screen".into()),
+                ("reason".into(), "a \"quoted\" text".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_commands_say_what_is_wrong() {
+        let cases = [
+            ("bob: /", "write a command name"),
+            ("bob: /note text:called the customer", "`the` is not an option"),
+            ("bob: /note text:\"open", "never closed"),
+            ("no colon here", "USER: TEXT"),
+            ("bo b: hi", "not a user name"),
+            ("alice: !press", "!press BUTTON-ID"),
+        ];
+        for (line, expected) in cases {
+            let error = parse_line(line).unwrap_err();
+            assert!(error.contains(expected), "{line}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_press_names_the_button() {
+        let line = parse_line("alice: !press confirm:T-3").unwrap().unwrap();
+        assert_eq!(line.input, Input::Press("confirm:T-3".into()));
+    }
+}

@@ -1,0 +1,170 @@
+//! The console channel: the embedded default. People type `USER: TEXT` lines, interactively or
+//! from a script; the bot's replies and posts print as lines that say whom they are for.
+
+mod line;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+use super::render::neutralize_mentions;
+use crate::domain::{Audience, Post};
+use crate::engine::{Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation};
+use crate::store::StoreError;
+
+pub use line::{Input, Line, parse_line};
+
+/// What a run of the console did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub lines: usize,
+    pub errors: usize,
+    /// Lines taken in by an earlier run of the same script.
+    pub already_handled: usize,
+    pub posts: usize,
+}
+
+pub struct Console<W: Write> {
+    engine: Arc<Engine>,
+    out: W,
+    /// Prefix of the source ids of this input: the same script line always gets the same id,
+    /// so running a script again after a stop takes in only what the first run did not.
+    source: String,
+    /// Print each input line before the bot's answers (scripts), or not (a person typing).
+    echo: bool,
+}
+
+impl<W: Write> Console<W> {
+    pub fn new(engine: Arc<Engine>, out: W, source: String, echo: bool) -> Self {
+        Console { engine, out, source, echo }
+    }
+
+    pub fn into_output(self) -> W {
+        self.out
+    }
+
+    /// Reads lines to the end of the input (or until `stop` resolves) and handles each.
+    pub async fn run<R: AsyncBufRead + Unpin>(
+        &mut self,
+        input: R,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<Summary> {
+        let mut summary = Summary::default();
+        self.drain(&mut summary).await?;
+        let mut lines = input.lines();
+        tokio::pin!(stop);
+        let mut number = 0;
+        loop {
+            let next = tokio::select! {
+                line = lines.next_line() => line?,
+                () = &mut stop => break,
+            };
+            let Some(text) = next else { break };
+            number += 1;
+            self.handle_line(number, &text, &mut summary).await?;
+        }
+        Ok(summary)
+    }
+
+    pub async fn handle_line(&mut self, number: usize, text: &str, summary: &mut Summary) -> anyhow::Result<()> {
+        let line = match parse_line(text) {
+            Ok(Some(line)) => line,
+            Ok(None) => return Ok(()),
+            Err(message) => {
+                summary.errors += 1;
+                writeln!(self.out, "! line {number}: {}", neutralize_mentions(&message))?;
+                return Ok(());
+            }
+        };
+        summary.lines += 1;
+        if self.echo {
+            writeln!(self.out, "{}", neutralize_mentions(text.trim()))?;
+        }
+        let source_id = format!("{}:{number}:{:016x}", self.source, fnv1a(text.trim()));
+        let outcome = self.engine.handle(inbound(line.clone(), source_id)).await;
+        if outcome.duplicate {
+            summary.already_handled += 1;
+        }
+        self.print_reply(&line.user, &outcome)?;
+        self.drain(summary).await?;
+        Ok(())
+    }
+
+    fn print_reply(&mut self, user: &str, outcome: &Outcome) -> std::io::Result<()> {
+        let Some(reply) = &outcome.reply else { return Ok(()) };
+        let to = if reply.private { format!("{user} (only you)") } else { user.to_owned() };
+        print_block(&mut self.out, &format!("bot → {to}: "), &neutralize_mentions(&reply.text))
+    }
+
+    /// Prints every post waiting in the outbox, then marks it sent. A stop between the two
+    /// prints the post again on the next run rather than losing it.
+    async fn drain(&mut self, summary: &mut Summary) -> Result<(), StoreError> {
+        let store = self.engine.store().clone();
+        loop {
+            let now = Utc::now();
+            // The console is the only reader of its outbox, so it leases nothing.
+            let posts = store.claim_posts(now, now, 100).await?;
+            if posts.is_empty() {
+                return Ok(());
+            }
+            for queued in posts {
+                render_post(&mut self.out, &queued.post).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                self.out.flush().ok();
+                store.mark_post_sent(queued.id, Utc::now()).await?;
+                summary.posts += 1;
+            }
+        }
+    }
+}
+
+fn inbound(line: Line, source_id: String) -> Inbound {
+    let conversation = direct_conversation(&line.user);
+    let at = Utc::now();
+    match line.input {
+        Input::Message(text) => {
+            Inbound::Message(InboundMessage { source_id, conversation, author: line.user, text, at })
+        }
+        Input::Command(invocation) => {
+            Inbound::Command(InboundCommand { source_id, conversation, actor: line.user, invocation, at })
+        }
+        Input::Press(button_id) => {
+            Inbound::Button(InboundButton { source_id, conversation, actor: line.user, button_id, at })
+        }
+    }
+}
+
+/// How a post looks on the console: `bot → WHOM: text`, then its buttons as `[ID] label`.
+pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
+    let whom = match &post.audience {
+        Audience::Customer { user, .. } => user.clone(),
+        Audience::Staff { ticket } => format!("staff of {ticket}"),
+        Audience::Person { user } => format!("{user} (direct)"),
+    };
+    let mentions: Vec<String> = post.mentions.iter().map(|m| format!("@{m}")).collect();
+    let whom = if mentions.is_empty() { whom } else { format!("{whom}, for {}", mentions.join(" ")) };
+    print_block(out, &format!("bot → {whom}: "), &neutralize_mentions(&post.text))?;
+    if !post.buttons.is_empty() {
+        let buttons: Vec<String> =
+            post.buttons.iter().map(|b| format!("[{}] {}", b.id, neutralize_mentions(&b.label))).collect();
+        writeln!(out, "    {}", buttons.join("  "))?;
+    }
+    Ok(())
+}
+
+/// The first line after `head`, the rest indented under it.
+fn print_block(out: &mut impl Write, head: &str, text: &str) -> std::io::Result<()> {
+    let mut lines = text.lines();
+    writeln!(out, "{head}{}", lines.next().unwrap_or_default())?;
+    for line in lines {
+        writeln!(out, "    {line}")?;
+    }
+    Ok(())
+}
+
+/// FNV-1a: a stable hash for source ids (std's hasher may change between Rust releases, which
+/// would make a script's lines look new after an upgrade).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}

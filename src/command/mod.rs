@@ -1,0 +1,22 @@
+//! Chat commands: their definitions (`spec`), and the typed values they parse into (`typed`).
+//! Parsing does no I/O; the engine runs the typed command.
+
+mod spec;
+mod typed;
+
+use thiserror::Error;
+
+pub use spec::{Args, ChoiceSource, CommandSet, CommandSpec, OptionSpec, OptionType};
+pub use typed::{COMMAND_NAMES, Command};
+
+/// A command as a person typed it, before it is checked: its name and `name:value` options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub name: String,
+    pub options: Vec<(String, String)>,
+}
+
+/// A malformed command; the text is the reply its author reads.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -1,0 +1,321 @@
+//! Typed, layered config: `default.toml`, the files it names, then `RESOLVD_…` environment
+//! variables. Every error names the file and the key that is wrong.
+
+mod source;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use regex::Regex;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+
+use crate::command::{CommandSet, CommandSpec};
+use crate::domain::classify::{Rule, RuleSet};
+use crate::domain::routing::Routing;
+use crate::domain::{Directory, Kind, Person, Role, Severity, Tier};
+
+pub use source::ConfigSource;
+use source::ConfigFile;
+
+/// Environment variables with this prefix override `default.toml`; `__` separates nested keys
+/// (`RESOLVD_DATABASE_URL`, `RESOLVD_INTAKE__QUOTE_CHARS`).
+pub const ENV_PREFIX: &str = "RESOLVD_";
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{file}: {key}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(file: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError { file: file.into(), key: key.into(), message: message.into() }
+    }
+
+    fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError::new(file, "(file)", message)
+    }
+}
+
+/// `default.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://…` or `postgres://…`; when absent, a SQLite file in the data dir.
+    #[serde(default)]
+    pub database_url: Option<String>,
+    /// The command definitions, relative to the config folder.
+    pub commands_dir: String,
+    pub files: Files,
+    pub intake: IntakeSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Files {
+    pub people: String,
+    pub domains: String,
+    pub classification: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeSettings {
+    /// How much of a customer's text a ticket's title keeps.
+    pub title_chars: usize,
+    /// How much of a customer's text staff notices quote; the rest stays on the ticket.
+    pub quote_chars: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeopleFile {
+    people: Vec<Person>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DomainsFile {
+    /// Engineers who take tickets no rule could give a domain.
+    triage: Vec<String>,
+    domains: Vec<DomainDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainDef {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub owners: Vec<String>,
+    /// Members of each tier's queue, in round-robin order.
+    pub queues: BTreeMap<Tier, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassificationFile {
+    rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    pattern: String,
+    #[serde(default)]
+    domain: Option<String>,
+    #[serde(default)]
+    kind: Option<Kind>,
+    #[serde(default)]
+    severity: Option<Severity>,
+}
+
+/// Everything the engine needs from config, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub source: ConfigSource,
+    pub settings: Settings,
+    pub directory: Directory,
+    pub domains: Vec<DomainDef>,
+    pub routing: Routing,
+    pub rules: RuleSet,
+    pub commands: CommandSet,
+}
+
+impl Config {
+    /// Loads and checks the config, with overrides from `env` (pass `std::env::vars()`).
+    pub fn load(
+        source: ConfigSource,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let default = source.read("default.toml")?;
+        let mut value: toml::Value = parse_toml(&default)?;
+        apply_env_overrides(&mut value, env, &default.display)?;
+        let settings: Settings = deserialize(&default.display, value)?;
+
+        let people_file = source.read(&settings.files.people)?;
+        let people: PeopleFile = deserialize(&people_file.display, parse_toml(&people_file)?)?;
+        check_people(&people_file.display, &people.people)?;
+
+        let domains_file = source.read(&settings.files.domains)?;
+        let domains: DomainsFile = deserialize(&domains_file.display, parse_toml(&domains_file)?)?;
+        let (routing, owners) = check_domains(&domains_file.display, &domains, &people.people)?;
+
+        let rules_file = source.read(&settings.files.classification)?;
+        let rules: ClassificationFile = deserialize(&rules_file.display, parse_toml(&rules_file)?)?;
+        let domain_ids: Vec<String> = domains.domains.iter().map(|d| d.id.clone()).collect();
+        let rules = compile_rules(&rules_file.display, rules.rules, &domain_ids)?;
+
+        let mut specs = Vec::new();
+        for (stem, file) in source.command_files(&settings.commands_dir)? {
+            let spec: CommandSpec = deserialize(&file.display, parse_toml(&file)?)?;
+            specs.push((stem, file.display, spec));
+        }
+        let commands = CommandSet::build(specs, &domain_ids)?;
+
+        Ok(Config {
+            source,
+            settings,
+            directory: Directory::new(people.people, owners),
+            domains: domains.domains,
+            routing,
+            rules,
+            commands,
+        })
+    }
+
+    pub fn domain_ids(&self) -> Vec<String> {
+        self.domains.iter().map(|d| d.id.clone()).collect()
+    }
+}
+
+fn parse_toml(file: &ConfigFile) -> Result<toml::Value, ConfigError> {
+    file.text.parse::<toml::Table>().map(toml::Value::Table).map_err(|e| {
+        let key = match e.span() {
+            Some(span) => {
+                let line = file.text[..span.start].matches('\n').count() + 1;
+                format!("line {line}")
+            }
+            None => "(syntax)".to_owned(),
+        };
+        ConfigError::new(&file.display, key, e.message().to_owned())
+    })
+}
+
+/// Deserializes with the path of the failing key in the error, e.g. `people[2].roles[0]`.
+fn deserialize<T: DeserializeOwned>(file: &str, value: toml::Value) -> Result<T, ConfigError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let key = e.path().to_string();
+        let key = if key == "." { "(top level)".to_owned() } else { key };
+        ConfigError::new(file, key, e.into_inner().to_string())
+    })
+}
+
+/// Sets `RESOLVD_A__B=v` as key `a.b`. Values are read as TOML when they parse (numbers, booleans,
+/// arrays) and as strings otherwise. Only variables naming a top-level key of `default.toml` take
+/// part, so unrelated `RESOLVD_…` variables (the data dir, test settings) are left alone.
+fn apply_env_overrides(
+    value: &mut toml::Value,
+    env: impl IntoIterator<Item = (String, String)>,
+    file: &str,
+) -> Result<(), ConfigError> {
+    const TOP_LEVEL_KEYS: &[&str] = &["database_url", "commands_dir", "files", "intake"];
+    for (name, raw) in env {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
+        if !TOP_LEVEL_KEYS.contains(&path[0].as_str()) {
+            continue;
+        }
+        let parsed = format!("v = {raw}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(raw.clone()));
+        let mut node = &mut *value;
+        for (depth, key) in path.iter().enumerate() {
+            let table = node.as_table_mut().ok_or_else(|| {
+                ConfigError::new(format!("{file} (via ${name})"), path[..depth].join("."), "is not a table")
+            })?;
+            if depth == path.len() - 1 {
+                table.insert(key.clone(), parsed.clone());
+                break;
+            }
+            node = table.entry(key.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        }
+    }
+    Ok(())
+}
+
+fn check_people(file: &str, people: &[Person]) -> Result<(), ConfigError> {
+    let mut seen = HashSet::new();
+    for (i, person) in people.iter().enumerate() {
+        if person.id.trim().is_empty() || person.id.chars().any(char::is_whitespace) {
+            return Err(ConfigError::new(file, format!("people[{i}].id"), "must be one word"));
+        }
+        if !seen.insert(person.id.as_str()) {
+            return Err(ConfigError::new(file, format!("people[{i}].id"), format!("`{}` is listed twice", person.id)));
+        }
+        if person.roles.contains(&Role::Engineer) && person.tier.is_none() {
+            return Err(ConfigError::new(
+                file,
+                format!("people[{i}].tier"),
+                format!("engineer `{}` needs a tier (L1, L2 or RnD)", person.id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+type Owners = HashMap<String, Vec<String>>;
+
+fn check_domains(file: &str, domains: &DomainsFile, people: &[Person]) -> Result<(Routing, Owners), ConfigError> {
+    let is_engineer = |id: &str| people.iter().any(|p| p.id == id && p.roles.contains(&Role::Engineer));
+    for (i, member) in domains.triage.iter().enumerate() {
+        if !is_engineer(member) {
+            return Err(ConfigError::new(file, format!("triage[{i}]"), format!("`{member}` is not an engineer in people")));
+        }
+    }
+    if domains.triage.is_empty() {
+        return Err(ConfigError::new(file, "triage", "list at least one engineer"));
+    }
+    let mut seen = HashSet::new();
+    let mut queues = HashMap::new();
+    let mut owners = HashMap::new();
+    for (i, domain) in domains.domains.iter().enumerate() {
+        if !seen.insert(domain.id.as_str()) {
+            return Err(ConfigError::new(file, format!("domains[{i}].id"), format!("`{}` is listed twice", domain.id)));
+        }
+        for (j, owner) in domain.owners.iter().enumerate() {
+            if !people.iter().any(|p| &p.id == owner) {
+                return Err(ConfigError::new(file, format!("domains[{i}].owners[{j}]"), format!("`{owner}` is not in people")));
+            }
+        }
+        for tier in [Tier::L1, Tier::L2, Tier::RnD] {
+            let members = domain.queues.get(&tier).cloned().unwrap_or_default();
+            if members.is_empty() {
+                return Err(ConfigError::new(
+                    file,
+                    format!("domains[{i}].queues.{tier}"),
+                    "no members; list at least one engineer so tickets can be routed and escalated",
+                ));
+            }
+            for (j, member) in members.iter().enumerate() {
+                if !is_engineer(member) {
+                    return Err(ConfigError::new(
+                        file,
+                        format!("domains[{i}].queues.{tier}[{j}]"),
+                        format!("`{member}` is not an engineer in people"),
+                    ));
+                }
+            }
+            queues.insert((domain.id.clone(), tier), members);
+        }
+        owners.insert(domain.id.clone(), domain.owners.clone());
+    }
+    Ok((Routing::new(queues, domains.triage.clone()), owners))
+}
+
+fn compile_rules(file: &str, defs: Vec<RuleDef>, domains: &[String]) -> Result<RuleSet, ConfigError> {
+    let mut rules = Vec::with_capacity(defs.len());
+    for (i, def) in defs.into_iter().enumerate() {
+        let pattern = Regex::new(&def.pattern)
+            .map_err(|e| ConfigError::new(file, format!("rules[{i}].pattern"), format!("not a valid regex: {e}")))?;
+        if let Some(domain) = &def.domain
+            && !domains.contains(domain)
+        {
+            return Err(ConfigError::new(
+                file,
+                format!("rules[{i}].domain"),
+                format!("`{domain}` is not a domain; the domains are {}", domains.join(", ")),
+            ));
+        }
+        if def.domain.is_none() && def.kind.is_none() && def.severity.is_none() {
+            return Err(ConfigError::new(file, format!("rules[{i}]"), "sets nothing: give a domain, kind or severity"));
+        }
+        rules.push(Rule { pattern, domain: def.domain, kind: def.kind, severity: def.severity });
+    }
+    Ok(RuleSet::new(rules))
+}

@@ -1,0 +1,657 @@
+//! The orchestrator. It takes platform-neutral inbound events, applies the domain's rules, and
+//! writes the new state, its timeline events and the posts it causes in one transaction (the
+//! outbox). It never talks to a chat platform.
+
+mod inbound;
+mod outcome;
+mod text;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+use tracing::error;
+
+use crate::command::{Command, CommandSpec, UsageError};
+use crate::config::Config;
+use crate::domain::routing::{queue_name, round_robin};
+use crate::domain::{
+    AssignedVia, Audience, Button, ButtonAction, ButtonId, CloseReason, DomainError, Event, EventKind, LinkRelation,
+    Post, Ticket, TicketRef, Tier,
+};
+use crate::store::{MessageSlot, NewMessage, NewTicket, Store, StoreError, StoreTx};
+
+pub use inbound::{Inbound, InboundButton, InboundCommand, InboundMessage, direct_conversation};
+pub use outcome::{Outcome, Reply};
+
+/// Why a command did not go through.
+#[derive(Debug, Error)]
+enum Failure {
+    /// The person's mistake; the text is their reply.
+    #[error("{0}")]
+    User(String),
+    /// Not theirs to do: replied to, and kept in the audit log.
+    #[error("{reason}")]
+    Refused { reason: String, ticket: Option<TicketRef> },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<DomainError> for Failure {
+    fn from(e: DomainError) -> Self {
+        Failure::User(e.to_string())
+    }
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::User(e.0)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Internal(e.into())
+    }
+}
+
+/// Who did what, where and when.
+struct Ctx<'a> {
+    actor: &'a str,
+    conversation: &'a str,
+    at: DateTime<Utc>,
+}
+
+pub struct Engine {
+    store: Arc<dyn Store>,
+    config: Arc<Config>,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Self {
+        Engine { store, config }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Handles one inbound event. It never fails: internal errors are logged and the person
+    /// reads a short apology with a reference.
+    pub async fn handle(&self, inbound: Inbound) -> Outcome {
+        match inbound {
+            Inbound::Message(message) => self.take_in(message).await,
+            Inbound::Command(command) => self.run_command(command).await,
+            Inbound::Button(press) => self.press(press).await,
+        }
+    }
+
+    /// Takes in messages that were stored but whose intake failed; run at start.
+    pub async fn take_in_untaken(&self) -> Result<usize, StoreError> {
+        let untaken = self.store.untaken_messages().await?;
+        let count = untaken.len();
+        for stored in untaken {
+            let m = stored.message;
+            let inbound = InboundMessage {
+                source_id: m.source_id,
+                conversation: m.conversation,
+                author: m.author,
+                text: m.text,
+                at: m.received_at,
+            };
+            if let Err(e) = self.try_take_in(&inbound).await {
+                error!(source_id = %inbound.source_id, error = %format!("{e:#}"), "message still cannot be taken in");
+            }
+        }
+        Ok(count)
+    }
+
+    fn internal_error(&self, error: &anyhow::Error, at: DateTime<Utc>) -> String {
+        let reference = format!("E-{:x}", at.timestamp_micros());
+        error!(%reference, error = %format!("{error:#}"), "internal error");
+        format!("An internal error occurred (ref {reference}); it is logged")
+    }
+
+    // ----- intake -------------------------------------------------------------------------------
+
+    async fn take_in(&self, message: InboundMessage) -> Outcome {
+        if message.text.trim().is_empty() {
+            return Outcome::private("Your message is empty; nothing was sent", None);
+        }
+        match self.try_take_in(&message).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let apology = self.internal_error(&e, message.at);
+                // The message must not be lost: keep it on its own so the next start takes it in.
+                if let Err(keep) = self.store.keep_untaken_message(&new_message(&message)).await {
+                    error!(error = %keep, source_id = %message.source_id, "could not even keep the message");
+                    return Outcome::private(apology, None);
+                }
+                Outcome::private("We saved your message but could not open a ticket just now; it will be taken in shortly", None)
+            }
+        }
+    }
+
+    async fn try_take_in(&self, message: &InboundMessage) -> anyhow::Result<Outcome> {
+        let mut tx = self.store.begin().await?;
+        let message_id = match tx.store_message(&new_message(message)).await? {
+            MessageSlot::Duplicate => return Ok(Outcome::duplicate()),
+            MessageSlot::New(id) | MessageSlot::Untaken(id) => id,
+        };
+        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
+        let ticket = match tx.open_ticket_of(&message.conversation, &message.author).await? {
+            Some(ticket) => self.append_message(&mut *tx, &ctx, ticket, message_id, &message.text).await?,
+            None => self.open_ticket(&mut *tx, &ctx, &message.author, &message.text, Some(message_id)).await?,
+        };
+        tx.attach_message(message_id, ticket).await?;
+        tx.commit().await?;
+        Ok(Outcome::silent(Some(ticket)))
+    }
+
+    async fn append_message(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        message_id: i64,
+        text: &str,
+    ) -> Result<TicketRef, StoreError> {
+        let resumed = ticket.customer_replied();
+        ticket.updated_at = ctx.at;
+        tx.update_ticket(&ticket).await?;
+        tx.append_event(&event(&ticket, ctx, EventKind::Message { text: text.to_owned(), message_id })).await?;
+        if resumed {
+            tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
+        }
+        let quote_chars = self.config.settings.intake.quote_chars;
+        if let Some(note) = text::long_message(text, quote_chars) {
+            tx.enqueue_post(&customer_post(&ticket, format!("Added to {}. {note}", ticket.reference)), ctx.at).await?;
+        }
+        let quote = text::quote(text, quote_chars);
+        let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
+        if resumed {
+            notice.push_str("\nThe ticket is no longer waiting for the customer.");
+        }
+        let post = staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]);
+        tx.enqueue_post(&post, ctx.at).await?;
+        Ok(ticket.reference)
+    }
+
+    /// Opens a ticket from a customer's text: classified by the rules and routed to its queue.
+    async fn open_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        customer: &str,
+        text: &str,
+        message_id: Option<i64>,
+    ) -> Result<TicketRef, StoreError> {
+        let settings = &self.config.settings.intake;
+        let classification = self.config.rules.classify(text);
+        let assignee = self.route(tx, classification.domain.as_deref(), Tier::L1).await?;
+        let ticket = tx
+            .insert_ticket(&NewTicket {
+                kind: classification.kind,
+                domain: classification.domain.clone(),
+                severity: classification.severity,
+                tier: Tier::L1,
+                assignee: assignee.clone(),
+                customer: customer.to_owned(),
+                conversation: if ctx.actor == customer {
+                    ctx.conversation.to_owned()
+                } else {
+                    direct_conversation(customer)
+                },
+                title: text::title(text, settings.title_chars),
+                at: ctx.at,
+            })
+            .await?;
+        let created = EventKind::Created {
+            customer: customer.to_owned(),
+            text: text.to_owned(),
+            message_id,
+            domain: classification.domain,
+            kind: classification.kind,
+            severity: classification.severity,
+            assignee: assignee.clone(),
+        };
+        tx.append_event(&event(&ticket, ctx, created)).await?;
+
+        let mut ack = format!(
+            "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",
+            ticket.reference
+        );
+        if let Some(note) = text::long_message(text, settings.quote_chars) {
+            ack.push(' ');
+            ack.push_str(&note);
+        }
+        tx.enqueue_post(&customer_post(&ticket, ack), ctx.at).await?;
+
+        let owner = assignee.as_deref().map_or("nobody yet".to_owned(), str::to_owned);
+        let notice = format!(
+            "New ticket {} from {customer} ({}), assigned to {owner}:\n{}",
+            ticket.reference,
+            text::labels(&ticket),
+            text::quote(text, settings.quote_chars)
+        );
+        let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
+        tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![claim]), ctx.at).await?;
+        Ok(ticket.reference)
+    }
+
+    /// The next member of the domain × tier queue, or of triage when there is no domain yet.
+    async fn route(&self, tx: &mut dyn StoreTx, domain: Option<&str>, tier: Tier) -> Result<Option<String>, StoreError> {
+        let members = self.config.routing.members(domain, tier);
+        if members.is_empty() {
+            return Ok(None);
+        }
+        let turn = tx.advance_queue(&queue_name(domain, tier)).await?;
+        Ok(round_robin(members, turn).map(str::to_owned))
+    }
+
+    // ----- commands -----------------------------------------------------------------------------
+
+    async fn run_command(&self, inbound: InboundCommand) -> Outcome {
+        let (spec, args) = match self.config.commands.check(&inbound.invocation) {
+            Ok(checked) => checked,
+            Err(usage) => return Outcome::private(usage.0, None),
+        };
+        let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at };
+        if let Some(reason) = self.role_refusal(spec, ctx.actor) {
+            return self.refuse(&inbound.source_id, &ctx, &spec.name, reason, args.ticket()).await;
+        }
+        let command = match Command::from_args(&spec.name, &args) {
+            Ok(command) => command,
+            Err(usage) => return Outcome::private(usage.0, None),
+        };
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            if !tx.claim_inbound(&inbound.source_id, ctx.at).await? {
+                return Ok(Outcome::duplicate());
+            }
+            let outcome = self.execute(&mut *tx, &ctx, command).await?;
+            tx.commit().await?;
+            Ok::<_, Failure>(outcome)
+        }
+        .await;
+        self.finish(result, &inbound.source_id, &ctx, &spec.name).await
+    }
+
+    async fn finish(&self, result: Result<Outcome, Failure>, source_id: &str, ctx: &Ctx<'_>, what: &str) -> Outcome {
+        match result {
+            Ok(outcome) => outcome,
+            Err(Failure::User(text)) => Outcome::private(text, None),
+            Err(Failure::Refused { reason, ticket }) => self.refuse(source_id, ctx, what, reason, ticket).await,
+            Err(Failure::Internal(e)) => Outcome::private(self.internal_error(&e, ctx.at), None),
+        }
+    }
+
+    fn role_refusal(&self, spec: &CommandSpec, actor: &str) -> Option<String> {
+        let roles = self.config.directory.roles(actor);
+        if spec.roles.iter().any(|role| roles.contains(role)) {
+            return None;
+        }
+        let allowed: Vec<&str> = spec.roles.iter().map(|r| text::role_plural(*r)).collect();
+        let yours: Vec<&str> = roles.iter().map(|r| text::role_singular(*r)).collect();
+        Some(format!("/{} is for {}; you are {}", spec.name, text::join_and(&allowed), text::join_and(&yours)))
+    }
+
+    /// Replies with the refusal and records it: on the ticket's timeline when it names one.
+    async fn refuse(
+        &self,
+        source_id: &str,
+        ctx: &Ctx<'_>,
+        what: &str,
+        reason: String,
+        ticket: Option<TicketRef>,
+    ) -> Outcome {
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            if !tx.claim_inbound(source_id, ctx.at).await? {
+                return Ok(Outcome::duplicate());
+            }
+            let on_ticket = match ticket {
+                Some(reference) => tx.ticket_for_update(reference).await?.map(|t| t.reference),
+                None => None,
+            };
+            let refused = EventKind::Refused { command: what.to_owned(), reason: reason.clone() };
+            tx.append_event(&Event { ticket: on_ticket, actor: ctx.actor.to_owned(), at: ctx.at, kind: refused })
+                .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(Outcome::private(reason, on_ticket))
+        }
+        .await;
+        result.unwrap_or_else(|e| Outcome::private(self.internal_error(&e.into(), ctx.at), None))
+    }
+
+    /// The ticket a command names, or the one of the conversation it was typed in.
+    async fn target(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, named: Option<TicketRef>) -> Result<Ticket, Failure> {
+        match named {
+            Some(reference) => {
+                let ticket = tx.ticket_for_update(reference).await?;
+                let visible = ticket.filter(|t| self.config.directory.is_staff(ctx.actor) || t.customer == ctx.actor);
+                visible.ok_or_else(|| Failure::User(format!("there is no ticket {reference}")))
+            }
+            None => tx.ticket_of_conversation(ctx.conversation).await?.ok_or_else(|| {
+                Failure::User("this conversation has no open ticket; name one with ticket:T-n".to_owned())
+            }),
+        }
+    }
+
+    /// Writes the changed ticket and its timeline event.
+    async fn save(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &mut Ticket, kind: EventKind) -> Result<(), StoreError> {
+        ticket.updated_at = ctx.at;
+        tx.update_ticket(ticket).await?;
+        tx.append_event(&event(ticket, ctx, kind)).await
+    }
+
+    async fn execute(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, command: Command) -> Result<Outcome, Failure> {
+        let directory = &self.config.directory;
+        match command {
+            Command::Help => {
+                let roles = directory.roles(ctx.actor);
+                let lines: Vec<String> = self
+                    .config
+                    .commands
+                    .iter()
+                    .filter(|spec| spec.roles.iter().any(|r| roles.contains(r)))
+                    .map(|spec| format!("/{} — {}", spec.name, spec.description))
+                    .collect();
+                Ok(Outcome::private(format!("Commands you may use:\n{}", lines.join("\n")), None))
+            }
+            Command::Ticket { customer, text } => {
+                if text.trim().is_empty() {
+                    return Err(Failure::User("say what the customer reported in text:…".to_owned()));
+                }
+                let reference = self.open_ticket(tx, ctx, &customer, &text, None).await?;
+                let ticket = tx.ticket_for_update(reference).await?.ok_or_else(|| anyhow::anyhow!("{reference} vanished"))?;
+                Ok(Outcome::public(format!("Opened {reference} for {customer}: {}", text::summary(&ticket)), Some(reference)))
+            }
+            Command::Classify { ticket, change, reason } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
+                ticket.classify(&change)?;
+                let mut rerouted = None;
+                if domain_changed {
+                    let domain = ticket.domain.as_deref();
+                    let keeps = ticket.assignee.as_deref().is_some_and(|a| self.config.routing.is_member(domain, ticket.tier, a));
+                    if !keeps && let Some(next) = self.route(tx, domain, ticket.tier).await? {
+                        ticket.assignee = Some(next.clone());
+                        rerouted = Some(next);
+                    }
+                }
+                let kind = EventKind::Classified {
+                    domain: change.domain,
+                    kind: change.kind,
+                    severity: change.severity,
+                    reason,
+                    assignee: rerouted.clone(),
+                };
+                self.save(tx, ctx, &mut ticket, kind).await?;
+                if let Some(assignee) = &rerouted {
+                    let notice = format!("{} moved {} to your queue: {}", ctx.actor, ticket.reference, ticket.title);
+                    tx.enqueue_post(&person_post(&ticket, assignee, notice), ctx.at).await?;
+                }
+                Ok(Outcome::public(format!("{} classified: {}", ticket.reference, text::summary(&ticket)), Some(ticket.reference)))
+            }
+            Command::Assign { ticket, user } => {
+                if !directory.is_engineer(&user) {
+                    return Err(Failure::User(format!("`{user}` is not an engineer; tickets go to engineers")));
+                }
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                ticket.assign(&user)?;
+                self.save(tx, ctx, &mut ticket, EventKind::Assigned { assignee: user.clone(), via: AssignedVia::Command }).await?;
+                if user != ctx.actor {
+                    let notice = format!("{} gave you {}: {}", ctx.actor, ticket.reference, ticket.title);
+                    tx.enqueue_post(&person_post(&ticket, &user, notice), ctx.at).await?;
+                }
+                Ok(Outcome::public(format!("{} assigned to {user}", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Claim { ticket } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                self.claim(tx, ctx, &mut ticket).await
+            }
+            Command::Unassign { ticket } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                let previous = ticket.unassign()?;
+                self.save(tx, ctx, &mut ticket, EventKind::Unassigned { previous: previous.clone() }).await?;
+                Ok(Outcome::public(format!("{} no longer has {}", previous, ticket.reference), Some(ticket.reference)))
+            }
+            Command::Escalate { ticket, to, reason } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                if ticket.domain.is_none() {
+                    return Err(Failure::User(format!(
+                        "classify {} with a domain first: each tier's queue belongs to a domain",
+                        ticket.reference
+                    )));
+                }
+                let from = ticket.tier;
+                let to = ticket.escalate(to)?;
+                let domain = ticket.domain.clone();
+                let keeps = ticket.assignee.as_deref().is_some_and(|a| self.config.routing.is_member(domain.as_deref(), to, a));
+                if !keeps {
+                    ticket.assignee = self.route(tx, domain.as_deref(), to).await?;
+                }
+                let assignee = ticket.assignee.clone();
+                let kind = EventKind::Escalated { from, to, reason: reason.clone(), assignee: assignee.clone() };
+                self.save(tx, ctx, &mut ticket, kind).await?;
+                let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
+                let notice = format!("{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.", ctx.actor, ticket.reference);
+                tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at).await?;
+                let update = format!("We have passed {} to our {} team, who will follow up with you.", ticket.reference, text::tier_team(to));
+                tx.enqueue_post(&customer_post(&ticket, update), ctx.at).await?;
+                Ok(Outcome::public(format!("{} escalated to {to}, now with {owner}", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Severity { ticket, level, reason } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                let from = ticket.set_severity(level)?;
+                self.save(tx, ctx, &mut ticket, EventKind::SeverityChanged { from, to: level, reason }).await?;
+                Ok(Outcome::public(format!("{} is now {level}", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Note { ticket, text } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                self.save(tx, ctx, &mut ticket, EventKind::Note { text }).await?;
+                Ok(Outcome::public(format!("Note added to {} (staff only)", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Wait { ticket, reason } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                ticket.wait_for_customer()?;
+                self.save(tx, ctx, &mut ticket, EventKind::Waiting { reason: reason.clone() }).await?;
+                let ask = match &reason {
+                    Some(reason) => format!("We need something from you to go on with {}: {reason}", ticket.reference),
+                    None => format!("We are waiting for your reply to go on with {}.", ticket.reference),
+                };
+                tx.enqueue_post(&customer_post(&ticket, ask), ctx.at).await?;
+                Ok(Outcome::public(format!("{} is waiting for the customer", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Status { ticket } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                Ok(Outcome::private(text::status(&ticket), Some(ticket.reference)))
+            }
+            Command::Resolve { ticket, resolution } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                ticket.resolve(&resolution)?;
+                self.save(tx, ctx, &mut ticket, EventKind::Resolved { resolution: resolution.clone() }).await?;
+                let card = Post {
+                    audience: customer_audience(&ticket),
+                    ticket: Some(ticket.reference),
+                    text: format!("{} is resolved: {resolution}\nIs it fixed?", ticket.reference),
+                    buttons: vec![
+                        Button::new(ButtonAction::Confirm, ticket.reference, "Yes, it is fixed"),
+                        Button::new(ButtonAction::NotFixed, ticket.reference, "No, it is not fixed"),
+                    ],
+                    mentions: vec![],
+                };
+                tx.enqueue_post(&card, ctx.at).await?;
+                Ok(Outcome::public(format!("{} resolved; the customer was asked to confirm", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Close { ticket, reason } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                ticket.close(CloseReason::ClosedByStaff)?;
+                self.save(tx, ctx, &mut ticket, EventKind::Closed { reason: CloseReason::ClosedByStaff, comment: reason }).await?;
+                tx.enqueue_post(&customer_post(&ticket, format!("{} is closed. Thank you for contacting us.", ticket.reference)), ctx.at)
+                    .await?;
+                Ok(Outcome::public(format!("{} closed", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Reopen { ticket, reason } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                ticket.reopen()?;
+                self.save(tx, ctx, &mut ticket, EventKind::Reopened { reason }).await?;
+                tx.enqueue_post(&customer_post(&ticket, format!("We reopened {} and are working on it again.", ticket.reference)), ctx.at)
+                    .await?;
+                Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
+            }
+            Command::Link { ticket, to, relation } => self.link(tx, ctx, ticket, to, relation).await,
+        }
+    }
+
+    async fn claim(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &mut Ticket) -> Result<Outcome, Failure> {
+        ticket.assign(ctx.actor)?;
+        self.save(tx, ctx, ticket, EventKind::Claimed { assignee: ctx.actor.to_owned() }).await?;
+        Ok(Outcome::public(format!("{} claimed {}", ctx.actor, ticket.reference), Some(ticket.reference)))
+    }
+
+    async fn link(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: Option<TicketRef>,
+        to: TicketRef,
+        relation: LinkRelation,
+    ) -> Result<Outcome, Failure> {
+        let mut ticket = self.target(tx, ctx, ticket).await?;
+        if ticket.reference == to {
+            return Err(DomainError::SelfLink.into());
+        }
+        let mut other = tx.ticket_for_update(to).await?.ok_or_else(|| Failure::User(format!("there is no ticket {to}")))?;
+        if relation == LinkRelation::Duplicate {
+            ticket.close(CloseReason::Merged)?;
+        }
+        if !tx.insert_link(ticket.reference, to, relation).await? {
+            return Err(Failure::User(format!("{} is already linked to {to}", ticket.reference)));
+        }
+        self.save(tx, ctx, &mut ticket, EventKind::Linked { other: to, relation }).await?;
+        self.save(tx, ctx, &mut other, EventKind::Linked { other: ticket.reference, relation }).await?;
+        if relation == LinkRelation::Duplicate {
+            let comment = Some(format!("merged into {to}"));
+            self.save(tx, ctx, &mut ticket, EventKind::Closed { reason: CloseReason::Merged, comment }).await?;
+            let note = format!("{} is the same problem as {to}; we will follow up there.", ticket.reference);
+            tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
+            return Ok(Outcome::public(format!("{} merged into {to}", ticket.reference), Some(ticket.reference)));
+        }
+        Ok(Outcome::public(format!("{} linked to {to}", ticket.reference), Some(ticket.reference)))
+    }
+
+    // ----- buttons ------------------------------------------------------------------------------
+
+    async fn press(&self, press: InboundButton) -> Outcome {
+        let button: ButtonId = match press.button_id.parse() {
+            Ok(button) => button,
+            Err(message) => return Outcome::private(message, None),
+        };
+        let ctx = Ctx { actor: &press.actor, conversation: &press.conversation, at: press.at };
+        let what = format!("button {}", button.action);
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            if !tx.claim_inbound(&press.source_id, ctx.at).await? {
+                return Ok(Outcome::duplicate());
+            }
+            let mut ticket = tx
+                .ticket_for_update(button.ticket)
+                .await?
+                .ok_or_else(|| Failure::User(format!("there is no ticket {}", button.ticket)))?;
+            let outcome = match button.action {
+                ButtonAction::Claim => {
+                    if !self.config.directory.is_engineer(ctx.actor) {
+                        return Err(refused("only engineers can claim tickets", &ticket));
+                    }
+                    self.claim(&mut *tx, &ctx, &mut ticket).await?
+                }
+                ButtonAction::Confirm => {
+                    if ticket.customer != ctx.actor {
+                        return Err(refused("only the customer who reported it can confirm this ticket", &ticket));
+                    }
+                    ticket.close(CloseReason::Confirmed)?;
+                    let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None };
+                    self.save(&mut *tx, &ctx, &mut ticket, kind).await?;
+                    let notice = format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
+                    tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), ctx.at).await?;
+                    Outcome::private(format!("Thank you. {} is closed.", ticket.reference), Some(ticket.reference))
+                }
+                ButtonAction::NotFixed => {
+                    if ticket.customer != ctx.actor {
+                        return Err(refused("only the customer who reported it can reopen this ticket", &ticket));
+                    }
+                    ticket.reopen()?;
+                    let kind = EventKind::Reopened { reason: Some("the customer says it is not fixed".to_owned()) };
+                    self.save(&mut *tx, &ctx, &mut ticket, kind).await?;
+                    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+                    let notice = format!("{} says {} is not fixed; it is open again, with {owner}.", ctx.actor, ticket.reference);
+                    tx.enqueue_post(&staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]), ctx.at)
+                        .await?;
+                    Outcome::private(format!("Sorry about that. We reopened {}; tell us what you see.", ticket.reference), Some(ticket.reference))
+                }
+            };
+            tx.commit().await?;
+            Ok(outcome)
+        }
+        .await;
+        self.finish(result, &press.source_id, &ctx, &what).await
+    }
+}
+
+fn refused(reason: &str, ticket: &Ticket) -> Failure {
+    Failure::Refused { reason: reason.to_owned(), ticket: Some(ticket.reference) }
+}
+
+fn new_message(message: &InboundMessage) -> NewMessage {
+    NewMessage {
+        source_id: message.source_id.clone(),
+        conversation: message.conversation.clone(),
+        author: message.author.clone(),
+        text: message.text.clone(),
+        received_at: message.at,
+    }
+}
+
+fn event(ticket: &Ticket, ctx: &Ctx<'_>, kind: EventKind) -> Event {
+    Event { ticket: Some(ticket.reference), actor: ctx.actor.to_owned(), at: ctx.at, kind }
+}
+
+fn customer_audience(ticket: &Ticket) -> Audience {
+    Audience::Customer { user: ticket.customer.clone(), conversation: ticket.conversation.clone() }
+}
+
+fn customer_post(ticket: &Ticket, text: String) -> Post {
+    Post { audience: customer_audience(ticket), ticket: Some(ticket.reference), text, buttons: vec![], mentions: vec![] }
+}
+
+fn staff_post(ticket: &Ticket, text: String, mentions: Vec<String>, buttons: Vec<Button>) -> Post {
+    Post { audience: Audience::Staff { ticket: ticket.reference }, ticket: Some(ticket.reference), text, buttons, mentions }
+}
+
+fn person_post(ticket: &Ticket, user: &str, text: String) -> Post {
+    Post {
+        audience: Audience::Person { user: user.to_owned() },
+        ticket: Some(ticket.reference),
+        text,
+        buttons: vec![],
+        mentions: vec![user.to_owned()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    #[test]
+    fn role_names_read_as_people() {
+        assert_eq!(text::role_plural(Role::Owner), "domain owners");
+        assert_eq!(text::join_and(&["engineers", "managers"]), "engineers and managers");
+    }
+}

@@ -1,0 +1,127 @@
+//! The wording of the bot's replies and posts, in one place.
+
+use crate::domain::{Role, Ticket, Tier};
+
+fn truncate(text: &str, max_chars: usize) -> (String, bool) {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => (text[..cut].trim_end().to_owned(), true),
+        None => (text.to_owned(), false),
+    }
+}
+
+/// The first line of the customer's text, shortened to `max_chars`.
+pub fn title(text: &str, max_chars: usize) -> String {
+    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no text)");
+    match truncate(first_line, max_chars) {
+        (short, true) => format!("{short}…"),
+        (whole, false) => whole,
+    }
+}
+
+/// The customer's text as a quote, cut at `max_chars` with a word on how much there is.
+pub fn quote(text: &str, max_chars: usize) -> String {
+    let (shown, cut) = truncate(text.trim(), max_chars);
+    let mut quoted: String = shown.lines().map(|line| format!("> {line}\n")).collect();
+    quoted.pop();
+    if cut {
+        quoted.push_str(&format!("\n> … ({} characters in all; the ticket has every one)", text.chars().count()));
+    }
+    quoted
+}
+
+/// A word to the customer when their message is longer than staff notices quote.
+pub fn long_message(text: &str, quote_chars: usize) -> Option<String> {
+    let length = text.chars().count();
+    (length > quote_chars).then(|| format!("Your message is long ({length} characters); all of it is on the ticket."))
+}
+
+/// `screen · fault · P1`, or `unclassified`.
+pub fn labels(ticket: &Ticket) -> String {
+    let parts: Vec<String> = [
+        ticket.domain.clone(),
+        ticket.kind.map(|k| k.to_string()),
+        ticket.severity.map(|s| s.to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() { "unclassified".to_owned() } else { parts.join(" · ") }
+}
+
+pub fn summary(ticket: &Ticket) -> String {
+    format!("{} · {}", labels(ticket), ticket.tier)
+}
+
+pub fn status(ticket: &Ticket) -> String {
+    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+    let mut text = format!(
+        "{} “{}”: {}{} · {} · {} · with {owner} · opened {} · last change {}",
+        ticket.reference,
+        ticket.title,
+        ticket.status,
+        ticket.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
+        labels(ticket),
+        ticket.tier,
+        ticket.created_at.format("%Y-%m-%d %H:%M UTC"),
+        ticket.updated_at.format("%Y-%m-%d %H:%M UTC"),
+    );
+    text.truncate(text.trim_end().len());
+    text
+}
+
+pub fn tier_team(tier: Tier) -> &'static str {
+    match tier {
+        Tier::L1 => "first-line support",
+        Tier::L2 => "second-line support",
+        Tier::RnD => "R&D engineering",
+    }
+}
+
+pub fn role_plural(role: Role) -> &'static str {
+    match role {
+        Role::Customer => "customers",
+        Role::Engineer => "engineers",
+        Role::Owner => "domain owners",
+        Role::Manager => "managers",
+    }
+}
+
+pub fn role_singular(role: Role) -> &'static str {
+    match role {
+        Role::Customer => "a customer",
+        Role::Engineer => "an engineer",
+        Role::Owner => "a domain owner",
+        Role::Manager => "a manager",
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_text_is_quoted_in_part_with_its_length() {
+        let long = "x".repeat(10_000);
+        let quoted = quote(&long, 300);
+        assert!(quoted.chars().count() < 400);
+        assert!(quoted.contains("10000 characters in all"));
+    }
+
+    #[test]
+    fn titles_take_the_first_line_and_cut_at_a_char_boundary() {
+        assert_eq!(title("\n  屏幕闪烁严重\nmore", 4), "屏幕闪烁…");
+        assert_eq!(title("short", 80), "short");
+    }
+}

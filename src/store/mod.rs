@@ -1,0 +1,162 @@
+//! The one place SQL lives. `Store` is the trait the engine and the CLI use; `open` picks the
+//! backend from the database URL. One implementation (`sql.rs`) serves SQLite and PostgreSQL, so
+//! a query is written once; the backends differ only in how they connect and lock.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+use crate::domain::{Event, Kind, LinkRelation, Post, Severity, Status, Ticket, TicketRef, Tier};
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A customer message as it arrives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The platform's id for the message: the key that makes intake idempotent.
+    pub source_id: String,
+    pub conversation: String,
+    pub author: String,
+    pub text: String,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub message: NewMessage,
+    pub ticket: Option<TicketRef>,
+}
+
+/// What storing a message found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageSlot {
+    /// First time this message is seen.
+    New(i64),
+    /// Stored earlier but never taken into a ticket (a failure in between): take it in now.
+    Untaken(i64),
+    /// Already taken in: nothing to do.
+    Duplicate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicket {
+    pub kind: Option<Kind>,
+    pub domain: Option<String>,
+    pub severity: Option<Severity>,
+    pub tier: Tier,
+    pub assignee: Option<String>,
+    pub customer: String,
+    pub conversation: String,
+    pub title: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxPost {
+    pub id: i64,
+    pub post: Post,
+    pub attempts: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub other: TicketRef,
+    pub relation: LinkRelation,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn migrate(&self) -> StoreResult<()>;
+    /// A write transaction: everything the engine changes for one inbound event goes through one.
+    async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
+
+    async fn ticket(&self, reference: TicketRef) -> StoreResult<Option<Ticket>>;
+    async fn tickets(&self, status: Option<Status>) -> StoreResult<Vec<Ticket>>;
+    async fn timeline(&self, reference: TicketRef) -> StoreResult<Vec<Event>>;
+    async fn links(&self, reference: TicketRef) -> StoreResult<Vec<Link>>;
+    /// Events with no ticket: refusals of commands that named none.
+    async fn audit_log(&self) -> StoreResult<Vec<Event>>;
+    async fn messages_of(&self, reference: TicketRef) -> StoreResult<Vec<StoredMessage>>;
+
+    /// Keeps a message whose intake failed, so it is not lost; `untaken_messages` finds it again.
+    async fn keep_untaken_message(&self, message: &NewMessage) -> StoreResult<()>;
+    async fn untaken_messages(&self) -> StoreResult<Vec<StoredMessage>>;
+
+    /// Takes up to `limit` posts due for sending and leases them until `lease_until`, so that
+    /// another instance draining the same outbox skips them.
+    async fn claim_posts(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxPost>>;
+    async fn mark_post_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn mark_post_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
+    async fn unsent_post_count(&self) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait StoreTx: Send {
+    /// Records that a command or button press with this platform id was handled; false when it was before.
+    async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn store_message(&mut self, message: &NewMessage) -> StoreResult<MessageSlot>;
+    async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<()>;
+
+    /// The customer's ticket in this conversation that is not closed, if any.
+    async fn open_ticket_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Option<Ticket>>;
+    /// The newest ticket of a conversation that is not closed: the default for commands typed there.
+    async fn ticket_of_conversation(&mut self, conversation: &str) -> StoreResult<Option<Ticket>>;
+    /// Reads a ticket for change, locking it where the backend can.
+    async fn ticket_for_update(&mut self, reference: TicketRef) -> StoreResult<Option<Ticket>>;
+    async fn insert_ticket(&mut self, ticket: &NewTicket) -> StoreResult<Ticket>;
+    async fn update_ticket(&mut self, ticket: &Ticket) -> StoreResult<()>;
+    async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
+    async fn insert_link(&mut self, from: TicketRef, to: TicketRef, relation: LinkRelation) -> StoreResult<bool>;
+    async fn enqueue_post(&mut self, post: &Post, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Moves a routing queue's round-robin position on by one and returns the new position (1 first).
+    async fn advance_queue(&mut self, queue: &str) -> StoreResult<i64>;
+
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// Opens the database the URL names and brings its schema up to date.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(SqliteStore::connect(url).await?)
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Arc::new(PostgresStore::connect(url).await?)
+    } else {
+        return Err(StoreError::UnsupportedUrl(url.to_owned()));
+    };
+    store.migrate().await?;
+    Ok(store)
+}

@@ -1,0 +1,34 @@
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Postgres, Transaction};
+
+use super::StoreResult;
+
+/// PostgreSQL serves several instances: rows being changed are locked (`FOR UPDATE`) and the
+/// outbox is drained with `SKIP LOCKED`, so two instances never send the same post.
+pub struct PostgresStore {
+    pool: Pool<Postgres>,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    async fn begin_tx(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+super::sql::sql_store! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    db: Postgres,
+    backend: crate::store::Backend::Postgres,
+    migrations: "migrations/postgres",
+    lock_row: " FOR UPDATE",
+    skip_locked: " FOR UPDATE SKIP LOCKED",
+}

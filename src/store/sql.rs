@@ -1,0 +1,551 @@
+//! The store's SQL, written once for both backends. SQLite and PostgreSQL both take `$n`
+//! placeholders, `ON CONFLICT` and `RETURNING`; `sql_store!` instantiates the same code for each
+//! with the few clauses that differ (row locks).
+
+use chrono::{DateTime, Utc};
+
+use super::{StoreError, StoreResult, StoredMessage};
+use crate::domain::{Event, EventKind, Post, Ticket, TicketRef};
+
+pub(super) const TICKET_COLUMNS: &str = "id, status, close_reason, kind, domain, severity, tier, assignee, \
+     customer, conversation, title, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct TicketRow {
+    id: i64,
+    status: String,
+    close_reason: Option<String>,
+    kind: Option<String>,
+    domain: Option<String>,
+    severity: Option<String>,
+    tier: String,
+    assignee: Option<String>,
+    customer: String,
+    conversation: String,
+    title: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn parse_column<T: std::str::FromStr>(column: &str, value: &str) -> StoreResult<T> {
+    value.parse().map_err(|_| StoreError::Corrupt(format!("tickets.{column} holds `{value}`")))
+}
+
+fn parse_optional<T: std::str::FromStr>(column: &str, value: Option<&str>) -> StoreResult<Option<T>> {
+    value.map(|v| parse_column(column, v)).transpose()
+}
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = StoreError;
+
+    fn try_from(row: TicketRow) -> StoreResult<Ticket> {
+        Ok(Ticket {
+            reference: TicketRef(row.id),
+            status: parse_column("status", &row.status)?,
+            close_reason: parse_optional("close_reason", row.close_reason.as_deref())?,
+            kind: parse_optional("kind", row.kind.as_deref())?,
+            domain: row.domain,
+            severity: parse_optional("severity", row.severity.as_deref())?,
+            tier: parse_column("tier", &row.tier)?,
+            assignee: row.assignee,
+            customer: row.customer,
+            conversation: row.conversation,
+            title: row.title,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    ticket_id: Option<i64>,
+    actor: String,
+    at: DateTime<Utc>,
+    data: String,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> StoreResult<Event> {
+        let kind: EventKind = serde_json::from_str(&row.data)
+            .map_err(|e| StoreError::Corrupt(format!("event data `{}`: {e}", row.data)))?;
+        Ok(Event { ticket: row.ticket_id.map(TicketRef), actor: row.actor, at: row.at, kind })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MessageRow {
+    id: i64,
+    source_id: String,
+    conversation: String,
+    author: String,
+    text: String,
+    ticket_id: Option<i64>,
+    received_at: DateTime<Utc>,
+}
+
+impl From<MessageRow> for StoredMessage {
+    fn from(row: MessageRow) -> StoredMessage {
+        StoredMessage {
+            id: row.id,
+            message: super::NewMessage {
+                source_id: row.source_id,
+                conversation: row.conversation,
+                author: row.author,
+                text: row.text,
+                received_at: row.received_at,
+            },
+            ticket: row.ticket_id.map(TicketRef),
+        }
+    }
+}
+
+pub(super) fn event_data(kind: &EventKind) -> String {
+    serde_json::to_string(kind).expect("events serialize to JSON")
+}
+
+pub(super) fn post_json(post: &Post) -> String {
+    serde_json::to_string(post).expect("posts serialize to JSON")
+}
+
+pub(super) fn parse_post(json: &str) -> StoreResult<Post> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("outbox post `{json}`: {e}")))
+}
+
+pub(super) fn enum_text<T: Into<&'static str>>(value: Option<T>) -> Option<&'static str> {
+    value.map(Into::into)
+}
+
+/// Implements `Store` for `$store` and `StoreTx` for `$tx` over the sqlx database `$db`.
+/// `$store` must have a `pool` field and an inherent `begin_tx()`.
+macro_rules! sql_store {
+    (
+        store: $store:ident,
+        tx: $tx:ident,
+        db: $db:ty,
+        backend: $backend:expr,
+        migrations: $migrations:literal,
+        lock_row: $lock:literal,
+        skip_locked: $skip:literal $(,)?
+    ) => {
+        pub struct $tx {
+            tx: sqlx::Transaction<'static, $db>,
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::StoreTx for $tx {
+            async fn claim_inbound(
+                &mut self,
+                source_id: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
+                    "INSERT INTO handled_inbound (source_id, handled_at) VALUES ($1, $2) \
+                     ON CONFLICT (source_id) DO NOTHING",
+                )
+                .bind(source_id)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?
+                .rows_affected();
+                Ok(inserted == 1)
+            }
+
+            async fn store_message(
+                &mut self,
+                message: &$crate::store::NewMessage,
+            ) -> $crate::store::StoreResult<$crate::store::MessageSlot> {
+                use $crate::store::MessageSlot;
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO messages (source_id, conversation, author, text, received_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id) DO NOTHING RETURNING id",
+                )
+                .bind(&message.source_id)
+                .bind(&message.conversation)
+                .bind(&message.author)
+                .bind(&message.text)
+                .bind(message.received_at)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                if let Some(id) = inserted {
+                    return Ok(MessageSlot::New(id));
+                }
+                let (id, ticket_id): (i64, Option<i64>) =
+                    sqlx::query_as("SELECT id, ticket_id FROM messages WHERE source_id = $1")
+                        .bind(&message.source_id)
+                        .fetch_one(&mut *self.tx)
+                        .await?;
+                Ok(match ticket_id {
+                    Some(_) => MessageSlot::Duplicate,
+                    None => MessageSlot::Untaken(id),
+                })
+            }
+
+            async fn attach_message(
+                &mut self,
+                message_id: i64,
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE messages SET ticket_id = $1 WHERE id = $2")
+                    .bind(ticket.0)
+                    .bind(message_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn open_ticket_of(
+                &mut self,
+                conversation: &str,
+                customer: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::Ticket>> {
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE conversation = $1 AND customer = $2 AND status <> 'closed' \
+                     ORDER BY id DESC LIMIT 1{}",
+                    $crate::store::sql::TICKET_COLUMNS,
+                    $lock
+                );
+                let row: Option<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
+                    .bind(conversation)
+                    .bind(customer)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn ticket_of_conversation(
+                &mut self,
+                conversation: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::Ticket>> {
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE conversation = $1 AND status <> 'closed' \
+                     ORDER BY id DESC LIMIT 1{}",
+                    $crate::store::sql::TICKET_COLUMNS,
+                    $lock
+                );
+                let row: Option<$crate::store::sql::TicketRow> =
+                    sqlx::query_as(&sql).bind(conversation).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn ticket_for_update(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::Ticket>> {
+                let sql =
+                    format!("SELECT {} FROM tickets WHERE id = $1{}", $crate::store::sql::TICKET_COLUMNS, $lock);
+                let row: Option<$crate::store::sql::TicketRow> =
+                    sqlx::query_as(&sql).bind(reference.0).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn insert_ticket(
+                &mut self,
+                ticket: &$crate::store::NewTicket,
+            ) -> $crate::store::StoreResult<$crate::domain::Ticket> {
+                use $crate::store::sql::enum_text;
+                let sql = format!(
+                    "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, \
+                     conversation, title, created_at, updated_at) \
+                     VALUES ('new', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {}",
+                    $crate::store::sql::TICKET_COLUMNS
+                );
+                let row: $crate::store::sql::TicketRow = sqlx::query_as(&sql)
+                    .bind(enum_text(ticket.kind))
+                    .bind(&ticket.domain)
+                    .bind(enum_text(ticket.severity))
+                    .bind(<&'static str>::from(ticket.tier))
+                    .bind(&ticket.assignee)
+                    .bind(&ticket.customer)
+                    .bind(&ticket.conversation)
+                    .bind(&ticket.title)
+                    .bind(ticket.at)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                row.try_into()
+            }
+
+            async fn update_ticket(&mut self, ticket: &$crate::domain::Ticket) -> $crate::store::StoreResult<()> {
+                use $crate::store::sql::enum_text;
+                sqlx::query(
+                    "UPDATE tickets SET status = $1, close_reason = $2, kind = $3, domain = $4, severity = $5, \
+                     tier = $6, assignee = $7, title = $8, updated_at = $9 WHERE id = $10",
+                )
+                .bind(<&'static str>::from(ticket.status))
+                .bind(enum_text(ticket.close_reason))
+                .bind(enum_text(ticket.kind))
+                .bind(&ticket.domain)
+                .bind(enum_text(ticket.severity))
+                .bind(<&'static str>::from(ticket.tier))
+                .bind(&ticket.assignee)
+                .bind(&ticket.title)
+                .bind(ticket.updated_at)
+                .bind(ticket.reference.0)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn append_event(&mut self, event: &$crate::domain::Event) -> $crate::store::StoreResult<()> {
+                sqlx::query("INSERT INTO events (ticket_id, actor, at, type, data) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(event.ticket.map(|t| t.0))
+                    .bind(&event.actor)
+                    .bind(event.at)
+                    .bind(event.kind.type_name())
+                    .bind($crate::store::sql::event_data(&event.kind))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_link(
+                &mut self,
+                from: $crate::domain::TicketRef,
+                to: $crate::domain::TicketRef,
+                relation: $crate::domain::LinkRelation,
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
+                    "INSERT INTO ticket_links (ticket_id, other_id, relation) VALUES ($1, $2, $3) \
+                     ON CONFLICT (ticket_id, other_id) DO NOTHING",
+                )
+                .bind(from.0)
+                .bind(to.0)
+                .bind(<&'static str>::from(relation))
+                .execute(&mut *self.tx)
+                .await?
+                .rows_affected();
+                Ok(inserted == 1)
+            }
+
+            async fn enqueue_post(
+                &mut self,
+                post: &$crate::domain::Post,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO outbox (ticket_id, post, created_at, next_attempt_at) VALUES ($1, $2, $3, $3)",
+                )
+                .bind(post.ticket.map(|t| t.0))
+                .bind($crate::store::sql::post_json(post))
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn advance_queue(&mut self, queue: &str) -> $crate::store::StoreResult<i64> {
+                let position: i64 = sqlx::query_scalar(
+                    "INSERT INTO routing_cursors (queue, position) VALUES ($1, 1) \
+                     ON CONFLICT (queue) DO UPDATE SET position = routing_cursors.position + 1 \
+                     RETURNING position",
+                )
+                .bind(queue)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(position)
+            }
+
+            async fn commit(self: Box<Self>) -> $crate::store::StoreResult<()> {
+                self.tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> $crate::store::Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> $crate::store::StoreResult<()> {
+                sqlx::migrate!($migrations).run(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn begin(&self) -> $crate::store::StoreResult<Box<dyn $crate::store::StoreTx>> {
+                Ok(Box::new($tx { tx: self.begin_tx().await? }))
+            }
+
+            async fn ticket(
+                &self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::Ticket>> {
+                let sql = format!("SELECT {} FROM tickets WHERE id = $1", $crate::store::sql::TICKET_COLUMNS);
+                let row: Option<$crate::store::sql::TicketRow> =
+                    sqlx::query_as(&sql).bind(reference.0).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn tickets(
+                &self,
+                status: Option<$crate::domain::Status>,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE ($1 IS NULL OR status = $1) ORDER BY id",
+                    $crate::store::sql::TICKET_COLUMNS
+                );
+                let rows: Vec<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
+                    .bind($crate::store::sql::enum_text(status))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn timeline(
+                &self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Event>> {
+                let rows: Vec<$crate::store::sql::EventRow> = sqlx::query_as(
+                    "SELECT ticket_id, actor, at, data FROM events WHERE ticket_id = $1 ORDER BY id",
+                )
+                .bind(reference.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn links(
+                &self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::Link>> {
+                let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT ticket_id, other_id, relation FROM ticket_links \
+                     WHERE ticket_id = $1 OR other_id = $1 ORDER BY ticket_id, other_id",
+                )
+                .bind(reference.0)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(from, to, relation)| {
+                        let other = if from == reference.0 { to } else { from };
+                        let relation = relation.parse().map_err(|_| {
+                            $crate::store::StoreError::Corrupt(format!("ticket_links.relation holds `{relation}`"))
+                        })?;
+                        Ok($crate::store::Link { other: $crate::domain::TicketRef(other), relation })
+                    })
+                    .collect()
+            }
+
+            async fn audit_log(&self) -> $crate::store::StoreResult<Vec<$crate::domain::Event>> {
+                let rows: Vec<$crate::store::sql::EventRow> = sqlx::query_as(
+                    "SELECT ticket_id, actor, at, data FROM events WHERE ticket_id IS NULL ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn messages_of(
+                &self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::StoredMessage>> {
+                let rows: Vec<$crate::store::sql::MessageRow> = sqlx::query_as(
+                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at FROM messages \
+                     WHERE ticket_id = $1 ORDER BY id",
+                )
+                .bind(reference.0)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn keep_untaken_message(
+                &self,
+                message: &$crate::store::NewMessage,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO messages (source_id, conversation, author, text, received_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id) DO NOTHING",
+                )
+                .bind(&message.source_id)
+                .bind(&message.conversation)
+                .bind(&message.author)
+                .bind(&message.text)
+                .bind(message.received_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn untaken_messages(&self) -> $crate::store::StoreResult<Vec<$crate::store::StoredMessage>> {
+                let rows: Vec<$crate::store::sql::MessageRow> = sqlx::query_as(
+                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at FROM messages \
+                     WHERE ticket_id IS NULL ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn claim_posts(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                lease_until: chrono::DateTime<chrono::Utc>,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::OutboxPost>> {
+                let sql = format!(
+                    "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (\
+                     SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                     ORDER BY id LIMIT $3{}) RETURNING id, post, attempts",
+                    $skip
+                );
+                let mut rows: Vec<(i64, String, i32)> = sqlx::query_as(&sql)
+                    .bind(now)
+                    .bind(lease_until)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.sort_by_key(|(id, _, _)| *id);
+                rows.into_iter()
+                    .map(|(id, post, attempts)| {
+                        Ok($crate::store::OutboxPost {
+                            id,
+                            post: $crate::store::sql::parse_post(&post)?,
+                            attempts,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn mark_post_sent(
+                &self,
+                id: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn mark_post_failed(
+                &self,
+                id: i64,
+                error: &str,
+                retry_at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+                )
+                .bind(error)
+                .bind(retry_at)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn unsent_post_count(&self) -> $crate::store::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+        }
+    };
+}
+
+pub(super) use sql_store;

@@ -1,0 +1,42 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite, Transaction};
+
+use super::StoreResult;
+
+/// SQLite in WAL mode with `synchronous = FULL`: a customer message is on disk before the bot
+/// answers it, even across a power cut, which `NORMAL` does not promise.
+pub struct SqliteStore {
+    pool: Pool<Sqlite>,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Writers take the write lock up front: a deferred transaction that reads and then writes can
+    /// fail with SQLITE_BUSY when another writer got there first, whatever the busy timeout.
+    async fn begin_tx(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+super::sql::sql_store! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    db: Sqlite,
+    backend: crate::store::Backend::Sqlite,
+    migrations: "migrations/sqlite",
+    lock_row: "",
+    skip_locked: "",
+}
