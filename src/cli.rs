@@ -126,7 +126,9 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
     let summary = match script {
         None => {
             let started = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
-            println!("resolvd console. Type USER: TEXT, e.g. `alice: my screen flickers` or `bob: /help`; Ctrl-D quits.");
+            println!(
+                "resolvd console. Type USER: TEXT, e.g. `alice: my screen flickers` or `bob: /help`; Ctrl-D quits."
+            );
             let mut console = Console::new(engine, stdout.lock(), format!("tty:{started}"), false);
             console.run(BufReader::new(tokio::io::stdin()), shutdown_signal()).await?
         }
@@ -135,14 +137,21 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
             console.run(BufReader::new(tokio::io::stdin()), shutdown_signal()).await?
         }
         Some(path) => {
-            let file = tokio::fs::File::open(&path).await.map_err(|e| anyhow::anyhow!("cannot read the script {path}: {e}"))?;
-            let name = std::path::Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+            let file = tokio::fs::File::open(&path)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot read the script {path}: {e}"))?;
+            let name = std::path::Path::new(&path)
+                .file_name()
+                .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
             let mut console = Console::new(engine, stdout.lock(), format!("script:{name}"), true);
             console.run(BufReader::new(file), shutdown_signal()).await?
         }
     };
     if summary.already_handled > 0 {
-        eprintln!("resolvd: {} lines were taken in by an earlier run and changed nothing", summary.already_handled);
+        eprintln!(
+            "resolvd: {} lines were taken in by an earlier run and changed nothing",
+            summary.already_handled
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

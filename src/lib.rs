@@ -1,12 +1,12 @@
 //! resolvd: a chat-bot driven ticket orchestrator for the "Issue to Resolved" service process.
 //! ARCHITECTURE.md has the code map and the rules between the layers.
 
-pub mod domain;
-pub mod store;
+pub mod app;
+pub mod chat;
+pub mod cli;
 pub mod command;
 pub mod config;
+pub mod domain;
 pub mod engine;
-pub mod chat;
-pub mod app;
-pub mod cli;
 pub mod inspect;
+pub mod store;

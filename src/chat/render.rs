@@ -31,7 +31,9 @@ mod tests {
 
     #[test]
     fn mass_and_role_mentions_are_broken() {
-        for text in ["hi @everyone", "@here now", "ping <@&123>", "<@42> and <@!42>", "mail me a@everyone.org"] {
+        for text in
+            ["hi @everyone", "@here now", "ping <@&123>", "<@42> and <@!42>", "mail me a@everyone.org"]
+        {
             let safe = neutralize_mentions(text);
             for live in ["@everyone", "@here", "<@&", "<@4", "<@!"] {
                 assert!(!safe.contains(live), "{safe:?} still contains {live}");

@@ -118,7 +118,10 @@ fn valid_name(name: &str) -> bool {
 
 impl CommandSet {
     /// Checks the definitions: `(file stem, file name for errors, spec)` each.
-    pub fn build(files: Vec<(String, String, CommandSpec)>, domains: &[String]) -> Result<CommandSet, ConfigError> {
+    pub fn build(
+        files: Vec<(String, String, CommandSpec)>,
+        domains: &[String],
+    ) -> Result<CommandSet, ConfigError> {
         let mut specs = BTreeMap::new();
         for (stem, file, mut spec) in files {
             let err = |key: String, message: String| ConfigError::new(&file, key, message);
@@ -131,7 +134,11 @@ impl CommandSet {
             if !COMMAND_NAMES.contains(&spec.name.as_str()) {
                 return Err(err(
                     "name".into(),
-                    format!("no handler for /{}; the handled commands are {}", spec.name, COMMAND_NAMES.join(", ")),
+                    format!(
+                        "no handler for /{}; the handled commands are {}",
+                        spec.name,
+                        COMMAND_NAMES.join(", ")
+                    ),
                 ));
             }
             let description_chars = spec.description.chars().count();
@@ -159,7 +166,10 @@ impl CommandSet {
                     return Err(err(key("description"), "must be 1-100 characters".into()));
                 }
                 if option.required && seen_optional {
-                    return Err(err(key("required"), "required options must come before optional ones".into()));
+                    return Err(err(
+                        key("required"),
+                        "required options must come before optional ones".into(),
+                    ));
                 }
                 seen_optional |= !option.required;
                 if option.name == "ticket" && option.kind != OptionType::Ticket {
@@ -167,7 +177,10 @@ impl CommandSet {
                 }
                 if let Some(from) = option.choices_from {
                     if !option.choices.is_empty() {
-                        return Err(err(key("choices_from"), "give choices or choices_from, not both".into()));
+                        return Err(err(
+                            key("choices_from"),
+                            "give choices or choices_from, not both".into(),
+                        ));
                     }
                     option.choices = from.values(domains);
                 }
@@ -246,7 +259,10 @@ fn check_value(spec: &CommandSpec, option: &OptionSpec, value: &str) -> Result<(
         }
         OptionType::User => {
             if value.chars().any(char::is_whitespace) {
-                return Err(UsageError(format!("`{value}` is not a user id for {} in /{}", option.name, spec.name)));
+                return Err(UsageError(format!(
+                    "`{value}` is not a user id for {} in /{}",
+                    option.name, spec.name
+                )));
             }
         }
         OptionType::String => {}

@@ -7,8 +7,8 @@ use crate::domain::{Classification, LinkRelation, Severity, TicketRef, Tier};
 /// The commands the engine handles. A definition file without a handler here, or a handler
 /// without a file, stops start-up.
 pub const COMMAND_NAMES: &[&str] = &[
-    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve", "severity",
-    "status", "ticket", "unassign", "wait",
+    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve",
+    "severity", "status", "ticket", "unassign", "wait",
 ];
 
 /// A command; `ticket: None` means "the ticket of the conversation it was typed in".
@@ -36,7 +36,9 @@ impl Command {
     pub fn from_args(name: &str, args: &Args) -> Result<Command, UsageError> {
         let text = |key: &str| args.text(key).map(str::to_owned);
         let required = |key: &str| {
-            text(key).ok_or_else(|| UsageError(format!("/{name} needs {key}:… (its definition must mark it required)")))
+            text(key).ok_or_else(|| {
+                UsageError(format!("/{name} needs {key}:… (its definition must mark it required)"))
+            })
         };
         let ticket = args.ticket();
         Ok(match name {
@@ -71,7 +73,9 @@ impl Command {
                 to: args.parsed("to").ok_or_else(|| UsageError(format!("/{name} needs to:T-n")))?,
                 relation: args.parsed("relation").unwrap_or(LinkRelation::Related),
             },
-            other => return Err(UsageError(format!("there is no /{other} command; /help lists the commands"))),
+            other => {
+                return Err(UsageError(format!("there is no /{other} command; /help lists the commands")));
+            }
         })
     }
 }

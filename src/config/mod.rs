@@ -15,8 +15,8 @@ use crate::domain::classify::{Rule, RuleSet};
 use crate::domain::routing::Routing;
 use crate::domain::{Directory, Kind, Person, Role, Severity, Tier};
 
-pub use source::ConfigSource;
 use source::ConfigFile;
+pub use source::ConfigSource;
 
 /// Environment variables with this prefix override `default.toml`; `__` separates nested keys
 /// (`RESOLVD_DATABASE_URL`, `RESOLVD_INTAKE__QUOTE_CHARS`).
@@ -236,7 +236,11 @@ fn check_people(file: &str, people: &[Person]) -> Result<(), ConfigError> {
             return Err(ConfigError::new(file, format!("people[{i}].id"), "must be one word"));
         }
         if !seen.insert(person.id.as_str()) {
-            return Err(ConfigError::new(file, format!("people[{i}].id"), format!("`{}` is listed twice", person.id)));
+            return Err(ConfigError::new(
+                file,
+                format!("people[{i}].id"),
+                format!("`{}` is listed twice", person.id),
+            ));
         }
         if person.roles.contains(&Role::Engineer) && person.tier.is_none() {
             return Err(ConfigError::new(
@@ -251,11 +255,19 @@ fn check_people(file: &str, people: &[Person]) -> Result<(), ConfigError> {
 
 type Owners = HashMap<String, Vec<String>>;
 
-fn check_domains(file: &str, domains: &DomainsFile, people: &[Person]) -> Result<(Routing, Owners), ConfigError> {
+fn check_domains(
+    file: &str,
+    domains: &DomainsFile,
+    people: &[Person],
+) -> Result<(Routing, Owners), ConfigError> {
     let is_engineer = |id: &str| people.iter().any(|p| p.id == id && p.roles.contains(&Role::Engineer));
     for (i, member) in domains.triage.iter().enumerate() {
         if !is_engineer(member) {
-            return Err(ConfigError::new(file, format!("triage[{i}]"), format!("`{member}` is not an engineer in people")));
+            return Err(ConfigError::new(
+                file,
+                format!("triage[{i}]"),
+                format!("`{member}` is not an engineer in people"),
+            ));
         }
     }
     if domains.triage.is_empty() {
@@ -266,11 +278,19 @@ fn check_domains(file: &str, domains: &DomainsFile, people: &[Person]) -> Result
     let mut owners = HashMap::new();
     for (i, domain) in domains.domains.iter().enumerate() {
         if !seen.insert(domain.id.as_str()) {
-            return Err(ConfigError::new(file, format!("domains[{i}].id"), format!("`{}` is listed twice", domain.id)));
+            return Err(ConfigError::new(
+                file,
+                format!("domains[{i}].id"),
+                format!("`{}` is listed twice", domain.id),
+            ));
         }
         for (j, owner) in domain.owners.iter().enumerate() {
             if !people.iter().any(|p| &p.id == owner) {
-                return Err(ConfigError::new(file, format!("domains[{i}].owners[{j}]"), format!("`{owner}` is not in people")));
+                return Err(ConfigError::new(
+                    file,
+                    format!("domains[{i}].owners[{j}]"),
+                    format!("`{owner}` is not in people"),
+                ));
             }
         }
         for tier in [Tier::L1, Tier::L2, Tier::RnD] {
@@ -301,8 +321,9 @@ fn check_domains(file: &str, domains: &DomainsFile, people: &[Person]) -> Result
 fn compile_rules(file: &str, defs: Vec<RuleDef>, domains: &[String]) -> Result<RuleSet, ConfigError> {
     let mut rules = Vec::with_capacity(defs.len());
     for (i, def) in defs.into_iter().enumerate() {
-        let pattern = Regex::new(&def.pattern)
-            .map_err(|e| ConfigError::new(file, format!("rules[{i}].pattern"), format!("not a valid regex: {e}")))?;
+        let pattern = Regex::new(&def.pattern).map_err(|e| {
+            ConfigError::new(file, format!("rules[{i}].pattern"), format!("not a valid regex: {e}"))
+        })?;
         if let Some(domain) = &def.domain
             && !domains.contains(domain)
         {
@@ -313,7 +334,11 @@ fn compile_rules(file: &str, defs: Vec<RuleDef>, domains: &[String]) -> Result<R
             ));
         }
         if def.domain.is_none() && def.kind.is_none() && def.severity.is_none() {
-            return Err(ConfigError::new(file, format!("rules[{i}]"), "sets nothing: give a domain, kind or severity"));
+            return Err(ConfigError::new(
+                file,
+                format!("rules[{i}]"),
+                "sets nothing: give a domain, kind or severity",
+            ));
         }
         rules.push(Rule { pattern, domain: def.domain, kind: def.kind, severity: def.severity });
     }

@@ -26,8 +26,8 @@ macro_rules! embedded_commands {
 }
 
 const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
-    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve", "severity",
-    "status", "ticket", "unassign", "wait",
+    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve",
+    "severity", "status", "ticket", "unassign", "wait",
 ];
 
 /// A config file's text and the name errors call it by.
@@ -50,8 +50,13 @@ impl ConfigSource {
             ConfigSource::Embedded => EMBEDDED_CONFIG
                 .iter()
                 .find(|(file, _)| *file == name)
-                .map(|(file, text)| ConfigFile { display: format!("(built in) config/{file}"), text: (*text).to_owned() })
-                .ok_or_else(|| ConfigError::file(format!("(built in) config/{name}"), "no such built-in file")),
+                .map(|(file, text)| ConfigFile {
+                    display: format!("(built in) config/{file}"),
+                    text: (*text).to_owned(),
+                })
+                .ok_or_else(|| {
+                    ConfigError::file(format!("(built in) config/{name}"), "no such built-in file")
+                }),
         }
     }
 
@@ -61,7 +66,10 @@ impl ConfigSource {
             ConfigSource::Dir(dir) => {
                 let commands = dir.join(commands_dir);
                 let entries = std::fs::read_dir(&commands).map_err(|e| {
-                    ConfigError::file(commands.display().to_string(), format!("cannot read the commands folder: {e}"))
+                    ConfigError::file(
+                        commands.display().to_string(),
+                        format!("cannot read the commands folder: {e}"),
+                    )
                 })?;
                 let mut files = Vec::new();
                 for entry in entries {
@@ -79,7 +87,10 @@ impl ConfigSource {
             ConfigSource::Embedded => Ok(EMBEDDED_COMMANDS
                 .iter()
                 .map(|(name, text)| {
-                    let file = ConfigFile { display: format!("(built in) commands/{name}.toml"), text: (*text).to_owned() };
+                    let file = ConfigFile {
+                        display: format!("(built in) commands/{name}.toml"),
+                        text: (*text).to_owned(),
+                    };
                     ((*name).to_owned(), file)
                 })
                 .collect()),

@@ -72,7 +72,8 @@ impl std::str::FromStr for ButtonId {
     fn from_str(id: &str) -> Result<Self, Self::Err> {
         let mut parts = id.splitn(3, ':');
         let action = parts.next().unwrap_or_default();
-        let action = action.parse().map_err(|_| format!("`{id}` is not a button: unknown action `{action}`"))?;
+        let action =
+            action.parse().map_err(|_| format!("`{id}` is not a button: unknown action `{action}`"))?;
         let ticket = parts
             .next()
             .ok_or_else(|| format!("`{id}` is not a button: write ACTION:T-n"))?
@@ -102,7 +103,10 @@ mod tests {
 
     #[test]
     fn malformed_button_ids_say_what_is_wrong() {
-        assert_eq!("fly:T-1".parse::<ButtonId>().unwrap_err(), "`fly:T-1` is not a button: unknown action `fly`");
+        assert_eq!(
+            "fly:T-1".parse::<ButtonId>().unwrap_err(),
+            "`fly:T-1` is not a button: unknown action `fly`"
+        );
         assert!("confirm".parse::<ButtonId>().unwrap_err().contains("ACTION:T-n"));
         assert!("confirm:12".parse::<ButtonId>().unwrap_err().contains("T-12"));
     }

@@ -16,8 +16,8 @@ use crate::command::{Command, CommandSpec, UsageError};
 use crate::config::Config;
 use crate::domain::routing::{queue_name, round_robin};
 use crate::domain::{
-    AssignedVia, Audience, Button, ButtonAction, ButtonId, CloseReason, DomainError, Event, EventKind, LinkRelation,
-    Post, Ticket, TicketRef, Tier,
+    AssignedVia, Audience, Button, ButtonAction, ButtonId, CloseReason, DomainError, Event, EventKind,
+    LinkRelation, Post, Ticket, TicketRef, Tier,
 };
 use crate::store::{MessageSlot, NewMessage, NewTicket, Store, StoreError, StoreTx};
 
@@ -131,7 +131,10 @@ impl Engine {
                     error!(error = %keep, source_id = %message.source_id, "could not even keep the message");
                     return Outcome::private(apology, None);
                 }
-                Outcome::private("We saved your message but could not open a ticket just now; it will be taken in shortly", None)
+                Outcome::private(
+                    "We saved your message but could not open a ticket just now; it will be taken in shortly",
+                    None,
+                )
             }
         }
     }
@@ -145,7 +148,9 @@ impl Engine {
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
         let ticket = match tx.open_ticket_of(&message.conversation, &message.author).await? {
             Some(ticket) => self.append_message(&mut *tx, &ctx, ticket, message_id, &message.text).await?,
-            None => self.open_ticket(&mut *tx, &ctx, &message.author, &message.text, Some(message_id)).await?,
+            None => {
+                self.open_ticket(&mut *tx, &ctx, &message.author, &message.text, Some(message_id)).await?
+            }
         };
         tx.attach_message(message_id, ticket).await?;
         tx.commit().await?;
@@ -163,13 +168,18 @@ impl Engine {
         let resumed = ticket.customer_replied();
         ticket.updated_at = ctx.at;
         tx.update_ticket(&ticket).await?;
-        tx.append_event(&event(&ticket, ctx, EventKind::Message { text: text.to_owned(), message_id })).await?;
+        tx.append_event(&event(&ticket, ctx, EventKind::Message { text: text.to_owned(), message_id }))
+            .await?;
         if resumed {
             tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
         }
         let quote_chars = self.config.settings.intake.quote_chars;
         if let Some(note) = text::long_message(text, quote_chars) {
-            tx.enqueue_post(&customer_post(&ticket, format!("Added to {}. {note}", ticket.reference)), ctx.at).await?;
+            tx.enqueue_post(
+                &customer_post(&ticket, format!("Added to {}. {note}", ticket.reference)),
+                ctx.at,
+            )
+            .await?;
         }
         let quote = text::quote(text, quote_chars);
         let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
@@ -239,12 +249,18 @@ impl Engine {
             text::quote(text, settings.quote_chars)
         );
         let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
-        tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![claim]), ctx.at).await?;
+        tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![claim]), ctx.at)
+            .await?;
         Ok(ticket.reference)
     }
 
     /// The next member of the domain × tier queue, or of triage when there is no domain yet.
-    async fn route(&self, tx: &mut dyn StoreTx, domain: Option<&str>, tier: Tier) -> Result<Option<String>, StoreError> {
+    async fn route(
+        &self,
+        tx: &mut dyn StoreTx,
+        domain: Option<&str>,
+        tier: Tier,
+    ) -> Result<Option<String>, StoreError> {
         let members = self.config.routing.members(domain, tier);
         if members.is_empty() {
             return Ok(None);
@@ -281,11 +297,19 @@ impl Engine {
         self.finish(result, &inbound.source_id, &ctx, &spec.name).await
     }
 
-    async fn finish(&self, result: Result<Outcome, Failure>, source_id: &str, ctx: &Ctx<'_>, what: &str) -> Outcome {
+    async fn finish(
+        &self,
+        result: Result<Outcome, Failure>,
+        source_id: &str,
+        ctx: &Ctx<'_>,
+        what: &str,
+    ) -> Outcome {
         match result {
             Ok(outcome) => outcome,
             Err(Failure::User(text)) => Outcome::private(text, None),
-            Err(Failure::Refused { reason, ticket }) => self.refuse(source_id, ctx, what, reason, ticket).await,
+            Err(Failure::Refused { reason, ticket }) => {
+                self.refuse(source_id, ctx, what, reason, ticket).await
+            }
             Err(Failure::Internal(e)) => Outcome::private(self.internal_error(&e, ctx.at), None),
         }
     }
@@ -297,7 +321,12 @@ impl Engine {
         }
         let allowed: Vec<&str> = spec.roles.iter().map(|r| text::role_plural(*r)).collect();
         let yours: Vec<&str> = roles.iter().map(|r| text::role_singular(*r)).collect();
-        Some(format!("/{} is for {}; you are {}", spec.name, text::join_and(&allowed), text::join_and(&yours)))
+        Some(format!(
+            "/{} is for {}; you are {}",
+            spec.name,
+            text::join_and(&allowed),
+            text::join_and(&yours)
+        ))
     }
 
     /// Replies with the refusal and records it: on the ticket's timeline when it names one.
@@ -319,8 +348,13 @@ impl Engine {
                 None => None,
             };
             let refused = EventKind::Refused { command: what.to_owned(), reason: reason.clone() };
-            tx.append_event(&Event { ticket: on_ticket, actor: ctx.actor.to_owned(), at: ctx.at, kind: refused })
-                .await?;
+            tx.append_event(&Event {
+                ticket: on_ticket,
+                actor: ctx.actor.to_owned(),
+                at: ctx.at,
+                kind: refused,
+            })
+            .await?;
             tx.commit().await?;
             Ok::<_, StoreError>(Outcome::private(reason, on_ticket))
         }
@@ -329,11 +363,17 @@ impl Engine {
     }
 
     /// The ticket a command names, or the one of the conversation it was typed in.
-    async fn target(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, named: Option<TicketRef>) -> Result<Ticket, Failure> {
+    async fn target(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        named: Option<TicketRef>,
+    ) -> Result<Ticket, Failure> {
         match named {
             Some(reference) => {
                 let ticket = tx.ticket_for_update(reference).await?;
-                let visible = ticket.filter(|t| self.config.directory.is_staff(ctx.actor) || t.customer == ctx.actor);
+                let visible =
+                    ticket.filter(|t| self.config.directory.is_staff(ctx.actor) || t.customer == ctx.actor);
                 visible.ok_or_else(|| Failure::User(format!("there is no ticket {reference}")))
             }
             None => tx.ticket_of_conversation(ctx.conversation).await?.ok_or_else(|| {
@@ -343,13 +383,24 @@ impl Engine {
     }
 
     /// Writes the changed ticket and its timeline event.
-    async fn save(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &mut Ticket, kind: EventKind) -> Result<(), StoreError> {
+    async fn save(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        kind: EventKind,
+    ) -> Result<(), StoreError> {
         ticket.updated_at = ctx.at;
         tx.update_ticket(ticket).await?;
         tx.append_event(&event(ticket, ctx, kind)).await
     }
 
-    async fn execute(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, command: Command) -> Result<Outcome, Failure> {
+    async fn execute(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        command: Command,
+    ) -> Result<Outcome, Failure> {
         let directory = &self.config.directory;
         match command {
             Command::Help => {
@@ -368,8 +419,14 @@ impl Engine {
                     return Err(Failure::User("say what the customer reported in text:…".to_owned()));
                 }
                 let reference = self.open_ticket(tx, ctx, &customer, &text, None).await?;
-                let ticket = tx.ticket_for_update(reference).await?.ok_or_else(|| anyhow::anyhow!("{reference} vanished"))?;
-                Ok(Outcome::public(format!("Opened {reference} for {customer}: {}", text::summary(&ticket)), Some(reference)))
+                let ticket = tx
+                    .ticket_for_update(reference)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("{reference} vanished"))?;
+                Ok(Outcome::public(
+                    format!("Opened {reference} for {customer}: {}", text::summary(&ticket)),
+                    Some(reference),
+                ))
             }
             Command::Classify { ticket, change, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
@@ -378,7 +435,10 @@ impl Engine {
                 let mut rerouted = None;
                 if domain_changed {
                     let domain = ticket.domain.as_deref();
-                    let keeps = ticket.assignee.as_deref().is_some_and(|a| self.config.routing.is_member(domain, ticket.tier, a));
+                    let keeps = ticket
+                        .assignee
+                        .as_deref()
+                        .is_some_and(|a| self.config.routing.is_member(domain, ticket.tier, a));
                     if !keeps && let Some(next) = self.route(tx, domain, ticket.tier).await? {
                         ticket.assignee = Some(next.clone());
                         rerouted = Some(next);
@@ -393,23 +453,38 @@ impl Engine {
                 };
                 self.save(tx, ctx, &mut ticket, kind).await?;
                 if let Some(assignee) = &rerouted {
-                    let notice = format!("{} moved {} to your queue: {}", ctx.actor, ticket.reference, ticket.title);
+                    let notice =
+                        format!("{} moved {} to your queue: {}", ctx.actor, ticket.reference, ticket.title);
                     tx.enqueue_post(&person_post(&ticket, assignee, notice), ctx.at).await?;
                 }
-                Ok(Outcome::public(format!("{} classified: {}", ticket.reference, text::summary(&ticket)), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("{} classified: {}", ticket.reference, text::summary(&ticket)),
+                    Some(ticket.reference),
+                ))
             }
             Command::Assign { ticket, user } => {
                 if !directory.is_engineer(&user) {
-                    return Err(Failure::User(format!("`{user}` is not an engineer; tickets go to engineers")));
+                    return Err(Failure::User(format!(
+                        "`{user}` is not an engineer; tickets go to engineers"
+                    )));
                 }
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 ticket.assign(&user)?;
-                self.save(tx, ctx, &mut ticket, EventKind::Assigned { assignee: user.clone(), via: AssignedVia::Command }).await?;
+                self.save(
+                    tx,
+                    ctx,
+                    &mut ticket,
+                    EventKind::Assigned { assignee: user.clone(), via: AssignedVia::Command },
+                )
+                .await?;
                 if user != ctx.actor {
                     let notice = format!("{} gave you {}: {}", ctx.actor, ticket.reference, ticket.title);
                     tx.enqueue_post(&person_post(&ticket, &user, notice), ctx.at).await?;
                 }
-                Ok(Outcome::public(format!("{} assigned to {user}", ticket.reference), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("{} assigned to {user}", ticket.reference),
+                    Some(ticket.reference),
+                ))
             }
             Command::Claim { ticket } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
@@ -419,7 +494,10 @@ impl Engine {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 let previous = ticket.unassign()?;
                 self.save(tx, ctx, &mut ticket, EventKind::Unassigned { previous: previous.clone() }).await?;
-                Ok(Outcome::public(format!("{} no longer has {}", previous, ticket.reference), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("{} no longer has {}", previous, ticket.reference),
+                    Some(ticket.reference),
+                ))
             }
             Command::Escalate { ticket, to, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
@@ -432,41 +510,65 @@ impl Engine {
                 let from = ticket.tier;
                 let to = ticket.escalate(to)?;
                 let domain = ticket.domain.clone();
-                let keeps = ticket.assignee.as_deref().is_some_and(|a| self.config.routing.is_member(domain.as_deref(), to, a));
+                let keeps = ticket
+                    .assignee
+                    .as_deref()
+                    .is_some_and(|a| self.config.routing.is_member(domain.as_deref(), to, a));
                 if !keeps {
                     ticket.assignee = self.route(tx, domain.as_deref(), to).await?;
                 }
                 let assignee = ticket.assignee.clone();
-                let kind = EventKind::Escalated { from, to, reason: reason.clone(), assignee: assignee.clone() };
+                let kind =
+                    EventKind::Escalated { from, to, reason: reason.clone(), assignee: assignee.clone() };
                 self.save(tx, ctx, &mut ticket, kind).await?;
                 let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
-                let notice = format!("{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.", ctx.actor, ticket.reference);
-                tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at).await?;
-                let update = format!("We have passed {} to our {} team, who will follow up with you.", ticket.reference, text::tier_team(to));
+                let notice = format!(
+                    "{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.",
+                    ctx.actor, ticket.reference
+                );
+                tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at)
+                    .await?;
+                let update = format!(
+                    "We have passed {} to our {} team, who will follow up with you.",
+                    ticket.reference,
+                    text::tier_team(to)
+                );
                 tx.enqueue_post(&customer_post(&ticket, update), ctx.at).await?;
-                Ok(Outcome::public(format!("{} escalated to {to}, now with {owner}", ticket.reference), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("{} escalated to {to}, now with {owner}", ticket.reference),
+                    Some(ticket.reference),
+                ))
             }
             Command::Severity { ticket, level, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 let from = ticket.set_severity(level)?;
-                self.save(tx, ctx, &mut ticket, EventKind::SeverityChanged { from, to: level, reason }).await?;
+                self.save(tx, ctx, &mut ticket, EventKind::SeverityChanged { from, to: level, reason })
+                    .await?;
                 Ok(Outcome::public(format!("{} is now {level}", ticket.reference), Some(ticket.reference)))
             }
             Command::Note { ticket, text } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 self.save(tx, ctx, &mut ticket, EventKind::Note { text }).await?;
-                Ok(Outcome::public(format!("Note added to {} (staff only)", ticket.reference), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("Note added to {} (staff only)", ticket.reference),
+                    Some(ticket.reference),
+                ))
             }
             Command::Wait { ticket, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 ticket.wait_for_customer()?;
                 self.save(tx, ctx, &mut ticket, EventKind::Waiting { reason: reason.clone() }).await?;
                 let ask = match &reason {
-                    Some(reason) => format!("We need something from you to go on with {}: {reason}", ticket.reference),
+                    Some(reason) => {
+                        format!("We need something from you to go on with {}: {reason}", ticket.reference)
+                    }
                     None => format!("We are waiting for your reply to go on with {}.", ticket.reference),
                 };
                 tx.enqueue_post(&customer_post(&ticket, ask), ctx.at).await?;
-                Ok(Outcome::public(format!("{} is waiting for the customer", ticket.reference), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("{} is waiting for the customer", ticket.reference),
+                    Some(ticket.reference),
+                ))
             }
             Command::Status { ticket } => {
                 let ticket = self.target(tx, ctx, ticket).await?;
@@ -475,7 +577,8 @@ impl Engine {
             Command::Resolve { ticket, resolution } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 ticket.resolve(&resolution)?;
-                self.save(tx, ctx, &mut ticket, EventKind::Resolved { resolution: resolution.clone() }).await?;
+                self.save(tx, ctx, &mut ticket, EventKind::Resolved { resolution: resolution.clone() })
+                    .await?;
                 let card = Post {
                     audience: customer_audience(&ticket),
                     ticket: Some(ticket.reference),
@@ -487,29 +590,55 @@ impl Engine {
                     mentions: vec![],
                 };
                 tx.enqueue_post(&card, ctx.at).await?;
-                Ok(Outcome::public(format!("{} resolved; the customer was asked to confirm", ticket.reference), Some(ticket.reference)))
+                Ok(Outcome::public(
+                    format!("{} resolved; the customer was asked to confirm", ticket.reference),
+                    Some(ticket.reference),
+                ))
             }
             Command::Close { ticket, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 ticket.close(CloseReason::ClosedByStaff)?;
-                self.save(tx, ctx, &mut ticket, EventKind::Closed { reason: CloseReason::ClosedByStaff, comment: reason }).await?;
-                tx.enqueue_post(&customer_post(&ticket, format!("{} is closed. Thank you for contacting us.", ticket.reference)), ctx.at)
-                    .await?;
+                self.save(
+                    tx,
+                    ctx,
+                    &mut ticket,
+                    EventKind::Closed { reason: CloseReason::ClosedByStaff, comment: reason },
+                )
+                .await?;
+                tx.enqueue_post(
+                    &customer_post(
+                        &ticket,
+                        format!("{} is closed. Thank you for contacting us.", ticket.reference),
+                    ),
+                    ctx.at,
+                )
+                .await?;
                 Ok(Outcome::public(format!("{} closed", ticket.reference), Some(ticket.reference)))
             }
             Command::Reopen { ticket, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
                 ticket.reopen()?;
                 self.save(tx, ctx, &mut ticket, EventKind::Reopened { reason }).await?;
-                tx.enqueue_post(&customer_post(&ticket, format!("We reopened {} and are working on it again.", ticket.reference)), ctx.at)
-                    .await?;
+                tx.enqueue_post(
+                    &customer_post(
+                        &ticket,
+                        format!("We reopened {} and are working on it again.", ticket.reference),
+                    ),
+                    ctx.at,
+                )
+                .await?;
                 Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
             }
             Command::Link { ticket, to, relation } => self.link(tx, ctx, ticket, to, relation).await,
         }
     }
 
-    async fn claim(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &mut Ticket) -> Result<Outcome, Failure> {
+    async fn claim(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+    ) -> Result<Outcome, Failure> {
         ticket.assign(ctx.actor)?;
         self.save(tx, ctx, ticket, EventKind::Claimed { assignee: ctx.actor.to_owned() }).await?;
         Ok(Outcome::public(format!("{} claimed {}", ctx.actor, ticket.reference), Some(ticket.reference)))
@@ -527,7 +656,10 @@ impl Engine {
         if ticket.reference == to {
             return Err(DomainError::SelfLink.into());
         }
-        let mut other = tx.ticket_for_update(to).await?.ok_or_else(|| Failure::User(format!("there is no ticket {to}")))?;
+        let mut other = tx
+            .ticket_for_update(to)
+            .await?
+            .ok_or_else(|| Failure::User(format!("there is no ticket {to}")))?;
         if relation == LinkRelation::Duplicate {
             ticket.close(CloseReason::Merged)?;
         }
@@ -538,10 +670,14 @@ impl Engine {
         self.save(tx, ctx, &mut other, EventKind::Linked { other: ticket.reference, relation }).await?;
         if relation == LinkRelation::Duplicate {
             let comment = Some(format!("merged into {to}"));
-            self.save(tx, ctx, &mut ticket, EventKind::Closed { reason: CloseReason::Merged, comment }).await?;
+            self.save(tx, ctx, &mut ticket, EventKind::Closed { reason: CloseReason::Merged, comment })
+                .await?;
             let note = format!("{} is the same problem as {to}; we will follow up there.", ticket.reference);
             tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
-            return Ok(Outcome::public(format!("{} merged into {to}", ticket.reference), Some(ticket.reference)));
+            return Ok(Outcome::public(
+                format!("{} merged into {to}", ticket.reference),
+                Some(ticket.reference),
+            ));
         }
         Ok(Outcome::public(format!("{} linked to {to}", ticket.reference), Some(ticket.reference)))
     }
@@ -573,27 +709,47 @@ impl Engine {
                 }
                 ButtonAction::Confirm => {
                     if ticket.customer != ctx.actor {
-                        return Err(refused("only the customer who reported it can confirm this ticket", &ticket));
+                        return Err(refused(
+                            "only the customer who reported it can confirm this ticket",
+                            &ticket,
+                        ));
                     }
                     ticket.close(CloseReason::Confirmed)?;
                     let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None };
                     self.save(&mut *tx, &ctx, &mut ticket, kind).await?;
-                    let notice = format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
+                    let notice =
+                        format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
                     tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), ctx.at).await?;
-                    Outcome::private(format!("Thank you. {} is closed.", ticket.reference), Some(ticket.reference))
+                    Outcome::private(
+                        format!("Thank you. {} is closed.", ticket.reference),
+                        Some(ticket.reference),
+                    )
                 }
                 ButtonAction::NotFixed => {
                     if ticket.customer != ctx.actor {
-                        return Err(refused("only the customer who reported it can reopen this ticket", &ticket));
+                        return Err(refused(
+                            "only the customer who reported it can reopen this ticket",
+                            &ticket,
+                        ));
                     }
                     ticket.reopen()?;
-                    let kind = EventKind::Reopened { reason: Some("the customer says it is not fixed".to_owned()) };
+                    let kind =
+                        EventKind::Reopened { reason: Some("the customer says it is not fixed".to_owned()) };
                     self.save(&mut *tx, &ctx, &mut ticket, kind).await?;
                     let owner = ticket.assignee.as_deref().unwrap_or("nobody");
-                    let notice = format!("{} says {} is not fixed; it is open again, with {owner}.", ctx.actor, ticket.reference);
-                    tx.enqueue_post(&staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]), ctx.at)
-                        .await?;
-                    Outcome::private(format!("Sorry about that. We reopened {}; tell us what you see.", ticket.reference), Some(ticket.reference))
+                    let notice = format!(
+                        "{} says {} is not fixed; it is open again, with {owner}.",
+                        ctx.actor, ticket.reference
+                    );
+                    tx.enqueue_post(
+                        &staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]),
+                        ctx.at,
+                    )
+                    .await?;
+                    Outcome::private(
+                        format!("Sorry about that. We reopened {}; tell us what you see.", ticket.reference),
+                        Some(ticket.reference),
+                    )
                 }
             };
             tx.commit().await?;
@@ -627,11 +783,23 @@ fn customer_audience(ticket: &Ticket) -> Audience {
 }
 
 fn customer_post(ticket: &Ticket, text: String) -> Post {
-    Post { audience: customer_audience(ticket), ticket: Some(ticket.reference), text, buttons: vec![], mentions: vec![] }
+    Post {
+        audience: customer_audience(ticket),
+        ticket: Some(ticket.reference),
+        text,
+        buttons: vec![],
+        mentions: vec![],
+    }
 }
 
 fn staff_post(ticket: &Ticket, text: String, mentions: Vec<String>, buttons: Vec<Button>) -> Post {
-    Post { audience: Audience::Staff { ticket: ticket.reference }, ticket: Some(ticket.reference), text, buttons, mentions }
+    Post {
+        audience: Audience::Staff { ticket: ticket.reference },
+        ticket: Some(ticket.reference),
+        text,
+        buttons,
+        mentions,
+    }
 }
 
 fn person_post(ticket: &Ticket, user: &str, text: String) -> Post {

@@ -24,7 +24,10 @@ pub fn quote(text: &str, max_chars: usize) -> String {
     let mut quoted: String = shown.lines().map(|line| format!("> {line}\n")).collect();
     quoted.pop();
     if cut {
-        quoted.push_str(&format!("\n> … ({} characters in all; the ticket has every one)", text.chars().count()));
+        quoted.push_str(&format!(
+            "\n> … ({} characters in all; the ticket has every one)",
+            text.chars().count()
+        ));
     }
     quoted
 }
@@ -32,19 +35,17 @@ pub fn quote(text: &str, max_chars: usize) -> String {
 /// A word to the customer when their message is longer than staff notices quote.
 pub fn long_message(text: &str, quote_chars: usize) -> Option<String> {
     let length = text.chars().count();
-    (length > quote_chars).then(|| format!("Your message is long ({length} characters); all of it is on the ticket."))
+    (length > quote_chars)
+        .then(|| format!("Your message is long ({length} characters); all of it is on the ticket."))
 }
 
 /// `screen · fault · P1`, or `unclassified`.
 pub fn labels(ticket: &Ticket) -> String {
-    let parts: Vec<String> = [
-        ticket.domain.clone(),
-        ticket.kind.map(|k| k.to_string()),
-        ticket.severity.map(|s| s.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let parts: Vec<String> =
+        [ticket.domain.clone(), ticket.kind.map(|k| k.to_string()), ticket.severity.map(|s| s.to_string())]
+            .into_iter()
+            .flatten()
+            .collect();
     if parts.is_empty() { "unclassified".to_owned() } else { parts.join(" · ") }
 }
 

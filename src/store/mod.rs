@@ -140,7 +140,12 @@ pub trait StoreTx: Send {
     async fn insert_ticket(&mut self, ticket: &NewTicket) -> StoreResult<Ticket>;
     async fn update_ticket(&mut self, ticket: &Ticket) -> StoreResult<()>;
     async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
-    async fn insert_link(&mut self, from: TicketRef, to: TicketRef, relation: LinkRelation) -> StoreResult<bool>;
+    async fn insert_link(
+        &mut self,
+        from: TicketRef,
+        to: TicketRef,
+        relation: LinkRelation,
+    ) -> StoreResult<bool>;
     async fn enqueue_post(&mut self, post: &Post, at: DateTime<Utc>) -> StoreResult<()>;
     /// Moves a routing queue's round-robin position on by one and returns the new position (1 first).
     async fn advance_queue(&mut self, queue: &str) -> StoreResult<i64>;

@@ -11,7 +11,9 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::render::neutralize_mentions;
 use crate::domain::{Audience, Post};
-use crate::engine::{Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation};
+use crate::engine::{
+    Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
+};
 use crate::store::StoreError;
 
 pub use line::{Input, Line, parse_line};
@@ -68,7 +70,12 @@ impl<W: Write> Console<W> {
         Ok(summary)
     }
 
-    pub async fn handle_line(&mut self, number: usize, text: &str, summary: &mut Summary) -> anyhow::Result<()> {
+    pub async fn handle_line(
+        &mut self,
+        number: usize,
+        text: &str,
+        summary: &mut Summary,
+    ) -> anyhow::Result<()> {
         let line = match parse_line(text) {
             Ok(Some(line)) => line,
             Ok(None) => return Ok(()),
@@ -166,5 +173,6 @@ fn print_block(out: &mut impl Write, head: &str, text: &str) -> std::io::Result<
 /// FNV-1a: a stable hash for source ids (std's hasher may change between Rust releases, which
 /// would make a script's lines look new after an upgrade).
 fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -1,0 +1,209 @@
+//! Shared test set-up: a fresh database of each backend per test, and the sample config.
+#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{DateTime, Duration, Utc};
+use resolvd::command::Invocation;
+use resolvd::config::{Config, ConfigSource};
+use resolvd::engine::{
+    Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
+};
+use resolvd::store::{self, Store};
+use sqlx::Connection;
+
+/// The PostgreSQL the tests use; on this project's machines it is always there.
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub fn postgres_url() -> String {
+    std::env::var("RESOLVD_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
+/// CI sets this, so that a PostgreSQL test can fail but never quietly skip.
+pub fn postgres_required() -> bool {
+    std::env::var("RESOLVD_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// A database of its own for one test; PostgreSQL tests get a schema of their own.
+pub struct TestDb {
+    pub url: String,
+    pub store: Arc<dyn Store>,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+}
+
+static SCHEMA_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = store::open(&url).await.unwrap();
+        TestDb { url, store, _dir: Some(dir), schema: None }
+    }
+
+    /// `None` when PostgreSQL cannot be reached and is not required.
+    pub async fn postgres() -> Option<TestDb> {
+        let base = postgres_url();
+        let mut admin = match sqlx::PgConnection::connect(&base).await {
+            Ok(conn) => conn,
+            Err(e) if !postgres_required() => {
+                eprintln!(
+                    "SKIPPED: PostgreSQL at {base} is not reachable ({e}); set RESOLVD_REQUIRE_POSTGRES=1 to fail instead"
+                );
+                return None;
+            }
+            Err(e) => panic!("PostgreSQL is required but {base} is not reachable: {e}"),
+        };
+        let schema = format!(
+            "rt_{}_{}_{}",
+            std::process::id(),
+            SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed),
+            Utc::now().timestamp_micros() % 1_000_000
+        );
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options[search_path]={schema}");
+        let store = store::open(&url).await.unwrap();
+        Some(TestDb { url, store, _dir: None, schema: Some(schema) })
+    }
+
+    /// Drops a PostgreSQL test schema; a test that panics leaves its schema for inspection.
+    pub async fn finish(self) {
+        if let Some(schema) = self.schema {
+            drop(self.store);
+            let mut admin = sqlx::PgConnection::connect(&postgres_url()).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await.unwrap();
+        }
+    }
+}
+
+/// Runs each named `async fn(TestDb)` as a test on SQLite and as one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = $crate::common::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = $crate::common::TestDb::postgres().await else { return };
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub fn sample_config() -> Config {
+    Config::load(ConfigSource::Dir(repo_path("config")), std::iter::empty()).unwrap()
+}
+
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-20T15:00:00Z").unwrap().to_utc()
+}
+
+/// Drives an engine the way a channel does, with ids and times of its own.
+pub struct Driver {
+    pub engine: Engine,
+    next_id: AtomicU32,
+}
+
+impl Driver {
+    pub fn new(db: &TestDb) -> Driver {
+        Driver {
+            engine: Engine::new(db.store.clone(), Arc::new(sample_config())),
+            next_id: AtomicU32::new(1),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.engine.store()
+    }
+
+    fn next(&self) -> (String, DateTime<Utc>) {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        (format!("test:{n}"), t0() + Duration::seconds(i64::from(n)))
+    }
+
+    pub async fn message(&self, author: &str, text: &str) -> Outcome {
+        let (source_id, at) = self.next();
+        self.message_with_id(author, text, &source_id, at).await
+    }
+
+    pub async fn message_with_id(
+        &self,
+        author: &str,
+        text: &str,
+        source_id: &str,
+        at: DateTime<Utc>,
+    ) -> Outcome {
+        let message = InboundMessage {
+            source_id: source_id.to_owned(),
+            conversation: direct_conversation(author),
+            author: author.to_owned(),
+            text: text.to_owned(),
+            at,
+        };
+        self.engine.handle(Inbound::Message(message)).await
+    }
+
+    /// `line` as typed on the console after the `/`, e.g. `classify ticket:T-1 severity:P1`.
+    pub async fn command(&self, actor: &str, line: &str) -> Outcome {
+        let (source_id, _) = self.next();
+        self.command_with_id(actor, line, &source_id).await
+    }
+
+    pub async fn command_with_id(&self, actor: &str, line: &str, source_id: &str) -> Outcome {
+        let parsed = resolvd::chat::console::parse_line(&format!("{actor}: /{line}")).unwrap().unwrap();
+        let resolvd::chat::console::Input::Command(invocation) = parsed.input else {
+            panic!("not a command: {line}")
+        };
+        self.invoke(actor, invocation, source_id).await
+    }
+
+    pub async fn invoke(&self, actor: &str, invocation: Invocation, source_id: &str) -> Outcome {
+        let (_, at) = self.next();
+        let command = InboundCommand {
+            source_id: source_id.to_owned(),
+            conversation: direct_conversation(actor),
+            actor: actor.to_owned(),
+            invocation,
+            at,
+        };
+        self.engine.handle(Inbound::Command(command)).await
+    }
+
+    pub async fn press(&self, actor: &str, button_id: &str) -> Outcome {
+        let (source_id, at) = self.next();
+        let press = InboundButton {
+            source_id,
+            conversation: direct_conversation(actor),
+            actor: actor.to_owned(),
+            button_id: button_id.to_owned(),
+            at,
+        };
+        self.engine.handle(Inbound::Button(press)).await
+    }
+}
+
+/// The reply text, or a panic saying there was none.
+pub fn reply(outcome: &Outcome) -> &str {
+    &outcome.reply.as_ref().unwrap_or_else(|| panic!("no reply in {outcome:?}")).text
+}

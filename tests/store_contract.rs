@@ -1,0 +1,276 @@
+//! The store's contract, through its trait, on SQLite and on PostgreSQL alike.
+
+mod common;
+
+use chrono::Duration;
+use common::{TestDb, t0};
+use resolvd::domain::{
+    Audience, CloseReason, Event, EventKind, Kind, LinkRelation, Post, Severity, Status, TicketRef, Tier,
+};
+use resolvd::store::{MessageSlot, NewMessage, NewTicket};
+
+on_both_databases!(
+    a_message_delivered_twice_is_stored_once,
+    a_stored_but_untaken_message_is_found_again,
+    tickets_round_trip_through_insert_update_and_read,
+    the_open_ticket_of_a_conversation_skips_closed_ones,
+    the_timeline_keeps_order_and_details_and_the_audit_log_holds_the_rest,
+    a_handled_inbound_id_cannot_be_claimed_again,
+    a_transaction_that_is_not_committed_leaves_nothing,
+    queue_positions_advance_one_by_one_per_queue,
+    posts_are_claimed_leased_sent_and_retried,
+    links_are_unique_and_seen_from_both_sides,
+    tickets_are_listed_by_status,
+    text_with_sql_metacharacters_is_stored_verbatim,
+);
+
+fn message(source_id: &str, text: &str) -> NewMessage {
+    NewMessage {
+        source_id: source_id.into(),
+        conversation: "direct:alice".into(),
+        author: "alice".into(),
+        text: text.into(),
+        received_at: t0(),
+    }
+}
+
+fn new_ticket(customer: &str) -> NewTicket {
+    NewTicket {
+        kind: Some(Kind::Fault),
+        domain: Some("screen".into()),
+        severity: Some(Severity::P2),
+        tier: Tier::L1,
+        assignee: Some("bob".into()),
+        customer: customer.into(),
+        conversation: format!("direct:{customer}"),
+        title: "screen flickers".into(),
+        at: t0(),
+    }
+}
+
+fn post(ticket: TicketRef, text: &str) -> Post {
+    Post {
+        audience: Audience::Staff { ticket },
+        ticket: Some(ticket),
+        text: text.into(),
+        buttons: vec![],
+        mentions: vec![],
+    }
+}
+
+async fn a_message_delivered_twice_is_stored_once(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let MessageSlot::New(id) = tx.store_message(&message("m-1", "hello")).await.unwrap() else {
+        panic!("not new")
+    };
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    tx.attach_message(id, ticket.reference).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(tx.store_message(&message("m-1", "hello")).await.unwrap(), MessageSlot::Duplicate);
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.messages_of(ticket.reference).await.unwrap().len(), 1);
+}
+
+async fn a_stored_but_untaken_message_is_found_again(db: &TestDb) {
+    db.store.keep_untaken_message(&message("m-7", "lost?")).await.unwrap();
+    db.store.keep_untaken_message(&message("m-7", "lost?")).await.unwrap();
+    let untaken = db.store.untaken_messages().await.unwrap();
+    assert_eq!(untaken.len(), 1);
+    assert_eq!(untaken[0].message.text, "lost?");
+
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(
+        tx.store_message(&message("m-7", "lost?")).await.unwrap(),
+        MessageSlot::Untaken(untaken[0].id)
+    );
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    tx.attach_message(untaken[0].id, ticket.reference).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(db.store.untaken_messages().await.unwrap().is_empty());
+}
+
+async fn tickets_round_trip_through_insert_update_and_read(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let mut ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(ticket.status, Status::New);
+    assert_eq!(ticket.created_at, t0());
+
+    ticket.status = Status::Closed;
+    ticket.close_reason = Some(CloseReason::AutoConfirmed);
+    ticket.tier = Tier::RnD;
+    ticket.severity = Some(Severity::S);
+    ticket.kind = Some(Kind::Inquiry);
+    ticket.assignee = None;
+    ticket.updated_at = t0() + Duration::minutes(5);
+    let mut tx = db.store.begin().await.unwrap();
+    tx.update_ticket(&ticket).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.ticket(ticket.reference).await.unwrap(), Some(ticket));
+    assert_eq!(db.store.ticket(TicketRef(999)).await.unwrap(), None);
+}
+
+async fn the_open_ticket_of_a_conversation_skips_closed_ones(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let mut first = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    first.status = Status::Closed;
+    tx.update_ticket(&first).await.unwrap();
+    assert_eq!(tx.open_ticket_of("direct:alice", "alice").await.unwrap(), None);
+    let second = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    tx.insert_ticket(&new_ticket("mallory")).await.unwrap();
+    assert_eq!(
+        tx.open_ticket_of("direct:alice", "alice").await.unwrap().map(|t| t.reference),
+        Some(second.reference)
+    );
+    assert_eq!(
+        tx.ticket_of_conversation("direct:alice").await.unwrap().map(|t| t.reference),
+        Some(second.reference)
+    );
+    assert_eq!(tx.open_ticket_of("direct:alice", "mallory").await.unwrap(), None);
+    tx.commit().await.unwrap();
+}
+
+async fn the_timeline_keeps_order_and_details_and_the_audit_log_holds_the_rest(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let events = [
+        EventKind::Note { text: "first".into() },
+        EventKind::Escalated {
+            from: Tier::L1,
+            to: Tier::L2,
+            reason: "why".into(),
+            assignee: Some("carol".into()),
+        },
+        EventKind::Closed { reason: CloseReason::Merged, comment: None },
+    ];
+    for (i, kind) in events.iter().enumerate() {
+        let at = t0() + Duration::seconds(i as i64);
+        tx.append_event(&Event {
+            ticket: Some(ticket.reference),
+            actor: "bob".into(),
+            at,
+            kind: kind.clone(),
+        })
+        .await
+        .unwrap();
+    }
+    let refused = EventKind::Refused { command: "assign".into(), reason: "no".into() };
+    tx.append_event(&Event { ticket: None, actor: "mallory".into(), at: t0(), kind: refused.clone() })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let timeline = db.store.timeline(ticket.reference).await.unwrap();
+    assert_eq!(timeline.iter().map(|e| e.kind.clone()).collect::<Vec<_>>(), events);
+    assert_eq!(timeline[1].at, t0() + Duration::seconds(1));
+    let audit = db.store.audit_log().await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].kind, refused);
+    assert_eq!(audit[0].actor, "mallory");
+}
+
+async fn a_handled_inbound_id_cannot_be_claimed_again(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(tx.claim_inbound("interaction-1", t0()).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(!tx.claim_inbound("interaction-1", t0()).await.unwrap());
+    assert!(tx.claim_inbound("interaction-2", t0()).await.unwrap());
+    tx.commit().await.unwrap();
+}
+
+async fn a_transaction_that_is_not_committed_leaves_nothing(db: &TestDb) {
+    {
+        let mut tx = db.store.begin().await.unwrap();
+        let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+        tx.enqueue_post(&post(ticket.reference, "never"), t0()).await.unwrap();
+        tx.store_message(&message("m-9", "gone")).await.unwrap();
+        // Dropped without commit: rolled back.
+    }
+    assert!(db.store.tickets(None).await.unwrap().is_empty());
+    assert_eq!(db.store.unsent_post_count().await.unwrap(), 0);
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(matches!(tx.store_message(&message("m-9", "gone")).await.unwrap(), MessageSlot::New(_)));
+}
+
+async fn queue_positions_advance_one_by_one_per_queue(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(tx.advance_queue("screen/L1").await.unwrap(), 1);
+    assert_eq!(tx.advance_queue("screen/L1").await.unwrap(), 2);
+    assert_eq!(tx.advance_queue("rf/L1").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(tx.advance_queue("screen/L1").await.unwrap(), 3);
+    tx.commit().await.unwrap();
+}
+
+async fn posts_are_claimed_leased_sent_and_retried(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    for text in ["one", "two", "three"] {
+        tx.enqueue_post(&post(ticket.reference, text), t0()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let lease = t0() + Duration::seconds(30);
+    let claimed = db.store.claim_posts(t0(), lease, 2).await.unwrap();
+    assert_eq!(claimed.iter().map(|p| p.post.text.as_str()).collect::<Vec<_>>(), ["one", "two"]);
+    // Leased posts are not claimed again before the lease runs out.
+    let rest = db.store.claim_posts(t0(), lease, 10).await.unwrap();
+    assert_eq!(rest.iter().map(|p| p.post.text.as_str()).collect::<Vec<_>>(), ["three"]);
+
+    db.store.mark_post_sent(claimed[0].id, t0()).await.unwrap();
+    db.store.mark_post_failed(claimed[1].id, "429", t0() + Duration::seconds(5)).await.unwrap();
+    db.store.mark_post_sent(rest[0].id, t0()).await.unwrap();
+    assert_eq!(db.store.unsent_post_count().await.unwrap(), 1);
+    assert!(db.store.claim_posts(t0() + Duration::seconds(4), lease, 10).await.unwrap().is_empty());
+    let retried = db.store.claim_posts(t0() + Duration::seconds(5), lease, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].post.text, "two");
+    assert_eq!(retried[0].attempts, 1);
+}
+
+async fn links_are_unique_and_seen_from_both_sides(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let a = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let b = tx.insert_ticket(&new_ticket("mallory")).await.unwrap().reference;
+    assert!(tx.insert_link(a, b, LinkRelation::Duplicate).await.unwrap());
+    assert!(!tx.insert_link(a, b, LinkRelation::Related).await.unwrap());
+    tx.commit().await.unwrap();
+    let from_b = db.store.links(b).await.unwrap();
+    assert_eq!(from_b.len(), 1);
+    assert_eq!(from_b[0].other, a);
+    assert_eq!(from_b[0].relation, LinkRelation::Duplicate);
+}
+
+async fn tickets_are_listed_by_status(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let mut open = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    open.status = Status::Open;
+    tx.update_ticket(&open).await.unwrap();
+    tx.insert_ticket(&new_ticket("mallory")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.tickets(None).await.unwrap().len(), 2);
+    let only_open = db.store.tickets(Some(Status::Open)).await.unwrap();
+    assert_eq!(only_open.iter().map(|t| t.reference).collect::<Vec<_>>(), [open.reference]);
+    assert!(db.store.tickets(Some(Status::Resolved)).await.unwrap().is_empty());
+}
+
+async fn text_with_sql_metacharacters_is_stored_verbatim(db: &TestDb) {
+    let nasty = "Robert'); DROP TABLE tickets;-- \"quoted\" \\ 100% _ $1 ?1 屏幕";
+    let mut tx = db.store.begin().await.unwrap();
+    let MessageSlot::New(id) = tx.store_message(&message(nasty, nasty)).await.unwrap() else {
+        panic!("not new")
+    };
+    let mut ticket = tx.insert_ticket(&new_ticket(nasty)).await.unwrap();
+    ticket.title = nasty.into();
+    tx.update_ticket(&ticket).await.unwrap();
+    tx.attach_message(id, ticket.reference).await.unwrap();
+    tx.commit().await.unwrap();
+    let stored = db.store.ticket(ticket.reference).await.unwrap().unwrap();
+    assert_eq!(stored.title, nasty);
+    assert_eq!(stored.customer, nasty);
+    assert_eq!(db.store.messages_of(ticket.reference).await.unwrap()[0].message.text, nasty);
+}
