@@ -181,7 +181,7 @@ fn parse_toml(file: &ConfigFile) -> Result<toml::Value, ConfigError> {
             }
             None => "(syntax)".to_owned(),
         };
-        ConfigError::new(&file.display, key, e.message().to_owned())
+        ConfigError::new(&file.display, key, e.message().trim().replace('\n', "; "))
     })
 }
 

@@ -1,0 +1,140 @@
+//! A broken config fails at start-up naming the file and the key.
+
+mod common;
+
+use std::path::Path;
+
+use common::repo_path;
+use resolvd::config::{Config, ConfigSource};
+
+/// A copy of the sample config and commands in a temp dir, with `edit` applied to one file.
+fn broken(file: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, ConfigSource) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &Path, to: &Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    };
+    copy(&repo_path("config"), &dir.path().join("config"));
+    copy(&repo_path("commands"), &dir.path().join("commands"));
+    let target = dir.path().join(file);
+    let text = std::fs::read_to_string(&target).unwrap_or_default();
+    std::fs::write(&target, edit(text)).unwrap();
+    let source = ConfigSource::Dir(dir.path().join("config"));
+    (dir, source)
+}
+
+fn error_of(source: ConfigSource, env: &[(&str, &str)]) -> String {
+    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+    Config::load(source, env).unwrap_err().to_string()
+}
+
+#[test]
+fn the_sample_config_loads() {
+    let config = common::sample_config();
+    assert_eq!(config.domain_ids(), ["screen", "rf", "antenna", "id"]);
+    for user in ["alice", "mallory", "bob", "carol", "dave", "erin", "frank"] {
+        assert!(config.directory.is_known(user), "{user} is missing");
+    }
+}
+
+#[test]
+fn the_built_in_config_is_the_sample_config() {
+    let embedded = Config::load(ConfigSource::Embedded, std::iter::empty()).unwrap();
+    let sample = common::sample_config();
+    assert_eq!(embedded.domain_ids(), sample.domain_ids());
+    assert_eq!(embedded.rules.len(), sample.rules.len());
+    assert_eq!(embedded.commands.iter().count(), sample.commands.iter().count());
+}
+
+#[test]
+fn an_unknown_role_names_the_person_and_the_key() {
+    let (_dir, source) =
+        broken("config/people.toml", |t| t.replacen("roles = [\"customer\"]", "roles = [\"wizard\"]", 1));
+    let error = error_of(source, &[]);
+    assert!(error.contains("people.toml: people[0].roles[0]: unknown variant `wizard`"), "{error}");
+}
+
+#[test]
+fn a_rule_with_a_bad_regex_or_unknown_domain_is_named() {
+    let (_dir, source) = broken("config/classification.toml", |t| {
+        t.replacen("pattern = '(?i)\\b(urgent", "pattern = '(?i)\\b((urgent", 1)
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("classification.toml: rules[0].pattern: not a valid regex"), "{error}");
+
+    let (_dir, source) =
+        broken("config/classification.toml", |t| t.replacen("domain = \"rf\"", "domain = \"wifi\"", 1));
+    let error = error_of(source, &[]);
+    assert!(error.contains("classification.toml: rules[6].domain: `wifi` is not a domain"), "{error}");
+}
+
+#[test]
+fn a_queue_member_who_is_no_engineer_is_named() {
+    let (_dir, source) =
+        broken("config/domains.toml", |t| t.replacen("L1 = [\"bob\"]", "L1 = [\"alice\"]", 1));
+    let error = error_of(source, &[]);
+    assert!(
+        error.contains("domains.toml: domains[0].queues.L1[0]: `alice` is not an engineer in people"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let (_dir, source) =
+        broken("config/default.toml", |t| t.replace("title_chars = 80", "title_chars = = 80"));
+    let error = error_of(source, &[]);
+    assert!(error.contains("default.toml: line 21: invalid string; expected"), "{error}");
+}
+
+#[test]
+fn environment_variables_override_default_toml_and_are_checked() {
+    let config = Config::load(
+        ConfigSource::Dir(repo_path("config")),
+        [
+            ("RESOLVD_INTAKE__QUOTE_CHARS".to_string(), "500".to_string()),
+            ("RESOLVD_DATA_DIR".into(), "/x".into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.settings.intake.quote_chars, 500);
+
+    let error = error_of(ConfigSource::Dir(repo_path("config")), &[("RESOLVD_INTAKE__QUOTE_CHARS", "lots")]);
+    assert!(error.contains("default.toml: intake.quote_chars: invalid type: string \"lots\""), "{error}");
+    let url = Config::load(
+        ConfigSource::Dir(repo_path("config")),
+        [("RESOLVD_DATABASE_URL".to_string(), "postgres://db/resolvd".to_string())],
+    )
+    .unwrap();
+    assert_eq!(url.settings.database_url.as_deref(), Some("postgres://db/resolvd"));
+}
+
+#[test]
+fn a_command_definition_with_a_bad_option_type_is_named() {
+    let (_dir, source) =
+        broken("commands/note.toml", |t| t.replacen("type = \"string\"", "type = \"colour\"", 1));
+    let error = error_of(source, &[]);
+    assert!(error.contains("note.toml: options[0].type: unknown variant `colour`"), "{error}");
+}
+
+#[test]
+fn a_handler_without_a_definition_file_stops_start_up() {
+    let (dir, source) = broken("commands/help.toml", |t| t);
+    std::fs::remove_file(dir.path().join("commands/note.toml")).unwrap();
+    let error = error_of(source, &[]);
+    assert!(error.contains("note.toml: /note has a handler but no definition file"), "{error}");
+}
+
+#[test]
+fn a_definition_file_without_a_handler_stops_start_up() {
+    let (_dir, source) = broken("commands/dance.toml", |_| {
+        "name = \"dance\"\ndescription = \"Dance\"\nroles = [\"customer\"]\n".to_owned()
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("dance.toml: name: no handler for /dance"), "{error}");
+}
