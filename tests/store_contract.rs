@@ -60,15 +60,14 @@ fn post(ticket: TicketRef, text: &str) -> Post {
 
 async fn a_message_delivered_twice_is_stored_once(db: &TestDb) {
     let mut tx = db.store.begin().await.unwrap();
-    let MessageSlot::New(id) = tx.store_message(&message("m-1", "hello")).await.unwrap() else {
-        panic!("not new")
-    };
+    assert_eq!(tx.message_slot("m-1").await.unwrap(), MessageSlot::New);
     let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
-    tx.attach_message(id, ticket.reference).await.unwrap();
+    assert!(tx.insert_message(&message("m-1", "hello"), ticket.reference).await.unwrap().is_some());
+    assert_eq!(tx.insert_message(&message("m-1", "hello"), ticket.reference).await.unwrap(), None);
     tx.commit().await.unwrap();
 
     let mut tx = db.store.begin().await.unwrap();
-    assert_eq!(tx.store_message(&message("m-1", "hello")).await.unwrap(), MessageSlot::Duplicate);
+    assert_eq!(tx.message_slot("m-1").await.unwrap(), MessageSlot::Duplicate);
     tx.commit().await.unwrap();
     assert_eq!(db.store.messages_of(ticket.reference).await.unwrap().len(), 1);
 }
@@ -81,10 +80,7 @@ async fn a_stored_but_untaken_message_is_found_again(db: &TestDb) {
     assert_eq!(untaken[0].message.text, "lost?");
 
     let mut tx = db.store.begin().await.unwrap();
-    assert_eq!(
-        tx.store_message(&message("m-7", "lost?")).await.unwrap(),
-        MessageSlot::Untaken(untaken[0].id)
-    );
+    assert_eq!(tx.message_slot("m-7").await.unwrap(), MessageSlot::Untaken(untaken[0].id));
     let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
     tx.attach_message(untaken[0].id, ticket.reference).await.unwrap();
     tx.commit().await.unwrap();
@@ -186,13 +182,13 @@ async fn a_transaction_that_is_not_committed_leaves_nothing(db: &TestDb) {
         let mut tx = db.store.begin().await.unwrap();
         let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
         tx.enqueue_post(&post(ticket.reference, "never"), t0()).await.unwrap();
-        tx.store_message(&message("m-9", "gone")).await.unwrap();
+        tx.insert_message(&message("m-9", "gone"), ticket.reference).await.unwrap();
         // Dropped without commit: rolled back.
     }
     assert!(db.store.tickets(None).await.unwrap().is_empty());
     assert_eq!(db.store.unsent_post_count().await.unwrap(), 0);
     let mut tx = db.store.begin().await.unwrap();
-    assert!(matches!(tx.store_message(&message("m-9", "gone")).await.unwrap(), MessageSlot::New(_)));
+    assert_eq!(tx.message_slot("m-9").await.unwrap(), MessageSlot::New);
 }
 
 async fn queue_positions_advance_one_by_one_per_queue(db: &TestDb) {
@@ -261,13 +257,11 @@ async fn tickets_are_listed_by_status(db: &TestDb) {
 async fn text_with_sql_metacharacters_is_stored_verbatim(db: &TestDb) {
     let nasty = "Robert'); DROP TABLE tickets;-- \"quoted\" \\ 100% _ $1 ?1 屏幕";
     let mut tx = db.store.begin().await.unwrap();
-    let MessageSlot::New(id) = tx.store_message(&message(nasty, nasty)).await.unwrap() else {
-        panic!("not new")
-    };
     let mut ticket = tx.insert_ticket(&new_ticket(nasty)).await.unwrap();
     ticket.title = nasty.into();
     tx.update_ticket(&ticket).await.unwrap();
-    tx.attach_message(id, ticket.reference).await.unwrap();
+    tx.insert_message(&message(nasty, nasty), ticket.reference).await.unwrap();
+    assert_eq!(tx.message_slot(nasty).await.unwrap(), MessageSlot::Duplicate);
     tx.commit().await.unwrap();
     let stored = db.store.ticket(ticket.reference).await.unwrap().unwrap();
     assert_eq!(stored.title, nasty);

@@ -141,20 +141,36 @@ impl Engine {
 
     async fn try_take_in(&self, message: &InboundMessage) -> anyhow::Result<Outcome> {
         let mut tx = self.store.begin().await?;
-        let message_id = match tx.store_message(&new_message(message)).await? {
-            MessageSlot::Duplicate => return Ok(Outcome::duplicate()),
-            MessageSlot::New(id) | MessageSlot::Untaken(id) => id,
-        };
+        let slot = tx.message_slot(&message.source_id).await?;
+        if slot == MessageSlot::Duplicate {
+            return Ok(Outcome::duplicate());
+        }
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
-        let ticket = match tx.open_ticket_of(&message.conversation, &message.author).await? {
-            Some(ticket) => self.append_message(&mut *tx, &ctx, ticket, message_id, &message.text).await?,
-            None => {
-                self.open_ticket(&mut *tx, &ctx, &message.author, &message.text, Some(message_id)).await?
-            }
+        let open = tx.open_ticket_of(&message.conversation, &message.author).await?;
+        let is_new = open.is_none();
+        let ticket = match open {
+            Some(ticket) => ticket,
+            None => self.insert_ticket(&mut *tx, &ctx, &message.author, &message.text).await?,
         };
-        tx.attach_message(message_id, ticket).await?;
+        let message_id = match slot {
+            MessageSlot::Untaken(id) => {
+                tx.attach_message(id, ticket.reference).await?;
+                id
+            }
+            _ => match tx.insert_message(&new_message(message), ticket.reference).await? {
+                Some(id) => id,
+                // Another instance took the same message in meanwhile; dropping rolls this back.
+                None => return Ok(Outcome::duplicate()),
+            },
+        };
+        let reference = ticket.reference;
+        if is_new {
+            self.announce_ticket(&mut *tx, &ctx, &ticket, &message.text, Some(message_id)).await?;
+        } else {
+            self.append_message(&mut *tx, &ctx, ticket, message_id, &message.text).await?;
+        }
         tx.commit().await?;
-        Ok(Outcome::silent(Some(ticket)))
+        Ok(Outcome::silent(Some(reference)))
     }
 
     async fn append_message(
@@ -192,44 +208,51 @@ impl Engine {
     }
 
     /// Opens a ticket from a customer's text: classified by the rules and routed to its queue.
-    async fn open_ticket(
+    async fn insert_ticket(
         &self,
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
         customer: &str,
         text: &str,
-        message_id: Option<i64>,
-    ) -> Result<TicketRef, StoreError> {
-        let settings = &self.config.settings.intake;
+    ) -> Result<Ticket, StoreError> {
         let classification = self.config.rules.classify(text);
         let assignee = self.route(tx, classification.domain.as_deref(), Tier::L1).await?;
-        let ticket = tx
-            .insert_ticket(&NewTicket {
-                kind: classification.kind,
-                domain: classification.domain.clone(),
-                severity: classification.severity,
-                tier: Tier::L1,
-                assignee: assignee.clone(),
-                customer: customer.to_owned(),
-                conversation: if ctx.actor == customer {
-                    ctx.conversation.to_owned()
-                } else {
-                    direct_conversation(customer)
-                },
-                title: text::title(text, settings.title_chars),
-                at: ctx.at,
-            })
-            .await?;
-        let created = EventKind::Created {
+        let conversation =
+            if ctx.actor == customer { ctx.conversation.to_owned() } else { direct_conversation(customer) };
+        tx.insert_ticket(&NewTicket {
+            kind: classification.kind,
+            domain: classification.domain,
+            severity: classification.severity,
+            tier: Tier::L1,
+            assignee,
             customer: customer.to_owned(),
+            conversation,
+            title: text::title(text, self.config.settings.intake.title_chars),
+            at: ctx.at,
+        })
+        .await
+    }
+
+    /// The new ticket's first timeline event, the customer's acknowledgement and the staff notice.
+    async fn announce_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+        text: &str,
+        message_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let settings = &self.config.settings.intake;
+        let created = EventKind::Created {
+            customer: ticket.customer.clone(),
             text: text.to_owned(),
             message_id,
-            domain: classification.domain,
-            kind: classification.kind,
-            severity: classification.severity,
-            assignee: assignee.clone(),
+            domain: ticket.domain.clone(),
+            kind: ticket.kind,
+            severity: ticket.severity,
+            assignee: ticket.assignee.clone(),
         };
-        tx.append_event(&event(&ticket, ctx, created)).await?;
+        tx.append_event(&event(ticket, ctx, created)).await?;
 
         let mut ack = format!(
             "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",
@@ -239,19 +262,19 @@ impl Engine {
             ack.push(' ');
             ack.push_str(&note);
         }
-        tx.enqueue_post(&customer_post(&ticket, ack), ctx.at).await?;
+        tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
 
-        let owner = assignee.as_deref().map_or("nobody yet".to_owned(), str::to_owned);
+        let owner = ticket.assignee.as_deref().unwrap_or("nobody yet");
         let notice = format!(
-            "New ticket {} from {customer} ({}), assigned to {owner}:\n{}",
+            "New ticket {} from {} ({}), assigned to {owner}:\n{}",
             ticket.reference,
-            text::labels(&ticket),
+            ticket.customer,
+            text::labels(ticket),
             text::quote(text, settings.quote_chars)
         );
         let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
-        tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![claim]), ctx.at)
-            .await?;
-        Ok(ticket.reference)
+        let mentions = ticket.assignee.iter().cloned().collect();
+        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await
     }
 
     /// The next member of the domain × tier queue, or of triage when there is no domain yet.
@@ -418,14 +441,12 @@ impl Engine {
                 if text.trim().is_empty() {
                     return Err(Failure::User("say what the customer reported in text:…".to_owned()));
                 }
-                let reference = self.open_ticket(tx, ctx, &customer, &text, None).await?;
-                let ticket = tx
-                    .ticket_for_update(reference)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("{reference} vanished"))?;
+                let ticket = self.insert_ticket(tx, ctx, &customer, &text).await?;
+                self.announce_ticket(tx, ctx, &ticket, &text, None).await?;
+                let summary = text::summary(&ticket);
                 Ok(Outcome::public(
-                    format!("Opened {reference} for {customer}: {}", text::summary(&ticket)),
-                    Some(reference),
+                    format!("Opened {} for {customer}: {summary}", ticket.reference),
+                    Some(ticket.reference),
                 ))
             }
             Command::Classify { ticket, change, reason } => {

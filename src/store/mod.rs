@@ -55,11 +55,11 @@ pub struct StoredMessage {
     pub ticket: Option<TicketRef>,
 }
 
-/// What storing a message found.
+/// What the store knows of a message by its platform id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageSlot {
-    /// First time this message is seen.
-    New(i64),
+    /// Never seen: insert it.
+    New,
     /// Stored earlier but never taken into a ticket (a failure in between): take it in now.
     Untaken(i64),
     /// Already taken in: nothing to do.
@@ -128,7 +128,10 @@ pub trait Store: Send + Sync + 'static {
 pub trait StoreTx: Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
-    async fn store_message(&mut self, message: &NewMessage) -> StoreResult<MessageSlot>;
+    async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;
+    /// Stores a message taken into `ticket`; `None` when another transaction stored it first.
+    async fn insert_message(&mut self, message: &NewMessage, ticket: TicketRef) -> StoreResult<Option<i64>>;
+    /// Takes a message kept untaken into `ticket`.
     async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<()>;
 
     /// The customer's ticket in this conversation that is not closed, if any.

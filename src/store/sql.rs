@@ -153,34 +153,37 @@ macro_rules! sql_store {
                 Ok(inserted == 1)
             }
 
-            async fn store_message(
+            async fn message_slot(&mut self, source_id: &str) -> $crate::store::StoreResult<$crate::store::MessageSlot> {
+                use $crate::store::MessageSlot;
+                let found: Option<(i64, Option<i64>)> =
+                    sqlx::query_as("SELECT id, ticket_id FROM messages WHERE source_id = $1")
+                        .bind(source_id)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                Ok(match found {
+                    None => MessageSlot::New,
+                    Some((id, None)) => MessageSlot::Untaken(id),
+                    Some((_, Some(_))) => MessageSlot::Duplicate,
+                })
+            }
+
+            async fn insert_message(
                 &mut self,
                 message: &$crate::store::NewMessage,
-            ) -> $crate::store::StoreResult<$crate::store::MessageSlot> {
-                use $crate::store::MessageSlot;
-                let inserted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO messages (source_id, conversation, author, text, received_at) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id) DO NOTHING RETURNING id",
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO messages (source_id, conversation, author, text, received_at, ticket_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_id) DO NOTHING RETURNING id",
                 )
                 .bind(&message.source_id)
                 .bind(&message.conversation)
                 .bind(&message.author)
                 .bind(&message.text)
                 .bind(message.received_at)
+                .bind(ticket.0)
                 .fetch_optional(&mut *self.tx)
-                .await?;
-                if let Some(id) = inserted {
-                    return Ok(MessageSlot::New(id));
-                }
-                let (id, ticket_id): (i64, Option<i64>) =
-                    sqlx::query_as("SELECT id, ticket_id FROM messages WHERE source_id = $1")
-                        .bind(&message.source_id)
-                        .fetch_one(&mut *self.tx)
-                        .await?;
-                Ok(match ticket_id {
-                    Some(_) => MessageSlot::Duplicate,
-                    None => MessageSlot::Untaken(id),
-                })
+                .await?)
             }
 
             async fn attach_message(
