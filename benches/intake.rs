@@ -88,72 +88,114 @@ async fn raw_insert_rate(url: &str, count: usize) -> f64 {
     count as f64 / start.elapsed().as_secs_f64()
 }
 
-async fn engine_rate(store: Arc<dyn Store>, args: &Args) -> (f64, Duration) {
+/// Feeds `messages` messages from `customers` customers through the engine, `in_flight` at a time
+/// (1: one after another; more: as a busy chat gateway delivers them).
+async fn engine_rate(
+    store: Arc<dyn Store>,
+    messages: usize,
+    customers: usize,
+    in_flight: usize,
+) -> (f64, Duration) {
     let config = Config::load(ConfigSource::Dir("config".into()), std::iter::empty()).unwrap();
-    let engine = Engine::new(store.clone(), Arc::new(config));
+    let engine = Arc::new(Engine::new(store.clone(), Arc::new(config)));
     let start = Instant::now();
-    for i in 0..args.messages {
-        let customer = format!("customer{}", i % args.customers);
-        let message = InboundMessage {
-            source_id: format!("bench:{i}"),
-            conversation: direct_conversation(&customer),
-            author: customer,
-            text: TEXTS[i % TEXTS.len()].to_owned(),
-            at: Utc::now(),
-        };
-        let outcome = engine.handle(Inbound::Message(message)).await;
-        assert!(outcome.ticket.is_some(), "message {i} was not taken in: {outcome:?}");
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..in_flight {
+        let engine = engine.clone();
+        workers.spawn(async move {
+            for i in (worker..messages).step_by(in_flight) {
+                let customer = format!("customer{}", i % customers);
+                let message = InboundMessage {
+                    source_id: format!("bench:{i}"),
+                    conversation: direct_conversation(&customer),
+                    author: customer,
+                    text: TEXTS[i % TEXTS.len()].to_owned(),
+                    at: Utc::now(),
+                };
+                let outcome = engine.handle(Inbound::Message(message)).await;
+                assert!(outcome.ticket.is_some(), "message {i} was not taken in: {outcome:?}");
+            }
+        });
     }
+    workers.join_all().await;
     let elapsed = start.elapsed();
     let tickets = store.tickets(None).await.unwrap().len();
-    assert_eq!(tickets, args.customers.min(args.messages), "one ticket per customer");
-    (args.messages as f64 / elapsed.as_secs_f64(), elapsed)
+    assert_eq!(tickets, customers.min(messages), "one ticket per customer");
+    (messages as f64 / elapsed.as_secs_f64(), elapsed)
 }
 
-fn report(backend: &str, args: &Args, engine: f64, elapsed: Duration, raw: f64, goal: Option<f64>) {
+struct Figures {
+    sequential: f64,
+    sequential_messages: usize,
+    concurrent: f64,
+    concurrent_elapsed: Duration,
+    raw: f64,
+}
+
+fn report(backend: &str, args: &Args, f: &Figures, goal: Option<f64>) {
     println!(
-        "{backend:<10} engine intake: {engine:>9.0} msg/s ({} messages, {} customers, {:.1} s)",
+        "{backend:<9} engine intake, {IN_FLIGHT} in flight: {:>7.0} msg/s ({} messages, {} customers, {:.1} s)",
+        f.concurrent,
         args.messages,
         args.customers,
-        elapsed.as_secs_f64()
+        f.concurrent_elapsed.as_secs_f64()
     );
-    println!("{backend:<10} baseline raw single-row inserts: {raw:>9.0} rows/s");
-    let ratio = engine / raw;
+    println!(
+        "{backend:<9} engine intake, one at a time: {:>7.0} msg/s ({} messages)",
+        f.sequential, f.sequential_messages
+    );
+    println!("{backend:<9} baseline: raw single-row inserts: {:>7.0} rows/s", f.raw);
+    let ratio = f.concurrent / f.raw;
+    let one_by_one = f.sequential / f.raw;
     match goal {
         Some(goal) => println!(
-            "{backend:<10} engine / raw = {ratio:.2} (goal ≥ {goal:.2}: {})",
+            "{backend:<9} engine / raw = {ratio:.2} (goal ≥ {goal:.2}: {}); one at a time / raw = {one_by_one:.2}",
             if ratio >= goal { "met" } else { "NOT met" }
         ),
-        None => println!("{backend:<10} engine / raw = {ratio:.2}"),
+        None => println!("{backend:<9} engine / raw = {ratio:.2}; one at a time / raw = {one_by_one:.2}"),
     }
+}
+
+/// Messages in flight at once for the throughput figure.
+const IN_FLIGHT: usize = 64;
+
+async fn measure(url_for: impl Fn(&str) -> String, args: &Args) -> Figures {
+    let sequential_messages = (args.messages / 10).max(1);
+    let store = store::open(&url_for("sequential")).await.unwrap();
+    let (sequential, _) = engine_rate(store, sequential_messages, (args.customers / 10).max(1), 1).await;
+    let store = store::open(&url_for("concurrent")).await.unwrap();
+    let (concurrent, concurrent_elapsed) = engine_rate(store, args.messages, args.customers, IN_FLIGHT).await;
+    let raw = raw_insert_rate(&url_for("raw"), args.messages.min(20_000)).await;
+    Figures { sequential, sequential_messages, concurrent, concurrent_elapsed, raw }
 }
 
 #[tokio::main]
 async fn main() {
     let args = args();
-    let raw_count = args.messages.min(20_000);
 
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = store::open(&url).await.unwrap();
-    let (engine, elapsed) = engine_rate(store, &args).await;
-    let raw_url = format!("sqlite://{}?mode=rwc", dir.path().join("raw.db").display());
-    let raw = raw_insert_rate(&raw_url, raw_count).await;
-    report("sqlite", &args, engine, elapsed, raw, Some(0.5));
+    let figures = measure(
+        |name| format!("sqlite://{}?mode=rwc", dir.path().join(format!("{name}.db")).display()),
+        &args,
+    )
+    .await;
+    report("sqlite", &args, &figures, Some(0.5));
 
     let base = std::env::var("RESOLVD_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let Ok(mut admin) = sqlx::PgConnection::connect(&base).await else {
-        println!("postgres   skipped: {base} is not reachable");
+        println!("postgres  skipped: {base} is not reachable");
         return;
     };
-    let schema = format!("bench_{}", std::process::id());
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+    let schema_of = |name: &str| format!("bench_{}_{name}", std::process::id());
+    for name in ["sequential", "concurrent", "raw"] {
+        sqlx::query(&format!("CREATE SCHEMA {}", schema_of(name))).execute(&mut admin).await.unwrap();
+    }
     let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options[search_path]={schema}");
-    let store = store::open(&url).await.unwrap();
-    let (engine, elapsed) = engine_rate(store, &args).await;
-    let raw = raw_insert_rate(&url, raw_count).await;
-    report("postgres", &args, engine, elapsed, raw, None);
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await.unwrap();
+    let figures =
+        measure(|name| format!("{base}{separator}options[search_path]={}", schema_of(name)), &args).await;
+    report("postgres", &args, &figures, None);
+    for name in ["sequential", "concurrent", "raw"] {
+        sqlx::query(&format!("DROP SCHEMA {} CASCADE", schema_of(name))).execute(&mut admin).await.unwrap();
+    }
 }

@@ -24,6 +24,7 @@ on_both_databases!(
     a_message_whose_intake_failed_is_taken_in_at_the_next_start,
     commands_default_to_the_ticket_of_their_conversation,
     escalation_needs_a_domain_and_stops_at_rnd,
+    messages_arriving_together_are_taken_in_together_and_each_once,
 );
 
 async fn event_types(d: &Driver, ticket: TicketRef) -> Vec<&'static str> {
@@ -327,4 +328,28 @@ async fn escalation_needs_a_domain_and_stops_at_rnd(db: &TestDb) {
         reply(&d.command("bob", "escalate ticket:T-1 reason:x").await),
         "T-1 is already at RnD, the last tier"
     );
+}
+
+async fn messages_arriving_together_are_taken_in_together_and_each_once(db: &TestDb) {
+    let d = std::sync::Arc::new(Driver::new(db));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let d = d.clone();
+        tasks.spawn(async move {
+            let customer = format!("customer{}", i % 20);
+            // Message 7 is delivered twice at once, as a replaying gateway would.
+            let source = format!("burst:{}", if i == 8 { 7 } else { i });
+            d.message_with_id(&customer, &format!("my screen flickers ({i})"), &source, t0()).await
+        });
+    }
+    let outcomes: Vec<_> = tasks.join_all().await;
+    assert_eq!(outcomes.iter().filter(|o| o.duplicate).count(), 1);
+    assert!(outcomes.iter().all(|o| o.duplicate || o.ticket.is_some()));
+    let tickets = d.store().tickets(None).await.unwrap();
+    assert_eq!(tickets.len(), 20, "one ticket per customer");
+    let mut messages = 0;
+    for t in &tickets {
+        messages += d.store().messages_of(t.reference).await.unwrap().len();
+    }
+    assert_eq!(messages, 59);
 }

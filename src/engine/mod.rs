@@ -3,6 +3,7 @@
 //! outbox). It never talks to a chat platform.
 
 mod inbound;
+mod intake;
 mod outcome;
 mod text;
 
@@ -65,11 +66,12 @@ struct Ctx<'a> {
 pub struct Engine {
     store: Arc<dyn Store>,
     config: Arc<Config>,
+    intake: intake::IntakeQueue,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Self {
-        Engine { store, config }
+        Engine { store, config, intake: intake::IntakeQueue::default() }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -90,191 +92,10 @@ impl Engine {
         }
     }
 
-    /// Takes in messages that were stored but whose intake failed; run at start.
-    pub async fn take_in_untaken(&self) -> Result<usize, StoreError> {
-        let untaken = self.store.untaken_messages().await?;
-        let count = untaken.len();
-        for stored in untaken {
-            let m = stored.message;
-            let inbound = InboundMessage {
-                source_id: m.source_id,
-                conversation: m.conversation,
-                author: m.author,
-                text: m.text,
-                at: m.received_at,
-            };
-            if let Err(e) = self.try_take_in(&inbound).await {
-                error!(source_id = %inbound.source_id, error = %format!("{e:#}"), "message still cannot be taken in");
-            }
-        }
-        Ok(count)
-    }
-
     fn internal_error(&self, error: &anyhow::Error, at: DateTime<Utc>) -> String {
         let reference = format!("E-{:x}", at.timestamp_micros());
         error!(%reference, error = %format!("{error:#}"), "internal error");
         format!("An internal error occurred (ref {reference}); it is logged")
-    }
-
-    // ----- intake -------------------------------------------------------------------------------
-
-    async fn take_in(&self, message: InboundMessage) -> Outcome {
-        if message.text.trim().is_empty() {
-            return Outcome::private("Your message is empty; nothing was sent", None);
-        }
-        match self.try_take_in(&message).await {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                let apology = self.internal_error(&e, message.at);
-                // The message must not be lost: keep it on its own so the next start takes it in.
-                if let Err(keep) = self.store.keep_untaken_message(&new_message(&message)).await {
-                    error!(error = %keep, source_id = %message.source_id, "could not even keep the message");
-                    return Outcome::private(apology, None);
-                }
-                Outcome::private(
-                    "We saved your message but could not open a ticket just now; it will be taken in shortly",
-                    None,
-                )
-            }
-        }
-    }
-
-    async fn try_take_in(&self, message: &InboundMessage) -> anyhow::Result<Outcome> {
-        let mut tx = self.store.begin().await?;
-        let slot = tx.message_slot(&message.source_id).await?;
-        if slot == MessageSlot::Duplicate {
-            return Ok(Outcome::duplicate());
-        }
-        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
-        let open = tx.open_ticket_of(&message.conversation, &message.author).await?;
-        let is_new = open.is_none();
-        let ticket = match open {
-            Some(ticket) => ticket,
-            None => self.insert_ticket(&mut *tx, &ctx, &message.author, &message.text).await?,
-        };
-        let message_id = match slot {
-            MessageSlot::Untaken(id) => {
-                tx.attach_message(id, ticket.reference).await?;
-                id
-            }
-            _ => match tx.insert_message(&new_message(message), ticket.reference).await? {
-                Some(id) => id,
-                // Another instance took the same message in meanwhile; dropping rolls this back.
-                None => return Ok(Outcome::duplicate()),
-            },
-        };
-        let reference = ticket.reference;
-        if is_new {
-            self.announce_ticket(&mut *tx, &ctx, &ticket, &message.text, Some(message_id)).await?;
-        } else {
-            self.append_message(&mut *tx, &ctx, ticket, message_id, &message.text).await?;
-        }
-        tx.commit().await?;
-        Ok(Outcome::silent(Some(reference)))
-    }
-
-    async fn append_message(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        mut ticket: Ticket,
-        message_id: i64,
-        text: &str,
-    ) -> Result<TicketRef, StoreError> {
-        let resumed = ticket.customer_replied();
-        ticket.updated_at = ctx.at;
-        tx.update_ticket(&ticket).await?;
-        tx.append_event(&event(&ticket, ctx, EventKind::Message { text: text.to_owned(), message_id }))
-            .await?;
-        if resumed {
-            tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
-        }
-        let quote_chars = self.config.settings.intake.quote_chars;
-        if let Some(note) = text::long_message(text, quote_chars) {
-            tx.enqueue_post(
-                &customer_post(&ticket, format!("Added to {}. {note}", ticket.reference)),
-                ctx.at,
-            )
-            .await?;
-        }
-        let quote = text::quote(text, quote_chars);
-        let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
-        if resumed {
-            notice.push_str("\nThe ticket is no longer waiting for the customer.");
-        }
-        let post = staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]);
-        tx.enqueue_post(&post, ctx.at).await?;
-        Ok(ticket.reference)
-    }
-
-    /// Opens a ticket from a customer's text: classified by the rules and routed to its queue.
-    async fn insert_ticket(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        customer: &str,
-        text: &str,
-    ) -> Result<Ticket, StoreError> {
-        let classification = self.config.rules.classify(text);
-        let assignee = self.route(tx, classification.domain.as_deref(), Tier::L1).await?;
-        let conversation =
-            if ctx.actor == customer { ctx.conversation.to_owned() } else { direct_conversation(customer) };
-        tx.insert_ticket(&NewTicket {
-            kind: classification.kind,
-            domain: classification.domain,
-            severity: classification.severity,
-            tier: Tier::L1,
-            assignee,
-            customer: customer.to_owned(),
-            conversation,
-            title: text::title(text, self.config.settings.intake.title_chars),
-            at: ctx.at,
-        })
-        .await
-    }
-
-    /// The new ticket's first timeline event, the customer's acknowledgement and the staff notice.
-    async fn announce_ticket(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        ticket: &Ticket,
-        text: &str,
-        message_id: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let settings = &self.config.settings.intake;
-        let created = EventKind::Created {
-            customer: ticket.customer.clone(),
-            text: text.to_owned(),
-            message_id,
-            domain: ticket.domain.clone(),
-            kind: ticket.kind,
-            severity: ticket.severity,
-            assignee: ticket.assignee.clone(),
-        };
-        tx.append_event(&event(ticket, ctx, created)).await?;
-
-        let mut ack = format!(
-            "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",
-            ticket.reference
-        );
-        if let Some(note) = text::long_message(text, settings.quote_chars) {
-            ack.push(' ');
-            ack.push_str(&note);
-        }
-        tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
-
-        let owner = ticket.assignee.as_deref().unwrap_or("nobody yet");
-        let notice = format!(
-            "New ticket {} from {} ({}), assigned to {owner}:\n{}",
-            ticket.reference,
-            ticket.customer,
-            text::labels(ticket),
-            text::quote(text, settings.quote_chars)
-        );
-        let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
-        let mentions = ticket.assignee.iter().cloned().collect();
-        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await
     }
 
     /// The next member of the domain × tier queue, or of triage when there is no domain yet.

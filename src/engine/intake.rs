@@ -1,0 +1,286 @@
+//! Intake: every customer message is stored, then opens a ticket or is added to the customer's
+//! open one, with its timeline event and posts, in one transaction.
+//!
+//! Messages are taken in with group commit: while one transaction is being written, messages that
+//! arrive queue up, and the next writer takes all of them in one transaction. Each message's
+//! effects stay together and idempotent; a commit is shared, which is what bounds the rate on
+//! a database that syncs every commit to disk. A batch that fails is retried one message at a
+//! time, so one bad message never holds up the others.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use tokio::sync::oneshot;
+use tracing::{error, warn};
+
+use super::{
+    Button, ButtonAction, Ctx, Engine, EventKind, InboundMessage, MessageSlot, NewTicket, Outcome,
+    StoreError, StoreTx, Ticket, TicketRef, Tier, customer_post, direct_conversation, event, new_message,
+    staff_post, text,
+};
+
+/// At most this many messages share a transaction.
+const MAX_BATCH: usize = 256;
+
+type Waiting = (InboundMessage, oneshot::Sender<Outcome>);
+
+#[derive(Default)]
+pub(super) struct IntakeQueue {
+    waiting: Mutex<VecDeque<Waiting>>,
+    /// Held by the one task writing a batch.
+    writer: tokio::sync::Mutex<()>,
+}
+
+/// How taking one message in within a transaction went.
+enum Taken {
+    Done(Outcome),
+    /// Another instance stored the same message meanwhile: this transaction must be rolled back.
+    Raced,
+}
+
+impl Engine {
+    /// Takes in messages that were stored but whose intake failed; run at start.
+    pub async fn take_in_untaken(&self) -> Result<usize, StoreError> {
+        let untaken = self.store.untaken_messages().await?;
+        let count = untaken.len();
+        for stored in untaken {
+            let m = stored.message;
+            let inbound = InboundMessage {
+                source_id: m.source_id,
+                conversation: m.conversation,
+                author: m.author,
+                text: m.text,
+                at: m.received_at,
+            };
+            self.take_in_alone(&inbound).await;
+        }
+        Ok(count)
+    }
+
+    pub(super) async fn take_in(&self, message: InboundMessage) -> Outcome {
+        if message.text.trim().is_empty() {
+            return Outcome::private("Your message is empty; nothing was sent", None);
+        }
+        let (sender, mut receiver) = oneshot::channel();
+        self.intake.waiting.lock().expect("intake queue lock").push_back((message, sender));
+        loop {
+            let _writer = self.intake.writer.lock().await;
+            match receiver.try_recv() {
+                Ok(outcome) => return outcome,
+                Err(oneshot::error::TryRecvError::Closed) => {
+                    return Outcome::private(
+                        "An internal error occurred; your message was not answered",
+                        None,
+                    );
+                }
+                Err(oneshot::error::TryRecvError::Empty) => {}
+            }
+            let batch: Vec<Waiting> = {
+                let mut waiting = self.intake.waiting.lock().expect("intake queue lock");
+                let n = waiting.len().min(MAX_BATCH);
+                waiting.drain(..n).collect()
+            };
+            self.take_in_batch(batch).await;
+        }
+    }
+
+    async fn take_in_batch(&self, batch: Vec<Waiting>) {
+        if batch.len() > 1 {
+            match self.take_in_together(&batch).await {
+                Ok(outcomes) => {
+                    for ((_, sender), outcome) in batch.into_iter().zip(outcomes) {
+                        let _ = sender.send(outcome);
+                    }
+                    return;
+                }
+                Err(e) => {
+                    warn!(error = %format!("{e:#}"), size = batch.len(), "batch failed; taking its messages in one by one")
+                }
+            }
+        }
+        for (message, sender) in batch {
+            let outcome = self.take_in_alone(&message).await;
+            let _ = sender.send(outcome);
+        }
+    }
+
+    async fn take_in_together(&self, batch: &[Waiting]) -> anyhow::Result<Vec<Outcome>> {
+        let mut tx = self.store.begin().await?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for (message, _) in batch {
+            match self.take_in_with(&mut *tx, message).await? {
+                Taken::Done(outcome) => outcomes.push(outcome),
+                Taken::Raced => {
+                    anyhow::bail!("message {} was stored by another instance meanwhile", message.source_id)
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// One message in its own transaction; if that fails, the message is kept on its own so the
+    /// next start takes it in.
+    async fn take_in_alone(&self, message: &InboundMessage) -> Outcome {
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            match self.take_in_with(&mut *tx, message).await? {
+                Taken::Done(outcome) => {
+                    tx.commit().await?;
+                    Ok(outcome)
+                }
+                Taken::Raced => Ok(Outcome::duplicate()),
+            }
+        }
+        .await;
+        match result {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let apology = self.internal_error(&e, message.at);
+                if let Err(keep) = self.store.keep_untaken_message(&new_message(message)).await {
+                    error!(error = %keep, source_id = %message.source_id, "could not even keep the message");
+                    return Outcome::private(apology, None);
+                }
+                Outcome::private(
+                    "We saved your message but could not open a ticket just now; it will be taken in shortly",
+                    None,
+                )
+            }
+        }
+    }
+
+    async fn take_in_with(&self, tx: &mut dyn StoreTx, message: &InboundMessage) -> anyhow::Result<Taken> {
+        let slot = tx.message_slot(&message.source_id).await?;
+        if slot == MessageSlot::Duplicate {
+            return Ok(Taken::Done(Outcome::duplicate()));
+        }
+        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
+        let open = tx.open_ticket_of(&message.conversation, &message.author).await?;
+        let is_new = open.is_none();
+        let ticket = match open {
+            Some(ticket) => ticket,
+            None => self.insert_ticket(tx, &ctx, &message.author, &message.text).await?,
+        };
+        let message_id = match slot {
+            MessageSlot::Untaken(id) => {
+                tx.attach_message(id, ticket.reference).await?;
+                id
+            }
+            _ => match tx.insert_message(&new_message(message), ticket.reference).await? {
+                Some(id) => id,
+                None => return Ok(Taken::Raced),
+            },
+        };
+        let reference = ticket.reference;
+        if is_new {
+            self.announce_ticket(tx, &ctx, &ticket, &message.text, Some(message_id)).await?;
+        } else {
+            self.append_message(tx, &ctx, ticket, message_id, &message.text).await?;
+        }
+        Ok(Taken::Done(Outcome::silent(Some(reference))))
+    }
+
+    async fn append_message(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        message_id: i64,
+        text: &str,
+    ) -> Result<TicketRef, StoreError> {
+        let resumed = ticket.customer_replied();
+        ticket.updated_at = ctx.at;
+        tx.update_ticket(&ticket).await?;
+        tx.append_event(&event(&ticket, ctx, EventKind::Message { text: text.to_owned(), message_id }))
+            .await?;
+        if resumed {
+            tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
+        }
+        let quote_chars = self.config.settings.intake.quote_chars;
+        if let Some(note) = text::long_message(text, quote_chars) {
+            tx.enqueue_post(
+                &customer_post(&ticket, format!("Added to {}. {note}", ticket.reference)),
+                ctx.at,
+            )
+            .await?;
+        }
+        let quote = text::quote(text, quote_chars);
+        let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
+        if resumed {
+            notice.push_str("\nThe ticket is no longer waiting for the customer.");
+        }
+        let post = staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]);
+        tx.enqueue_post(&post, ctx.at).await?;
+        Ok(ticket.reference)
+    }
+
+    /// Opens a ticket from a customer's text: classified by the rules and routed to its queue.
+    pub(super) async fn insert_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        customer: &str,
+        text: &str,
+    ) -> Result<Ticket, StoreError> {
+        let classification = self.config.rules.classify(text);
+        let assignee = self.route(tx, classification.domain.as_deref(), Tier::L1).await?;
+        let conversation =
+            if ctx.actor == customer { ctx.conversation.to_owned() } else { direct_conversation(customer) };
+        tx.insert_ticket(&NewTicket {
+            kind: classification.kind,
+            domain: classification.domain,
+            severity: classification.severity,
+            tier: Tier::L1,
+            assignee,
+            customer: customer.to_owned(),
+            conversation,
+            title: text::title(text, self.config.settings.intake.title_chars),
+            at: ctx.at,
+        })
+        .await
+    }
+
+    /// The new ticket's first timeline event, the customer's acknowledgement and the staff notice.
+    pub(super) async fn announce_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+        text: &str,
+        message_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let settings = &self.config.settings.intake;
+        let created = EventKind::Created {
+            customer: ticket.customer.clone(),
+            text: text.to_owned(),
+            message_id,
+            domain: ticket.domain.clone(),
+            kind: ticket.kind,
+            severity: ticket.severity,
+            assignee: ticket.assignee.clone(),
+        };
+        tx.append_event(&event(ticket, ctx, created)).await?;
+
+        let mut ack = format!(
+            "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",
+            ticket.reference
+        );
+        if let Some(note) = text::long_message(text, settings.quote_chars) {
+            ack.push(' ');
+            ack.push_str(&note);
+        }
+        tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
+
+        let owner = ticket.assignee.as_deref().unwrap_or("nobody yet");
+        let notice = format!(
+            "New ticket {} from {} ({}), assigned to {owner}:\n{}",
+            ticket.reference,
+            ticket.customer,
+            text::labels(ticket),
+            text::quote(text, settings.quote_chars)
+        );
+        let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
+        let mentions = ticket.assignee.iter().cloned().collect();
+        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await
+    }
+}
