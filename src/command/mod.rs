@@ -6,13 +6,15 @@ mod typed;
 
 use thiserror::Error;
 
-pub use spec::{Args, ChoiceSource, CommandSet, CommandSpec, OptionSpec, OptionType};
+pub use spec::{Args, ChoiceSource, CommandSet, CommandSpec, Leaf, OptionSpec, OptionType, SubcommandSpec};
 pub use typed::{COMMAND_NAMES, Command};
 
-/// A command as a person typed it, before it is checked: its name and `name:value` options.
+/// A command as a person typed it, before it is checked: its name, its subcommand if it has
+/// subcommands, and `name:value` options.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
     pub name: String,
+    pub subcommand: Option<String>,
     pub options: Vec<(String, String)>,
 }
 

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Deserialize;
 use strum::{Display, VariantArray};
 
-use super::typed::COMMAND_NAMES;
 use super::{Invocation, UsageError};
 use crate::config::ConfigError;
 use crate::domain::{CloseReason, Kind, LinkRelation, Role, Severity, TicketRef, Tier};
@@ -16,9 +15,34 @@ use crate::domain::{CloseReason, Kind, LinkRelation, Role, Severity, TicketRef, 
 pub struct CommandSpec {
     pub name: String,
     pub description: String,
-    /// Who may run it; the engine checks this, whatever a platform's UI shows.
+    /// Who may run it; the engine checks this, whatever a platform's UI shows. A command with
+    /// subcommands gives roles per subcommand instead.
+    #[serde(default)]
     pub roles: Vec<Role>,
     #[serde(default)]
+    pub options: Vec<OptionSpec>,
+    /// `/kb search …`, `/kb add …`: each subcommand with its own roles and options.
+    #[serde(default)]
+    pub subcommands: Vec<SubcommandSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubcommandSpec {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub options: Vec<OptionSpec>,
+}
+
+/// Something a person can run: a command without subcommands, or one subcommand of a command.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    /// `classify`, or `kb search`.
+    pub path: String,
+    pub description: String,
+    pub roles: Vec<Role>,
     pub options: Vec<OptionSpec>,
 }
 
@@ -86,7 +110,9 @@ const MAX_OPTIONS: usize = 25;
 /// Every command definition, checked, with choices resolved.
 #[derive(Debug, Clone, Default)]
 pub struct CommandSet {
+    /// The definitions as written (with choices resolved), for registering with a platform.
     specs: BTreeMap<String, CommandSpec>,
+    leaves: BTreeMap<String, Leaf>,
 }
 
 /// Validated option values by name, as text.
@@ -116,152 +142,234 @@ fn valid_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+fn check_name(name: &str) -> Result<(), String> {
+    if valid_name(name) { Ok(()) } else { Err("use 1-32 lowercase letters, digits, - or _".to_owned()) }
+}
+
+fn check_description(description: &str) -> Result<(), String> {
+    let chars = description.chars().count();
+    if chars == 0 || chars > MAX_DESCRIPTION_CHARS {
+        Err("must be 1-100 characters".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a list of options and resolves their `choices_from`; errors carry the key under `prefix`.
+fn check_options(
+    prefix: &str,
+    options: &mut [OptionSpec],
+    domains: &[String],
+) -> Result<(), (String, String)> {
+    if options.len() > MAX_OPTIONS {
+        return Err((format!("{prefix}options"), format!("at most {MAX_OPTIONS} options")));
+    }
+    let mut names = HashSet::new();
+    let mut seen_optional = false;
+    for (i, option) in options.iter_mut().enumerate() {
+        let key = |field: &str| format!("{prefix}options[{i}].{field}");
+        check_name(&option.name).map_err(|e| (key("name"), e))?;
+        if !names.insert(option.name.clone()) {
+            return Err((key("name"), format!("`{}` is defined twice", option.name)));
+        }
+        check_description(&option.description).map_err(|e| (key("description"), e))?;
+        if option.required && seen_optional {
+            return Err((key("required"), "required options must come before optional ones".into()));
+        }
+        seen_optional |= !option.required;
+        if option.name == "ticket" && option.kind != OptionType::Ticket {
+            return Err((key("type"), "an option named ticket must have type \"ticket\"".into()));
+        }
+        if let Some(from) = option.choices_from {
+            if !option.choices.is_empty() {
+                return Err((key("choices_from"), "give choices or choices_from, not both".into()));
+            }
+            option.choices = from.values(domains);
+        }
+        if option.choices.len() > MAX_CHOICES {
+            return Err((key("choices"), format!("at most {MAX_CHOICES} choices")));
+        }
+    }
+    Ok(())
+}
+
+/// The leaves of one definition, checked.
+fn leaves_of(spec: &mut CommandSpec, domains: &[String]) -> Result<Vec<Leaf>, (String, String)> {
+    check_name(&spec.name).map_err(|e| ("name".to_owned(), e))?;
+    check_description(&spec.description).map_err(|e| ("description".to_owned(), e))?;
+    if spec.subcommands.is_empty() {
+        if spec.roles.is_empty() {
+            return Err(("roles".into(), "list at least one role".into()));
+        }
+        check_options("", &mut spec.options, domains)?;
+        return Ok(vec![Leaf {
+            path: spec.name.clone(),
+            description: spec.description.clone(),
+            roles: spec.roles.clone(),
+            options: spec.options.clone(),
+        }]);
+    }
+    if !spec.roles.is_empty() || !spec.options.is_empty() {
+        return Err((
+            "subcommands".into(),
+            "a command with subcommands gives roles and options per subcommand".into(),
+        ));
+    }
+    let mut names = HashSet::new();
+    let mut leaves = Vec::new();
+    for (i, sub) in spec.subcommands.iter_mut().enumerate() {
+        let key = |field: &str| format!("subcommands[{i}].{field}");
+        check_name(&sub.name).map_err(|e| (key("name"), e))?;
+        if !names.insert(sub.name.clone()) {
+            return Err((key("name"), format!("`{}` is defined twice", sub.name)));
+        }
+        check_description(&sub.description).map_err(|e| (key("description"), e))?;
+        if sub.roles.is_empty() {
+            return Err((key("roles"), "list at least one role".into()));
+        }
+        check_options(&format!("subcommands[{i}]."), &mut sub.options, domains)?;
+        leaves.push(Leaf {
+            path: format!("{} {}", spec.name, sub.name),
+            description: sub.description.clone(),
+            roles: sub.roles.clone(),
+            options: sub.options.clone(),
+        });
+    }
+    Ok(leaves)
+}
+
 impl CommandSet {
-    /// Checks the definitions: `(file stem, file name for errors, spec)` each.
+    /// Checks the definitions (`(file stem, file name for errors, spec)` each) against the
+    /// commands that have handlers (`handled`, as paths like `classify` or `kb search`).
     pub fn build(
         files: Vec<(String, String, CommandSpec)>,
         domains: &[String],
+        handled: &[&str],
     ) -> Result<CommandSet, ConfigError> {
         let mut specs = BTreeMap::new();
+        let mut leaves = BTreeMap::new();
         for (stem, file, mut spec) in files {
-            let err = |key: String, message: String| ConfigError::new(&file, key, message);
             if spec.name != stem {
-                return Err(err("name".into(), format!("`{}` must match the file name `{stem}`", spec.name)));
+                let message = format!("`{}` must match the file name `{stem}`", spec.name);
+                return Err(ConfigError::new(&file, "name", message));
             }
-            if !valid_name(&spec.name) {
-                return Err(err("name".into(), "use 1-32 lowercase letters, digits, - or _".into()));
-            }
-            if !COMMAND_NAMES.contains(&spec.name.as_str()) {
-                return Err(err(
-                    "name".into(),
-                    format!(
+            let found = leaves_of(&mut spec, domains)
+                .map_err(|(key, message)| ConfigError::new(&file, key, message))?;
+            for leaf in found {
+                if !handled.contains(&leaf.path.as_str()) {
+                    let message = format!(
                         "no handler for /{}; the handled commands are {}",
-                        spec.name,
-                        COMMAND_NAMES.join(", ")
-                    ),
-                ));
-            }
-            let description_chars = spec.description.chars().count();
-            if description_chars == 0 || description_chars > MAX_DESCRIPTION_CHARS {
-                return Err(err("description".into(), "must be 1-100 characters".into()));
-            }
-            if spec.roles.is_empty() {
-                return Err(err("roles".into(), "list at least one role".into()));
-            }
-            if spec.options.len() > MAX_OPTIONS {
-                return Err(err("options".into(), format!("at most {MAX_OPTIONS} options")));
-            }
-            let mut names = HashSet::new();
-            let mut seen_optional = false;
-            for (i, option) in spec.options.iter_mut().enumerate() {
-                let key = |field: &str| format!("options[{i}].{field}");
-                if !valid_name(&option.name) {
-                    return Err(err(key("name"), "use 1-32 lowercase letters, digits, - or _".into()));
+                        leaf.path,
+                        handled.join(", ")
+                    );
+                    return Err(ConfigError::new(&file, "name", message));
                 }
-                if !names.insert(option.name.clone()) {
-                    return Err(err(key("name"), format!("`{}` is defined twice", option.name)));
-                }
-                let chars = option.description.chars().count();
-                if chars == 0 || chars > MAX_DESCRIPTION_CHARS {
-                    return Err(err(key("description"), "must be 1-100 characters".into()));
-                }
-                if option.required && seen_optional {
-                    return Err(err(
-                        key("required"),
-                        "required options must come before optional ones".into(),
-                    ));
-                }
-                seen_optional |= !option.required;
-                if option.name == "ticket" && option.kind != OptionType::Ticket {
-                    return Err(err(key("type"), "an option named ticket must have type \"ticket\"".into()));
-                }
-                if let Some(from) = option.choices_from {
-                    if !option.choices.is_empty() {
-                        return Err(err(
-                            key("choices_from"),
-                            "give choices or choices_from, not both".into(),
-                        ));
-                    }
-                    option.choices = from.values(domains);
-                }
-                if option.choices.len() > MAX_CHOICES {
-                    return Err(err(key("choices"), format!("at most {MAX_CHOICES} choices")));
-                }
+                leaves.insert(leaf.path.clone(), leaf);
             }
             specs.insert(spec.name.clone(), spec);
         }
-        for handled in COMMAND_NAMES {
-            if !specs.contains_key(*handled) {
+        for path in handled {
+            if !leaves.contains_key(*path) {
+                let file = format!("{}.toml", path.split(' ').next().unwrap_or(path));
                 return Err(ConfigError::new(
                     "commands/",
-                    format!("{handled}.toml"),
-                    format!("/{handled} has a handler but no definition file"),
+                    file,
+                    format!("/{path} has a handler but no definition file"),
                 ));
             }
         }
-        Ok(CommandSet { specs })
+        Ok(CommandSet { specs, leaves })
     }
 
     pub fn get(&self, name: &str) -> Option<&CommandSpec> {
         self.specs.get(name)
     }
 
+    /// The definitions as written, for registering with a platform.
     pub fn iter(&self) -> impl Iterator<Item = &CommandSpec> {
         self.specs.values()
     }
 
-    /// Checks an invocation against its definition: known command, known options, each given
-    /// once, required ones present, values of the right type and among the choices.
-    pub fn check(&self, invocation: &Invocation) -> Result<(&CommandSpec, Args), UsageError> {
+    /// Everything runnable, by path.
+    pub fn leaves(&self) -> impl Iterator<Item = &Leaf> {
+        self.leaves.values()
+    }
+
+    /// Checks an invocation against its definition: known command (and subcommand), known
+    /// options, each given once, required ones present, values of the right type and among the
+    /// choices.
+    pub fn check(&self, invocation: &Invocation) -> Result<(&Leaf, Args), UsageError> {
         let spec = self.specs.get(&invocation.name).ok_or_else(|| {
             UsageError(format!("there is no /{} command; /help lists the commands", invocation.name))
         })?;
+        let path = match (&invocation.subcommand, spec.subcommands.is_empty()) {
+            (None, true) => spec.name.clone(),
+            (Some(sub), false) => format!("{} {sub}", spec.name),
+            (None, false) => {
+                let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name.as_str()).collect();
+                return Err(UsageError(format!("/{} needs a subcommand: {}", spec.name, names.join(", "))));
+            }
+            (Some(sub), true) => {
+                return Err(UsageError(format!(
+                    "`{sub}` is not an option: write name:value, and quote values with spaces (text:\"like this\")"
+                )));
+            }
+        };
+        let leaf = self.leaves.get(&path).ok_or_else(|| {
+            let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name.as_str()).collect();
+            UsageError(format!(
+                "/{} has no subcommand `{}`; use one of {}",
+                spec.name,
+                invocation.subcommand.as_deref().unwrap_or_default(),
+                names.join(", ")
+            ))
+        })?;
         let mut values = BTreeMap::new();
         for (name, value) in &invocation.options {
-            let option = spec.options.iter().find(|o| &o.name == name).ok_or_else(|| {
-                let known: Vec<&str> = spec.options.iter().map(|o| o.name.as_str()).collect();
+            let option = leaf.options.iter().find(|o| &o.name == name).ok_or_else(|| {
+                let known: Vec<&str> = leaf.options.iter().map(|o| o.name.as_str()).collect();
                 let hint = if known.is_empty() {
                     "it takes no options".to_owned()
                 } else {
                     format!("its options are {}", known.join(", "))
                 };
-                UsageError(format!("/{} has no option `{name}`; {hint}", spec.name))
+                UsageError(format!("/{} has no option `{name}`; {hint}", leaf.path))
             })?;
             if values.contains_key(name) {
-                return Err(UsageError(format!("/{} got `{name}` twice", spec.name)));
+                return Err(UsageError(format!("/{} got `{name}` twice", leaf.path)));
             }
             let value = value.trim();
             if value.is_empty() {
-                return Err(UsageError(format!("`{name}` is empty in /{}", spec.name)));
+                return Err(UsageError(format!("`{name}` is empty in /{}", leaf.path)));
             }
-            check_value(spec, option, value)?;
+            check_value(leaf, option, value)?;
             values.insert(name.clone(), value.to_owned());
         }
-        if let Some(missing) = spec.options.iter().find(|o| o.required && !values.contains_key(&o.name)) {
+        if let Some(missing) = leaf.options.iter().find(|o| o.required && !values.contains_key(&o.name)) {
             return Err(UsageError(format!(
                 "/{} needs {}:… ({})",
-                spec.name, missing.name, missing.description
+                leaf.path, missing.name, missing.description
             )));
         }
-        Ok((spec, Args { values }))
+        Ok((leaf, Args { values }))
     }
 }
 
-fn check_value(spec: &CommandSpec, option: &OptionSpec, value: &str) -> Result<(), UsageError> {
+fn check_value(leaf: &Leaf, option: &OptionSpec, value: &str) -> Result<(), UsageError> {
     match option.kind {
         OptionType::Ticket => {
             value.parse::<TicketRef>().map_err(|e| UsageError(e.to_string()))?;
         }
         OptionType::Integer => {
             value.parse::<i64>().map_err(|_| {
-                UsageError(format!("`{value}` is not a whole number for {} in /{}", option.name, spec.name))
+                UsageError(format!("`{value}` is not a whole number for {} in /{}", option.name, leaf.path))
             })?;
         }
         OptionType::User => {
             if value.chars().any(char::is_whitespace) {
                 return Err(UsageError(format!(
                     "`{value}` is not a user id for {} in /{}",
-                    option.name, spec.name
+                    option.name, leaf.path
                 )));
             }
         }
@@ -271,9 +379,72 @@ fn check_value(spec: &CommandSpec, option: &OptionSpec, value: &str) -> Result<(
         return Err(UsageError(format!(
             "`{value}` is not a choice for {} in /{}; choose one of {}",
             option.name,
-            spec.name,
+            leaf.path,
             option.choices.join(", ")
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(toml_text: &str, handled: &[&str]) -> Result<CommandSet, ConfigError> {
+        let spec: CommandSpec = toml::from_str(toml_text).unwrap();
+        CommandSet::build(vec![(spec.name.clone(), "commands/x.toml".into(), spec)], &[], handled)
+    }
+
+    const KB: &str = r#"
+        name = "kb"
+        description = "Knowledge base"
+        [[subcommands]]
+        name = "search"
+        description = "Search it"
+        roles = ["customer", "engineer"]
+        [[subcommands.options]]
+        name = "query"
+        type = "string"
+        required = true
+        description = "What to look for"
+        [[subcommands]]
+        name = "publish"
+        description = "Publish a draft"
+        roles = ["engineer"]
+    "#;
+
+    fn invocation(subcommand: Option<&str>, options: &[(&str, &str)]) -> Invocation {
+        Invocation {
+            name: "kb".into(),
+            subcommand: subcommand.map(str::to_owned),
+            options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn each_subcommand_is_a_leaf_with_its_own_roles_and_options() {
+        let commands = set(KB, &["kb search", "kb publish"]).unwrap();
+        let (leaf, args) = commands.check(&invocation(Some("search"), &[("query", "退款")])).unwrap();
+        assert_eq!(leaf.path, "kb search");
+        assert_eq!(leaf.roles, [Role::Customer, Role::Engineer]);
+        assert_eq!(args.text("query"), Some("退款"));
+    }
+
+    #[test]
+    fn a_missing_or_unknown_subcommand_is_named() {
+        let commands = set(KB, &["kb search", "kb publish"]).unwrap();
+        let missing = commands.check(&invocation(None, &[])).unwrap_err();
+        assert_eq!(missing.0, "/kb needs a subcommand: search, publish");
+        let unknown = commands.check(&invocation(Some("burn"), &[])).unwrap_err();
+        assert_eq!(unknown.0, "/kb has no subcommand `burn`; use one of search, publish");
+        let required = commands.check(&invocation(Some("search"), &[])).unwrap_err();
+        assert_eq!(required.0, "/kb search needs query:… (What to look for)");
+    }
+
+    #[test]
+    fn a_subcommand_without_a_handler_stops_start_up() {
+        let error = set(KB, &["kb search"]).unwrap_err();
+        assert_eq!(error.key, "name");
+        assert!(error.message.starts_with("no handler for /kb publish"), "{error}");
+    }
 }

@@ -154,7 +154,7 @@ impl Config {
             let spec: CommandSpec = deserialize(&file.display, parse_toml(&file)?)?;
             specs.push((stem, file.display, spec));
         }
-        let commands = CommandSet::build(specs, &domain_ids)?;
+        let commands = CommandSet::build(specs, &domain_ids, crate::command::COMMAND_NAMES)?;
 
         Ok(Config {
             source,

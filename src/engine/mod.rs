@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 use tracing::error;
 
-use crate::command::{Command, CommandSpec, UsageError};
+use crate::command::{Command, Leaf, UsageError};
 use crate::config::Config;
 use crate::domain::routing::{queue_name, round_robin};
 use crate::domain::{
@@ -122,9 +122,9 @@ impl Engine {
         };
         let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at };
         if let Some(reason) = self.role_refusal(spec, ctx.actor) {
-            return self.refuse(&inbound.source_id, &ctx, &spec.name, reason, args.ticket()).await;
+            return self.refuse(&inbound.source_id, &ctx, &spec.path, reason, args.ticket()).await;
         }
-        let command = match Command::from_args(&spec.name, &args) {
+        let command = match Command::from_args(&spec.path, &args) {
             Ok(command) => command,
             Err(usage) => return Outcome::private(usage.0, None),
         };
@@ -138,7 +138,7 @@ impl Engine {
             Ok::<_, Failure>(outcome)
         }
         .await;
-        self.finish(result, &inbound.source_id, &ctx, &spec.name).await
+        self.finish(result, &inbound.source_id, &ctx, &spec.path).await
     }
 
     async fn finish(
@@ -158,7 +158,7 @@ impl Engine {
         }
     }
 
-    fn role_refusal(&self, spec: &CommandSpec, actor: &str) -> Option<String> {
+    fn role_refusal(&self, spec: &Leaf, actor: &str) -> Option<String> {
         let roles = self.config.directory.roles(actor);
         if spec.roles.iter().any(|role| roles.contains(role)) {
             return None;
@@ -167,7 +167,7 @@ impl Engine {
         let yours: Vec<&str> = roles.iter().map(|r| text::role_singular(*r)).collect();
         Some(format!(
             "/{} is for {}; you are {}",
-            spec.name,
+            spec.path,
             text::join_and(&allowed),
             text::join_and(&yours)
         ))
@@ -252,9 +252,9 @@ impl Engine {
                 let lines: Vec<String> = self
                     .config
                     .commands
-                    .iter()
-                    .filter(|spec| spec.roles.iter().any(|r| roles.contains(r)))
-                    .map(|spec| format!("/{} — {}", spec.name, spec.description))
+                    .leaves()
+                    .filter(|leaf| leaf.roles.iter().any(|r| roles.contains(r)))
+                    .map(|leaf| format!("/{} — {}", leaf.path, leaf.description))
                     .collect();
                 Ok(Outcome::private(format!("Commands you may use:\n{}", lines.join("\n")), None))
             }

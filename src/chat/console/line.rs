@@ -49,6 +49,15 @@ fn parse_command(text: &str) -> Result<Invocation, String> {
     if name.is_empty() {
         return Err("write a command name after /, e.g. /help".to_owned());
     }
+    // A bare word right after the name is a subcommand: `/kb search query:x`.
+    while chars.next_if(|c| c.is_whitespace()).is_some() {}
+    let word: String = chars.clone().take_while(|c| !c.is_whitespace()).collect();
+    let subcommand = if !word.is_empty() && !word.contains(':') {
+        chars.nth(word.chars().count() - 1);
+        Some(word)
+    } else {
+        None
+    };
     let mut options = Vec::new();
     loop {
         while chars.next_if(|c| c.is_whitespace()).is_some() {}
@@ -80,7 +89,7 @@ fn parse_command(text: &str) -> Result<Invocation, String> {
         };
         options.push((key, value));
     }
-    Ok(Invocation { name, options })
+    Ok(Invocation { name, subcommand, options })
 }
 
 #[cfg(test)]
@@ -126,6 +135,7 @@ mod tests {
         let cases = [
             ("bob: /", "write a command name"),
             ("bob: /note text:called the customer", "`the` is not an option"),
+            ("bob: /note ticket:T-1 oops text:x", "`oops` is not an option"),
             ("bob: /note text:\"open", "never closed"),
             ("no colon here", "USER: TEXT"),
             ("bo b: hi", "not a user name"),
@@ -135,6 +145,14 @@ mod tests {
             let error = parse_line(line).unwrap_err();
             assert!(error.contains(expected), "{line}: {error}");
         }
+    }
+
+    #[test]
+    fn a_bare_word_after_the_name_is_a_subcommand() {
+        let invocation = command("alice: /kb search query:退款");
+        assert_eq!(invocation.subcommand.as_deref(), Some("search"));
+        assert_eq!(invocation.options, vec![("query".into(), "退款".into())]);
+        assert_eq!(command("bob: /claim").subcommand, None);
     }
 
     #[test]
