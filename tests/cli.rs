@@ -237,3 +237,34 @@ fn with_no_config_folder_the_built_in_sample_config_runs() {
         "the default database is a SQLite file in ./data"
     );
 }
+
+#[test]
+fn the_bare_binary_runs_the_console_and_migrate_brings_the_schema_up() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .current_dir(repo_path(""))
+        .env_remove("RESOLVD_DATABASE_URL")
+        .env("RESOLVD_DATA_DIR", data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"alice: my screen flickers\nbob: /claim ticket:T-1\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("resolvd console."), "{stdout}");
+    assert!(stdout.contains("bot → alice: Thanks, we opened T-1"), "{stdout}");
+    assert!(stdout.contains("bot → bob (only you): T-1 is already assigned to bob"), "{stdout}");
+
+    let migrate = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .current_dir(repo_path(""))
+        .env_remove("RESOLVD_DATABASE_URL")
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(migrate.status.success());
+    assert_eq!(String::from_utf8_lossy(&migrate.stdout).trim(), "database schema is up to date");
+}

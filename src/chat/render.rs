@@ -25,9 +25,24 @@ pub fn neutralize_mentions(text: &str) -> String {
     out
 }
 
+/// Text for a terminal: control characters (escape sequences could restyle or rewrite the
+/// operator's screen) and bidirectional overrides (they disguise what a line says) are dropped;
+/// newlines and tabs stay.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .filter(|c| matches!(c, '\n' | '\t') || !(c.is_control() || crate::domain::text::is_bidi_control(*c)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_loses_escapes_and_direction_overrides() {
+        assert_eq!(terminal_safe("a\u{1b}[31mred\u{0}\u{7}\n\tb"), "a[31mred\n\tb");
+        assert_eq!(terminal_safe("\u{202e}txt.exe\u{202c}"), "txt.exe");
+    }
 
     #[test]
     fn mass_and_role_mentions_are_broken() {

@@ -6,7 +6,9 @@ mod typed;
 
 use thiserror::Error;
 
-pub use spec::{Args, ChoiceSource, CommandSet, CommandSpec, Leaf, OptionSpec, OptionType, SubcommandSpec};
+pub use spec::{
+    Args, ChoiceSource, CommandSet, CommandSpec, Leaf, OptionSpec, OptionType, SubcommandSpec, check_args,
+};
 pub use typed::{COMMAND_NAMES, Command};
 
 /// A command as a person typed it, before it is checked: its name, its subcommand if it has

@@ -299,6 +299,12 @@ impl CommandSet {
     /// options, each given once, required ones present, values of the right type and among the
     /// choices.
     pub fn check(&self, invocation: &Invocation) -> Result<(&Leaf, Args), UsageError> {
+        let leaf = self.leaf(invocation)?;
+        Ok((leaf, check_args(leaf, invocation)?))
+    }
+
+    /// The command (or subcommand) an invocation names; its options are not looked at.
+    pub fn leaf(&self, invocation: &Invocation) -> Result<&Leaf, UsageError> {
         let spec = self.specs.get(&invocation.name).ok_or_else(|| {
             UsageError(format!("there is no /{} command; /help lists the commands", invocation.name))
         })?;
@@ -315,7 +321,7 @@ impl CommandSet {
                 )));
             }
         };
-        let leaf = self.leaves.get(&path).ok_or_else(|| {
+        self.leaves.get(&path).ok_or_else(|| {
             let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name.as_str()).collect();
             UsageError(format!(
                 "/{} has no subcommand `{}`; use one of {}",
@@ -323,36 +329,37 @@ impl CommandSet {
                 invocation.subcommand.as_deref().unwrap_or_default(),
                 names.join(", ")
             ))
-        })?;
-        let mut values = BTreeMap::new();
-        for (name, value) in &invocation.options {
-            let option = leaf.options.iter().find(|o| &o.name == name).ok_or_else(|| {
-                let known: Vec<&str> = leaf.options.iter().map(|o| o.name.as_str()).collect();
-                let hint = if known.is_empty() {
-                    "it takes no options".to_owned()
-                } else {
-                    format!("its options are {}", known.join(", "))
-                };
-                UsageError(format!("/{} has no option `{name}`; {hint}", leaf.path))
-            })?;
-            if values.contains_key(name) {
-                return Err(UsageError(format!("/{} got `{name}` twice", leaf.path)));
-            }
-            let value = value.trim();
-            if value.is_empty() {
-                return Err(UsageError(format!("`{name}` is empty in /{}", leaf.path)));
-            }
-            check_value(leaf, option, value)?;
-            values.insert(name.clone(), value.to_owned());
-        }
-        if let Some(missing) = leaf.options.iter().find(|o| o.required && !values.contains_key(&o.name)) {
-            return Err(UsageError(format!(
-                "/{} needs {}:… ({})",
-                leaf.path, missing.name, missing.description
-            )));
-        }
-        Ok((leaf, Args { values }))
+        })
     }
+}
+
+/// Checks an invocation's options against the leaf it names.
+pub fn check_args(leaf: &Leaf, invocation: &Invocation) -> Result<Args, UsageError> {
+    let mut values = BTreeMap::new();
+    for (name, value) in &invocation.options {
+        let option = leaf.options.iter().find(|o| &o.name == name).ok_or_else(|| {
+            let known: Vec<&str> = leaf.options.iter().map(|o| o.name.as_str()).collect();
+            let hint = if known.is_empty() {
+                "it takes no options".to_owned()
+            } else {
+                format!("its options are {}", known.join(", "))
+            };
+            UsageError(format!("/{} has no option `{name}`; {hint}", leaf.path))
+        })?;
+        if values.contains_key(name) {
+            return Err(UsageError(format!("/{} got `{name}` twice", leaf.path)));
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(UsageError(format!("`{name}` is empty in /{}", leaf.path)));
+        }
+        check_value(leaf, option, value)?;
+        values.insert(name.clone(), value.to_owned());
+    }
+    if let Some(missing) = leaf.options.iter().find(|o| o.required && !values.contains_key(&o.name)) {
+        return Err(UsageError(format!("/{} needs {}:… ({})", leaf.path, missing.name, missing.description)));
+    }
+    Ok(Args { values })
 }
 
 fn check_value(leaf: &Leaf, option: &OptionSpec, value: &str) -> Result<(), UsageError> {

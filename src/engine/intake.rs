@@ -58,7 +58,7 @@ impl Engine {
     }
 
     pub(super) async fn take_in(&self, message: InboundMessage) -> Outcome {
-        if message.text.trim().is_empty() {
+        if !crate::domain::text::has_visible_text(&message.text) {
             return Outcome::private("Your message is empty; nothing was sent", None);
         }
         let (sender, mut receiver) = oneshot::channel();

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 use tracing::error;
 
-use crate::command::{Command, Leaf, UsageError};
+use crate::command::{Command, Leaf, UsageError, check_args};
 use crate::config::Config;
 use crate::domain::routing::{queue_name, round_robin};
 use crate::domain::{
@@ -116,14 +116,21 @@ impl Engine {
     // ----- commands -----------------------------------------------------------------------------
 
     async fn run_command(&self, inbound: InboundCommand) -> Outcome {
-        let (spec, args) = match self.config.commands.check(&inbound.invocation) {
-            Ok(checked) => checked,
+        let spec = match self.config.commands.leaf(&inbound.invocation) {
+            Ok(leaf) => leaf,
             Err(usage) => return Outcome::private(usage.0, None),
         };
         let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at };
+        // Roles first: someone who may not run a command learns that, not its options.
         if let Some(reason) = self.role_refusal(spec, ctx.actor) {
-            return self.refuse(&inbound.source_id, &ctx, &spec.path, reason, args.ticket()).await;
+            let named = inbound.invocation.options.iter().find(|(name, _)| name == "ticket");
+            let ticket = named.and_then(|(_, value)| value.parse().ok());
+            return self.refuse(&inbound.source_id, &ctx, &spec.path, reason, ticket).await;
         }
+        let args = match check_args(spec, &inbound.invocation) {
+            Ok(args) => args,
+            Err(usage) => return Outcome::private(usage.0, None),
+        };
         let command = match Command::from_args(&spec.path, &args) {
             Ok(command) => command,
             Err(usage) => return Outcome::private(usage.0, None),

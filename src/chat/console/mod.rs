@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use super::render::neutralize_mentions;
+use super::render::{neutralize_mentions, terminal_safe};
 use crate::domain::{Audience, Post};
 use crate::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
@@ -81,13 +81,13 @@ impl<W: Write> Console<W> {
             Ok(None) => return Ok(()),
             Err(message) => {
                 summary.errors += 1;
-                writeln!(self.out, "! line {number}: {}", neutralize_mentions(&message))?;
+                writeln!(self.out, "! line {number}: {}", terminal_safe(&neutralize_mentions(&message)))?;
                 return Ok(());
             }
         };
         summary.lines += 1;
         if self.echo {
-            writeln!(self.out, "{}", neutralize_mentions(text.trim()))?;
+            writeln!(self.out, "{}", terminal_safe(&neutralize_mentions(text.trim())))?;
         }
         let source_id = format!("{}:{number}:{:016x}", self.source, fnv1a(text.trim()));
         let outcome = self.engine.handle(inbound(line.clone(), source_id)).await;
@@ -155,13 +155,14 @@ pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
     if !post.buttons.is_empty() {
         let buttons: Vec<String> =
             post.buttons.iter().map(|b| format!("[{}] {}", b.id, neutralize_mentions(&b.label))).collect();
-        writeln!(out, "    {}", buttons.join("  "))?;
+        writeln!(out, "    {}", terminal_safe(&buttons.join("  ")))?;
     }
     Ok(())
 }
 
 /// The first line after `head`, the rest indented under it.
 fn print_block(out: &mut impl Write, head: &str, text: &str) -> std::io::Result<()> {
+    let text = terminal_safe(text);
     let mut lines = text.lines();
     writeln!(out, "{head}{}", lines.next().unwrap_or_default())?;
     for line in lines {

@@ -1,0 +1,34 @@
+//! Facts about text that rules depend on.
+
+/// Characters that change the direction text is shown in: they can make a line read differently
+/// from what it holds.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Invisible characters: zero-width spaces and joiners, word joiners, byte-order marks, and
+/// direction controls.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}')
+        || is_bidi_control(c)
+}
+
+/// Whether a person would see anything in `text`.
+pub fn has_visible_text(text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace() && !c.is_control() && !is_invisible(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_and_blank_text_has_nothing_to_see() {
+        for blank in ["", "  \n\t", "\u{200b}", "\u{feff}\u{202e}", "\u{0}"] {
+            assert!(!has_visible_text(blank), "{blank:?}");
+        }
+        for visible in ["a", " 退 ", "👍"] {
+            assert!(has_visible_text(visible), "{visible:?}");
+        }
+    }
+}
