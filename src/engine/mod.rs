@@ -116,22 +116,22 @@ impl Engine {
     // ----- commands -----------------------------------------------------------------------------
 
     async fn run_command(&self, inbound: InboundCommand) -> Outcome {
-        let spec = match self.config.commands.leaf(&inbound.invocation) {
+        let leaf = match self.config.commands.leaf(&inbound.invocation) {
             Ok(leaf) => leaf,
             Err(usage) => return Outcome::private(usage.0, None),
         };
         let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at };
         // Roles first: someone who may not run a command learns that, not its options.
-        if let Some(reason) = self.role_refusal(spec, ctx.actor) {
+        if let Some(reason) = self.role_refusal(leaf, ctx.actor) {
             let named = inbound.invocation.options.iter().find(|(name, _)| name == "ticket");
             let ticket = named.and_then(|(_, value)| value.parse().ok());
-            return self.refuse(&inbound.source_id, &ctx, &spec.path, reason, ticket).await;
+            return self.refuse(&inbound.source_id, &ctx, &leaf.path, reason, ticket).await;
         }
-        let args = match check_args(spec, &inbound.invocation) {
+        let args = match check_args(leaf, &inbound.invocation) {
             Ok(args) => args,
             Err(usage) => return Outcome::private(usage.0, None),
         };
-        let command = match Command::from_args(&spec.path, &args) {
+        let command = match Command::from_args(&leaf.path, &args) {
             Ok(command) => command,
             Err(usage) => return Outcome::private(usage.0, None),
         };
@@ -145,7 +145,7 @@ impl Engine {
             Ok::<_, Failure>(outcome)
         }
         .await;
-        self.finish(result, &inbound.source_id, &ctx, &spec.path).await
+        self.finish(result, &inbound.source_id, &ctx, &leaf.path).await
     }
 
     async fn finish(
@@ -165,16 +165,16 @@ impl Engine {
         }
     }
 
-    fn role_refusal(&self, spec: &Leaf, actor: &str) -> Option<String> {
+    fn role_refusal(&self, leaf: &Leaf, actor: &str) -> Option<String> {
         let roles = self.config.directory.roles(actor);
-        if spec.roles.iter().any(|role| roles.contains(role)) {
+        if leaf.roles.iter().any(|role| roles.contains(role)) {
             return None;
         }
-        let allowed: Vec<&str> = spec.roles.iter().map(|r| text::role_plural(*r)).collect();
+        let allowed: Vec<&str> = leaf.roles.iter().map(|r| text::role_plural(*r)).collect();
         let yours: Vec<&str> = roles.iter().map(|r| text::role_singular(*r)).collect();
         Some(format!(
             "/{} is for {}; you are {}",
-            spec.path,
+            leaf.path,
             text::join_and(&allowed),
             text::join_and(&yours)
         ))
