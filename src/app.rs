@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use crate::config::{Config, ConfigSource};
 use crate::engine::Engine;
+use crate::kb::KnowledgeBase;
 use crate::store::{self, Store};
 
 /// Where config is read and data kept.
@@ -45,11 +46,31 @@ impl Paths {
         store::open(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))
     }
 
-    /// Config, store and engine, with messages a failure left untaken taken in.
+    /// The knowledge base over the configured articles, its index in the data dir; `None` when
+    /// config names no article folder or it is not there.
+    pub fn open_knowledge_base(&self, config: &Config) -> anyhow::Result<Option<KnowledgeBase>> {
+        let Some(articles) = config.kb_articles_dir().filter(|dir| dir.is_dir()) else {
+            tracing::info!("no knowledge-base folder; answering without articles");
+            return Ok(None);
+        };
+        let index = self.data_dir.join("kb-index");
+        std::fs::create_dir_all(&index).with_context(|| format!("cannot create {}", index.display()))?;
+        let progress = crate::kb::progress::terminal_or_log("indexing the knowledge base");
+        let kb = KnowledgeBase::open_with_progress(&articles, &index, &progress)
+            .with_context(|| format!("cannot open the knowledge base in {}", articles.display()))?;
+        Ok(Some(kb))
+    }
+
+    /// Config, store, knowledge base and engine, with messages a failure left untaken taken in.
     pub async fn start(&self) -> anyhow::Result<Arc<Engine>> {
         let config = self.load_config()?;
         let store = self.open_store(&config).await?;
-        let engine = Arc::new(Engine::new(store, Arc::new(config)));
+        let kb = self.open_knowledge_base(&config)?;
+        let mut engine = Engine::new(store, Arc::new(config));
+        if let Some(kb) = kb {
+            engine = engine.with_knowledge_base(Arc::new(kb));
+        }
+        let engine = Arc::new(engine);
         let untaken = engine.take_in_untaken().await?;
         if untaken > 0 {
             tracing::info!(untaken, "took in messages stored before a failure");

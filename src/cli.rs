@@ -43,6 +43,31 @@ pub enum Cmd {
         #[command(subcommand)]
         action: TicketCmd,
     },
+    /// Search and maintain the knowledge base
+    Kb {
+        #[command(subcommand)]
+        action: KbCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbCmd {
+    /// Articles and resolved tickets, best match first
+    Search {
+        /// What to look for, in English or Chinese
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a folder of articles into the knowledge base and index them
+    Import {
+        /// A folder of Markdown articles with front matter
+        dir: PathBuf,
+    },
+    /// Rebuild the search index from the article files
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database schema is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Kb { action } => kb(&paths, action).await,
         Cmd::Ticket { action } => {
             let config = paths.load_config()?;
             let store = paths.open_store(&config).await?;
@@ -118,6 +144,54 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    let Some(kb) = paths.open_knowledge_base(&config)? else {
+        anyhow::bail!("config names no knowledge-base folder (kb_dir), or it is not there");
+    };
+    match action {
+        KbCmd::Search { query, limit, json } => {
+            let hits = kb.search(&query, limit)?;
+            if json {
+                #[derive(serde::Serialize)]
+                struct JsonHit<'a> {
+                    id: &'a str,
+                    title: &'a str,
+                    source: &'a str,
+                    score: f32,
+                }
+                let hits: Vec<JsonHit> = hits
+                    .iter()
+                    .map(|hit| JsonHit {
+                        id: &hit.id,
+                        title: &hit.title,
+                        source: hit.source.as_str(),
+                        score: hit.score,
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&hits)?);
+            } else if hits.is_empty() {
+                println!("no match for “{query}”");
+            } else {
+                for hit in hits {
+                    println!("{:>7.2}  {:<7}  {:<32}  {}", hit.score, hit.source.as_str(), hit.id, hit.title);
+                }
+            }
+        }
+        KbCmd::Import { dir } => {
+            let progress = crate::kb::progress::terminal_or_log("importing articles");
+            let count = kb.import_dir_with_progress(&dir, &progress)?;
+            println!("imported {count} articles from {}", dir.display());
+        }
+        KbCmd::Reindex => {
+            let progress = crate::kb::progress::terminal_or_log("reindexing");
+            kb.rebuild_with_progress(&progress)?;
+            println!("reindexed {} documents", kb.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode> {

@@ -14,6 +14,7 @@ on_both_databases!(
     hostile_input_gets_specific_replies_and_no_live_mass_mention,
     a_script_stopped_midway_and_run_again_loses_and_duplicates_nothing,
     tickets_are_listed_by_status_as_json,
+    the_knowledge_base_script_self_serves_and_publishes,
 );
 
 /// `resolvd` with its own data dir, pointed at the test's database.
@@ -267,4 +268,52 @@ fn the_bare_binary_runs_the_console_and_migrate_brings_the_schema_up() {
         .unwrap();
     assert!(migrate.status.success());
     assert_eq!(String::from_utf8_lossy(&migrate.stdout).trim(), "database schema is up to date");
+}
+
+#[test]
+fn kb_search_ranks_the_right_sample_articles_first() {
+    let data = tempfile::tempdir().unwrap();
+    for (query, first) in
+        [("退款", "billing-refund-zh"), ("屏", "screen-"), ("screen flikers", "screen-flicker-en")]
+    {
+        let output = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+            .current_dir(repo_path(""))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["kb", "search", query, "--json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let hits: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let top = &hits[0];
+        assert!(top["id"].as_str().unwrap().starts_with(first), "{query}: {hits:#}");
+        assert_eq!(top["source"], "article");
+        assert!(top["title"].is_string() && top["score"].as_f64().unwrap() > 0.0);
+    }
+}
+
+async fn the_knowledge_base_script_self_serves_and_publishes(db: &TestDb) {
+    let config = common::config_copy();
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .env("RESOLVD_DATABASE_URL", &db.url)
+        .arg("--config")
+        .arg(config.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["chat", "--script"])
+        .arg(repo_path("examples/kb.txt"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("[solved:T-1:billing-refund-en]"), "{stdout}");
+    assert!(
+        stdout.contains("bot → mallory (only you): Knowledge base, “fingerprint sensor”:\n    1. "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("While you wait, these articles may help with T-2"), "{stdout}");
+    let t1 = show(db, data.path(), "T-1");
+    assert_eq!((t1["status"].as_str(), t1["close_reason"].as_str()), (Some("closed"), Some("self_served")));
+    assert!(config.path().join("config/kb/ticket-t-2.md").is_file(), "the published article is a file");
 }

@@ -139,7 +139,7 @@ async fn the_timeline_keeps_order_and_details_and_the_audit_log_holds_the_rest(d
             reason: "why".into(),
             assignee: Some("carol".into()),
         },
-        EventKind::Closed { reason: CloseReason::Merged, comment: None },
+        EventKind::Closed { reason: CloseReason::Merged, comment: None, article: None },
     ];
     for (i, kind) in events.iter().enumerate() {
         let at = t0() + Duration::seconds(i as i64);

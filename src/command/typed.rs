@@ -7,8 +7,24 @@ use crate::domain::{Classification, LinkRelation, Severity, TicketRef, Tier};
 /// The commands the engine handles. A definition file without a handler here, or a handler
 /// without a file, stops start-up.
 pub const COMMAND_NAMES: &[&str] = &[
-    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve",
-    "severity", "status", "ticket", "unassign", "wait",
+    "assign",
+    "claim",
+    "classify",
+    "close",
+    "escalate",
+    "help",
+    "kb add",
+    "kb publish",
+    "kb search",
+    "link",
+    "note",
+    "reopen",
+    "resolve",
+    "severity",
+    "status",
+    "ticket",
+    "unassign",
+    "wait",
 ];
 
 /// A command; `ticket: None` means "the ticket of the conversation it was typed in".
@@ -29,6 +45,9 @@ pub enum Command {
     Close { ticket: Option<TicketRef>, reason: Option<String> },
     Reopen { ticket: Option<TicketRef>, reason: Option<String> },
     Link { ticket: Option<TicketRef>, to: TicketRef, relation: LinkRelation },
+    KbSearch { query: String },
+    KbAdd { ticket: Option<TicketRef> },
+    KbPublish { article: String },
 }
 
 impl Command {
@@ -73,6 +92,9 @@ impl Command {
                 to: args.parsed("to").ok_or_else(|| UsageError(format!("/{name} needs to:T-n")))?,
                 relation: args.parsed("relation").unwrap_or(LinkRelation::Related),
             },
+            "kb search" => Command::KbSearch { query: required("query")? },
+            "kb add" => Command::KbAdd { ticket },
+            "kb publish" => Command::KbPublish { article: required("article")? },
             other => {
                 return Err(UsageError(format!("there is no /{other} command; /help lists the commands")));
             }

@@ -49,6 +49,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// The command definitions, relative to the config folder.
     pub commands_dir: String,
+    /// The knowledge-base articles, relative to the config folder; left out, no knowledge base.
+    #[serde(default)]
+    pub kb_dir: Option<String>,
     pub files: Files,
     pub intake: IntakeSettings,
 }
@@ -167,6 +170,15 @@ impl Config {
         })
     }
 
+    /// The folder of knowledge-base articles, when config names one and it is on disk (the
+    /// built-in sample config has none: its articles are files to edit).
+    pub fn kb_articles_dir(&self) -> Option<std::path::PathBuf> {
+        match (&self.source, &self.settings.kb_dir) {
+            (ConfigSource::Dir(dir), Some(kb)) => Some(dir.join(kb)),
+            _ => None,
+        }
+    }
+
     pub fn domain_ids(&self) -> Vec<String> {
         self.domains.iter().map(|d| d.id.clone()).collect()
     }
@@ -202,7 +214,7 @@ fn apply_env_overrides(
     env: impl IntoIterator<Item = (String, String)>,
     file: &str,
 ) -> Result<(), ConfigError> {
-    const TOP_LEVEL_KEYS: &[&str] = &["database_url", "commands_dir", "files", "intake"];
+    const TOP_LEVEL_KEYS: &[&str] = &["database_url", "commands_dir", "kb_dir", "files", "intake"];
     for (name, raw) in env {
         let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
         let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();

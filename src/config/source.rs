@@ -26,7 +26,7 @@ macro_rules! embedded_commands {
 }
 
 const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
-    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve",
+    "assign", "claim", "classify", "close", "escalate", "help", "kb", "link", "note", "reopen", "resolve",
     "severity", "status", "ticket", "unassign", "wait",
 ];
 

@@ -26,6 +26,9 @@ pub enum EventKind {
         /// Whom routing gave the ticket to.
         #[serde(skip_serializing_if = "Option::is_none")]
         assignee: Option<String>,
+        /// Knowledge-base articles offered to the customer while they wait.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        suggested: Vec<String>,
     },
     /// A later customer message appended to the ticket.
     Message {
@@ -81,6 +84,19 @@ pub enum EventKind {
     Closed {
         reason: CloseReason,
         comment: Option<String>,
+        /// The knowledge-base article that solved it, when the customer said so.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        article: Option<String>,
+    },
+    /// The customer said the suggested articles did not solve it.
+    NeedsHelp,
+    /// An engineer drafted a knowledge-base article from the ticket.
+    ArticleDrafted {
+        article: String,
+    },
+    /// The draft made from the ticket went live in the knowledge base.
+    ArticlePublished {
+        article: String,
     },
     Reopened {
         reason: Option<String>,
@@ -123,6 +139,9 @@ impl EventKind {
             EventKind::Resumed => "resumed",
             EventKind::Resolved { .. } => "resolved",
             EventKind::Closed { .. } => "closed",
+            EventKind::NeedsHelp => "needs_help",
+            EventKind::ArticleDrafted { .. } => "article_drafted",
+            EventKind::ArticlePublished { .. } => "article_published",
             EventKind::Reopened { .. } => "reopened",
             EventKind::Linked { .. } => "linked",
             EventKind::Refused { .. } => "refused",

@@ -47,6 +47,10 @@ pub enum ButtonAction {
     Confirm,
     /// The customer says it is not fixed.
     NotFixed,
+    /// The customer says a suggested article solved it (the value names the article).
+    Solved,
+    /// The customer still needs help after the suggested articles.
+    NeedHelp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +92,11 @@ impl Button {
     pub fn new(action: ButtonAction, ticket: TicketRef, label: &str) -> Self {
         Button { id: ButtonId { action, ticket, value: None }.to_string(), label: label.to_owned() }
     }
+
+    pub fn with_value(action: ButtonAction, ticket: TicketRef, value: &str, label: &str) -> Self {
+        let id = ButtonId { action, ticket, value: Some(value.to_owned()) };
+        Button { id: id.to_string(), label: label.to_owned() }
+    }
 }
 
 #[cfg(test)]
@@ -96,7 +105,9 @@ mod tests {
 
     #[test]
     fn button_ids_round_trip() {
-        for id in ["confirm:T-4", "notfixed:T-12", "claim:T-1:x"] {
+        for id in
+            ["confirm:T-4", "notfixed:T-12", "claim:T-1:x", "solved:T-2:billing-refund-zh", "needhelp:T-2"]
+        {
             assert_eq!(id.parse::<ButtonId>().unwrap().to_string(), id);
         }
     }

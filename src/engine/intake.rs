@@ -240,7 +240,8 @@ impl Engine {
         .await
     }
 
-    /// The new ticket's first timeline event, the customer's acknowledgement and the staff notice.
+    /// The new ticket's first timeline event, the customer's acknowledgement, the staff notice,
+    /// and the knowledge base's articles for the customer, if any fit.
     pub(super) async fn announce_ticket(
         &self,
         tx: &mut dyn StoreTx,
@@ -250,6 +251,7 @@ impl Engine {
         message_id: Option<i64>,
     ) -> Result<(), StoreError> {
         let settings = &self.config.settings.intake;
+        let suggestions = self.suggestions_for(ticket, text);
         let created = EventKind::Created {
             customer: ticket.customer.clone(),
             text: text.to_owned(),
@@ -258,6 +260,7 @@ impl Engine {
             kind: ticket.kind,
             severity: ticket.severity,
             assignee: ticket.assignee.clone(),
+            suggested: suggestions.iter().map(|hit| hit.id.clone()).collect(),
         };
         tx.append_event(&event(ticket, ctx, created)).await?;
 
@@ -281,6 +284,10 @@ impl Engine {
         );
         let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
         let mentions = ticket.assignee.iter().cloned().collect();
-        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await
+        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await?;
+        if let Some(card) = self.suggestion_card(ticket, &suggestions) {
+            tx.enqueue_post(&card, ctx.at).await?;
+        }
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 
 mod inbound;
 mod intake;
+mod knowledge;
 mod outcome;
 mod text;
 
@@ -20,6 +21,7 @@ use crate::domain::{
     AssignedVia, Audience, Button, ButtonAction, ButtonId, CloseReason, DomainError, Event, EventKind,
     LinkRelation, Post, Ticket, TicketRef, Tier,
 };
+use crate::kb::KnowledgeBase;
 use crate::store::{MessageSlot, NewMessage, NewTicket, Store, StoreError, StoreTx};
 
 pub use inbound::{Inbound, InboundButton, InboundCommand, InboundMessage, direct_conversation};
@@ -67,11 +69,18 @@ pub struct Engine {
     store: Arc<dyn Store>,
     config: Arc<Config>,
     intake: intake::IntakeQueue,
+    kb: Option<Arc<KnowledgeBase>>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Self {
-        Engine { store, config, intake: intake::IntakeQueue::default() }
+        Engine { store, config, intake: intake::IntakeQueue::default(), kb: None }
+    }
+
+    /// Answers new tickets from the knowledge base and makes resolved tickets searchable.
+    pub fn with_knowledge_base(mut self, kb: Arc<KnowledgeBase>) -> Self {
+        self.kb = Some(kb);
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -135,6 +144,7 @@ impl Engine {
             Ok(command) => command,
             Err(usage) => return Outcome::private(usage.0, None),
         };
+        let resolves = matches!(command, Command::Resolve { .. });
         let result = async {
             let mut tx = self.store.begin().await?;
             if !tx.claim_inbound(&inbound.source_id, ctx.at).await? {
@@ -145,6 +155,9 @@ impl Engine {
             Ok::<_, Failure>(outcome)
         }
         .await;
+        if let (true, Ok(Outcome { ticket: Some(ticket), duplicate: false, .. })) = (resolves, &result) {
+            self.index_resolved(*ticket).await;
+        }
         self.finish(result, &inbound.source_id, &ctx, &leaf.path).await
     }
 
@@ -451,7 +464,7 @@ impl Engine {
                     tx,
                     ctx,
                     &mut ticket,
-                    EventKind::Closed { reason: CloseReason::ClosedByStaff, comment: reason },
+                    EventKind::Closed { reason: CloseReason::ClosedByStaff, comment: reason, article: None },
                 )
                 .await?;
                 tx.enqueue_post(
@@ -479,6 +492,12 @@ impl Engine {
                 Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
             }
             Command::Link { ticket, to, relation } => self.link(tx, ctx, ticket, to, relation).await,
+            Command::KbSearch { query } => self.kb_search(ctx, &query).await,
+            Command::KbAdd { ticket } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                self.kb_add(tx, ctx, ticket).await
+            }
+            Command::KbPublish { article } => self.kb_publish(tx, ctx, &article).await,
         }
     }
 
@@ -519,8 +538,13 @@ impl Engine {
         self.save(tx, ctx, &mut other, EventKind::Linked { other: ticket.reference, relation }).await?;
         if relation == LinkRelation::Duplicate {
             let comment = Some(format!("merged into {to}"));
-            self.save(tx, ctx, &mut ticket, EventKind::Closed { reason: CloseReason::Merged, comment })
-                .await?;
+            self.save(
+                tx,
+                ctx,
+                &mut ticket,
+                EventKind::Closed { reason: CloseReason::Merged, comment, article: None },
+            )
+            .await?;
             let note = format!("{} is the same problem as {to}; we will follow up there.", ticket.reference);
             tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
             return Ok(Outcome::public(
@@ -564,7 +588,8 @@ impl Engine {
                         ));
                     }
                     ticket.close(CloseReason::Confirmed)?;
-                    let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None };
+                    let kind =
+                        EventKind::Closed { reason: CloseReason::Confirmed, comment: None, article: None };
                     self.save(&mut *tx, &ctx, &mut ticket, kind).await?;
                     let notice =
                         format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
@@ -599,6 +624,19 @@ impl Engine {
                         format!("Sorry about that. We reopened {}; tell us what you see.", ticket.reference),
                         Some(ticket.reference),
                     )
+                }
+                ButtonAction::Solved | ButtonAction::NeedHelp => {
+                    if ticket.customer != ctx.actor {
+                        return Err(refused(
+                            "only the customer who asked can answer these suggestions",
+                            &ticket,
+                        ));
+                    }
+                    if button.action == ButtonAction::Solved {
+                        self.press_solved(&mut *tx, &ctx, &mut ticket, button.value.clone()).await?
+                    } else {
+                        self.press_need_help(&mut *tx, &ctx, &mut ticket).await?
+                    }
                 }
             };
             tx.commit().await?;

@@ -92,6 +92,18 @@ pub struct Link {
     pub relation: LinkRelation,
 }
 
+/// A knowledge-base article drafted from a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub article_id: String,
+    pub ticket: TicketRef,
+    /// The article file's text: front matter and body.
+    pub markdown: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
@@ -150,6 +162,10 @@ pub trait StoreTx: Send {
         relation: LinkRelation,
     ) -> StoreResult<bool>;
     async fn enqueue_post(&mut self, post: &Post, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Saves a draft, replacing an unpublished one with the same article id.
+    async fn save_draft(&mut self, draft: &Draft) -> StoreResult<()>;
+    async fn draft(&mut self, article_id: &str) -> StoreResult<Option<Draft>>;
+    async fn mark_draft_published(&mut self, article_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
     /// Moves a routing queue's round-robin position on by one and returns the new position (1 first).
     async fn advance_queue(&mut self, queue: &str) -> StoreResult<i64>;
 

@@ -102,6 +102,29 @@ impl From<MessageRow> for StoredMessage {
     }
 }
 
+#[derive(sqlx::FromRow)]
+pub(super) struct DraftRow {
+    article_id: String,
+    ticket_id: i64,
+    markdown: String,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+}
+
+impl From<DraftRow> for super::Draft {
+    fn from(row: DraftRow) -> super::Draft {
+        super::Draft {
+            article_id: row.article_id,
+            ticket: TicketRef(row.ticket_id),
+            markdown: row.markdown,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            published_at: row.published_at,
+        }
+    }
+}
+
 pub(super) fn event_data(kind: &EventKind) -> String {
     serde_json::to_string(kind).expect("events serialize to JSON")
 }
@@ -335,6 +358,47 @@ macro_rules! sql_store {
                 .bind(at)
                 .execute(&mut *self.tx)
                 .await?;
+                Ok(())
+            }
+
+            async fn save_draft(&mut self, draft: &$crate::store::Draft) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO kb_drafts (article_id, ticket_id, markdown, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (article_id) DO UPDATE SET \
+                     ticket_id = excluded.ticket_id, markdown = excluded.markdown, \
+                     created_by = excluded.created_by, created_at = excluded.created_at, published_at = NULL",
+                )
+                .bind(&draft.article_id)
+                .bind(draft.ticket.0)
+                .bind(&draft.markdown)
+                .bind(&draft.created_by)
+                .bind(draft.created_at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn draft(&mut self, article_id: &str) -> $crate::store::StoreResult<Option<$crate::store::Draft>> {
+                let row: Option<$crate::store::sql::DraftRow> = sqlx::query_as(
+                    "SELECT article_id, ticket_id, markdown, created_by, created_at, published_at \
+                     FROM kb_drafts WHERE article_id = $1",
+                )
+                .bind(article_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn mark_draft_published(
+                &mut self,
+                article_id: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE kb_drafts SET published_at = $1 WHERE article_id = $2")
+                    .bind(at)
+                    .bind(article_id)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 

@@ -111,6 +111,26 @@ pub fn repo_path(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
+/// Copies the files (not subfolders) of `from` into `to`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// A copy of the sample config, commands and knowledge base: for runs that write articles.
+pub fn config_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_path("config"), &dir.path().join("config"));
+    copy_dir(&repo_path("config/kb"), &dir.path().join("config/kb"));
+    copy_dir(&repo_path("commands"), &dir.path().join("commands"));
+    dir
+}
+
 pub fn sample_config() -> Config {
     Config::load(ConfigSource::Dir(repo_path("config")), std::iter::empty()).unwrap()
 }
@@ -131,6 +151,18 @@ impl Driver {
             engine: Engine::new(db.store.clone(), Arc::new(sample_config())),
             next_id: AtomicU32::new(1),
         }
+    }
+
+    /// An engine that answers from a copy of the sample knowledge base (publishing writes
+    /// article files, which must not land in the repository).
+    pub fn with_knowledge_base(db: &TestDb) -> (Driver, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = dir.path().join("kb");
+        copy_dir(&repo_path("config/kb"), &articles);
+        let kb = resolvd::kb::KnowledgeBase::open(&articles, &dir.path().join("index")).unwrap();
+        let engine =
+            Engine::new(db.store.clone(), Arc::new(sample_config())).with_knowledge_base(Arc::new(kb));
+        (Driver { engine, next_id: AtomicU32::new(1) }, dir)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

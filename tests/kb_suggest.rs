@@ -1,0 +1,82 @@
+mod kb_support;
+
+use kb_support::sample_kb;
+use resolvd::kb::{Source, TicketDoc};
+
+fn suggested(sample: &kb_support::Sample, message: &str) -> Vec<String> {
+    sample.kb.suggest(message).unwrap().into_iter().map(|hit| hit.id).collect()
+}
+
+#[test]
+fn a_customer_asking_for_a_refund_is_offered_the_refund_article() {
+    let sample = sample_kb();
+    let ids = suggested(&sample, "hi, I want a refund for my order");
+    assert_eq!(ids.first().map(String::as_str), Some("billing-refund-en"), "{ids:?}");
+}
+
+#[test]
+fn a_chinese_refund_request_is_offered_the_chinese_refund_article() {
+    let sample = sample_kb();
+    let ids = suggested(&sample, "你好，我想申请退款");
+    assert_eq!(ids.first().map(String::as_str), Some("billing-refund-zh"), "{ids:?}");
+}
+
+#[test]
+fn a_customer_whose_screen_flickers_is_offered_the_flicker_article() {
+    let sample = sample_kb();
+    let ids = suggested(&sample, "My screen keeps flickering when the brightness is low");
+    assert_eq!(ids.first().map(String::as_str), Some("screen-flicker-en"), "{ids:?}");
+}
+
+#[test]
+fn a_chinese_message_about_a_green_line_is_offered_the_green_line_article() {
+    let sample = sample_kb();
+    let ids = suggested(&sample, "手机屏幕出现一条绿线怎么办");
+    assert_eq!(ids.first().map(String::as_str), Some("screen-green-line-zh"), "{ids:?}");
+}
+
+#[test]
+fn messages_about_things_the_knowledge_base_does_not_cover_get_no_suggestion() {
+    let sample = sample_kb();
+    for message in [
+        "what is the weather like on Mars tomorrow",
+        "my cat ate my charger cable",
+        "can you recommend a good pizza place nearby",
+        "how do I cook rice",
+        "明天火星上的天气怎么样",
+        "我家的猫把充电线咬断了",
+        "我想买一台新电脑",
+    ] {
+        assert_eq!(suggested(&sample, message), Vec::<String>::new(), "{message}");
+    }
+}
+
+#[test]
+fn an_empty_message_gets_no_suggestion() {
+    let sample = sample_kb();
+    assert!(suggested(&sample, "  ").is_empty());
+}
+
+#[test]
+fn no_more_than_three_articles_are_suggested() {
+    let sample = sample_kb();
+    let message = "screen flicker touch burn-in brightness green line black screen 屏幕 黑屏 绿线";
+    assert!(suggested(&sample, message).len() <= 3);
+}
+
+#[test]
+fn tickets_are_never_suggested_to_customers() {
+    let sample = sample_kb();
+    sample
+        .kb
+        .publish_ticket(&TicketDoc {
+            reference: "T-7".to_owned(),
+            title: "Refund for order not received".to_owned(),
+            problem: "Customer wants a refund for an order that never arrived.".to_owned(),
+            resolution: "Refund issued after the courier confirmed the loss.".to_owned(),
+        })
+        .unwrap();
+    let hits = sample.kb.suggest("I want a refund for my order").unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|hit| hit.source == Source::Article), "{hits:?}");
+}
