@@ -317,3 +317,34 @@ async fn the_knowledge_base_script_self_serves_and_publishes(db: &TestDb) {
     assert_eq!((t1["status"].as_str(), t1["close_reason"].as_str()), (Some("closed"), Some("self_served")));
     assert!(config.path().join("config/kb/ticket-t-2.md").is_file(), "the published article is a file");
 }
+
+#[test]
+fn kb_import_adds_a_folder_of_articles_that_search_then_finds() {
+    let config = common::config_copy();
+    let data = tempfile::tempdir().unwrap();
+    let incoming = tempfile::tempdir().unwrap();
+    std::fs::write(
+        incoming.path().join("id-lanyard-en.md"),
+        "+++\ntitle = \"Attach a lanyard to the case\"\ntags = [\"lanyard\", \"strap\"]\ndomain = \"id\"\nlanguage = \"en\"\n+++\n\nThread the lanyard through the loop at the bottom of the case.\n",
+    )
+    .unwrap();
+    let resolvd = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_resolvd"))
+            .arg("--config")
+            .arg(config.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let imported = resolvd(&["kb", "import", incoming.path().to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(String::from_utf8_lossy(&imported.stdout).starts_with("imported 1 articles"));
+    let found = resolvd(&["kb", "search", "lanyard", "--json"]);
+    let hits: Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(hits[0]["id"], "id-lanyard-en");
+    let reindexed = resolvd(&["kb", "reindex"]);
+    assert!(reindexed.status.success());
+    assert!(String::from_utf8_lossy(&reindexed.stdout).starts_with("reindexed "));
+}
