@@ -9,4 +9,5 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod inspect;
+pub mod scheduler;
 pub mod store;

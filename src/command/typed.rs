@@ -7,28 +7,79 @@ use crate::domain::{Classification, LinkRelation, Severity, TicketRef, Tier};
 /// The commands the engine handles. A definition file without a handler here, or a handler
 /// without a file, stops start-up.
 pub const COMMAND_NAMES: &[&str] = &[
-    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "resolve",
-    "severity", "status", "ticket", "unassign", "wait",
+    "assign", "claim", "classify", "close", "escalate", "help", "link", "note", "reopen", "reply", "resolve",
+    "severity", "sla", "status", "ticket", "unassign", "wait",
 ];
 
 /// A command; `ticket: None` means "the ticket of the conversation it was typed in".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Help,
-    Ticket { customer: String, text: String },
-    Classify { ticket: Option<TicketRef>, change: Classification, reason: Option<String> },
-    Assign { ticket: Option<TicketRef>, user: String },
-    Claim { ticket: Option<TicketRef> },
-    Unassign { ticket: Option<TicketRef> },
-    Escalate { ticket: Option<TicketRef>, to: Option<Tier>, reason: String },
-    Severity { ticket: Option<TicketRef>, level: Severity, reason: Option<String> },
-    Note { ticket: Option<TicketRef>, text: String },
-    Wait { ticket: Option<TicketRef>, reason: Option<String> },
-    Status { ticket: Option<TicketRef> },
-    Resolve { ticket: Option<TicketRef>, resolution: String },
-    Close { ticket: Option<TicketRef>, reason: Option<String> },
-    Reopen { ticket: Option<TicketRef>, reason: Option<String> },
-    Link { ticket: Option<TicketRef>, to: TicketRef, relation: LinkRelation },
+    Ticket {
+        customer: String,
+        text: String,
+    },
+    Classify {
+        ticket: Option<TicketRef>,
+        change: Classification,
+        reason: Option<String>,
+    },
+    Assign {
+        ticket: Option<TicketRef>,
+        user: String,
+    },
+    Claim {
+        ticket: Option<TicketRef>,
+    },
+    Unassign {
+        ticket: Option<TicketRef>,
+    },
+    Escalate {
+        ticket: Option<TicketRef>,
+        to: Option<Tier>,
+        reason: String,
+    },
+    Severity {
+        ticket: Option<TicketRef>,
+        level: Severity,
+        reason: Option<String>,
+    },
+    Note {
+        ticket: Option<TicketRef>,
+        text: String,
+    },
+    /// Staff to the customer, in the ticket's conversation: never an internal note.
+    Reply {
+        ticket: Option<TicketRef>,
+        text: String,
+    },
+    Sla {
+        ticket: Option<TicketRef>,
+    },
+    Wait {
+        ticket: Option<TicketRef>,
+        reason: Option<String>,
+    },
+    Status {
+        ticket: Option<TicketRef>,
+    },
+    Resolve {
+        ticket: Option<TicketRef>,
+        resolution: String,
+    },
+    Close {
+        ticket: Option<TicketRef>,
+        reason: Option<String>,
+    },
+    Reopen {
+        ticket: Option<TicketRef>,
+        reason: Option<String>,
+    },
+    Link {
+        ticket: Option<TicketRef>,
+        to: TicketRef,
+        relation: LinkRelation,
+    },
 }
 
 impl Command {
@@ -63,6 +114,8 @@ impl Command {
                 reason: text("reason"),
             },
             "note" => Command::Note { ticket, text: required("text")? },
+            "reply" => Command::Reply { ticket, text: required("text")? },
+            "sla" => Command::Sla { ticket },
             "wait" => Command::Wait { ticket, reason: text("reason") },
             "status" => Command::Status { ticket },
             "resolve" => Command::Resolve { ticket, resolution: required("resolution")? },

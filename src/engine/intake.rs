@@ -195,6 +195,7 @@ impl Engine {
             .await?;
         if resumed {
             tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
+            self.schedule(tx, &ticket, ctx.at).await?;
         }
         let quote_chars = self.config.settings.intake.quote_chars;
         if let Some(note) = text::long_message(text, quote_chars) {
@@ -260,6 +261,7 @@ impl Engine {
             assignee: ticket.assignee.clone(),
         };
         tx.append_event(&event(ticket, ctx, created)).await?;
+        self.schedule(tx, ticket, ctx.at).await?;
 
         let mut ack = format!(
             "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",

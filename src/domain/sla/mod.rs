@@ -9,6 +9,7 @@ mod config;
 pub mod duration;
 pub mod error;
 pub mod policy;
+pub mod timeline;
 pub mod vocab;
 
 pub use calendar::{Calendar, CalendarError, DayHours, Span, SpanError};
@@ -16,3 +17,4 @@ pub use clock::{Alarm, Clock, ClockReading, Pause};
 pub use duration::{DurationError, SlaDuration};
 pub use error::{ConfigProblem, SlaConfigError, SlaError};
 pub use policy::{AppliedTarget, ClockRule, OlaShares, SlaPolicy, TicketClocks, TicketSla};
+pub use timeline::{ClockFacts, ClockKind, ClockState, clock_states, next_look};
