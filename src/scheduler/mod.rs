@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use cron::Schedule;
 use tracing::{error, info};
@@ -82,8 +82,12 @@ struct Planned {
 impl Planned {
     /// The latest scheduled instant at or before `now`: the tick a run at `now` is for.
     fn tick_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = (now + TimeDelta::seconds(1)).with_timezone(&self.job.time_zone);
-        self.schedule.after(&local).next_back().map(|t| t.with_timezone(&Utc))
+        // Cron works in whole seconds.
+        let second = now.with_nanosecond(0).unwrap_or(now).with_timezone(&self.job.time_zone);
+        if self.schedule.includes(second) {
+            return Some(second.with_timezone(&Utc));
+        }
+        self.schedule.after(&second).next_back().map(|t| t.with_timezone(&Utc))
     }
 
     fn next_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
