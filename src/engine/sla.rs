@@ -213,7 +213,7 @@ impl Engine {
             let events = self.store.timeline(ticket.reference).await?;
             let facts = ClockFacts::from_timeline(&ticket, &events);
             let Some(states) = clock_states(&self.config.sla, &ticket, &facts, now) else { continue };
-            if states.iter().any(|s| s.reading.breached && !(s.stopped && s.kind != ClockKind::Response)) {
+            if states.iter().any(|s| s.reading.breached) {
                 breached.push(ticket.reference.to_string());
             }
             let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
