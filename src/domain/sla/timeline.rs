@@ -120,17 +120,19 @@ pub fn clock_states(
     now: DateTime<Utc>,
 ) -> Option<Vec<ClockState>> {
     let (domain, severity) = (ticket.domain.as_deref()?, ticket.severity?);
-    let clocks: TicketClocks<'_> = policy
-        .clocks(&TicketSla {
-            opened_at: ticket.created_at,
-            domain,
-            severity,
-            customer_tier: None,
-            pauses: &facts.pauses,
-            tier: ticket.tier,
-            tier_since: facts.tier_since,
-        })
-        .ok()?;
+    let ticket_sla = TicketSla {
+        opened_at: ticket.created_at,
+        domain,
+        severity,
+        customer_tier: None,
+        pauses: &facts.pauses,
+        tier: ticket.tier,
+        tier_since: facts.tier_since,
+    };
+    let clocks: TicketClocks<'_> = policy.clocks(&ticket_sla).ok()?;
+    // Every pause begins with a first response (a wait, a resolution) or a close, each of which stops
+    // the response clock, so it runs unpaused: its deadline stays visible after it stopped.
+    let response = policy.clocks(&TicketSla { pauses: &[], ..ticket_sla }).ok()?.response;
     let closed = ticket.status == Status::Closed;
     let settled = matches!(ticket.status, Status::Resolved | Status::Closed);
     let response_stop = facts.first_response.or(facts.closed_at);
@@ -143,7 +145,7 @@ pub fn clock_states(
         next_alarm: if stopped { None } else { clock.next_alarm(now) },
     };
     Some(vec![
-        state(ClockKind::Response, &clocks.response, response_at, response_stopped),
+        state(ClockKind::Response, &response, response_at, response_stopped),
         state(ClockKind::Resolution, &clocks.resolution, now, settled),
         state(ClockKind::Ola(ticket.tier), &clocks.ola, now, settled),
     ])
