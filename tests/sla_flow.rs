@@ -26,6 +26,7 @@ on_both_databases!(
     two_schedulers_side_by_side_run_each_tick_once,
     the_sla_command_shows_each_clock,
     the_digest_lists_open_breached_and_due_today_in_the_ops_conversation,
+    a_ticket_the_sweep_fails_on_is_put_off_and_holds_up_no_other,
 );
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -290,5 +291,33 @@ async fn the_digest_lists_open_breached_and_due_today_in_the_ops_conversation(db
     assert_eq!(
         digest.post.text,
         "Daily digest for 2026-11-24: 2 open tickets.\nBreached: T-1\nResolution due today: T-1"
+    );
+}
+
+/// Runs one statement on the test database directly, to break a row the way a bad migration or a
+/// hand edit could.
+async fn execute_raw(db: &TestDb, sql: &str) {
+    use sqlx::Connection;
+    if db.url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+}
+
+async fn a_ticket_the_sweep_fails_on_is_put_off_and_holds_up_no_other(db: &TestDb) {
+    let d = Driver::new(db);
+    let broken = open_ticket_for(&d, "mallory", "2026-11-23T10:00:00+08:00", "screen", "P1").await;
+    let fine = open_ticket(&d, "2026-11-23T10:00:00+08:00", "screen", "P1").await;
+    execute_raw(db, &format!("UPDATE tickets SET tier = 'L7' WHERE id = {broken}")).await;
+    let now = at("2026-11-23T15:00:00+08:00");
+    let report = d.engine.sla_sweep(now).await.unwrap();
+    assert_eq!(report.escalated, 1);
+    assert_eq!(d.store().ticket(TicketRef(fine)).await.unwrap().unwrap().tier, Tier::L2);
+    assert_eq!(
+        d.store().next_alarm(TicketRef(broken)).await.unwrap(),
+        Some(now + chrono::Duration::minutes(5))
     );
 }

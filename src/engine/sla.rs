@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
+use tracing::{error, warn};
 
 use super::{Ctx, Engine, staff_post, text};
 use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
@@ -14,6 +15,9 @@ use crate::store::{StoreError, StoreTx};
 /// ticket would cost more than everything else the sweep does.
 const SWEEP_BATCH: i64 = 200;
 
+/// How long a ticket the sweep failed on waits before the next attempt.
+const SWEEP_RETRY: TimeDelta = TimeDelta::minutes(5);
+
 /// What one sweep did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
@@ -22,6 +26,14 @@ pub struct SweepReport {
     /// Staff notices sent (one per ticket and sweep, listing every new alarm).
     pub notices: usize,
     pub escalated: usize,
+}
+
+impl SweepReport {
+    fn add(&mut self, other: &SweepReport) {
+        self.looked_at += other.looked_at;
+        self.notices += other.notices;
+        self.escalated += other.escalated;
+    }
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -65,16 +77,58 @@ impl Engine {
         loop {
             let due = self.store.due_tickets(now, SWEEP_BATCH).await?;
             let full = due.len() as i64 == SWEEP_BATCH;
-            let mut tx = self.store.begin().await?;
-            for reference in due {
-                self.sweep_ticket(&mut *tx, reference, now, &mut report).await?;
+            let mut batch = SweepReport::default();
+            let swept = async {
+                let mut tx = self.store.begin().await?;
+                for reference in &due {
+                    self.sweep_ticket(&mut *tx, *reference, now, &mut batch).await?;
+                }
+                tx.commit().await?;
+                Ok::<_, anyhow::Error>(())
             }
-            tx.commit().await?;
+            .await;
+            match swept {
+                Ok(()) => report.add(&batch),
+                // One ticket that cannot be swept must not hold up the others: take the batch again
+                // one ticket per transaction, and put a failing ticket off for a while.
+                Err(e) => {
+                    warn!(error = %format!("{e:#}"), "SLA sweep batch failed; sweeping its tickets one by one");
+                    for reference in due {
+                        self.sweep_alone(reference, now, &mut report).await?;
+                    }
+                }
+            }
             // Each swept ticket's next alarm is after `now`, so the next round reads only new ones.
             if !full {
                 return Ok(report);
             }
         }
+    }
+
+    async fn sweep_alone(
+        &self,
+        reference: TicketRef,
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<()> {
+        let mut alone = SweepReport::default();
+        let swept = async {
+            let mut tx = self.store.begin().await?;
+            self.sweep_ticket(&mut *tx, reference, now, &mut alone).await?;
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(())
+        }
+        .await;
+        match swept {
+            Ok(()) => report.add(&alone),
+            Err(e) => {
+                error!(ticket = %reference, error = %format!("{e:#}"), "SLA sweep failed on a ticket; retrying it later");
+                let mut tx = self.store.begin().await?;
+                tx.set_next_alarm(reference, Some(now + SWEEP_RETRY)).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
     }
 
     async fn sweep_ticket(
