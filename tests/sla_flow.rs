@@ -27,6 +27,7 @@ on_both_databases!(
     the_sla_command_shows_each_clock,
     the_digest_lists_open_breached_and_due_today_in_the_ops_conversation,
     a_ticket_the_sweep_fails_on_is_put_off_and_holds_up_no_other,
+    a_tier_that_receives_a_ticket_past_its_sla_is_not_bypassed_a_minute_later,
 );
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -320,4 +321,18 @@ async fn a_ticket_the_sweep_fails_on_is_put_off_and_holds_up_no_other(db: &TestD
         d.store().next_alarm(TicketRef(broken)).await.unwrap(),
         Some(now + chrono::Duration::minutes(5))
     );
+}
+
+async fn a_tier_that_receives_a_ticket_past_its_sla_is_not_bypassed_a_minute_later(db: &TestDb) {
+    let d = Driver::new(db);
+    let n = open_ticket(&d, "2026-11-23T10:00:00+08:00", "screen", "P1").await;
+    let late = at("2026-11-26T10:00:00+08:00");
+    assert_eq!(d.engine.sla_sweep(late).await.unwrap().escalated, 1);
+    staff_notices(&d, n).await;
+    let next_minute = d.engine.sla_sweep(late + chrono::Duration::minutes(1)).await.unwrap();
+    assert_eq!(next_minute.escalated, 0);
+    assert_eq!(d.store().ticket(TicketRef(n)).await.unwrap().unwrap().tier, Tier::L2);
+    let notices = staff_notices(&d, n).await;
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("L2 OLA deadline passed"), "{}", notices[0]);
 }

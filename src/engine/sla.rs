@@ -166,8 +166,12 @@ impl Engine {
             let kind =
                 EventKind::SlaAlarm { clock: state.kind.key(), alarm: name.to_owned(), threshold, due };
             tx.append_event(&super::event(&ticket, &ctx, kind)).await?;
-            let escalates =
-                matches!(state.kind, ClockKind::Ola(tier) if tier.next().is_some()) && alarm == Alarm::Breach;
+            // A tier that received the ticket with the SLA already spent has an OLA of zero; passing
+            // the ticket on again a minute later would only bounce it up to R&D, so it is reported.
+            let had_time = state.reading.elapsed + state.reading.remaining > TimeDelta::zero();
+            let escalates = matches!(state.kind, ClockKind::Ola(tier) if tier.next().is_some())
+                && alarm == Alarm::Breach
+                && had_time;
             if escalates {
                 ola_ran_out = true;
             } else {
