@@ -10,6 +10,7 @@ use crate::app::Paths;
 use crate::chat::console::Console;
 use crate::domain::{Status, TicketRef};
 use crate::inspect;
+use crate::scheduler::Scheduler;
 
 #[derive(Debug, Parser)]
 #[command(name = "resolvd", version, about = "A chat-bot driven ticket orchestrator (Issue to Resolved)")]
@@ -48,6 +49,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: KbCmd,
     },
+    /// Scheduled jobs (the SLA sweep, the daily digest)
+    Jobs {
+        #[command(subcommand)]
+        action: JobsCmd,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +74,16 @@ pub enum KbCmd {
     },
     /// Rebuild the search index from the article files
     Reindex,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCmd {
+    /// Run every job that is due at that instant, once, and exit
+    RunOnce {
+        /// The instant to run at, RFC 3339 (e.g. 2026-11-23T09:00:00+08:00) [default: now]
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,11 +113,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Check => {
             let config = paths.load_config()?;
             println!(
-                "config is valid ({}): {} domains, {} classification rules, {} commands",
+                "config is valid ({}): {} domains, {} classification rules, {} commands, SLA targets for {} domains",
                 config.source.describe(),
                 config.domains.len(),
                 config.rules.len(),
-                config.commands.iter().count()
+                config.commands.iter().count(),
+                config.sla.domains().count()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -115,10 +132,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Ticket { action } => {
             let config = paths.load_config()?;
             let store = paths.open_store(&config).await?;
+            let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
             match action {
                 TicketCmd::Show { reference, json } => {
                     let reference: TicketRef = reference.parse()?;
-                    match inspect::ticket_view(&*store, reference).await? {
+                    match inspect::ticket_view(&*store, sla, reference).await? {
                         Some(view) if json => println!("{}", serde_json::to_string_pretty(&view)?),
                         Some(view) => print!("{}", inspect::ticket_text(&view)),
                         None => {
@@ -131,7 +149,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let status = status
                         .map(|s| s.parse::<Status>().map_err(|_| anyhow::anyhow!("`{s}` is not a status; use one of new, open, waiting_customer, resolved, closed")))
                         .transpose()?;
-                    let views = inspect::ticket_list(&*store, status).await?;
+                    let views = inspect::ticket_list(&*store, sla, status).await?;
                     if json {
                         println!("{}", serde_json::to_string_pretty(&views)?);
                     } else {
@@ -139,6 +157,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             println!("{}", inspect::ticket_line(view));
                         }
                     }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Jobs { action: JobsCmd::RunOnce { now } } => {
+            let now = match now {
+                Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
+                    .map_err(|e| anyhow::anyhow!("--now `{text}` is not an RFC 3339 instant: {e}"))?
+                    .to_utc(),
+                None => chrono::Utc::now(),
+            };
+            let scheduler = Scheduler::new(paths.start().await?)?;
+            for run in scheduler.run_due(now).await? {
+                let tick = run.tick.to_rfc3339();
+                match run.summary {
+                    Some(summary) => println!("{} (tick {tick}): {summary}", run.job),
+                    None => println!("{} (tick {tick}): already run", run.job),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -196,6 +231,9 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
 
 async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode> {
     let engine = paths.start().await?;
+    // The scheduler ticks beside the console for as long as it runs.
+    let scheduler = Scheduler::new(engine.clone())?;
+    let ticking = tokio::spawn(async move { scheduler.run_until(std::future::pending()).await });
     let stdout = std::io::stdout();
     let summary = match script {
         None => {
@@ -221,6 +259,7 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
             console.run(BufReader::new(file), shutdown_signal()).await?
         }
     };
+    ticking.abort();
     if summary.already_handled > 0 {
         eprintln!(
             "resolvd: {} lines were taken in by an earlier run and changed nothing",

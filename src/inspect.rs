@@ -3,15 +3,77 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{EventKind, LinkRelation, Status, Ticket, TicketRef};
+use crate::domain::sla::{ClockFacts, ClockKind, SlaPolicy, clock_states};
+use crate::domain::{Event, EventKind, LinkRelation, Status, Ticket, TicketRef};
 use crate::store::{Store, StoreResult};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketView {
     #[serde(flatten)]
     pub ticket: Ticket,
+    #[serde(flatten)]
+    pub sla: SlaView,
     pub links: Vec<LinkView>,
     pub events: Vec<EventView>,
+}
+
+/// The ticket's deadlines at the instant it was viewed; all `null` before it has a domain and a
+/// severity. A deadline is `null` while its clock is paused with time left.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SlaView {
+    pub response_due: Option<DateTime<Utc>>,
+    pub resolve_due: Option<DateTime<Utc>>,
+    pub ola_due: Option<DateTime<Utc>>,
+    /// Any clock past its deadline: the first response, the resolution, or the current tier's OLA.
+    pub breached: bool,
+    /// The timeline events that start, stop, pause or move the clocks, and the alarms they raised.
+    pub clock_events: Vec<EventView>,
+}
+
+/// What to compute deadlines with: the policy, and the instant to read the clocks at.
+#[derive(Clone, Copy)]
+pub struct SlaAt<'a> {
+    pub policy: &'a SlaPolicy,
+    pub now: DateTime<Utc>,
+}
+
+fn sla_view(sla: SlaAt<'_>, ticket: &Ticket, events: &[Event]) -> SlaView {
+    let facts = ClockFacts::from_timeline(ticket, events);
+    let mut view = SlaView {
+        clock_events: events.iter().filter(|e| is_clock_event(&e.kind)).map(event_view).collect(),
+        ..SlaView::default()
+    };
+    for state in clock_states(sla.policy, ticket, &facts, sla.now).unwrap_or_default() {
+        let due = state.reading.due;
+        match state.kind {
+            ClockKind::Response => view.response_due = due,
+            ClockKind::Resolution => view.resolve_due = due,
+            ClockKind::Ola(_) => view.ola_due = due,
+        }
+        view.breached |= state.reading.breached;
+    }
+    view
+}
+
+fn is_clock_event(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Created { .. }
+            | EventKind::Classified { .. }
+            | EventKind::SeverityChanged { .. }
+            | EventKind::Escalated { .. }
+            | EventKind::Replied { .. }
+            | EventKind::Waiting { .. }
+            | EventKind::Resumed
+            | EventKind::Resolved { .. }
+            | EventKind::Reopened { .. }
+            | EventKind::Closed { .. }
+            | EventKind::SlaAlarm { .. }
+    )
+}
+
+fn event_view(e: &Event) -> EventView {
+    EventView { actor: e.actor.clone(), at: e.at, kind: e.kind.clone() }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,33 +90,38 @@ pub struct EventView {
     pub kind: EventKind,
 }
 
-async fn view(store: &dyn Store, ticket: Ticket) -> StoreResult<TicketView> {
-    let events = store
-        .timeline(ticket.reference)
-        .await?
-        .into_iter()
-        .map(|e| EventView { actor: e.actor, at: e.at, kind: e.kind })
-        .collect();
+async fn view(store: &dyn Store, sla: SlaAt<'_>, ticket: Ticket) -> StoreResult<TicketView> {
+    let timeline = store.timeline(ticket.reference).await?;
+    let sla = sla_view(sla, &ticket, &timeline);
+    let events = timeline.iter().map(event_view).collect();
     let links = store
         .links(ticket.reference)
         .await?
         .into_iter()
         .map(|l| LinkView { ticket: l.other, relation: l.relation })
         .collect();
-    Ok(TicketView { ticket, links, events })
+    Ok(TicketView { ticket, sla, links, events })
 }
 
-pub async fn ticket_view(store: &dyn Store, reference: TicketRef) -> StoreResult<Option<TicketView>> {
+pub async fn ticket_view(
+    store: &dyn Store,
+    sla: SlaAt<'_>,
+    reference: TicketRef,
+) -> StoreResult<Option<TicketView>> {
     match store.ticket(reference).await? {
-        Some(ticket) => Ok(Some(view(store, ticket).await?)),
+        Some(ticket) => Ok(Some(view(store, sla, ticket).await?)),
         None => Ok(None),
     }
 }
 
-pub async fn ticket_list(store: &dyn Store, status: Option<Status>) -> StoreResult<Vec<TicketView>> {
+pub async fn ticket_list(
+    store: &dyn Store,
+    sla: SlaAt<'_>,
+    status: Option<Status>,
+) -> StoreResult<Vec<TicketView>> {
     let mut views = Vec::new();
     for ticket in store.tickets(status).await? {
-        views.push(view(store, ticket).await?);
+        views.push(view(store, sla, ticket).await?);
     }
     Ok(views)
 }
@@ -91,6 +158,14 @@ pub fn ticket_text(view: &TicketView) -> String {
         t.tier,
         or_dash(t.assignee.clone()),
         t.customer
+    ));
+    let due = |d: Option<DateTime<Utc>>| d.map_or_else(|| "-".to_owned(), |d| d.to_rfc3339());
+    out.push_str(&format!(
+        "  response due {} · resolve due {} · OLA due {}{}\n",
+        due(view.sla.response_due),
+        due(view.sla.resolve_due),
+        due(view.sla.ola_due),
+        if view.sla.breached { " · BREACHED" } else { "" }
     ));
     for link in &view.links {
         out.push_str(&format!("  {} {}\n", link.relation, link.ticket));

@@ -10,4 +10,5 @@ pub mod domain;
 pub mod engine;
 pub mod inspect;
 pub mod kb;
+pub mod scheduler;
 pub mod store;

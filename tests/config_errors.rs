@@ -89,7 +89,7 @@ fn a_syntax_error_names_the_line() {
     let (_dir, source) =
         broken("config/default.toml", |t| t.replace("title_chars = 80", "title_chars = = 80"));
     let error = error_of(source, &[]);
-    assert!(error.contains("default.toml: line 25: invalid string; expected"), "{error}");
+    assert!(error.contains("default.toml: line 26: invalid string; expected"), "{error}");
 }
 
 #[test]
@@ -137,4 +137,35 @@ fn a_definition_file_without_a_handler_stops_start_up() {
     });
     let error = error_of(source, &[]);
     assert!(error.contains("dance.toml: name: no handler for /dance"), "{error}");
+}
+
+#[test]
+fn an_sla_policy_leaving_a_domain_without_targets_is_named() {
+    let (_dir, source) = broken("config/sla.toml", |t| {
+        let start = t.find("[targets.id]").unwrap();
+        let end = start + t[start..].find("\n\n").unwrap();
+        format!("{}{}", &t[..start], &t[end..])
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("sla.toml: targets.id: "), "{error}");
+}
+
+#[test]
+fn an_sla_calendar_with_no_working_time_is_named() {
+    let (_dir, source) = broken("config/sla.toml", |t| {
+        let week = "[calendars.round_the_clock.week]\n";
+        let start = t.find(week).unwrap() + week.len();
+        let end = start + t[start..].find("\n\n").unwrap();
+        format!("{}{}", &t[..start], &t[end..])
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("sla.toml: calendars.round_the_clock.week: "), "{error}");
+}
+
+#[test]
+fn a_digest_time_that_is_no_time_is_named() {
+    let (_dir, source) =
+        broken("config/default.toml", |t| t.replace("digest_at = \"09:00\"", "digest_at = \"9am\""));
+    let error = error_of(source, &[]);
+    assert!(error.contains("default.toml: ops.digest_at: `9am` is not a time; write HH:MM"), "{error}");
 }

@@ -19,8 +19,10 @@ pub const COMMAND_NAMES: &[&str] = &[
     "link",
     "note",
     "reopen",
+    "reply",
     "resolve",
     "severity",
+    "sla",
     "status",
     "ticket",
     "unassign",
@@ -31,23 +33,80 @@ pub const COMMAND_NAMES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Help,
-    Ticket { customer: String, text: String },
-    Classify { ticket: Option<TicketRef>, change: Classification, reason: Option<String> },
-    Assign { ticket: Option<TicketRef>, user: String },
-    Claim { ticket: Option<TicketRef> },
-    Unassign { ticket: Option<TicketRef> },
-    Escalate { ticket: Option<TicketRef>, to: Option<Tier>, reason: String },
-    Severity { ticket: Option<TicketRef>, level: Severity, reason: Option<String> },
-    Note { ticket: Option<TicketRef>, text: String },
-    Wait { ticket: Option<TicketRef>, reason: Option<String> },
-    Status { ticket: Option<TicketRef> },
-    Resolve { ticket: Option<TicketRef>, resolution: String },
-    Close { ticket: Option<TicketRef>, reason: Option<String> },
-    Reopen { ticket: Option<TicketRef>, reason: Option<String> },
-    Link { ticket: Option<TicketRef>, to: TicketRef, relation: LinkRelation },
-    KbSearch { query: String },
-    KbAdd { ticket: Option<TicketRef> },
-    KbPublish { article: String },
+    Ticket {
+        customer: String,
+        text: String,
+    },
+    Classify {
+        ticket: Option<TicketRef>,
+        change: Classification,
+        reason: Option<String>,
+    },
+    Assign {
+        ticket: Option<TicketRef>,
+        user: String,
+    },
+    Claim {
+        ticket: Option<TicketRef>,
+    },
+    Unassign {
+        ticket: Option<TicketRef>,
+    },
+    Escalate {
+        ticket: Option<TicketRef>,
+        to: Option<Tier>,
+        reason: String,
+    },
+    Severity {
+        ticket: Option<TicketRef>,
+        level: Severity,
+        reason: Option<String>,
+    },
+    Note {
+        ticket: Option<TicketRef>,
+        text: String,
+    },
+    /// Staff to the customer, in the ticket's conversation: never an internal note.
+    Reply {
+        ticket: Option<TicketRef>,
+        text: String,
+    },
+    Sla {
+        ticket: Option<TicketRef>,
+    },
+    Wait {
+        ticket: Option<TicketRef>,
+        reason: Option<String>,
+    },
+    Status {
+        ticket: Option<TicketRef>,
+    },
+    Resolve {
+        ticket: Option<TicketRef>,
+        resolution: String,
+    },
+    Close {
+        ticket: Option<TicketRef>,
+        reason: Option<String>,
+    },
+    Reopen {
+        ticket: Option<TicketRef>,
+        reason: Option<String>,
+    },
+    Link {
+        ticket: Option<TicketRef>,
+        to: TicketRef,
+        relation: LinkRelation,
+    },
+    KbSearch {
+        query: String,
+    },
+    KbAdd {
+        ticket: Option<TicketRef>,
+    },
+    KbPublish {
+        article: String,
+    },
 }
 
 impl Command {
@@ -82,6 +141,8 @@ impl Command {
                 reason: text("reason"),
             },
             "note" => Command::Note { ticket, text: required("text")? },
+            "reply" => Command::Reply { ticket, text: required("text")? },
+            "sla" => Command::Sla { ticket },
             "wait" => Command::Wait { ticket, reason: text("reason") },
             "status" => Command::Status { ticket },
             "resolve" => Command::Resolve { ticket, resolution: required("resolution")? },

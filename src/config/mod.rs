@@ -13,6 +13,7 @@ use thiserror::Error;
 use crate::command::{CommandSet, CommandSpec};
 use crate::domain::classify::{Rule, RuleSet};
 use crate::domain::routing::Routing;
+use crate::domain::sla::SlaPolicy;
 use crate::domain::{Directory, Kind, Person, Role, Severity, Tier};
 
 use source::ConfigFile;
@@ -54,6 +55,7 @@ pub struct Settings {
     pub kb_dir: Option<String>,
     pub files: Files,
     pub intake: IntakeSettings,
+    pub ops: OpsSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +64,20 @@ pub struct Files {
     pub people: String,
     pub domains: String,
     pub classification: String,
+    /// The SLA policy: calendars, targets, OLA shares and warnings.
+    pub sla: String,
+}
+
+/// Where the scheduler's reports go, and when.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsSettings {
+    /// The conversation the daily digest is posted to (opaque, like every conversation id).
+    pub conversation: String,
+    /// The local time of the daily digest, `HH:MM`.
+    pub digest_at: String,
+    /// The time zone `digest_at` is read in, e.g. `Asia/Shanghai`.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +142,16 @@ pub struct Config {
     pub routing: Routing,
     pub rules: RuleSet,
     pub commands: CommandSet,
+    pub sla: SlaPolicy,
+    /// `ops.digest_at` and `ops.time_zone`, checked.
+    pub digest: Digest,
+}
+
+/// When the daily digest goes out: a local time in a time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digest {
+    pub at: chrono::NaiveTime,
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Config {
@@ -159,6 +185,15 @@ impl Config {
         }
         let commands = CommandSet::build(specs, &domain_ids, crate::command::COMMAND_NAMES)?;
 
+        let sla_file = source.read(&settings.files.sla)?;
+        let sla = SlaPolicy::from_toml_str(&sla_file.text, &sla_file.display)
+            .and_then(|policy| policy.validate(&domain_ids).map(|()| policy))
+            .map_err(|e| {
+                let key = if e.key.is_empty() { "(file)".to_owned() } else { e.key };
+                ConfigError::new(e.file, key, e.problem.to_string())
+            })?;
+        let digest = check_ops(&default.display, &settings.ops)?;
+
         Ok(Config {
             source,
             settings,
@@ -167,6 +202,8 @@ impl Config {
             routing,
             rules,
             commands,
+            sla,
+            digest,
         })
     }
 
@@ -214,7 +251,7 @@ fn apply_env_overrides(
     env: impl IntoIterator<Item = (String, String)>,
     file: &str,
 ) -> Result<(), ConfigError> {
-    const TOP_LEVEL_KEYS: &[&str] = &["database_url", "commands_dir", "kb_dir", "files", "intake"];
+    const TOP_LEVEL_KEYS: &[&str] = &["database_url", "commands_dir", "kb_dir", "files", "intake", "ops"];
     for (name, raw) in env {
         let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
         let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
@@ -239,6 +276,23 @@ fn apply_env_overrides(
         }
     }
     Ok(())
+}
+
+fn check_ops(file: &str, ops: &OpsSettings) -> Result<Digest, ConfigError> {
+    let at = chrono::NaiveTime::parse_from_str(&ops.digest_at, "%H:%M").map_err(|_| {
+        ConfigError::new(file, "ops.digest_at", format!("`{}` is not a time; write HH:MM", ops.digest_at))
+    })?;
+    let time_zone = ops.time_zone.parse().map_err(|_| {
+        ConfigError::new(
+            file,
+            "ops.time_zone",
+            format!("`{}` is not a time zone; write an IANA name such as Asia/Shanghai", ops.time_zone),
+        )
+    })?;
+    if ops.conversation.trim().is_empty() {
+        return Err(ConfigError::new(file, "ops.conversation", "name the conversation digests go to"));
+    }
+    Ok(Digest { at, time_zone })
 }
 
 fn check_people(file: &str, people: &[Person]) -> Result<(), ConfigError> {

@@ -17,6 +17,7 @@ const EMBEDDED_CONFIG: &[(&str, &str)] = &[
     ("people.toml", include_str!("../../config/people.toml")),
     ("domains.toml", include_str!("../../config/domains.toml")),
     ("classification.toml", include_str!("../../config/classification.toml")),
+    ("sla.toml", include_str!("../../config/sla.toml")),
 ];
 
 macro_rules! embedded_commands {
@@ -26,8 +27,8 @@ macro_rules! embedded_commands {
 }
 
 const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
-    "assign", "claim", "classify", "close", "escalate", "help", "kb", "link", "note", "reopen", "resolve",
-    "severity", "status", "ticket", "unassign", "wait",
+    "assign", "claim", "classify", "close", "escalate", "help", "kb", "link", "note", "reopen", "reply",
+    "resolve", "severity", "sla", "status", "ticket", "unassign", "wait",
 ];
 
 /// A config file's text and the name errors call it by.

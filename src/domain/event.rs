@@ -73,6 +73,20 @@ pub enum EventKind {
     Note {
         text: String,
     },
+    /// Staff wrote to the customer (never an internal note): the first one is the first response.
+    Replied {
+        text: String,
+    },
+    /// An SLA or OLA clock reached a warning threshold or its deadline; the sweep sent a notice.
+    SlaAlarm {
+        /// `response`, `resolution` or `ola-<tier>`.
+        clock: String,
+        /// `warning` or `breach`.
+        alarm: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        threshold: Option<f64>,
+        due: Option<DateTime<Utc>>,
+    },
     Waiting {
         reason: Option<String>,
     },
@@ -135,6 +149,8 @@ impl EventKind {
             EventKind::Escalated { .. } => "escalated",
             EventKind::SeverityChanged { .. } => "severity_changed",
             EventKind::Note { .. } => "note",
+            EventKind::Replied { .. } => "replied",
+            EventKind::SlaAlarm { .. } => "sla_alarm",
             EventKind::Waiting { .. } => "waiting",
             EventKind::Resumed => "resumed",
             EventKind::Resolved { .. } => "resolved",

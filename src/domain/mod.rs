@@ -6,6 +6,7 @@ pub mod event;
 pub mod people;
 pub mod post;
 pub mod routing;
+pub mod sla;
 pub mod text;
 pub mod ticket;
 

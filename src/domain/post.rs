@@ -14,6 +14,8 @@ pub enum Audience {
     Staff { ticket: TicketRef },
     /// One staff member, directly (a new assignee, an owner asked to confirm).
     Person { user: String },
+    /// A staff conversation of its own, such as the ops conversation the daily digest goes to.
+    Conversation { conversation: String },
 }
 
 /// A button on a card. Its id is stable (`ACTION:T-n` or `ACTION:T-n:VALUE`) so a button keeps

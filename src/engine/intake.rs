@@ -195,6 +195,7 @@ impl Engine {
             .await?;
         if resumed {
             tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
+            self.schedule(tx, &ticket, ctx.at).await?;
         }
         let quote_chars = self.config.settings.intake.quote_chars;
         if let Some(note) = text::long_message(text, quote_chars) {
@@ -263,6 +264,7 @@ impl Engine {
             suggested: suggestions.iter().map(|hit| hit.id.clone()).collect(),
         };
         tx.append_event(&event(ticket, ctx, created)).await?;
+        self.schedule(tx, ticket, ctx.at).await?;
 
         let mut ack = format!(
             "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",

@@ -6,6 +6,7 @@ mod inbound;
 mod intake;
 mod knowledge;
 mod outcome;
+mod sla;
 mod text;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use crate::store::{MessageSlot, NewMessage, NewTicket, Store, StoreError, StoreT
 
 pub use inbound::{Inbound, InboundButton, InboundCommand, InboundMessage, direct_conversation};
 pub use outcome::{Outcome, Reply};
+pub use sla::{DigestReport, SweepReport};
 
 /// Why a command did not go through.
 #[derive(Debug, Error)]
@@ -256,7 +258,46 @@ impl Engine {
     ) -> Result<(), StoreError> {
         ticket.updated_at = ctx.at;
         tx.update_ticket(ticket).await?;
-        tx.append_event(&event(ticket, ctx, kind)).await
+        tx.append_event(&event(ticket, ctx, kind)).await?;
+        self.schedule(tx, ticket, ctx.at).await
+    }
+
+    /// Moves a ticket up to `to` (or the next tier) and gives it to that tier's queue unless its
+    /// assignee is already a member: the one escalation path, for `/escalate` and for OLA expiry.
+    async fn escalate_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        to: Option<Tier>,
+        reason: &str,
+    ) -> Result<(Tier, Tier, Option<String>), Failure> {
+        if ticket.domain.is_none() {
+            return Err(Failure::User(format!(
+                "classify {} with a domain first: each tier's queue belongs to a domain",
+                ticket.reference
+            )));
+        }
+        let from = ticket.tier;
+        let to = ticket.escalate(to)?;
+        let domain = ticket.domain.clone();
+        let keeps = ticket
+            .assignee
+            .as_deref()
+            .is_some_and(|a| self.config.routing.is_member(domain.as_deref(), to, a));
+        if !keeps {
+            ticket.assignee = self.route(tx, domain.as_deref(), to).await?;
+        }
+        let assignee = ticket.assignee.clone();
+        let kind = EventKind::Escalated { from, to, reason: reason.to_owned(), assignee: assignee.clone() };
+        self.save(tx, ctx, ticket, kind).await?;
+        let update = format!(
+            "We have passed {} to our {} team, who will follow up with you.",
+            ticket.reference,
+            text::tier_team(to)
+        );
+        tx.enqueue_post(&customer_post(ticket, update), ctx.at).await?;
+        Ok((from, to, assignee))
     }
 
     async fn execute(
@@ -363,26 +404,7 @@ impl Engine {
             }
             Command::Escalate { ticket, to, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
-                if ticket.domain.is_none() {
-                    return Err(Failure::User(format!(
-                        "classify {} with a domain first: each tier's queue belongs to a domain",
-                        ticket.reference
-                    )));
-                }
-                let from = ticket.tier;
-                let to = ticket.escalate(to)?;
-                let domain = ticket.domain.clone();
-                let keeps = ticket
-                    .assignee
-                    .as_deref()
-                    .is_some_and(|a| self.config.routing.is_member(domain.as_deref(), to, a));
-                if !keeps {
-                    ticket.assignee = self.route(tx, domain.as_deref(), to).await?;
-                }
-                let assignee = ticket.assignee.clone();
-                let kind =
-                    EventKind::Escalated { from, to, reason: reason.clone(), assignee: assignee.clone() };
-                self.save(tx, ctx, &mut ticket, kind).await?;
+                let (from, to, assignee) = self.escalate_ticket(tx, ctx, &mut ticket, to, &reason).await?;
                 let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
                 let notice = format!(
                     "{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.",
@@ -390,12 +412,6 @@ impl Engine {
                 );
                 tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at)
                     .await?;
-                let update = format!(
-                    "We have passed {} to our {} team, who will follow up with you.",
-                    ticket.reference,
-                    text::tier_team(to)
-                );
-                tx.enqueue_post(&customer_post(&ticket, update), ctx.at).await?;
                 Ok(Outcome::public(
                     format!("{} escalated to {to}, now with {owner}", ticket.reference),
                     Some(ticket.reference),
@@ -415,6 +431,26 @@ impl Engine {
                     format!("Note added to {} (staff only)", ticket.reference),
                     Some(ticket.reference),
                 ))
+            }
+            Command::Reply { ticket, text } => {
+                let mut ticket = self.target(tx, ctx, ticket).await?;
+                if ticket.is_closed() {
+                    return Err(DomainError::Closed(ticket.reference).into());
+                }
+                if text.trim().is_empty() {
+                    return Err(Failure::User("say what to tell the customer in text:…".to_owned()));
+                }
+                self.save(tx, ctx, &mut ticket, EventKind::Replied { text: text.clone() }).await?;
+                tx.enqueue_post(&customer_post(&ticket, text), ctx.at).await?;
+                Ok(Outcome::public(
+                    format!("Sent to {} on {}", ticket.customer, ticket.reference),
+                    Some(ticket.reference),
+                ))
+            }
+            Command::Sla { ticket } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                let text = self.sla_text(tx, &ticket, ctx.at).await?;
+                Ok(Outcome::private(text, Some(ticket.reference)))
             }
             Command::Wait { ticket, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;

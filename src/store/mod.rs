@@ -134,6 +134,13 @@ pub trait Store: Send + Sync + 'static {
     async fn mark_post_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
     async fn mark_post_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
     async fn unsent_post_count(&self) -> StoreResult<i64>;
+
+    /// Tickets whose next SLA alarm is at or before `now`, earliest first: read through the index
+    /// on `next_alarm_at`, so the cost follows the number due, not the number open.
+    async fn due_tickets(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
+    async fn next_alarm(&self, reference: TicketRef) -> StoreResult<Option<DateTime<Utc>>>;
+    /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
+    async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
 }
 
 #[async_trait]
@@ -168,6 +175,17 @@ pub trait StoreTx: Send {
     async fn mark_draft_published(&mut self, article_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
     /// Moves a routing queue's round-robin position on by one and returns the new position (1 first).
     async fn advance_queue(&mut self, queue: &str) -> StoreResult<i64>;
+    /// The ticket's timeline as this transaction sees it (including its own writes).
+    async fn timeline(&mut self, reference: TicketRef) -> StoreResult<Vec<Event>>;
+    /// When the SLA sweep must next look at the ticket; `None` when nothing is pending.
+    async fn set_next_alarm(&mut self, reference: TicketRef, at: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// Records an SLA notice by its key; false when it was recorded before, so it is not sent again.
+    async fn record_notice(
+        &mut self,
+        reference: TicketRef,
+        key: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }

@@ -414,6 +414,51 @@ macro_rules! sql_store {
                 Ok(position)
             }
 
+            async fn timeline(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Event>> {
+                let rows: Vec<$crate::store::sql::EventRow> = sqlx::query_as(
+                    "SELECT ticket_id, actor, at, data FROM events WHERE ticket_id = $1 ORDER BY id",
+                )
+                .bind(reference.0)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn set_next_alarm(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+                at: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE tickets SET next_alarm_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(reference.0)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn record_notice(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+                key: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
+                    "INSERT INTO sla_notices (ticket_id, key, sent_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (ticket_id, key) DO NOTHING",
+                )
+                .bind(reference.0)
+                .bind(key)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?
+                .rows_affected();
+                Ok(inserted == 1)
+            }
+
             async fn commit(self: Box<Self>) -> $crate::store::StoreResult<()> {
                 self.tx.commit().await?;
                 Ok(())
@@ -610,6 +655,53 @@ macro_rules! sql_store {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
                     .fetch_one(&self.pool)
                     .await?)
+            }
+
+            async fn due_tickets(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::TicketRef>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tickets WHERE next_alarm_at IS NOT NULL AND next_alarm_at <= $1 \
+                     ORDER BY next_alarm_at LIMIT $2",
+                )
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids.into_iter().map($crate::domain::TicketRef).collect())
+            }
+
+            async fn next_alarm(
+                &self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<chrono::DateTime<chrono::Utc>>> {
+                let at: Option<Option<chrono::DateTime<chrono::Utc>>> =
+                    sqlx::query_scalar("SELECT next_alarm_at FROM tickets WHERE id = $1")
+                        .bind(reference.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(at.flatten())
+            }
+
+            async fn claim_tick(
+                &self,
+                job: &str,
+                tick: chrono::DateTime<chrono::Utc>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<bool> {
+                let inserted = sqlx::query(
+                    "INSERT INTO scheduler_ticks (job, tick, claimed_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (job, tick) DO NOTHING",
+                )
+                .bind(job)
+                .bind(tick)
+                .bind(at)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(inserted == 1)
             }
         }
     };

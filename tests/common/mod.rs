@@ -143,6 +143,8 @@ pub fn t0() -> DateTime<Utc> {
 pub struct Driver {
     pub engine: Engine,
     next_id: AtomicU32,
+    /// Events happen at `base` + their number in seconds; `set_time` moves it.
+    base: std::sync::Mutex<DateTime<Utc>>,
 }
 
 impl Driver {
@@ -150,6 +152,7 @@ impl Driver {
         Driver {
             engine: Engine::new(db.store.clone(), Arc::new(sample_config())),
             next_id: AtomicU32::new(1),
+            base: std::sync::Mutex::new(t0()),
         }
     }
 
@@ -162,7 +165,13 @@ impl Driver {
         let kb = resolvd::kb::KnowledgeBase::open(&articles, &dir.path().join("index")).unwrap();
         let engine =
             Engine::new(db.store.clone(), Arc::new(sample_config())).with_knowledge_base(Arc::new(kb));
-        (Driver { engine, next_id: AtomicU32::new(1) }, dir)
+        (Driver { engine, next_id: AtomicU32::new(1), base: std::sync::Mutex::new(t0()) }, dir)
+    }
+
+    /// The next event happens at `at`, the ones after it a second apart.
+    pub fn set_time(&self, at: DateTime<Utc>) {
+        let n = self.next_id.load(Ordering::Relaxed);
+        *self.base.lock().unwrap() = at - Duration::seconds(i64::from(n));
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -171,7 +180,7 @@ impl Driver {
 
     fn next(&self) -> (String, DateTime<Utc>) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
-        (format!("test:{n}"), t0() + Duration::seconds(i64::from(n)))
+        (format!("test:{n}"), *self.base.lock().unwrap() + Duration::seconds(i64::from(n)))
     }
 
     pub async fn message(&self, author: &str, text: &str) -> Outcome {

@@ -148,6 +148,7 @@ pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
         Audience::Customer { user, .. } => user.clone(),
         Audience::Staff { ticket } => format!("staff of {ticket}"),
         Audience::Person { user } => format!("{user} (direct)"),
+        Audience::Conversation { conversation } => format!("#{conversation}"),
     };
     let mentions: Vec<String> = post.mentions.iter().map(|m| format!("@{m}")).collect();
     let whom = if mentions.is_empty() { whom } else { format!("{whom}, for {}", mentions.join(" ")) };

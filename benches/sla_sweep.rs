@@ -1,0 +1,167 @@
+//! The SLA sweep at scale: 1,000 due tickets among 10,000 and among 1,000,000 open ones, on SQLite and
+//! PostgreSQL. The open tickets are bulk-loaded with SQL (not through the engine); the due ones are P1
+//! tickets whose L1 OLA ran out, so the sweep escalates each (a transaction per ticket).
+//!
+//! Two figures per size: finding the due tickets (the indexed read the sweep starts with) and the
+//! whole sweep. Both should follow the number due, not the number open.
+//!
+//! cargo bench --bench sla_sweep [-- --due N --small N --large N]
+//! PostgreSQL: RESOLVD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use resolvd::config::{Config, ConfigSource};
+use resolvd::engine::Engine;
+use resolvd::store::{self, Store};
+use sqlx::Connection;
+
+struct Args {
+    due: i64,
+    small: i64,
+    large: i64,
+}
+
+fn args() -> Args {
+    let mut args = Args { due: 1_000, small: 10_000, large: 1_000_000 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{flag} N"));
+        match flag.as_str() {
+            "--due" => args.due = value(),
+            "--small" => args.small = value(),
+            "--large" => args.large = value(),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    args
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
+
+/// Tickets 1..=due are due at `now`; the rest have their next alarm ten days out. One statement.
+const LOAD: &str = "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, conversation, \
+     title, created_at, updated_at, next_alarm_at) \
+     SELECT 'open', 'fault', 'screen', 'P1', 'L1', 'bob', 'customer' || i, 'direct:customer' || i, \
+     'bench ticket', $1, $1, CASE WHEN i <= $3 THEN $4 ELSE $5 END FROM ";
+
+async fn load(url: &str, open: i64, due: i64, opened: DateTime<Utc>, due_at: DateTime<Utc>) {
+    let later = due_at + chrono::Duration::days(10);
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let sql = format!(
+            "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2) {LOAD} seq"
+        );
+        sqlx::query(&sql)
+            .bind(opened)
+            .bind(open)
+            .bind(due)
+            .bind(due_at)
+            .bind(later)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("ANALYZE").execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let sql = format!("{LOAD} generate_series(1, $2::bigint) AS i");
+        sqlx::query(&sql)
+            .bind(opened)
+            .bind(open)
+            .bind(due)
+            .bind(due_at)
+            .bind(later)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("ANALYZE tickets").execute(&mut conn).await.unwrap();
+    }
+}
+
+struct Figures {
+    find: Duration,
+    sweep: Duration,
+}
+
+async fn measure(url: &str, open: i64, due: i64) -> Figures {
+    let store: Arc<dyn Store> = store::open(url).await.unwrap();
+    // Opened Monday 10:00 in Shanghai; the L1 OLA (4h48m of working time) ran out at 14:48.
+    let opened = at("2026-11-23T10:00:00+08:00");
+    let now = at("2026-11-23T15:00:00+08:00");
+    let started = Instant::now();
+    load(url, open, due, opened, now).await;
+    eprintln!("  loaded {open} open tickets in {:.1} s", started.elapsed().as_secs_f64());
+
+    let started = Instant::now();
+    let found = store.due_tickets(now, due).await.unwrap();
+    let find = started.elapsed();
+    assert_eq!(found.len() as i64, due);
+
+    let config = Config::load(ConfigSource::Dir("config".into()), std::iter::empty()).unwrap();
+    let engine = Engine::new(store.clone(), Arc::new(config));
+    let started = Instant::now();
+    let report = engine.sla_sweep(now).await.unwrap();
+    let sweep = started.elapsed();
+    assert_eq!(report.escalated as i64, due, "{report:?}");
+    assert!(store.due_tickets(now, 1).await.unwrap().is_empty());
+    Figures { find, sweep }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(backend: &str, args: &Args, small: &Figures, large: &Figures) {
+    for (open, f) in [(args.small, small), (args.large, large)] {
+        println!(
+            "{backend:<9} {} due among {open:>9} open: find due {:>8.2} ms, whole sweep {:>9.1} ms",
+            args.due,
+            ms(f.find),
+            ms(f.sweep)
+        );
+    }
+    let find_ratio = large.find.as_secs_f64() / small.find.as_secs_f64();
+    let sweep_ratio = large.sweep.as_secs_f64() / small.sweep.as_secs_f64();
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!(
+        "{backend:<9} large / small: find due {find_ratio:.2}, whole sweep {sweep_ratio:.2} (goal < 2: {}); \
+         whole sweep at {} open {:.1} ms (goal < 100 ms: {})",
+        verdict(sweep_ratio < 2.0),
+        args.large,
+        ms(large.sweep),
+        verdict(ms(large.sweep) < 100.0)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args = args();
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(format!("{name}.db")).display());
+    let small = measure(&url("small"), args.small, args.due).await;
+    let large = measure(&url("large"), args.large, args.due).await;
+    report("sqlite", &args, &small, &large);
+
+    let base = std::env::var("RESOLVD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let Ok(mut admin) = sqlx::PgConnection::connect(&base).await else {
+        println!("postgres  skipped: {base} is not reachable");
+        return;
+    };
+    let schema_of = |name: &str| format!("bench_{}_{name}", std::process::id());
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = |name: &str| format!("{base}{separator}options[search_path]={}", schema_of(name));
+    for name in ["small", "large"] {
+        sqlx::query(&format!("CREATE SCHEMA {}", schema_of(name))).execute(&mut admin).await.unwrap();
+    }
+    let small = measure(&url("small"), args.small, args.due).await;
+    let large = measure(&url("large"), args.large, args.due).await;
+    report("postgres", &args, &small, &large);
+    for name in ["small", "large"] {
+        sqlx::query(&format!("DROP SCHEMA {} CASCADE", schema_of(name))).execute(&mut admin).await.unwrap();
+    }
+}

@@ -1,0 +1,161 @@
+//! What a ticket's timeline says about its clocks, and the clocks' state at an instant.
+//!
+//! Pauses, the first response and the last escalation are read from the timeline rather than stored a
+//! second time: the timeline is already the record of every change, so the clocks can never disagree
+//! with it, and a severity or domain change recomputes every deadline from the ticket's start.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::{Alarm, ClockReading, Pause};
+use super::policy::{SlaPolicy, TicketClocks, TicketSla};
+use crate::domain::{Event, EventKind, Status, Ticket, Tier};
+
+/// The clock-relevant facts of one ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockFacts {
+    /// The first staff post to the customer: a reply, a wait with a question, or a resolution.
+    pub first_response: Option<DateTime<Utc>>,
+    /// When the ticket stopped needing work without a response (closed unanswered).
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Waiting for the customer, resolved, or closed: the resolution and OLA clocks stand still.
+    pub pauses: Vec<Pause>,
+    /// When the tier holding the ticket received it.
+    pub tier_since: DateTime<Utc>,
+}
+
+impl ClockFacts {
+    pub fn from_timeline(ticket: &Ticket, events: &[Event]) -> ClockFacts {
+        let mut facts = ClockFacts {
+            first_response: None,
+            closed_at: None,
+            pauses: Vec::new(),
+            tier_since: ticket.created_at,
+        };
+        let mut paused_since: Option<DateTime<Utc>> = None;
+        for event in events {
+            match &event.kind {
+                EventKind::Replied { .. } | EventKind::Waiting { .. } | EventKind::Resolved { .. } => {
+                    facts.first_response.get_or_insert(event.at);
+                }
+                _ => {}
+            }
+            match &event.kind {
+                EventKind::Waiting { .. } | EventKind::Resolved { .. } => {
+                    paused_since.get_or_insert(event.at);
+                }
+                EventKind::Closed { .. } => {
+                    paused_since.get_or_insert(event.at);
+                    facts.closed_at = Some(event.at);
+                }
+                EventKind::Resumed | EventKind::Reopened { .. } => {
+                    if let Some(from) = paused_since.take() {
+                        facts.pauses.push(Pause::closed(from, event.at));
+                    }
+                    facts.closed_at = None;
+                }
+                EventKind::Escalated { .. } => facts.tier_since = event.at,
+                _ => {}
+            }
+        }
+        if let Some(from) = paused_since {
+            facts.pauses.push(Pause::open(from));
+        }
+        facts
+    }
+}
+
+/// Which of a ticket's clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    Response,
+    Resolution,
+    Ola(Tier),
+}
+
+impl ClockKind {
+    /// A stable name, used in notice keys and the timeline.
+    pub fn key(self) -> String {
+        match self {
+            ClockKind::Response => "response".to_owned(),
+            ClockKind::Resolution => "resolution".to_owned(),
+            ClockKind::Ola(tier) => format!("ola-{tier}"),
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            ClockKind::Response => "first response".to_owned(),
+            ClockKind::Resolution => "resolution".to_owned(),
+            ClockKind::Ola(tier) => format!("{tier} OLA"),
+        }
+    }
+}
+
+/// One clock at one instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockState {
+    pub kind: ClockKind,
+    pub reading: ClockReading,
+    /// Stopped for good (responded, resolved, closed): it raises no more alarms.
+    pub stopped: bool,
+    /// The next alarm to wake the sweep for.
+    pub next_alarm: Option<(Alarm, DateTime<Utc>)>,
+}
+
+impl ClockState {
+    /// The alarm this clock stands at now, if it raises one: a breach outranks a warning.
+    pub fn alarm(&self) -> Option<Alarm> {
+        if self.stopped {
+            return None;
+        }
+        if self.reading.breached { Some(Alarm::Breach) } else { self.reading.warned_at.map(Alarm::Warning) }
+    }
+}
+
+/// A ticket's clocks at an instant, or `None` when it has no domain or severity yet (no target applies).
+pub fn clock_states(
+    policy: &SlaPolicy,
+    ticket: &Ticket,
+    facts: &ClockFacts,
+    now: DateTime<Utc>,
+) -> Option<Vec<ClockState>> {
+    let (domain, severity) = (ticket.domain.as_deref()?, ticket.severity?);
+    let ticket_sla = TicketSla {
+        opened_at: ticket.created_at,
+        domain,
+        severity,
+        customer_tier: None,
+        pauses: &facts.pauses,
+        tier: ticket.tier,
+        tier_since: facts.tier_since,
+    };
+    let clocks: TicketClocks<'_> = policy.clocks(&ticket_sla).ok()?;
+    // Every pause begins with a first response (a wait, a resolution) or a close, each of which stops
+    // the response clock, so it runs unpaused: its deadline stays visible after it stopped.
+    let response = policy.clocks(&TicketSla { pauses: &[], ..ticket_sla }).ok()?.response;
+    let closed = ticket.status == Status::Closed;
+    let settled = matches!(ticket.status, Status::Resolved | Status::Closed);
+    let response_stop = facts.first_response.or(facts.closed_at);
+    let response_at = response_stop.map_or(now, |stop| stop.min(now));
+    let response_stopped = response_stop.is_some() || closed;
+    let state = |kind, clock: &super::Clock<'_>, at, stopped: bool| ClockState {
+        kind,
+        reading: clock.reading(at),
+        stopped,
+        next_alarm: if stopped { None } else { clock.next_alarm(now) },
+    };
+    Some(vec![
+        state(ClockKind::Response, &response, response_at, response_stopped),
+        state(ClockKind::Resolution, &clocks.resolution, now, settled),
+        state(ClockKind::Ola(ticket.tier), &clocks.ola, now, settled),
+    ])
+}
+
+/// When the sweep must next look at a ticket: now when a clock stands at an alarm (the sweep knows
+/// which notices went out already), otherwise the earliest coming alarm.
+pub fn next_look(states: &[ClockState], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if states.iter().any(|s| s.alarm().is_some()) {
+        return Some(now);
+    }
+    states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min()
+}

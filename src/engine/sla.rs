@@ -1,0 +1,331 @@
+//! SLA and OLA in the engine: keeping each ticket's next alarm in step with its timeline, the sweep
+//! that sends warnings and breach notices and escalates when a tier's OLA runs out, the daily digest,
+//! and the `/sla` view. Every function takes `now` from its caller.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use tracing::{error, warn};
+
+use super::{Ctx, Engine, staff_post, text};
+use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
+use crate::domain::{Audience, EventKind, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
+use crate::store::{StoreError, StoreTx};
+
+/// How many due tickets the sweep takes per round, in one transaction: a commit (an fsync) per
+/// ticket would cost more than everything else the sweep does.
+const SWEEP_BATCH: i64 = 200;
+
+/// How long a ticket the sweep failed on waits before the next attempt.
+const SWEEP_RETRY: TimeDelta = TimeDelta::minutes(5);
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Due tickets looked at.
+    pub looked_at: usize,
+    /// Staff notices sent (one per ticket and sweep, listing every new alarm).
+    pub notices: usize,
+    pub escalated: usize,
+}
+
+impl SweepReport {
+    fn add(&mut self, other: &SweepReport) {
+        self.looked_at += other.looked_at;
+        self.notices += other.notices;
+        self.escalated += other.escalated;
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DigestReport {
+    pub open: usize,
+    pub breached: usize,
+    pub due_today: usize,
+}
+
+impl Engine {
+    /// A ticket's clocks at `now` as its timeline in this transaction tells them; `None` without a
+    /// domain and severity.
+    async fn clock_states_in(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<ClockState>>, StoreError> {
+        let events = tx.timeline(ticket.reference).await?;
+        let facts = ClockFacts::from_timeline(ticket, &events);
+        Ok(clock_states(&self.config.sla, ticket, &facts, now))
+    }
+
+    /// Recomputes when the sweep must next look at the ticket. Every change goes through here (from
+    /// `save` and intake), so a severity or domain change, a pause or an escalation moves the alarm.
+    pub(super) async fn schedule(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let next = self.clock_states_in(tx, ticket, now).await?.and_then(|states| next_look(&states, now));
+        tx.set_next_alarm(ticket.reference, next).await
+    }
+
+    /// Sends what is due at `now`: warnings, breach notices, and OLA expiry as an escalation to the
+    /// next tier. Each notice is recorded under a key in the same transaction that enqueues it, so a
+    /// second sweep at the same instant, after a restart or on another instance, sends nothing new.
+    pub async fn sla_sweep(&self, now: DateTime<Utc>) -> anyhow::Result<SweepReport> {
+        let mut report = SweepReport::default();
+        loop {
+            let due = self.store.due_tickets(now, SWEEP_BATCH).await?;
+            let full = due.len() as i64 == SWEEP_BATCH;
+            let mut batch = SweepReport::default();
+            let swept = async {
+                let mut tx = self.store.begin().await?;
+                for reference in &due {
+                    self.sweep_ticket(&mut *tx, *reference, now, &mut batch).await?;
+                }
+                tx.commit().await?;
+                Ok::<_, anyhow::Error>(())
+            }
+            .await;
+            match swept {
+                Ok(()) => report.add(&batch),
+                // One ticket that cannot be swept must not hold up the others: take the batch again
+                // one ticket per transaction, and put a failing ticket off for a while.
+                Err(e) => {
+                    warn!(error = %format!("{e:#}"), "SLA sweep batch failed; sweeping its tickets one by one");
+                    for reference in due {
+                        self.sweep_alone(reference, now, &mut report).await?;
+                    }
+                }
+            }
+            // Each swept ticket's next alarm is after `now`, so the next round reads only new ones.
+            if !full {
+                return Ok(report);
+            }
+        }
+    }
+
+    async fn sweep_alone(
+        &self,
+        reference: TicketRef,
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<()> {
+        let mut alone = SweepReport::default();
+        let swept = async {
+            let mut tx = self.store.begin().await?;
+            self.sweep_ticket(&mut *tx, reference, now, &mut alone).await?;
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(())
+        }
+        .await;
+        match swept {
+            Ok(()) => report.add(&alone),
+            Err(e) => {
+                error!(ticket = %reference, error = %format!("{e:#}"), "SLA sweep failed on a ticket; retrying it later");
+                let mut tx = self.store.begin().await?;
+                tx.set_next_alarm(reference, Some(now + SWEEP_RETRY)).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn sweep_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        reference: TicketRef,
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<()> {
+        let Some(mut ticket) = tx.ticket_for_update(reference).await? else {
+            return Ok(());
+        };
+        report.looked_at += 1;
+        let conversation = ticket.conversation.clone();
+        let ctx = Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now };
+        let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
+        let mut lines = Vec::new();
+        let mut ola_ran_out = false;
+        for state in &states {
+            let Some(alarm) = state.alarm() else { continue };
+            let due = state.reading.due;
+            let (name, threshold) = match alarm {
+                Alarm::Warning(fraction) => ("warning", Some(fraction)),
+                Alarm::Breach => ("breach", None),
+            };
+            let key = format!(
+                "{}:{name}{}:{}",
+                state.kind.key(),
+                threshold.map(|f| format!("{:.0}", f * 100.0)).unwrap_or_default(),
+                due.map_or_else(|| "paused".to_owned(), |d| d.to_rfc3339())
+            );
+            if !tx.record_notice(reference, &key, now).await? {
+                continue;
+            }
+            let kind =
+                EventKind::SlaAlarm { clock: state.kind.key(), alarm: name.to_owned(), threshold, due };
+            tx.append_event(&super::event(&ticket, &ctx, kind)).await?;
+            // A tier that received the ticket with the SLA already spent has an OLA of zero; passing
+            // the ticket on again a minute later would only bounce it up to R&D, so it is reported.
+            let had_time = state.reading.elapsed + state.reading.remaining > TimeDelta::zero();
+            let escalates = matches!(state.kind, ClockKind::Ola(tier) if tier.next().is_some())
+                && alarm == Alarm::Breach
+                && had_time;
+            if escalates {
+                ola_ran_out = true;
+            } else {
+                lines.push(self.alarm_line(state, alarm));
+            }
+        }
+        let mut mentions: Vec<String> = ticket.assignee.iter().cloned().collect();
+        if ola_ran_out {
+            let from = ticket.tier;
+            let reason = format!("the {from} OLA ran out");
+            let (_, to, assignee) = self.escalate_ticket(tx, &ctx, &mut ticket, None, &reason).await?;
+            let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
+            lines.push(format!("The {from} OLA ran out: escalated to {to}, now with {owner}."));
+            mentions = assignee.into_iter().collect();
+            report.escalated += 1;
+        }
+        if !lines.is_empty() {
+            let notice =
+                format!("SLA on {} ({}):\n{}", ticket.reference, text::labels(&ticket), lines.join("\n"));
+            tx.enqueue_post(&staff_post(&ticket, notice, mentions, vec![]), now).await?;
+            report.notices += 1;
+        }
+        // Strictly after `now`: what stands at an alarm now has just been handled.
+        let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
+        let next = states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min();
+        tx.set_next_alarm(reference, next).await?;
+        Ok(())
+    }
+
+    fn alarm_line(&self, state: &ClockState, alarm: Alarm) -> String {
+        let due = state.reading.due.map_or_else(|| "while paused".to_owned(), |d| self.local(d));
+        match alarm {
+            Alarm::Warning(fraction) => format!(
+                "{} clock at {:.0}% of its budget; due {due}.",
+                capitalized(&state.kind.describe()),
+                fraction * 100.0
+            ),
+            Alarm::Breach => format!("{} deadline passed ({due}).", capitalized(&state.kind.describe())),
+        }
+    }
+
+    /// An instant as the ops team reads it: in the digest's time zone.
+    fn local(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.config.digest.time_zone).format("%a %Y-%m-%d %H:%M %Z").to_string()
+    }
+
+    /// The `/sla` view: each clock's elapsed and remaining business time, and whether it is paused,
+    /// stopped or breached.
+    pub(super) async fn sla_text(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let Some(states) = self.clock_states_in(tx, ticket, now).await? else {
+            return Ok(format!(
+                "{} has no SLA yet: classify it with a domain and a severity first",
+                ticket.reference
+            ));
+        };
+        let mut out = format!("SLA of {} ({}):", ticket.reference, text::labels(ticket));
+        for state in &states {
+            let r = &state.reading;
+            let due = r.due.map_or_else(|| "none while paused".to_owned(), |d| self.local(d));
+            let mut flags = Vec::new();
+            if state.stopped {
+                flags.push("stopped");
+            }
+            if r.paused && !state.stopped {
+                flags.push("paused");
+            }
+            if r.breached {
+                flags.push("BREACHED");
+            }
+            let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
+            out.push_str(&format!(
+                "\n{}: due {due}; elapsed {}, remaining {}{flags}",
+                capitalized(&state.kind.describe()),
+                span(r.elapsed),
+                span(r.remaining)
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Posts the daily digest to the ops conversation: open tickets, breached ones, and those whose
+    /// resolution is due today (in the digest's time zone).
+    pub async fn sla_digest(&self, now: DateTime<Utc>) -> anyhow::Result<DigestReport> {
+        let tz: Tz = self.config.digest.time_zone;
+        let today = now.with_timezone(&tz).date_naive();
+        let mut report = DigestReport::default();
+        let mut breached = Vec::new();
+        let mut due_today = Vec::new();
+        for ticket in self.store.tickets(None).await? {
+            if ticket.status == Status::Closed {
+                continue;
+            }
+            report.open += 1;
+            let events = self.store.timeline(ticket.reference).await?;
+            let facts = ClockFacts::from_timeline(&ticket, &events);
+            let Some(states) = clock_states(&self.config.sla, &ticket, &facts, now) else { continue };
+            if states.iter().any(|s| s.reading.breached) {
+                breached.push(ticket.reference.to_string());
+            }
+            let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
+            if let Some(due) = resolution.filter(|s| !s.stopped).and_then(|s| s.reading.due)
+                && due >= now
+                && due.with_timezone(&tz).date_naive() == today
+            {
+                due_today.push(ticket.reference.to_string());
+            }
+        }
+        report.breached = breached.len();
+        report.due_today = due_today.len();
+        let list = |refs: &[String]| if refs.is_empty() { "none".to_owned() } else { refs.join(", ") };
+        let text = format!(
+            "Daily digest for {today}: {} open tickets.\nBreached: {}\nResolution due today: {}",
+            report.open,
+            list(&breached),
+            list(&due_today)
+        );
+        let post = Post {
+            audience: Audience::Conversation { conversation: self.config.settings.ops.conversation.clone() },
+            ticket: None,
+            text,
+            buttons: vec![],
+            mentions: vec![],
+        };
+        let mut tx = self.store.begin().await?;
+        tx.enqueue_post(&post, now).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Business time as `1d 2h 5m` (days of 24 hours), with a minus sign when overrun.
+fn span(d: TimeDelta) -> String {
+    let sign = if d < TimeDelta::zero() { "-" } else { "" };
+    let minutes = d.num_minutes().abs();
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days}d"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours}h"));
+    }
+    if mins > 0 || parts.is_empty() {
+        parts.push(format!("{mins}m"));
+    }
+    format!("{sign}{}", parts.join(" "))
+}

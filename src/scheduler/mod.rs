@@ -1,0 +1,195 @@
+//! Scheduled jobs as data: a name, a cron expression read in a time zone, and a function of an
+//! explicit `now`. Before a job runs, its tick (the scheduled instant it runs for) is claimed in the
+//! database, so with several instances on one database each tick runs once, on whichever instance
+//! claims it first.
+//!
+//! A claimed tick whose job then fails is not retried: the SLA sweep works from the alarms stored on
+//! the tickets, so the next minute's tick picks up whatever this one left.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Timelike, Utc};
+use chrono_tz::Tz;
+use cron::Schedule;
+use tracing::{error, info};
+
+use crate::config::Config;
+use crate::engine::Engine;
+
+type JobFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send + 'a>>;
+
+/// What a job does at `now`; it returns a one-line summary for logs and `jobs run-once`.
+pub type JobFn = for<'a> fn(&'a Engine, DateTime<Utc>) -> JobFuture<'a>;
+
+pub struct Job {
+    pub name: &'static str,
+    /// Six fields, seconds first (`sec min hour day month weekday`), read in `time_zone`.
+    pub cron: String,
+    pub time_zone: Tz,
+    pub run: JobFn,
+}
+
+/// The jobs of this configuration.
+pub fn jobs(config: &Config) -> Vec<Job> {
+    let digest = config.digest;
+    vec![
+        Job { name: "sla_sweep", cron: "0 * * * * *".to_owned(), time_zone: Tz::UTC, run: sla_sweep },
+        Job {
+            name: "daily_digest",
+            cron: format!("0 {} {} * * *", digest.at.minute(), digest.at.hour()),
+            time_zone: digest.time_zone,
+            run: daily_digest,
+        },
+    ]
+}
+
+fn sla_sweep(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let report = engine.sla_sweep(now).await?;
+        Ok(format!(
+            "{} due tickets, {} notices, {} escalations",
+            report.looked_at, report.notices, report.escalated
+        ))
+    })
+}
+
+fn daily_digest(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let report = engine.sla_digest(now).await?;
+        Ok(format!(
+            "posted: {} open, {} breached, {} due today",
+            report.open, report.breached, report.due_today
+        ))
+    })
+}
+
+impl Job {
+    pub fn schedule(&self) -> anyhow::Result<Schedule> {
+        Schedule::from_str(&self.cron).with_context(|| format!("job {}: bad cron `{}`", self.name, self.cron))
+    }
+}
+
+/// A job with its parsed schedule.
+struct Planned {
+    job: Job,
+    schedule: Schedule,
+}
+
+impl Planned {
+    /// The latest scheduled instant at or before `now`: the tick a run at `now` is for.
+    fn tick_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        // Cron works in whole seconds.
+        let second = now.with_nanosecond(0).unwrap_or(now).with_timezone(&self.job.time_zone);
+        if self.schedule.includes(second) {
+            return Some(second.with_timezone(&Utc));
+        }
+        self.schedule.after(&second).next_back().map(|t| t.with_timezone(&Utc))
+    }
+
+    fn next_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.schedule.after(&now.with_timezone(&self.job.time_zone)).next().map(|t| t.with_timezone(&Utc))
+    }
+}
+
+/// One run of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRun {
+    pub job: &'static str,
+    pub tick: DateTime<Utc>,
+    /// `None` when another run (here or on another instance) had claimed the tick.
+    pub summary: Option<String>,
+}
+
+pub struct Scheduler {
+    engine: Arc<Engine>,
+    jobs: Vec<Planned>,
+}
+
+impl Scheduler {
+    pub fn new(engine: Arc<Engine>) -> anyhow::Result<Scheduler> {
+        let jobs = jobs(engine.config())
+            .into_iter()
+            .map(|job| Ok(Planned { schedule: job.schedule()?, job }))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Scheduler { engine, jobs })
+    }
+
+    /// Runs every job whose latest tick at or before `now` no one has claimed yet.
+    pub async fn run_due(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<JobRun>> {
+        let mut runs = Vec::new();
+        for planned in &self.jobs {
+            let Some(tick) = planned.tick_at(now) else { continue };
+            let name = planned.job.name;
+            let summary = if self.engine.store().claim_tick(name, tick, now).await? {
+                let summary = (planned.job.run)(&self.engine, now)
+                    .await
+                    .with_context(|| format!("job {name} for tick {tick}"))?;
+                info!(job = name, %tick, %summary, "job ran");
+                Some(summary)
+            } else {
+                None
+            };
+            runs.push(JobRun { job: name, tick, summary });
+        }
+        Ok(runs)
+    }
+
+    /// Ticks in the background until `stop`: sleeps to the next tick of any job, then runs what is
+    /// due. Ticks before the start are not caught up here (that is what `jobs run-once` is for).
+    pub async fn run_until(&self, stop: impl Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            let now = Utc::now();
+            let Some(next) = self.jobs.iter().filter_map(|p| p.next_after(now)).min() else { return };
+            let wait = (next - now).to_std().unwrap_or_default();
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = &mut stop => return,
+            }
+            if let Err(e) = self.run_due(next).await {
+                error!(error = %format!("{e:#}"), "scheduled job failed");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConfigSource;
+
+    fn planned() -> Vec<Planned> {
+        let config = Config::load(ConfigSource::Embedded, std::iter::empty()).unwrap();
+        jobs(&config).into_iter().map(|job| Planned { schedule: job.schedule().unwrap(), job }).collect()
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    #[test]
+    fn job_names_are_unique_and_every_cron_parses() {
+        let jobs = planned();
+        let mut names: Vec<&str> = jobs.iter().map(|p| p.job.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), jobs.len());
+    }
+
+    #[test]
+    fn a_tick_is_the_latest_scheduled_instant_at_or_before_now() {
+        let jobs = planned();
+        let sweep = jobs.iter().find(|p| p.job.name == "sla_sweep").unwrap();
+        assert_eq!(sweep.tick_at(at("2026-11-20T15:00:00Z")), Some(at("2026-11-20T15:00:00Z")));
+        assert_eq!(sweep.tick_at(at("2026-11-20T15:00:59.9Z")), Some(at("2026-11-20T15:00:00Z")));
+        // The digest runs at 09:00 in Shanghai, 01:00 UTC.
+        let digest = jobs.iter().find(|p| p.job.name == "daily_digest").unwrap();
+        assert_eq!(digest.tick_at(at("2026-11-20T00:59:00Z")), Some(at("2026-11-19T01:00:00Z")));
+        assert_eq!(digest.tick_at(at("2026-11-20T01:00:00Z")), Some(at("2026-11-20T01:00:00Z")));
+        assert_eq!(digest.next_after(at("2026-11-20T01:00:00Z")), Some(at("2026-11-21T01:00:00Z")));
+    }
+}
