@@ -70,6 +70,12 @@ pub enum EventKind {
     Note {
         text: String,
     },
+    /// A staff member wrote to the customer; `relayed` when the bot carried it to them (the
+    /// customer was not in the conversation it was written in).
+    StaffReply {
+        text: String,
+        relayed: bool,
+    },
     Waiting {
         reason: Option<String>,
     },
@@ -119,6 +125,7 @@ impl EventKind {
             EventKind::Escalated { .. } => "escalated",
             EventKind::SeverityChanged { .. } => "severity_changed",
             EventKind::Note { .. } => "note",
+            EventKind::StaffReply { .. } => "staff_reply",
             EventKind::Waiting { .. } => "waiting",
             EventKind::Resumed => "resumed",
             EventKind::Resolved { .. } => "resolved",
@@ -150,6 +157,7 @@ mod tests {
         let samples = [
             EventKind::Resumed,
             EventKind::Note { text: "x".into() },
+            EventKind::StaffReply { text: "x".into(), relayed: true },
             EventKind::SeverityChanged { from: None, to: Severity::P1, reason: None },
             EventKind::Escalated { from: Tier::L1, to: Tier::L2, reason: "r".into(), assignee: None },
         ];
