@@ -172,6 +172,13 @@ fn discord_settings_that_cannot_work_are_named() {
     assert!(error.contains("default.toml: discord.users.42: `zoe` is not in people"), "{error}");
     let error = error_of(root(), &[("RESOLVD_DISCORD__INTAKE_CHANNELS", "[\"general\"]")]);
     assert!(error.contains("default.toml: discord.intake_channels[0]: expected a Discord id"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__ROLES", "{ \"42\" = \"wizard\" }")]);
+    assert!(error.contains("default.toml: discord.roles.42: unknown variant `wizard`"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__ROLES", "{ \"support\" = \"engineer\" }")]);
+    assert!(
+        error.contains("default.toml: discord.roles.support: the key must be a Discord role id"),
+        "{error}"
+    );
     let error = error_of(root(), &[("RESOLVD_DISCORD__API_BASE", "localhost:3000")]);
     assert!(error.contains("default.toml: discord.api_base: must start with http://"), "{error}");
 }

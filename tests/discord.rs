@@ -23,6 +23,9 @@ const ALICE: u64 = 700_000_000_000_000_001;
 const MALLORY: u64 = 700_000_000_000_000_002;
 const BOB: u64 = 700_000_000_000_000_003;
 const CAROL: u64 = 700_000_000_000_000_004;
+/// Not in people.toml: staff only through the Discord role `SUPPORT_ROLE`.
+const DAN: u64 = 700_000_000_000_000_005;
+const SUPPORT_ROLE: u64 = 500_000_000_000_000_001;
 
 on_both_databases!(
     slash_commands_are_registered_once_across_restarts,
@@ -36,6 +39,7 @@ on_both_databases!(
     a_429_is_waited_out_before_the_post_is_sent_again,
     everyone_in_a_customer_message_is_echoed_without_pinging,
     the_binary_serves_discord_when_a_token_is_set,
+    a_discord_role_mapped_in_config_grants_its_role_while_held,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -50,6 +54,7 @@ fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
         ("RESOLVD_DISCORD__INTAKE_CHANNELS".into(), format!("[{INTAKE}]")),
         ("RESOLVD_DISCORD__DELETE_INTAKE_MESSAGES".into(), "true".into()),
         ("RESOLVD_DISCORD__USERS".into(), users),
+        ("RESOLVD_DISCORD__ROLES".into(), format!(r#"{{ "{SUPPORT_ROLE}" = "engineer" }}"#)),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::load(ConfigSource::Dir(repo_path("config")), env).unwrap()
@@ -500,4 +505,33 @@ async fn the_binary_serves_discord_when_a_token_is_set(db: &TestDb) {
     fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 2).await;
     assert_eq!(fake.calls_to("PUT", "/commands").len(), 1);
     drop(process);
+}
+
+async fn a_discord_role_mapped_in_config_grants_its_role_while_held(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "the phone gets hot").await;
+
+    let severity = || json!([option("severity", "P3")]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command_with_roles(thread, DAN, &[SUPPORT_ROLE], "classify", severity()),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert!(
+        callbacks[0].body["data"]["content"].as_str().unwrap().starts_with("T-1 classified"),
+        "{}",
+        callbacks[0].body
+    );
+
+    // Without the role, Dan is a customer again.
+    fake.dispatch("INTERACTION_CREATE", fake.command_with_roles(thread, DAN, &[], "classify", severity()));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(callbacks[1].body["data"]["flags"], 64);
+    assert!(
+        callbacks[1].body["data"]["content"].as_str().unwrap().contains("you are a customer"),
+        "{}",
+        callbacks[1].body
+    );
+    bot.stop().await;
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 
 use super::ConfigError;
-use crate::domain::Directory;
+use crate::domain::{Directory, Role};
 
 /// A Discord id (a snowflake), written in config as a number or a string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -92,6 +92,9 @@ pub struct DiscordSettings {
     /// Discord user id → person id in people.toml. Anyone else is `discord:<user id>`, a customer.
     #[serde(default)]
     pub users: BTreeMap<String, String>,
+    /// Discord role id → the resolvd role its members hold (e.g. a "Support" role → engineer).
+    #[serde(default)]
+    pub roles: BTreeMap<String, Role>,
     /// A slash command not answered within this many milliseconds is deferred, then edited.
     #[serde(default = "default_defer_after_ms")]
     pub defer_after_ms: u64,
@@ -107,6 +110,7 @@ impl Default for DiscordSettings {
             intake_channels: vec![],
             delete_intake_messages: false,
             users: BTreeMap::new(),
+            roles: BTreeMap::new(),
             defer_after_ms: default_defer_after_ms(),
         }
     }
@@ -131,6 +135,12 @@ impl DiscordSettings {
             }
             if !directory.is_known(person) {
                 return Err(ConfigError::new(file, key, format!("`{person}` is not in people")));
+            }
+        }
+        for role_id in self.roles.keys() {
+            if role_id.parse::<u64>().is_err() {
+                let key = format!("discord.roles.{role_id}");
+                return Err(ConfigError::new(file, key, "the key must be a Discord role id (a number)"));
             }
         }
         if let Some(base) = &self.api_base

@@ -173,6 +173,20 @@ impl FakeDiscord {
         interaction
     }
 
+    /// A slash command by a server member holding these Discord roles.
+    pub fn command_with_roles(
+        &self,
+        channel: u64,
+        user: u64,
+        roles: &[u64],
+        name: &str,
+        options: Value,
+    ) -> Value {
+        let mut interaction = self.command(channel, Some(GUILD), user, name, options);
+        interaction["member"]["roles"] = roles.iter().map(|r| json!(r.to_string())).collect();
+        interaction
+    }
+
     /// A button press on a message of the bot's.
     pub fn press(&self, channel: u64, guild: Option<u64>, user: u64, custom_id: &str) -> Value {
         let id = self.new_id();

@@ -107,6 +107,9 @@ impl Bot {
     async fn take_message(&self, message: &Message) -> anyhow::Result<()> {
         let store = self.engine.store();
         let channel = message.channel_id.get();
+        if let Some(member) = &message.member {
+            self.refresh_roles(message.author.id.get(), &member.roles);
+        }
         let author = self.person(message.author.id.get());
         let source_id = format!("discord:message:{}", message.id);
         let text = message.content.clone();
@@ -249,6 +252,9 @@ impl Bot {
     }
 
     pub(super) async fn on_command(&self, command: &CommandInteraction) {
+        if let Some(member) = &command.member {
+            self.refresh_roles(command.user.id.get(), &member.roles);
+        }
         let options = command.data.options.iter().filter_map(option_value).collect();
         let mut invocation = commands::invocation(&command.data.name, options, |id| self.person(id));
         let (conversation, known) =
@@ -276,6 +282,9 @@ impl Bot {
     }
 
     pub(super) async fn on_button(&self, press: &ComponentInteraction) {
+        if let Some(member) = &press.member {
+            self.refresh_roles(press.user.id.get(), &member.roles);
+        }
         let (conversation, _) = self.conversation_of(press.channel_id.get(), press.guild_id.is_some()).await;
         let inbound = Inbound::Button(InboundButton {
             source_id: format!("discord:interaction:{}", press.id),

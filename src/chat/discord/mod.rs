@@ -13,15 +13,16 @@ mod outbox;
 pub mod render;
 mod rest;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
-use serenity::all::{GatewayIntents, HttpBuilder};
+use serenity::all::{GatewayIntents, HttpBuilder, RoleId};
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
 use crate::config::DiscordSettings;
+use crate::domain::Role;
 use crate::engine::Engine;
 use crate::store::{DiscordChannel, DiscordChannelKind};
 
@@ -36,6 +37,8 @@ pub(crate) struct Bot {
     /// Discord user id → person id, and back.
     people: BTreeMap<u64, String>,
     discord_ids: BTreeMap<String, u64>,
+    /// Discord role id → resolvd role, from `[discord.roles]`.
+    roles: BTreeMap<u64, Role>,
     application_id: OnceLock<u64>,
     bot_user: OnceLock<u64>,
     /// Wakes the outbox drainer after an event that may have queued posts.
@@ -53,7 +56,9 @@ impl Bot {
             .filter_map(|(id, person)| Some((id.parse().ok()?, person.clone())))
             .collect();
         let discord_ids = people.iter().map(|(id, person)| (person.clone(), *id)).collect();
+        let roles = settings.roles.iter().filter_map(|(id, role)| Some((id.parse().ok()?, *role))).collect();
         Bot {
+            roles,
             rest: Rest::new(settings.api_base(), token),
             engine,
             settings,
@@ -77,6 +82,17 @@ impl Bot {
             return Some(*id);
         }
         person.strip_prefix("discord:").and_then(|id| id.parse().ok())
+    }
+
+    /// Grants a user the resolvd roles config maps their Discord roles to, as the event that
+    /// carried them says (DMs carry none: the last known roles stay).
+    fn refresh_roles(&self, user: u64, member_roles: &[RoleId]) {
+        if self.roles.is_empty() {
+            return;
+        }
+        let granted: BTreeSet<Role> =
+            member_roles.iter().filter_map(|r| self.roles.get(&r.get()).copied()).collect();
+        self.engine.config().directory.grant(&self.person(user), granted);
     }
 
     fn is_staff(&self, person: &str) -> bool {
