@@ -286,9 +286,19 @@ async fn a_slow_command_is_deferred_then_edited(db: &TestDb) {
     );
     let callbacks = fake.wait_calls("POST", "/callback", 1).await;
     assert_eq!(callbacks[0].body, json!({ "type": 5, "data": { "flags": 64 } }));
+    // A public answer: a follow-up everyone sees, and the ephemeral placeholder removed.
+    let webhook = format!("/webhooks/{}/", fake_discord::APPLICATION);
+    let followups = fake.wait_calls("POST", &webhook, 1).await;
+    assert!(followups[0].body["content"].as_str().unwrap().starts_with("T-1 classified"));
+    assert!(followups[0].body.get("flags").is_none());
+    fake.wait_calls("DELETE", "/messages/@original", 1).await;
+
+    // An error: the placeholder is edited, so only the person sees it.
+    let missing = json!([option("ticket", "T-99"), option("severity", "P2")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", missing));
     let edits = fake.wait_calls("PATCH", "/messages/@original", 1).await;
-    assert!(edits[0].path.contains(&format!("/webhooks/{}/", fake_discord::APPLICATION)));
-    assert!(edits[0].body["content"].as_str().unwrap().starts_with("T-1 classified"));
+    assert!(edits[0].path.contains(&webhook));
+    assert_eq!(edits[0].body["content"], "there is no ticket T-99");
     bot.stop().await;
 }
 

@@ -95,7 +95,8 @@ pub struct DiscordSettings {
     /// Discord role id → the resolvd role its members hold (e.g. a "Support" role → engineer).
     #[serde(default)]
     pub roles: BTreeMap<String, Role>,
-    /// A slash command not answered within this many milliseconds is deferred, then edited.
+    /// A slash command not answered within this many milliseconds is deferred, then edited
+    /// (0: every one is).
     #[serde(default = "default_defer_after_ms")]
     pub defer_after_ms: u64,
 }

@@ -351,6 +351,10 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
             reply(200, body.clone())
         }
         ("POST", ["interactions", _, _, "callback"]) => reply(204, Value::Null),
+        ("POST", ["webhooks", _, _]) => {
+            reply(200, json!({ "id": state.id().to_string(), "content": body["content"] }))
+        }
+        ("DELETE", ["webhooks", _, _, "messages", "@original"]) => reply(204, Value::Null),
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
             reply(200, json!({ "id": state.id().to_string(), "content": body["content"] }))
         }

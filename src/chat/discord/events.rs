@@ -297,31 +297,47 @@ impl Bot {
     }
 
     /// Runs an interaction's event and answers within Discord's 3 seconds: directly when the
-    /// engine is quick, else deferred (ephemeral) and then edited with the answer.
+    /// engine is quick, else deferred (ephemeral) and then edited with the answer (or, for a
+    /// public answer, followed up publicly and the placeholder deleted).
     async fn answer(&self, id: u64, token: &str, inbound: Inbound) {
         let engine = self.engine.clone();
         let mut work = tokio::spawn(async move { engine.handle(inbound).await });
         let callback = format!("/interactions/{id}/{token}/callback");
-        let quick =
-            tokio::time::timeout(Duration::from_millis(self.settings.defer_after_ms), &mut work).await;
+        // 0 defers every answer.
+        let quick = match self.settings.defer_after_ms {
+            0 => None,
+            ms => tokio::time::timeout(Duration::from_millis(ms), &mut work).await.ok(),
+        };
         let result = match quick {
-            Ok(outcome) => {
+            Some(outcome) => {
                 let data = reply_data(&outcome.unwrap_or_else(|_| failed()));
                 self.rest
                     .call(Method::POST, &callback, Some(&json!({ "type": 4, "data": data })))
                     .await
                     .map(drop)
             }
-            Err(_) => {
+            None => {
                 let deferred = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
                 match self.rest.call(Method::POST, &callback, Some(&deferred)).await {
                     Err(e) => Err(e),
                     Ok(_) => {
                         let mut data = reply_data(&work.await.unwrap_or_else(|_| failed()));
-                        data.as_object_mut().map(|d| d.remove("flags"));
+                        let private = data.as_object_mut().and_then(|d| d.remove("flags")).is_some();
                         let application = self.application_id.get().copied().unwrap_or_default();
-                        let path = format!("/webhooks/{application}/{token}/messages/@original");
-                        self.rest.call_patiently(Method::PATCH, &path, Some(&data)).await.map(drop)
+                        let webhook = format!("/webhooks/{application}/{token}");
+                        let original = format!("{webhook}/messages/@original");
+                        if private {
+                            self.rest.call_patiently(Method::PATCH, &original, Some(&data)).await.map(drop)
+                        } else {
+                            // The deferral was ephemeral (it might have been an error): a public
+                            // answer is a follow-up for everyone, and the placeholder goes.
+                            match self.rest.call_patiently(Method::POST, &webhook, Some(&data)).await {
+                                Ok(_) => {
+                                    self.rest.call_patiently(Method::DELETE, &original, None).await.map(drop)
+                                }
+                                Err(e) => Err(e),
+                            }
+                        }
                     }
                 }
             }
