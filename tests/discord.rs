@@ -229,6 +229,22 @@ async fn an_intake_channel_message_opens_a_private_thread_with_the_customer(db: 
     .await;
     assert_eq!(db.store.tickets(None).await.unwrap().len(), 1);
     bot.stop().await;
+
+    // A channel config no longer names is not an intake channel any more.
+    let bot = Running::start(db, &fake, 2, &[("RESOLVD_DISCORD__INTAKE_CHANNELS", "[]")]).await;
+    fake.dispatch("MESSAGE_CREATE", fake.message(INTAKE, Some(GUILD), MALLORY, "hello?"));
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "any news?"));
+    let store = db.store.clone();
+    eventually("Alice's DM taken in", || {
+        let store = store.clone();
+        async move { (store.tickets(None).await.unwrap().len() == 2).then_some(()) }
+    })
+    .await;
+    // Events are handled concurrently: give Mallory's a moment to show, should it do anything.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(fake.calls_to("POST", &format!("/channels/{INTAKE}/threads")).len(), 1);
+    assert!(db.store.tickets(None).await.unwrap().iter().all(|t| t.customer != "mallory"));
+    bot.stop().await;
 }
 
 async fn classify_assign_and_escalate_arrive_as_interactions(db: &TestDb) {

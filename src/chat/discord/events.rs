@@ -116,6 +116,8 @@ impl Bot {
         let at = timestamp(message.timestamp);
         let known = store.discord_channel(snowflake(channel)).await?;
         let (kind, ticket) = match &known {
+            // An intake channel config no longer names.
+            Some(c) if c.kind == DiscordChannelKind::Intake && !self.is_intake(channel) => return Ok(()),
             Some(c) => (c.kind, c.ticket),
             None if message.guild_id.is_none() => {
                 store
@@ -355,6 +357,11 @@ impl Bot {
         let mut taken = 0;
         for channel in self.engine.store().discord_channels().await? {
             let Some(mut after) = channel.last_message_id else { continue };
+            if channel.kind == DiscordChannelKind::Intake
+                && !self.is_intake(u64::try_from(channel.channel_id)?)
+            {
+                continue;
+            }
             loop {
                 let path = format!("/channels/{}/messages?after={after}&limit={PAGE}", channel.channel_id);
                 let page = match self.rest.call_patiently(Method::GET, &path, None).await {

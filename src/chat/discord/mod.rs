@@ -95,6 +95,11 @@ impl Bot {
         self.engine.config().directory.grant(&self.person(user), granted);
     }
 
+    /// Whether config (still) names this channel an intake channel.
+    fn is_intake(&self, channel: u64) -> bool {
+        self.settings.intake_channels.iter().any(|c| c.0 == channel)
+    }
+
     fn is_staff(&self, person: &str) -> bool {
         self.engine.config().directory.is_staff(person)
     }
