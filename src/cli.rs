@@ -27,7 +27,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Run the orchestrator (the console chat; the default)
+    /// Run the orchestrator (the default): Discord when a bot token is configured, else the console
     Run,
     /// Chat on the console, interactively or from a script of `USER: TEXT` lines
     Chat {
@@ -108,7 +108,7 @@ pub enum TicketCmd {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let paths = Paths { config: cli.config, data_dir: cli.data_dir };
     match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Run => chat(&paths, None).await,
+        Cmd::Run => run_channel(&paths).await,
         Cmd::Chat { script } => chat(&paths, script).await,
         Cmd::Check => {
             let config = paths.load_config()?;
@@ -226,6 +226,18 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             println!("reindexed {} documents", kb.len());
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Discord when a token is configured, the console otherwise.
+async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    if config.settings.discord.token().is_none() {
+        return chat(paths, None).await;
+    }
+    let engine = paths.start().await?;
+    eprintln!("resolvd: serving Discord at {}", config.settings.discord.api_base());
+    crate::chat::discord::serve(engine, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -62,7 +62,7 @@ fn is_clock_event(kind: &EventKind) -> bool {
             | EventKind::Classified { .. }
             | EventKind::SeverityChanged { .. }
             | EventKind::Escalated { .. }
-            | EventKind::Replied { .. }
+            | EventKind::StaffReply { .. }
             | EventKind::Waiting { .. }
             | EventKind::Resumed
             | EventKind::Resolved { .. }

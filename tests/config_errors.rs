@@ -169,3 +169,47 @@ fn a_digest_time_that_is_no_time_is_named() {
     let error = error_of(source, &[]);
     assert!(error.contains("default.toml: ops.digest_at: `9am` is not a time; write HH:MM"), "{error}");
 }
+
+#[test]
+fn discord_settings_come_from_the_environment_and_the_token_is_masked() {
+    let config = Config::load(
+        ConfigSource::Dir(repo_path("config")),
+        [
+            ("DISCORD_TOKEN".to_string(), "from-discord-token".to_string()),
+            ("RESOLVD_DISCORD__TOKEN".into(), "98765".into()),
+            ("RESOLVD_DISCORD__API_BASE".into(), "http://127.0.0.1:9/".into()),
+            ("RESOLVD_DISCORD__STAFF_CHANNEL".into(), "\"1234567890123\"".into()),
+            ("RESOLVD_DISCORD__USERS".into(), "{ \"42\" = \"bob\" }".into()),
+        ],
+    )
+    .unwrap();
+    let discord = &config.settings.discord;
+    assert_eq!(discord.token().map(|t| t.expose()), Some("98765"), "RESOLVD_DISCORD__TOKEN wins, as text");
+    assert_eq!(discord.api_base(), "http://127.0.0.1:9");
+    assert_eq!(discord.staff_channel.map(|c| c.0), Some(1_234_567_890_123));
+    assert!(!format!("{discord:?}").contains("98765"), "the token shows in Debug");
+
+    let plain = Config::load(ConfigSource::Dir(repo_path("config")), std::iter::empty()).unwrap();
+    assert!(plain.settings.discord.token().is_none());
+    assert_eq!(plain.settings.discord.api_base(), "https://discord.com");
+}
+
+#[test]
+fn discord_settings_that_cannot_work_are_named() {
+    let root = || ConfigSource::Dir(repo_path("config"));
+    let error = error_of(root(), &[("DISCORD_TOKEN", "t")]);
+    assert!(error.contains("default.toml: discord.staff_channel: set the channel"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__USERS", "{ \"42\" = \"zoe\" }")]);
+    assert!(error.contains("default.toml: discord.users.42: `zoe` is not in people"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__INTAKE_CHANNELS", "[\"general\"]")]);
+    assert!(error.contains("default.toml: discord.intake_channels[0]: expected a Discord id"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__ROLES", "{ \"42\" = \"wizard\" }")]);
+    assert!(error.contains("default.toml: discord.roles.42: unknown variant `wizard`"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__ROLES", "{ \"support\" = \"engineer\" }")]);
+    assert!(
+        error.contains("default.toml: discord.roles.support: the key must be a Discord role id"),
+        "{error}"
+    );
+    let error = error_of(root(), &[("RESOLVD_DISCORD__API_BASE", "localhost:3000")]);
+    assert!(error.contains("default.toml: discord.api_base: must start with http://"), "{error}");
+}

@@ -5,6 +5,7 @@ mod common;
 use chrono::Utc;
 use common::{Driver, TestDb, reply, t0};
 use resolvd::domain::{Audience, CloseReason, EventKind, Kind, Severity, Status, TicketRef, Tier};
+use resolvd::engine::{Inbound, InboundStaffReply};
 use resolvd::store::NewMessage;
 
 on_both_databases!(
@@ -25,6 +26,7 @@ on_both_databases!(
     commands_default_to_the_ticket_of_their_conversation,
     escalation_needs_a_domain_and_stops_at_rnd,
     messages_arriving_together_are_taken_in_together_and_each_once,
+    a_staff_reply_is_logged_and_relayed_once_unless_written_where_the_customer_reads,
 );
 
 async fn event_types(d: &Driver, ticket: TicketRef) -> Vec<&'static str> {
@@ -352,4 +354,59 @@ async fn messages_arriving_together_are_taken_in_together_and_each_once(db: &Tes
         messages += d.store().messages_of(t.reference).await.unwrap().len();
     }
     assert_eq!(messages, 59);
+}
+
+fn staff_reply(
+    source_id: &str,
+    ticket: Option<TicketRef>,
+    conversation: &str,
+    author: &str,
+    text: &str,
+) -> Inbound {
+    Inbound::StaffReply(InboundStaffReply {
+        source_id: source_id.into(),
+        ticket,
+        conversation: conversation.into(),
+        author: author.into(),
+        text: text.into(),
+        at: t0() + chrono::Duration::minutes(5),
+    })
+}
+
+async fn a_staff_reply_is_logged_and_relayed_once_unless_written_where_the_customer_reads(db: &TestDb) {
+    let d = Driver::new(db);
+    d.message("alice", "My screen flickers").await;
+    drain_texts(&d).await;
+
+    // From elsewhere (a staff thread, a console): logged and relayed to the customer, once.
+    let relayed = staff_reply("r:1", Some(TicketRef(1)), "thread:9", "bob", "Please restart it");
+    let outcome = d.engine.handle(relayed.clone()).await;
+    assert_eq!((outcome.reply, outcome.ticket), (None, Some(TicketRef(1))));
+    assert!(d.engine.handle(relayed).await.duplicate);
+    let sent = drain_texts(&d).await;
+    assert_eq!(sent.len(), 1);
+    assert!(matches!(&sent[0].0, Audience::Customer { user, .. } if user == "alice"));
+    assert_eq!(sent[0].1, "Bob Li (T-1): Please restart it");
+
+    // In the customer's own conversation: logged only; the ticket is found from the conversation.
+    let here = staff_reply("r:2", None, "direct:alice", "carol", "I am on it");
+    assert_eq!(d.engine.handle(here).await.ticket, Some(TicketRef(1)));
+    assert!(drain_texts(&d).await.is_empty());
+
+    // A customer cannot reply as staff.
+    let refused = d.engine.handle(staff_reply("r:3", Some(TicketRef(1)), "thread:9", "mallory", "hi")).await;
+    assert!(reply(&refused).contains("only staff"));
+
+    let replies: Vec<(bool, String)> = d
+        .store()
+        .timeline(TicketRef(1))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::StaffReply { text, relayed } => Some((relayed, text)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies, [(true, "Please restart it".into()), (false, "I am on it".into())]);
 }

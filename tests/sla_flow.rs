@@ -138,8 +138,12 @@ async fn the_first_reply_to_the_customer_stops_the_response_clock_and_a_note_doe
     assert_eq!(reply(&replied), format!("Sent to mallory on T-{m}"));
     assert!(!sla(&d, m, late).await.breached);
     let customer_posts = d.store().claim_posts(late, late, 100).await.unwrap();
-    assert!(customer_posts.iter().any(|p| p.post.text == "Which app were you using?"
-        && matches!(p.post.audience, Audience::Customer { .. })));
+    let relayed = format!("Bob Li (T-{m}): Which app were you using?");
+    assert!(
+        customer_posts
+            .iter()
+            .any(|p| p.post.text == relayed && matches!(p.post.audience, Audience::Customer { .. }))
+    );
     let sla_text = reply(&d.command("bob", &format!("sla ticket:T-{m}")).await).to_owned();
     assert!(
         sla_text

@@ -7,7 +7,7 @@ use common::{TestDb, t0};
 use resolvd::domain::{
     Audience, CloseReason, Event, EventKind, Kind, LinkRelation, Post, Severity, Status, TicketRef, Tier,
 };
-use resolvd::store::{MessageSlot, NewMessage, NewTicket};
+use resolvd::store::{DiscordChannel, DiscordChannelKind, MessageSlot, NewMessage, NewTicket};
 
 on_both_databases!(
     a_message_delivered_twice_is_stored_once,
@@ -22,6 +22,8 @@ on_both_databases!(
     links_are_unique_and_seen_from_both_sides,
     tickets_are_listed_by_status,
     text_with_sql_metacharacters_is_stored_verbatim,
+    discord_channels_are_recorded_once_and_their_cursor_only_moves_forward,
+    discord_state_is_set_and_overwritten,
 );
 
 fn message(source_id: &str, text: &str) -> NewMessage {
@@ -267,4 +269,52 @@ async fn text_with_sql_metacharacters_is_stored_verbatim(db: &TestDb) {
     assert_eq!(stored.title, nasty);
     assert_eq!(stored.customer, nasty);
     assert_eq!(db.store.messages_of(ticket.reference).await.unwrap()[0].message.text, nasty);
+}
+
+async fn discord_channels_are_recorded_once_and_their_cursor_only_moves_forward(db: &TestDb) {
+    let store = &db.store;
+    let mut tx = store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    tx.commit().await.unwrap();
+    let big = 1_234_567_890_123_456_789_i64;
+    let staff = DiscordChannel {
+        channel_id: big,
+        kind: DiscordChannelKind::StaffThread,
+        ticket: Some(ticket.reference),
+        owner: None,
+        last_message_id: Some(big),
+    };
+    assert!(store.record_discord_channel(&staff).await.unwrap());
+    assert!(!store.record_discord_channel(&staff).await.unwrap(), "the same channel twice");
+    let second = DiscordChannel { channel_id: big + 1, ..staff.clone() };
+    assert!(!store.record_discord_channel(&second).await.unwrap(), "a second staff thread for one ticket");
+    assert_eq!(store.discord_staff_thread(ticket.reference).await.unwrap(), Some(big));
+    assert_eq!(store.discord_channel(big).await.unwrap(), Some(staff.clone()));
+
+    let customer = DiscordChannel {
+        channel_id: 77,
+        kind: DiscordChannelKind::CustomerThread,
+        ticket: None,
+        owner: Some("5:9".into()),
+        last_message_id: None,
+    };
+    assert!(store.record_discord_channel(&customer).await.unwrap());
+    assert_eq!(store.discord_customer_thread("5:9").await.unwrap(), Some(77));
+    assert_eq!(store.discord_customer_thread("5:10").await.unwrap(), None);
+
+    store.discord_saw_message(77, 1000).await.unwrap();
+    store.discord_saw_message(77, 999).await.unwrap();
+    store.discord_saw_message(big, big + 5).await.unwrap();
+    let channels = store.discord_channels().await.unwrap();
+    let cursors: Vec<(i64, Option<i64>)> =
+        channels.iter().map(|c| (c.channel_id, c.last_message_id)).collect();
+    assert_eq!(cursors, [(77, Some(1000)), (big, Some(big + 5))]);
+}
+
+async fn discord_state_is_set_and_overwritten(db: &TestDb) {
+    let store = &db.store;
+    assert_eq!(store.discord_state("commands:global").await.unwrap(), None);
+    store.set_discord_state("commands:global", "a").await.unwrap();
+    store.set_discord_state("commands:global", "b").await.unwrap();
+    assert_eq!(store.discord_state("commands:global").await.unwrap().as_deref(), Some("b"));
 }

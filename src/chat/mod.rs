@@ -2,4 +2,5 @@
 //! outbox into its platform, rendering every post through `render`.
 
 pub mod console;
+pub mod discord;
 pub mod render;

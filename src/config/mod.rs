@@ -1,6 +1,7 @@
 //! Typed, layered config: `default.toml`, the files it names, then `RESOLVD_…` environment
 //! variables. Every error names the file and the key that is wrong.
 
+mod discord;
 mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -16,6 +17,7 @@ use crate::domain::routing::Routing;
 use crate::domain::sla::SlaPolicy;
 use crate::domain::{Directory, Kind, Person, Role, Severity, Tier};
 
+pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake};
 use source::ConfigFile;
 pub use source::ConfigSource;
 
@@ -56,6 +58,9 @@ pub struct Settings {
     pub files: Files,
     pub intake: IntakeSettings,
     pub ops: OpsSettings,
+    /// The Discord channel; without a token, `resolvd run` serves the console.
+    #[serde(default)]
+    pub discord: DiscordSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +177,8 @@ impl Config {
         let domains_file = source.read(&settings.files.domains)?;
         let domains: DomainsFile = deserialize(&domains_file.display, parse_toml(&domains_file)?)?;
         let (routing, owners) = check_domains(&domains_file.display, &domains, &people.people)?;
+        let directory = Directory::new(people.people, owners);
+        settings.discord.check(&default.display, &directory)?;
 
         let rules_file = source.read(&settings.files.classification)?;
         let rules: ClassificationFile = deserialize(&rules_file.display, parse_toml(&rules_file)?)?;
@@ -197,7 +204,7 @@ impl Config {
         Ok(Config {
             source,
             settings,
-            directory: Directory::new(people.people, owners),
+            directory,
             domains: domains.domains,
             routing,
             rules,
@@ -251,18 +258,32 @@ fn apply_env_overrides(
     env: impl IntoIterator<Item = (String, String)>,
     file: &str,
 ) -> Result<(), ConfigError> {
-    const TOP_LEVEL_KEYS: &[&str] = &["database_url", "commands_dir", "kb_dir", "files", "intake", "ops"];
+    const TOP_LEVEL_KEYS: &[&str] =
+        &["database_url", "commands_dir", "kb_dir", "files", "intake", "ops", "discord"];
+    /// Read as text whatever they look like.
+    const TEXT_KEYS: &[&str] = &["discord.token", "discord.api_base", "database_url"];
+    // `DISCORD_TOKEN` is the usual name for a bot's token; `RESOLVD_DISCORD__TOKEN` wins over it.
+    let mut env: Vec<(String, String)> = env.into_iter().collect();
+    env.sort_by_key(|(name, _)| name != "DISCORD_TOKEN");
     for (name, raw) in env {
-        let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+        let rest = match name.strip_prefix(ENV_PREFIX) {
+            Some(rest) => rest,
+            None if name == "DISCORD_TOKEN" => "DISCORD__TOKEN",
+            None => continue,
+        };
         let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
         if !TOP_LEVEL_KEYS.contains(&path[0].as_str()) {
             continue;
         }
-        let parsed = format!("v = {raw}")
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|mut t| t.remove("v"))
-            .unwrap_or_else(|| toml::Value::String(raw.clone()));
+        let parsed = if TEXT_KEYS.contains(&path.join(".").as_str()) {
+            toml::Value::String(raw.clone())
+        } else {
+            format!("v = {raw}")
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(raw.clone()))
+        };
         let mut node = &mut *value;
         for (depth, key) in path.iter().enumerate() {
             let table = node.as_table_mut().ok_or_else(|| {

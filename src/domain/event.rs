@@ -73,10 +73,6 @@ pub enum EventKind {
     Note {
         text: String,
     },
-    /// Staff wrote to the customer (never an internal note): the first one is the first response.
-    Replied {
-        text: String,
-    },
     /// An SLA or OLA clock reached a warning threshold or its deadline; the sweep sent a notice.
     SlaAlarm {
         /// `response`, `resolution` or `ola-<tier>`.
@@ -86,6 +82,13 @@ pub enum EventKind {
         #[serde(skip_serializing_if = "Option::is_none")]
         threshold: Option<f64>,
         due: Option<DateTime<Utc>>,
+    },
+    /// A staff member wrote to the customer (never an internal note; the first reply is the
+    /// first response); `relayed` when the bot carried it to them (the customer was not in the
+    /// conversation it was written in).
+    StaffReply {
+        text: String,
+        relayed: bool,
     },
     Waiting {
         reason: Option<String>,
@@ -149,8 +152,8 @@ impl EventKind {
             EventKind::Escalated { .. } => "escalated",
             EventKind::SeverityChanged { .. } => "severity_changed",
             EventKind::Note { .. } => "note",
-            EventKind::Replied { .. } => "replied",
             EventKind::SlaAlarm { .. } => "sla_alarm",
+            EventKind::StaffReply { .. } => "staff_reply",
             EventKind::Waiting { .. } => "waiting",
             EventKind::Resumed => "resumed",
             EventKind::Resolved { .. } => "resolved",
@@ -185,6 +188,7 @@ mod tests {
         let samples = [
             EventKind::Resumed,
             EventKind::Note { text: "x".into() },
+            EventKind::StaffReply { text: "x".into(), relayed: true },
             EventKind::SeverityChanged { from: None, to: Severity::P1, reason: None },
             EventKind::Escalated { from: Tier::L1, to: Tier::L2, reason: "r".into(), assignee: None },
         ];

@@ -1,6 +1,7 @@
 //! Who is who: people from config and the roles that decide what they may do.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, VariantArray};
@@ -50,11 +51,28 @@ pub struct Person {
 pub struct Directory {
     people: HashMap<String, Person>,
     owners: HashMap<String, Vec<String>>,
+    /// Roles a channel grants from its platform's roles, as config maps them (Discord role ids in
+    /// `[discord.roles]`); refreshed by the channel whenever it sees the person's platform roles.
+    grants: Arc<RwLock<HashMap<String, BTreeSet<Role>>>>,
 }
 
 impl Directory {
     pub fn new(people: Vec<Person>, domain_owners: HashMap<String, Vec<String>>) -> Self {
-        Directory { people: people.into_iter().map(|p| (p.id.clone(), p)).collect(), owners: domain_owners }
+        Directory {
+            people: people.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            owners: domain_owners,
+            grants: Arc::default(),
+        }
+    }
+
+    /// Sets the roles a person holds through their platform roles (replacing earlier ones).
+    pub fn grant(&self, id: &str, roles: BTreeSet<Role>) {
+        let mut grants = self.grants.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if roles.is_empty() {
+            grants.remove(id);
+        } else {
+            grants.insert(id.to_owned(), roles);
+        }
     }
 
     pub fn person(&self, id: &str) -> Option<&Person> {
@@ -72,6 +90,10 @@ impl Directory {
         };
         if self.owners.values().any(|owners| owners.iter().any(|o| o == id)) {
             roles.insert(Role::Owner);
+        }
+        let grants = self.grants.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(granted) = grants.get(id) {
+            roles.extend(granted);
         }
         roles
     }
@@ -106,6 +128,15 @@ mod tests {
     fn an_unknown_person_is_a_customer() {
         let d = directory();
         assert_eq!(d.roles("zoe"), BTreeSet::from([Role::Customer]));
+        assert!(!d.is_staff("zoe"));
+    }
+
+    #[test]
+    fn granted_roles_add_to_the_configured_ones_until_withdrawn() {
+        let d = directory();
+        d.grant("zoe", BTreeSet::from([Role::Engineer]));
+        assert!(d.is_staff("zoe") && d.is_engineer("zoe"));
+        d.grant("zoe", BTreeSet::new());
         assert!(!d.is_staff("zoe"));
     }
 

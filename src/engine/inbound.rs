@@ -3,12 +3,14 @@
 use chrono::{DateTime, Utc};
 
 use crate::command::Invocation;
+use crate::domain::TicketRef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inbound {
     Message(InboundMessage),
     Command(InboundCommand),
     Button(InboundButton),
+    StaffReply(InboundStaffReply),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +39,21 @@ pub struct InboundButton {
     pub actor: String,
     /// `ACTION:T-n` or `ACTION:T-n:VALUE`.
     pub button_id: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A staff member writing to a ticket's customer: in the ticket's staff thread on Discord (relayed
+/// to the customer), or in the conversation the customer is in (logged only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundStaffReply {
+    /// The platform's message id: a reply delivered twice is logged and relayed once.
+    pub source_id: String,
+    /// The ticket, when the channel knows it (a staff thread); otherwise the conversation's ticket.
+    pub ticket: Option<TicketRef>,
+    /// Where it was written. The reply is relayed unless this is the ticket's own conversation.
+    pub conversation: String,
+    pub author: String,
+    pub text: String,
     pub at: DateTime<Utc>,
 }
 

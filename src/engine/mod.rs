@@ -25,7 +25,9 @@ use crate::domain::{
 use crate::kb::KnowledgeBase;
 use crate::store::{MessageSlot, NewMessage, NewTicket, Store, StoreError, StoreTx};
 
-pub use inbound::{Inbound, InboundButton, InboundCommand, InboundMessage, direct_conversation};
+pub use inbound::{
+    Inbound, InboundButton, InboundCommand, InboundMessage, InboundStaffReply, direct_conversation,
+};
 pub use outcome::{Outcome, Reply};
 pub use sla::{DigestReport, SweepReport};
 
@@ -100,7 +102,64 @@ impl Engine {
             Inbound::Message(message) => self.take_in(message).await,
             Inbound::Command(command) => self.run_command(command).await,
             Inbound::Button(press) => self.press(press).await,
+            Inbound::StaffReply(reply) => self.staff_reply(reply).await,
         }
+    }
+
+    // ----- staff replies ------------------------------------------------------------------------
+
+    /// A staff member's reply to a ticket's customer, idempotent on its platform id. Only staff
+    /// may reply; notes (`/note`) are a different thing and are never relayed.
+    async fn staff_reply(&self, reply: InboundStaffReply) -> Outcome {
+        if !crate::domain::text::has_visible_text(&reply.text) {
+            return Outcome::private("Your message is empty; nothing was sent", None);
+        }
+        let ctx = Ctx { actor: &reply.author, conversation: &reply.conversation, at: reply.at };
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            if !tx.claim_inbound(&reply.source_id, ctx.at).await? {
+                return Ok(Outcome::duplicate());
+            }
+            if !self.config.directory.is_staff(ctx.actor) {
+                return Err(Failure::Refused {
+                    reason: "only staff can reply to a customer".to_owned(),
+                    ticket: reply.ticket,
+                });
+            }
+            let mut ticket = self.target(&mut *tx, &ctx, reply.ticket).await?;
+            self.reply_to_customer(&mut *tx, &ctx, &mut ticket, &reply.text).await?;
+            tx.commit().await?;
+            Ok(Outcome::silent(Some(ticket.reference)))
+        }
+        .await;
+        self.finish(result, &reply.source_id, &ctx, "reply").await
+    }
+
+    /// Logs a staff reply on the ticket and, unless it was written in the conversation the
+    /// customer reads, relays it to them. The one place a staff reply is handled: a console
+    /// `/reply` command can call this inside its transaction.
+    async fn reply_to_customer(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        text: &str,
+    ) -> Result<bool, Failure> {
+        if ticket.status == crate::domain::Status::Closed {
+            return Err(Failure::User(format!(
+                "{} is closed; /reopen it before writing to the customer",
+                ticket.reference
+            )));
+        }
+        let relayed = ctx.conversation != ticket.conversation;
+        self.save(tx, ctx, ticket, EventKind::StaffReply { text: text.to_owned(), relayed }).await?;
+        if relayed {
+            let name = self.config.directory.person(ctx.actor).and_then(|p| p.name.clone());
+            let name = name.unwrap_or_else(|| ctx.actor.to_owned());
+            tx.enqueue_post(&customer_post(ticket, format!("{name} ({}): {text}", ticket.reference)), ctx.at)
+                .await?;
+        }
+        Ok(relayed)
     }
 
     fn internal_error(&self, error: &anyhow::Error, at: DateTime<Utc>) -> String {
@@ -434,14 +493,10 @@ impl Engine {
             }
             Command::Reply { ticket, text } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
-                if ticket.is_closed() {
-                    return Err(DomainError::Closed(ticket.reference).into());
-                }
-                if text.trim().is_empty() {
+                if !crate::domain::text::has_visible_text(&text) {
                     return Err(Failure::User("say what to tell the customer in text:…".to_owned()));
                 }
-                self.save(tx, ctx, &mut ticket, EventKind::Replied { text: text.clone() }).await?;
-                tx.enqueue_post(&customer_post(&ticket, text), ctx.at).await?;
+                self.reply_to_customer(tx, ctx, &mut ticket, &text).await?;
                 Ok(Outcome::public(
                     format!("Sent to {} on {}", ticket.customer, ticket.reference),
                     Some(ticket.reference),

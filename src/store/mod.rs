@@ -104,6 +104,32 @@ pub struct Draft {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+/// What a Discord channel the bot reads is to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum DiscordChannelKind {
+    /// A customer's direct messages with the bot.
+    Dm,
+    /// A configured intake channel.
+    Intake,
+    /// The private thread opened for a customer who wrote in an intake channel.
+    CustomerThread,
+    /// A ticket's thread in the staff channel.
+    StaffThread,
+}
+
+/// A Discord channel the bot reads, with the newest message it took in from there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordChannel {
+    pub channel_id: i64,
+    pub kind: DiscordChannelKind,
+    /// A staff thread's ticket.
+    pub ticket: Option<TicketRef>,
+    /// A customer thread's owner, `<intake channel>:<user>`.
+    pub owner: Option<String>,
+    pub last_message_id: Option<i64>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
@@ -141,6 +167,20 @@ pub trait Store: Send + Sync + 'static {
     async fn next_alarm(&self, reference: TicketRef) -> StoreResult<Option<DateTime<Utc>>>;
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
+
+    // The Discord channel's memory (`chat::discord`); platform ids are Discord snowflakes.
+
+    /// Records a channel to read; false when it is known already, or when its ticket (staff
+    /// thread) or owner (customer thread) has a channel already.
+    async fn record_discord_channel(&self, channel: &DiscordChannel) -> StoreResult<bool>;
+    async fn discord_channel(&self, channel_id: i64) -> StoreResult<Option<DiscordChannel>>;
+    async fn discord_channels(&self) -> StoreResult<Vec<DiscordChannel>>;
+    async fn discord_staff_thread(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
+    async fn discord_customer_thread(&self, owner: &str) -> StoreResult<Option<i64>>;
+    /// Moves a channel's `last_message_id` forward to `message_id` (never back).
+    async fn discord_saw_message(&self, channel_id: i64, message_id: i64) -> StoreResult<()>;
+    async fn discord_state(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_discord_state(&self, key: &str, value: &str) -> StoreResult<()>;
 }
 
 #[async_trait]

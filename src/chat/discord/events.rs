@@ -1,0 +1,406 @@
+//! Gateway events into engine events: messages (DMs, intake channels, customer and staff
+//! threads), slash commands and button presses; and catching up on history after downtime.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use serenity::all::{
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Context,
+    EventHandler, Interaction, Message, Ready,
+};
+use tracing::{error, info, warn};
+
+use super::commands::{self, OptionValue};
+use super::render::{EPHEMERAL, reply_text};
+use super::{Bot, snowflake};
+use crate::engine::{Inbound, InboundButton, InboundCommand, InboundMessage, InboundStaffReply, Outcome};
+use crate::store::{DiscordChannel, DiscordChannelKind};
+
+pub(super) struct Handler {
+    pub bot: Arc<Bot>,
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        let bot = self.bot.clone();
+        let application = ready.application.id.get();
+        let _ = bot.application_id.set(application);
+        let _ = bot.bot_user.set(ready.user.id.get());
+        info!(application, user = %ready.user.name, "connected to Discord");
+        tokio::spawn(async move {
+            match bot.register_commands(application).await {
+                Ok(0) => info!("slash commands unchanged; nothing registered"),
+                Ok(scopes) => info!(scopes, "slash commands registered"),
+                Err(e) => error!(error = %format!("{e:#}"), "could not register the slash commands"),
+            }
+            match bot.catch_up().await {
+                Ok(0) => {}
+                Ok(taken) => info!(taken, "took in messages sent while resolvd was away"),
+                Err(e) => error!(error = %format!("{e:#}"), "could not catch up on missed messages"),
+            }
+            bot.outbox.notify_one();
+        });
+    }
+
+    async fn message(&self, _ctx: Context, message: Message) {
+        self.bot.on_message(&message).await;
+    }
+
+    async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
+        match interaction {
+            Interaction::Command(command) => self.bot.on_command(&command).await,
+            Interaction::Component(press) => self.bot.on_button(&press).await,
+            _ => {}
+        }
+    }
+}
+
+fn timestamp(at: serenity::model::Timestamp) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.unix_timestamp(), 0).unwrap_or_else(Utc::now)
+}
+
+/// The id in a JSON answer (`"id": "123"`).
+pub(super) fn id_of(value: &Value) -> anyhow::Result<u64> {
+    value
+        .get("id")
+        .and_then(|id| id.as_str().and_then(|s| s.parse().ok()).or_else(|| id.as_u64()))
+        .ok_or_else(|| anyhow::anyhow!("Discord's answer has no id: {value}"))
+}
+
+/// Discord's longest thread name.
+pub(super) fn thread_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(100).collect()
+}
+
+fn option_value(option: &CommandDataOption) -> Option<(String, OptionValue)> {
+    let value = match &option.value {
+        CommandDataOptionValue::String(text) => OptionValue::Text(text.clone()),
+        CommandDataOptionValue::Integer(n) => OptionValue::Text(n.to_string()),
+        CommandDataOptionValue::Number(n) => OptionValue::Text(n.to_string()),
+        CommandDataOptionValue::Boolean(b) => OptionValue::Text(b.to_string()),
+        CommandDataOptionValue::User(user) => OptionValue::User(user.get()),
+        CommandDataOptionValue::SubCommand(inner) => {
+            OptionValue::Subcommand(option.name.clone(), inner.iter().filter_map(option_value).collect())
+        }
+        _ => return None,
+    };
+    Some((option.name.clone(), value))
+}
+
+impl Bot {
+    /// Takes in one message, from the gateway or from history. Never fails: errors are logged.
+    pub(super) async fn on_message(&self, message: &Message) {
+        let author = message.author.id.get();
+        if message.author.bot || self.bot_user.get() == Some(&author) {
+            return;
+        }
+        if let Err(e) = self.take_message(message).await {
+            error!(error = %format!("{e:#}"), message = %message.id, "could not take in a Discord message");
+        }
+        self.outbox.notify_one();
+    }
+
+    async fn take_message(&self, message: &Message) -> anyhow::Result<()> {
+        let store = self.engine.store();
+        let channel = message.channel_id.get();
+        if let Some(member) = &message.member {
+            self.refresh_roles(message.author.id.get(), &member.roles);
+        }
+        let author = self.person(message.author.id.get());
+        let source_id = format!("discord:message:{}", message.id);
+        let text = message.content.clone();
+        let at = timestamp(message.timestamp);
+        let known = store.discord_channel(snowflake(channel)).await?;
+        let (kind, ticket) = match &known {
+            // An intake channel config no longer names.
+            Some(c) if c.kind == DiscordChannelKind::Intake && !self.is_intake(channel) => return Ok(()),
+            Some(c) => (c.kind, c.ticket),
+            None if message.guild_id.is_none() => {
+                store
+                    .record_discord_channel(&DiscordChannel {
+                        channel_id: snowflake(channel),
+                        kind: DiscordChannelKind::Dm,
+                        ticket: None,
+                        owner: Some(message.author.id.to_string()),
+                        last_message_id: None,
+                    })
+                    .await?;
+                (DiscordChannelKind::Dm, None)
+            }
+            // Not a channel resolvd serves.
+            None => return Ok(()),
+        };
+        let staff = self.is_staff(&author);
+        let mut reply_channel = channel;
+        let inbound = match kind {
+            DiscordChannelKind::Dm => Some(Inbound::Message(InboundMessage {
+                source_id,
+                conversation: format!("dm:{channel}"),
+                author,
+                text,
+                at,
+            })),
+            // Staff talking in an intake channel is not a ticket; nor is an empty message.
+            DiscordChannelKind::Intake if staff || !crate::domain::text::has_visible_text(&text) => None,
+            DiscordChannelKind::Intake => {
+                let thread = self.customer_thread(channel, message).await?;
+                reply_channel = thread;
+                Some(Inbound::Message(InboundMessage {
+                    source_id,
+                    conversation: format!("thread:{thread}"),
+                    author,
+                    text,
+                    at,
+                }))
+            }
+            DiscordChannelKind::CustomerThread if staff => Some(Inbound::StaffReply(InboundStaffReply {
+                source_id,
+                ticket: None,
+                conversation: format!("thread:{channel}"),
+                author,
+                text,
+                at,
+            })),
+            DiscordChannelKind::CustomerThread => Some(Inbound::Message(InboundMessage {
+                source_id,
+                conversation: format!("thread:{channel}"),
+                author,
+                text,
+                at,
+            })),
+            DiscordChannelKind::StaffThread if staff => Some(Inbound::StaffReply(InboundStaffReply {
+                source_id,
+                ticket,
+                conversation: format!("thread:{channel}"),
+                author,
+                text,
+                at,
+            })),
+            DiscordChannelKind::StaffThread => None,
+        };
+        if let Some(inbound) = inbound {
+            let outcome = self.engine.handle(inbound).await;
+            if let Some(reply) = outcome.reply.filter(|_| !outcome.duplicate) {
+                let body = json!({
+                    "content": reply_text(&reply.text),
+                    "allowed_mentions": { "parse": [] },
+                    "message_reference": { "message_id": message.id.to_string(), "fail_if_not_exists": false },
+                });
+                self.rest
+                    .call_patiently(Method::POST, &format!("/channels/{reply_channel}/messages"), Some(&body))
+                    .await?;
+            }
+            if kind == DiscordChannelKind::Intake && self.settings.delete_intake_messages {
+                let path = format!("/channels/{channel}/messages/{}", message.id);
+                match self.rest.call_patiently(Method::DELETE, &path, None).await {
+                    Err(e) if !e.is_not_found() => warn!(error = %e, "could not delete the intake message"),
+                    _ => {}
+                }
+            }
+        }
+        store.discord_saw_message(snowflake(channel), snowflake(message.id.get())).await?;
+        Ok(())
+    }
+
+    /// The private thread of the message's author in an intake channel: found, or opened with
+    /// the customer added.
+    async fn customer_thread(&self, intake: u64, message: &Message) -> anyhow::Result<u64> {
+        let _one_at_a_time = self.threads.lock().await;
+        let store = self.engine.store();
+        let user = message.author.id.get();
+        let owner = format!("{intake}:{user}");
+        if let Some(thread) = store.discord_customer_thread(&owner).await? {
+            return Ok(u64::try_from(thread)?);
+        }
+        let name = thread_name(&format!("Support for {}", message.author.name));
+        let body = json!({ "name": name, "type": 12, "invitable": false, "auto_archive_duration": 10080 });
+        let created = self
+            .rest
+            .call_patiently(Method::POST, &format!("/channels/{intake}/threads"), Some(&body))
+            .await?;
+        let thread = id_of(&created)?;
+        self.rest
+            .call_patiently(Method::PUT, &format!("/channels/{thread}/thread-members/{user}"), None)
+            .await?;
+        store
+            .record_discord_channel(&DiscordChannel {
+                channel_id: snowflake(thread),
+                kind: DiscordChannelKind::CustomerThread,
+                ticket: None,
+                owner: Some(owner),
+                // Ids grow with time: every message in the thread comes after the thread's id.
+                last_message_id: Some(snowflake(thread)),
+            })
+            .await?;
+        Ok(thread)
+    }
+
+    /// The engine's conversation for a channel an interaction came from.
+    async fn conversation_of(&self, channel: u64, in_guild: bool) -> (String, Option<DiscordChannel>) {
+        let known = self.engine.store().discord_channel(snowflake(channel)).await.ok().flatten();
+        let conversation = match known.as_ref().map(|c| c.kind) {
+            Some(DiscordChannelKind::CustomerThread | DiscordChannelKind::StaffThread) => {
+                format!("thread:{channel}")
+            }
+            Some(DiscordChannelKind::Dm) => format!("dm:{channel}"),
+            _ if !in_guild => format!("dm:{channel}"),
+            _ => format!("channel:{channel}"),
+        };
+        (conversation, known)
+    }
+
+    pub(super) async fn on_command(&self, command: &CommandInteraction) {
+        if let Some(member) = &command.member {
+            self.refresh_roles(command.user.id.get(), &member.roles);
+        }
+        let options = command.data.options.iter().filter_map(option_value).collect();
+        let mut invocation = commands::invocation(&command.data.name, options, |id| self.person(id));
+        let (conversation, known) =
+            self.conversation_of(command.channel_id.get(), command.guild_id.is_some()).await;
+        // In a ticket's staff thread, commands are about that ticket unless they name another.
+        if let Some(ticket) = known.and_then(|c| c.ticket) {
+            let takes_ticket = self
+                .engine
+                .config()
+                .commands
+                .leaf(&invocation)
+                .is_ok_and(|leaf| leaf.options.iter().any(|o| o.name == "ticket"));
+            if takes_ticket && !invocation.options.iter().any(|(name, _)| name == "ticket") {
+                invocation.options.push(("ticket".to_owned(), ticket.to_string()));
+            }
+        }
+        let inbound = Inbound::Command(InboundCommand {
+            source_id: format!("discord:interaction:{}", command.id),
+            conversation,
+            actor: self.person(command.user.id.get()),
+            invocation,
+            at: Utc::now(),
+        });
+        self.answer(command.id.get(), &command.token, inbound).await;
+    }
+
+    pub(super) async fn on_button(&self, press: &ComponentInteraction) {
+        if let Some(member) = &press.member {
+            self.refresh_roles(press.user.id.get(), &member.roles);
+        }
+        let (conversation, _) = self.conversation_of(press.channel_id.get(), press.guild_id.is_some()).await;
+        let inbound = Inbound::Button(InboundButton {
+            source_id: format!("discord:interaction:{}", press.id),
+            conversation,
+            actor: self.person(press.user.id.get()),
+            button_id: press.data.custom_id.clone(),
+            at: Utc::now(),
+        });
+        self.answer(press.id.get(), &press.token, inbound).await;
+    }
+
+    /// Runs an interaction's event and answers within Discord's 3 seconds: directly when the
+    /// engine is quick, else deferred (ephemeral) and then edited with the answer (or, for a
+    /// public answer, followed up publicly and the placeholder deleted).
+    async fn answer(&self, id: u64, token: &str, inbound: Inbound) {
+        let engine = self.engine.clone();
+        let mut work = tokio::spawn(async move { engine.handle(inbound).await });
+        let callback = format!("/interactions/{id}/{token}/callback");
+        // 0 defers every answer.
+        let quick = match self.settings.defer_after_ms {
+            0 => None,
+            ms => tokio::time::timeout(Duration::from_millis(ms), &mut work).await.ok(),
+        };
+        let result = match quick {
+            Some(outcome) => {
+                let data = reply_data(&outcome.unwrap_or_else(|_| failed()));
+                self.rest
+                    .call(Method::POST, &callback, Some(&json!({ "type": 4, "data": data })))
+                    .await
+                    .map(drop)
+            }
+            None => {
+                let deferred = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
+                match self.rest.call(Method::POST, &callback, Some(&deferred)).await {
+                    Err(e) => Err(e),
+                    Ok(_) => {
+                        let mut data = reply_data(&work.await.unwrap_or_else(|_| failed()));
+                        let private = data.as_object_mut().and_then(|d| d.remove("flags")).is_some();
+                        let application = self.application_id.get().copied().unwrap_or_default();
+                        let webhook = format!("/webhooks/{application}/{token}");
+                        let original = format!("{webhook}/messages/@original");
+                        if private {
+                            self.rest.call_patiently(Method::PATCH, &original, Some(&data)).await.map(drop)
+                        } else {
+                            // The deferral was ephemeral (it might have been an error): a public
+                            // answer is a follow-up for everyone, and the placeholder goes.
+                            match self.rest.call_patiently(Method::POST, &webhook, Some(&data)).await {
+                                Ok(_) => {
+                                    self.rest.call_patiently(Method::DELETE, &original, None).await.map(drop)
+                                }
+                                Err(e) => Err(e),
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        if let Err(e) = result {
+            warn!(error = %e, interaction = id, "could not answer an interaction");
+        }
+        self.outbox.notify_one();
+    }
+
+    /// Reads what was written in the channels resolvd serves since the last message it saw, and
+    /// takes it in, oldest first. Run after every (re)connection.
+    pub(super) async fn catch_up(&self) -> anyhow::Result<usize> {
+        const PAGE: usize = 100;
+        let mut taken = 0;
+        for channel in self.engine.store().discord_channels().await? {
+            let Some(mut after) = channel.last_message_id else { continue };
+            if channel.kind == DiscordChannelKind::Intake
+                && !self.is_intake(u64::try_from(channel.channel_id)?)
+            {
+                continue;
+            }
+            loop {
+                let path = format!("/channels/{}/messages?after={after}&limit={PAGE}", channel.channel_id);
+                let page = match self.rest.call_patiently(Method::GET, &path, None).await {
+                    Ok(page) => page,
+                    Err(e) => {
+                        warn!(error = %e, channel = channel.channel_id, "could not read a channel's history");
+                        break;
+                    }
+                };
+                let mut messages: Vec<Message> = serde_json::from_value(page)?;
+                messages.sort_by_key(|m| m.id);
+                for message in &messages {
+                    after = after.max(snowflake(message.id.get()));
+                    self.on_message(message).await;
+                    taken += 1;
+                }
+                if messages.len() < PAGE {
+                    break;
+                }
+            }
+        }
+        Ok(taken)
+    }
+}
+
+fn failed() -> Outcome {
+    Outcome::private("An internal error occurred; it is logged", None)
+}
+
+/// An interaction reply: errors, refusals and repeats only to the person who acted.
+fn reply_data(outcome: &Outcome) -> Value {
+    let (text, private) = match &outcome.reply {
+        Some(reply) => (reply.text.as_str(), reply.private),
+        None if outcome.duplicate => ("This was handled already; nothing changed.", true),
+        None => ("Done.", true),
+    };
+    let mut data = json!({ "content": reply_text(text), "allowed_mentions": { "parse": [] } });
+    if private {
+        data["flags"] = json!(EPHEMERAL);
+    }
+    data
+}

@@ -1,0 +1,203 @@
+//! The Discord channel, through serenity's gateway. Thin: Discord events become engine events
+//! (`events.rs`), engine replies become interaction responses, and outbox posts become REST calls
+//! (`outbox.rs`), all rendered by `render.rs`. Its memory between runs (which thread is whose,
+//! the last message seen per channel, the registered commands) is in the store.
+//!
+//! Ids cross into the engine as opaque strings: a DM is the conversation `dm:<channel>`, a thread
+//! `thread:<channel>`; a Discord user is the person config maps them to (`[discord.users]`), or
+//! `discord:<user id>`.
+
+mod commands;
+mod events;
+mod outbox;
+pub mod render;
+mod rest;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context as _;
+use serenity::all::{GatewayIntents, HttpBuilder, RoleId};
+use tokio::sync::Notify;
+use tracing::{info, warn};
+
+use crate::config::DiscordSettings;
+use crate::domain::Role;
+use crate::engine::Engine;
+use crate::store::{DiscordChannel, DiscordChannelKind};
+
+pub use commands::{fingerprint, registration};
+pub use rest::{Rest, RestError};
+
+/// Everything the handlers share.
+pub(crate) struct Bot {
+    engine: Arc<Engine>,
+    settings: DiscordSettings,
+    rest: Rest,
+    /// Discord user id → person id, and back.
+    people: BTreeMap<u64, String>,
+    discord_ids: BTreeMap<String, u64>,
+    /// Discord role id → resolvd role, from `[discord.roles]`.
+    roles: BTreeMap<u64, Role>,
+    application_id: OnceLock<u64>,
+    bot_user: OnceLock<u64>,
+    /// Wakes the outbox drainer after an event that may have queued posts.
+    outbox: Notify,
+    /// Opening a customer's private thread happens once at a time, so two quick messages do
+    /// not open two threads.
+    threads: tokio::sync::Mutex<()>,
+}
+
+impl Bot {
+    fn new(engine: Arc<Engine>, settings: DiscordSettings, token: &str) -> Self {
+        let people: BTreeMap<u64, String> = settings
+            .users
+            .iter()
+            .filter_map(|(id, person)| Some((id.parse().ok()?, person.clone())))
+            .collect();
+        let discord_ids = people.iter().map(|(id, person)| (person.clone(), *id)).collect();
+        let roles = settings.roles.iter().filter_map(|(id, role)| Some((id.parse().ok()?, *role))).collect();
+        Bot {
+            roles,
+            rest: Rest::new(settings.api_base(), token),
+            engine,
+            settings,
+            people,
+            discord_ids,
+            application_id: OnceLock::new(),
+            bot_user: OnceLock::new(),
+            outbox: Notify::new(),
+            threads: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The person a Discord user is.
+    fn person(&self, user: u64) -> String {
+        self.people.get(&user).cloned().unwrap_or_else(|| format!("discord:{user}"))
+    }
+
+    /// The Discord user a person is, when known.
+    fn discord_id(&self, person: &str) -> Option<u64> {
+        if let Some(id) = self.discord_ids.get(person) {
+            return Some(*id);
+        }
+        person.strip_prefix("discord:").and_then(|id| id.parse().ok())
+    }
+
+    /// Grants a user the resolvd roles config maps their Discord roles to, as the event that
+    /// carried them says (DMs carry none: the last known roles stay).
+    fn refresh_roles(&self, user: u64, member_roles: &[RoleId]) {
+        if self.roles.is_empty() {
+            return;
+        }
+        let granted: BTreeSet<Role> =
+            member_roles.iter().filter_map(|r| self.roles.get(&r.get()).copied()).collect();
+        self.engine.config().directory.grant(&self.person(user), granted);
+    }
+
+    /// Whether config (still) names this channel an intake channel.
+    fn is_intake(&self, channel: u64) -> bool {
+        self.settings.intake_channels.iter().any(|c| c.0 == channel)
+    }
+
+    fn is_staff(&self, person: &str) -> bool {
+        self.engine.config().directory.is_staff(person)
+    }
+
+    /// Records the intake channels from config, so that a restart catches up on them.
+    async fn record_intake_channels(&self) -> anyhow::Result<()> {
+        for channel in &self.settings.intake_channels {
+            self.engine
+                .store()
+                .record_discord_channel(&DiscordChannel {
+                    channel_id: snowflake(channel.0),
+                    kind: DiscordChannelKind::Intake,
+                    ticket: None,
+                    owner: None,
+                    last_message_id: None,
+                })
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Registers the slash commands in each configured guild (or globally), unless the same
+    /// definitions were registered there before.
+    async fn register_commands(&self, application: u64) -> anyhow::Result<usize> {
+        let body = registration(&self.engine.config().commands);
+        let print = fingerprint(&body);
+        let scopes: Vec<(String, String)> = if self.settings.guilds.is_empty() {
+            vec![("commands:global".to_owned(), format!("/applications/{application}/commands"))]
+        } else {
+            self.settings
+                .guilds
+                .iter()
+                .map(|g| {
+                    (
+                        format!("commands:guild:{g}"),
+                        format!("/applications/{application}/guilds/{g}/commands"),
+                    )
+                })
+                .collect()
+        };
+        let store = self.engine.store();
+        let mut registered = 0;
+        for (key, path) in scopes {
+            if store.discord_state(&key).await?.as_deref() == Some(print.as_str()) {
+                continue;
+            }
+            self.rest
+                .call_patiently(reqwest::Method::PUT, &path, Some(&body))
+                .await
+                .with_context(|| format!("registering the slash commands ({key})"))?;
+            store.set_discord_state(&key, &print).await?;
+            registered += 1;
+        }
+        Ok(registered)
+    }
+}
+
+/// Discord ids are below 2^63, so they fit the database's signed integers.
+fn snowflake(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+/// Serves Discord until `stop` resolves: the gateway for events, the outbox drained to REST.
+pub async fn serve(engine: Arc<Engine>, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+    let settings = engine.config().settings.discord.clone();
+    let token =
+        settings.token().context("no Discord token: set DISCORD_TOKEN or discord.token")?.expose().to_owned();
+    // serenity's own rate limiter ignores a proxy (serenity #1739), so with an API base the
+    // proxy owns rate limits; resolvd's REST calls honour a 429's retry_after themselves.
+    let http = match &settings.api_base {
+        Some(base) => {
+            HttpBuilder::new(&token).proxy(base.trim_end_matches('/')).ratelimiter_disabled(true).build()
+        }
+        None => HttpBuilder::new(&token).build(),
+    };
+    let bot = Arc::new(Bot::new(engine, settings, &token));
+    bot.record_intake_channels().await?;
+    let intents = GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT;
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
+        .event_handler_arc(Arc::new(events::Handler { bot: bot.clone() }))
+        .await
+        .context("building the Discord client")?;
+    let drainer = tokio::spawn(outbox::drain_forever(bot.clone()));
+    let shards = client.shard_manager.clone();
+    info!(api = bot.settings.api_base(), "connecting to Discord");
+    let result = tokio::select! {
+        result = client.start() => result.context("the Discord gateway stopped"),
+        () = stop => {
+            shards.shutdown_all().await;
+            Ok(())
+        }
+    };
+    drainer.abort();
+    if let Err(e) = &result {
+        warn!(error = %format!("{e:#}"), "Discord stopped");
+    }
+    result
+}

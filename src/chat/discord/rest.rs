@@ -1,0 +1,126 @@
+//! Discord's REST API, called directly: every call goes to the configured API base (Discord, a
+//! rate-limiting proxy, or a fake in tests), and a 429 is reported with its `retry_after`.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use thiserror::Error;
+use tracing::warn;
+
+#[derive(Debug, Error)]
+pub enum RestError {
+    #[error("{method} {path}: rate limited, retry after {retry_after:?}")]
+    RateLimited { method: Method, path: String, retry_after: Duration },
+    #[error("{method} {path}: HTTP {status}: {body}")]
+    Status { method: Method, path: String, status: StatusCode, body: String },
+    #[error("{method} {path}: {source}")]
+    Transport { method: Method, path: String, source: reqwest::Error },
+    #[error("{method} {path}: the answer is not JSON: {source}")]
+    Json { method: Method, path: String, source: serde_json::Error },
+}
+
+impl RestError {
+    /// Discord says the thing is gone (a deleted message or channel): retrying cannot help.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, RestError::Status { status, .. } if *status == StatusCode::NOT_FOUND)
+    }
+}
+
+/// A 429 asking to wait longer than this is not waited for in line; the caller retries later.
+const LONGEST_INLINE_WAIT: Duration = Duration::from_secs(30);
+
+pub struct Rest {
+    client: reqwest::Client,
+    base: String,
+    authorization: String,
+}
+
+impl Rest {
+    /// `base` is `https://discord.com` or the configured `api_base`; paths are under `/api/v10`.
+    pub fn new(base: &str, token: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!(
+                "DiscordBot (https://github.com/resolvd/resolvd, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            ))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap_or_default();
+        Rest {
+            client,
+            base: format!("{}/api/v10", base.trim_end_matches('/')),
+            authorization: format!("Bot {token}"),
+        }
+    }
+
+    /// One call; JSON in and out (`Null` for an empty answer).
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, RestError> {
+        let mut request = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.base))
+            .header("Authorization", &self.authorization);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(body).expect("JSON values serialize"));
+        }
+        let transport =
+            |source| RestError::Transport { method: method.clone(), path: path.to_owned(), source };
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        let header_wait = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<f64>().ok());
+        let bytes = response.bytes().await.map_err(transport)?;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let body_wait = serde_json::from_slice::<Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("retry_after").and_then(Value::as_f64));
+            let seconds = body_wait.or(header_wait).unwrap_or(1.0).clamp(0.0, 3600.0);
+            return Err(RestError::RateLimited {
+                method,
+                path: path.to_owned(),
+                retry_after: Duration::from_secs_f64(seconds),
+            });
+        }
+        if !status.is_success() {
+            let body = String::from_utf8_lossy(&bytes).chars().take(500).collect();
+            return Err(RestError::Status { method, path: path.to_owned(), status, body });
+        }
+        if bytes.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|source| RestError::Json {
+            method,
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Like `call`, but a 429 is waited out (its `retry_after`) and the call made again, a few
+    /// times, when the wait is short.
+    pub async fn call_patiently(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, RestError> {
+        let mut tries = 0;
+        loop {
+            match self.call(method.clone(), path, body).await {
+                Err(RestError::RateLimited { retry_after, .. })
+                    if tries < 3 && retry_after <= LONGEST_INLINE_WAIT =>
+                {
+                    tries += 1;
+                    warn!(%method, path, ?retry_after, "rate limited; waiting as Discord asks");
+                    tokio::time::sleep(retry_after).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The `[discord]` table of `default.toml`: how to reach Discord and which of its channels,
+//! users and servers resolvd serves.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use super::ConfigError;
+use crate::domain::{Directory, Role};
+
+/// A Discord id (a snowflake), written in config as a number or a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Snowflake(pub u64);
+
+impl<'de> Deserialize<'de> for Snowflake {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Number(n) if n > 0 => Ok(Snowflake(n)),
+            Raw::Text(text) if text.parse::<u64>().is_ok_and(|n| n > 0) => {
+                Ok(Snowflake(text.parse().unwrap_or(0)))
+            }
+            _ => {
+                Err(serde::de::Error::custom("expected a Discord id (a positive number, e.g. 1234567890123)"))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Snowflake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A secret: its `Debug` never shows it.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Discord's own API; `api_base` replaces it.
+pub const DISCORD_API: &str = "https://discord.com";
+
+/// Within Discord's 3 seconds, with room for the round trip.
+fn default_defer_after_ms() -> u64 {
+    1500
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscordSettings {
+    /// The bot token; also `DISCORD_TOKEN`. Without one, `resolvd run` serves the console.
+    #[serde(default)]
+    pub token: Option<Secret>,
+    /// Where REST calls and the gateway look-up go instead of Discord: a rate-limiting proxy in
+    /// production, a fake Discord in tests.
+    #[serde(default)]
+    pub api_base: Option<String>,
+    /// Servers to register the slash commands in; none: registered globally.
+    #[serde(default)]
+    pub guilds: Vec<Snowflake>,
+    /// Where each ticket gets its staff thread.
+    #[serde(default)]
+    pub staff_channel: Option<Snowflake>,
+    /// Channels where a customer's message opens a ticket in a private thread.
+    #[serde(default)]
+    pub intake_channels: Vec<Snowflake>,
+    /// Delete the customer's message from the intake channel once its thread is open.
+    #[serde(default)]
+    pub delete_intake_messages: bool,
+    /// Discord user id → person id in people.toml. Anyone else is `discord:<user id>`, a customer.
+    #[serde(default)]
+    pub users: BTreeMap<String, String>,
+    /// Discord role id → the resolvd role its members hold (e.g. a "Support" role → engineer).
+    #[serde(default)]
+    pub roles: BTreeMap<String, Role>,
+    /// A slash command not answered within this many milliseconds is deferred, then edited
+    /// (0: every one is).
+    #[serde(default = "default_defer_after_ms")]
+    pub defer_after_ms: u64,
+}
+
+impl Default for DiscordSettings {
+    fn default() -> Self {
+        DiscordSettings {
+            token: None,
+            api_base: None,
+            guilds: vec![],
+            staff_channel: None,
+            intake_channels: vec![],
+            delete_intake_messages: false,
+            users: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            defer_after_ms: default_defer_after_ms(),
+        }
+    }
+}
+
+impl DiscordSettings {
+    /// The API base without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        self.api_base.as_deref().unwrap_or(DISCORD_API).trim_end_matches('/')
+    }
+
+    /// The token when one is set and not blank.
+    pub fn token(&self) -> Option<&Secret> {
+        self.token.as_ref().filter(|t| !t.0.trim().is_empty())
+    }
+
+    pub(super) fn check(&self, file: &str, directory: &Directory) -> Result<(), ConfigError> {
+        for (discord_id, person) in &self.users {
+            let key = format!("discord.users.{discord_id}");
+            if discord_id.parse::<u64>().is_err() {
+                return Err(ConfigError::new(file, key, "the key must be a Discord user id (a number)"));
+            }
+            if !directory.is_known(person) {
+                return Err(ConfigError::new(file, key, format!("`{person}` is not in people")));
+            }
+        }
+        for role_id in self.roles.keys() {
+            if role_id.parse::<u64>().is_err() {
+                let key = format!("discord.roles.{role_id}");
+                return Err(ConfigError::new(file, key, "the key must be a Discord role id (a number)"));
+            }
+        }
+        if let Some(base) = &self.api_base
+            && !(base.starts_with("http://") || base.starts_with("https://"))
+        {
+            return Err(ConfigError::new(file, "discord.api_base", "must start with http:// or https://"));
+        }
+        if self.token().is_some() && self.staff_channel.is_none() {
+            return Err(ConfigError::new(
+                file,
+                "discord.staff_channel",
+                "set the channel where tickets get their staff threads (a Discord channel id)",
+            ));
+        }
+        Ok(())
+    }
+}

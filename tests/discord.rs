@@ -1,0 +1,563 @@
+//! The Discord channel end to end: the real serenity client against a fake Discord (REST
+//! recorder and gateway) on 127.0.0.1, on SQLite and on PostgreSQL. Nothing reaches the internet.
+
+mod common;
+mod fake_discord;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{TestDb, repo_path};
+use fake_discord::{FakeDiscord, GUILD};
+use resolvd::config::{Config, ConfigSource};
+use resolvd::domain::{EventKind, Status, TicketRef};
+use resolvd::engine::Engine;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+const STAFF: u64 = 800_000_000_000_000_001;
+const INTAKE: u64 = 800_000_000_000_000_002;
+const ALICE_DM: u64 = 600_000_000_000_000_001;
+const MALLORY_DM: u64 = 600_000_000_000_000_002;
+const ALICE: u64 = 700_000_000_000_000_001;
+const MALLORY: u64 = 700_000_000_000_000_002;
+const BOB: u64 = 700_000_000_000_000_003;
+const CAROL: u64 = 700_000_000_000_000_004;
+/// Not in people.toml: staff only through the Discord role `SUPPORT_ROLE`.
+const DAN: u64 = 700_000_000_000_000_005;
+const SUPPORT_ROLE: u64 = 500_000_000_000_000_001;
+
+on_both_databases!(
+    slash_commands_are_registered_once_across_restarts,
+    a_dm_is_a_ticket_relayed_both_ways_and_notes_stay_inside,
+    an_intake_channel_message_opens_a_private_thread_with_the_customer,
+    classify_assign_and_escalate_arrive_as_interactions,
+    a_slow_command_is_deferred_then_edited,
+    a_button_press_is_allowed_for_the_customer_and_refused_for_another,
+    replayed_gateway_events_change_nothing,
+    messages_sent_while_down_are_taken_in_after_a_restart,
+    a_429_is_waited_out_before_the_post_is_sent_again,
+    everyone_in_a_customer_message_is_echoed_without_pinging,
+    the_binary_serves_discord_when_a_token_is_set,
+    a_discord_role_mapped_in_config_grants_its_role_while_held,
+);
+
+fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
+    let users = format!(
+        r#"{{ "{ALICE}" = "alice", "{MALLORY}" = "mallory", "{BOB}" = "bob", "{CAROL}" = "carol" }}"#
+    );
+    let mut env: Vec<(String, String)> = vec![
+        ("DISCORD_TOKEN".into(), "fake-token".into()),
+        ("RESOLVD_DISCORD__API_BASE".into(), fake.api_base.clone()),
+        ("RESOLVD_DISCORD__GUILDS".into(), format!("[{GUILD}]")),
+        ("RESOLVD_DISCORD__STAFF_CHANNEL".into(), STAFF.to_string()),
+        ("RESOLVD_DISCORD__INTAKE_CHANNELS".into(), format!("[{INTAKE}]")),
+        ("RESOLVD_DISCORD__DELETE_INTAKE_MESSAGES".into(), "true".into()),
+        ("RESOLVD_DISCORD__USERS".into(), users),
+        ("RESOLVD_DISCORD__ROLES".into(), format!(r#"{{ "{SUPPORT_ROLE}" = "engineer" }}"#)),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Config::load(ConfigSource::Dir(repo_path("config")), env).unwrap()
+}
+
+/// resolvd's Discord channel running against the fake.
+struct Running {
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Starts the channel and waits for its `connection`-th gateway session.
+    async fn start(db: &TestDb, fake: &FakeDiscord, connection: usize, extra: &[(&str, &str)]) -> Running {
+        let engine = Arc::new(Engine::new(db.store.clone(), Arc::new(config(fake, extra))));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(resolvd::chat::discord::serve(engine, async {
+            let _ = stopped.await;
+        }));
+        fake.wait_ready(connection).await;
+        Running { stop: Some(stop), task }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("the channel stops")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+/// Waits (at most 10 s) until `check` gives a value.
+async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn contents(calls: &[fake_discord::Call]) -> Vec<String> {
+    calls.iter().map(|c| c.body["content"].as_str().unwrap_or_default().to_owned()).collect()
+}
+
+fn option(name: &str, value: &str) -> Value {
+    json!({ "name": name, "type": 3, "value": value })
+}
+
+/// Alice writes to the bot in a DM; returns once T-1 exists and its staff thread is open.
+async fn alice_opens_a_ticket(db: &TestDb, fake: &FakeDiscord, text: &str) -> u64 {
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, text));
+    let store = db.store.clone();
+    eventually("the staff thread of T-1", || {
+        let store = store.clone();
+        async move { store.discord_staff_thread(TicketRef(1)).await.unwrap() }
+    })
+    .await as u64
+}
+
+async fn slash_commands_are_registered_once_across_restarts(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let put = fake
+        .wait_calls("PUT", &format!("/applications/{}/guilds/{GUILD}/commands", fake_discord::APPLICATION), 1)
+        .await;
+    let names: Vec<&str> =
+        put[0].body.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"classify") && names.contains(&"escalate"), "{names:?}");
+    let classify = put[0].body.as_array().unwrap().iter().find(|c| c["name"] == "classify").unwrap();
+    let domain = classify["options"].as_array().unwrap().iter().find(|o| o["name"] == "domain").unwrap();
+    assert_eq!(domain["choices"][0], json!({ "name": "screen", "value": "screen" }));
+    bot.stop().await;
+
+    let bot = Running::start(db, &fake, 2, &[]).await;
+    // The second start reads its history (catch-up) after the registration step: once that
+    // happened, a registration would have happened too.
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "hello"));
+    fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
+    assert_eq!(fake.calls_to("PUT", "/commands").len(), 1, "the same definitions were registered again");
+    bot.stop().await;
+}
+
+async fn a_dm_is_a_ticket_relayed_both_ways_and_notes_stay_inside(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "My phone's screen keeps flickering").await;
+
+    let ticket = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!((ticket.customer.as_str(), ticket.conversation.clone()), ("alice", format!("dm:{ALICE_DM}")));
+    let threads = fake.wait_calls("POST", &format!("/channels/{STAFF}/threads"), 1).await;
+    assert!(threads[0].body["name"].as_str().unwrap().starts_with("T-1 "));
+    let staff = fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 1).await;
+    assert!(contents(&staff)[0].contains("New ticket T-1 from alice"), "{:?}", contents(&staff));
+    let to_alice = fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
+    assert!(contents(&to_alice)[0].contains("we opened T-1"));
+
+    // Bob answers in the staff thread: relayed to Alice's DM and logged.
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake.message(thread, Some(GUILD), BOB, "Please update to 2.1 and restart"),
+    );
+    let to_alice = fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 2).await;
+    assert_eq!(contents(&to_alice)[1], "Bob Li (T-1): Please update to 2.1 and restart");
+
+    // A note in the staff thread is never relayed.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(thread, Some(GUILD), BOB, "note", json!([option("text", "customer sounds upset")])),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert_eq!(callbacks[0].body["data"]["content"], "Note added to T-1 (staff only)");
+
+    // Alice's follow-up reaches the staff thread.
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "Done, it still flickers"));
+    let staff = fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 2).await;
+    assert!(
+        contents(&staff)[1].contains("alice wrote on T-1:\n> Done, it still flickers"),
+        "{:?}",
+        contents(&staff)
+    );
+    assert!(
+        !contents(&fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages")))
+            .iter()
+            .any(|c| c.contains("upset"))
+    );
+
+    let kinds: Vec<&str> =
+        db.store.timeline(TicketRef(1)).await.unwrap().iter().map(|e| e.kind.type_name()).collect();
+    assert_eq!(kinds, ["created", "staff_reply", "note", "message"]);
+    bot.stop().await;
+}
+
+async fn an_intake_channel_message_opens_a_private_thread_with_the_customer(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let original = fake.message(INTAKE, Some(GUILD), ALICE, "No signal in the basement");
+    let original_id = original["id"].as_str().unwrap().to_owned();
+    fake.dispatch("MESSAGE_CREATE", original);
+
+    let created = fake.wait_calls("POST", &format!("/channels/{INTAKE}/threads"), 1).await;
+    assert_eq!(created[0].body["type"], 12, "a private thread");
+    fake.wait_calls("PUT", &format!("/thread-members/{ALICE}"), 1).await;
+    fake.wait_calls("DELETE", &format!("/channels/{INTAKE}/messages/{original_id}"), 1).await;
+    let store = db.store.clone();
+    let ticket = eventually("T-1", || {
+        let store = store.clone();
+        async move { store.ticket(TicketRef(1)).await.unwrap() }
+    })
+    .await;
+    let thread =
+        ticket.conversation.strip_prefix("thread:").expect("the ticket lives in the thread").to_owned();
+    let ack = fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 1).await;
+    assert!(contents(&ack)[0].contains("we opened T-1"));
+
+    // Her next message in the thread is added to T-1.
+    let thread_id: u64 = thread.parse().unwrap();
+    fake.dispatch("MESSAGE_CREATE", fake.message(thread_id, Some(GUILD), ALICE, "also no 5G"));
+    let store = db.store.clone();
+    eventually("the follow-up on T-1", || {
+        let store = store.clone();
+        async move { (store.messages_of(TicketRef(1)).await.unwrap().len() == 2).then_some(()) }
+    })
+    .await;
+    assert_eq!(db.store.tickets(None).await.unwrap().len(), 1);
+    bot.stop().await;
+
+    // A channel config no longer names is not an intake channel any more.
+    let bot = Running::start(db, &fake, 2, &[("RESOLVD_DISCORD__INTAKE_CHANNELS", "[]")]).await;
+    fake.dispatch("MESSAGE_CREATE", fake.message(INTAKE, Some(GUILD), MALLORY, "hello?"));
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "any news?"));
+    let store = db.store.clone();
+    eventually("Alice's DM taken in", || {
+        let store = store.clone();
+        async move { (store.tickets(None).await.unwrap().len() == 2).then_some(()) }
+    })
+    .await;
+    // Events are handled concurrently: give Mallory's a moment to show, should it do anything.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(fake.calls_to("POST", &format!("/channels/{INTAKE}/threads")).len(), 1);
+    assert!(db.store.tickets(None).await.unwrap().iter().all(|t| t.customer != "mallory"));
+    bot.stop().await;
+}
+
+async fn classify_assign_and_escalate_arrive_as_interactions(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "the phone gets hot").await;
+
+    let started = Instant::now();
+    let classify = json!([option("domain", "screen"), option("kind", "fault"), option("severity", "P1")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", classify));
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert!(
+        callbacks[0].at.duration_since(started) < Duration::from_secs(3),
+        "answered within Discord's 3 seconds"
+    );
+    assert_eq!(callbacks[0].body["type"], 4);
+    assert!(callbacks[0].body["data"]["content"].as_str().unwrap().starts_with("T-1 classified"));
+    assert!(callbacks[0].body["data"].get("flags").is_none(), "a success is public");
+
+    let assign = json!([{ "name": "user", "type": 6, "value": CAROL.to_string() }]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "assign", assign));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(callbacks[1].body["data"]["content"], "T-1 assigned to carol");
+
+    let escalate = json!([option("reason", "needs panel diagnostics"), option("to", "L2")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "escalate", escalate));
+    let callbacks = fake.wait_calls("POST", "/callback", 3).await;
+    assert_eq!(callbacks[2].body["data"]["content"], "T-1 escalated to L2, now with carol");
+
+    // A customer may not classify: an ephemeral refusal that says why.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(ALICE_DM, None, ALICE, "classify", json!([option("severity", "S")])),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 4).await;
+    assert_eq!(callbacks[3].body["data"]["flags"], 64);
+    assert!(callbacks[3].body["data"]["content"].as_str().unwrap().contains("is for engineers and managers"));
+
+    let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (t.domain.as_deref(), t.severity.map(|s| s.to_string()), t.tier.to_string(), t.assignee.as_deref()),
+        (Some("screen"), Some("P1".to_owned()), "L2".to_owned(), Some("carol"))
+    );
+    bot.stop().await;
+}
+
+async fn a_slow_command_is_deferred_then_edited(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    // Every answer counts as slow here, so the deferral path is taken.
+    let bot = Running::start(db, &fake, 1, &[("RESOLVD_DISCORD__DEFER_AFTER_MS", "0")]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "the phone gets hot").await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(thread, Some(GUILD), BOB, "classify", json!([option("severity", "P2")])),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert_eq!(callbacks[0].body, json!({ "type": 5, "data": { "flags": 64 } }));
+    // A public answer: a follow-up everyone sees, and the ephemeral placeholder removed.
+    let webhook = format!("/webhooks/{}/", fake_discord::APPLICATION);
+    let followups = fake.wait_calls("POST", &webhook, 1).await;
+    assert!(followups[0].body["content"].as_str().unwrap().starts_with("T-1 classified"));
+    assert!(followups[0].body.get("flags").is_none());
+    fake.wait_calls("DELETE", "/messages/@original", 1).await;
+
+    // An error: the placeholder is edited, so only the person sees it.
+    let missing = json!([option("ticket", "T-99"), option("severity", "P2")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", missing));
+    let edits = fake.wait_calls("PATCH", "/messages/@original", 1).await;
+    assert!(edits[0].path.contains(&webhook));
+    assert_eq!(edits[0].body["content"], "there is no ticket T-99");
+    bot.stop().await;
+}
+
+async fn a_button_press_is_allowed_for_the_customer_and_refused_for_another(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "the phone gets hot").await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(
+            thread,
+            Some(GUILD),
+            BOB,
+            "resolve",
+            json!([option("resolution", "new battery firmware")]),
+        ),
+    );
+    let card = fake
+        .wait_for("the resolution card", |calls| {
+            calls.iter().any(|c| {
+                c.path.ends_with(&format!("/channels/{ALICE_DM}/messages"))
+                    && c.body.get("components").is_some()
+            })
+        })
+        .await;
+    let card = card.iter().rev().find(|c| c.body.get("components").is_some()).unwrap();
+    let ids: Vec<&str> = card.body["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["confirm:T-1", "notfixed:T-1"]);
+
+    // Mallory, another customer, cannot confirm Alice's ticket.
+    fake.dispatch("INTERACTION_CREATE", fake.press(MALLORY_DM, None, MALLORY, "confirm:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(callbacks[1].body["data"]["flags"], 64);
+    assert!(
+        callbacks[1].body["data"]["content"].as_str().unwrap().contains("only the customer who reported it")
+    );
+    assert_eq!(db.store.ticket(TicketRef(1)).await.unwrap().unwrap().status, Status::Resolved);
+
+    fake.dispatch("INTERACTION_CREATE", fake.press(ALICE_DM, None, ALICE, "confirm:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 3).await;
+    assert_eq!(callbacks[2].body["data"]["content"], "Thank you. T-1 is closed.");
+    assert_eq!(db.store.ticket(TicketRef(1)).await.unwrap().unwrap().status, Status::Closed);
+    bot.stop().await;
+}
+
+async fn replayed_gateway_events_change_nothing(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let message = fake.message(ALICE_DM, None, ALICE, "my screen flickers");
+    fake.dispatch("MESSAGE_CREATE", message.clone());
+    fake.dispatch("MESSAGE_CREATE", message);
+    let thread = alice_opens_a_ticket(db, &fake, "and it is getting worse").await;
+    let classify = fake.command(thread, Some(GUILD), BOB, "classify", json!([option("severity", "P1")]));
+    fake.dispatch("INTERACTION_CREATE", classify.clone());
+    fake.dispatch("INTERACTION_CREATE", classify);
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    let answers: Vec<&str> = callbacks.iter().map(|c| c.body["data"]["content"].as_str().unwrap()).collect();
+    assert!(answers.contains(&"This was handled already; nothing changed."), "{answers:?}");
+
+    let store = db.store.clone();
+    eventually("both messages on T-1", || {
+        let store = store.clone();
+        async move { (store.messages_of(TicketRef(1)).await.unwrap().len() == 2).then_some(()) }
+    })
+    .await;
+    assert_eq!(db.store.tickets(None).await.unwrap().len(), 1);
+    let timeline = db.store.timeline(TicketRef(1)).await.unwrap();
+    assert_eq!(timeline.iter().filter(|e| matches!(e.kind, EventKind::Classified { .. })).count(), 1);
+    assert_eq!(
+        timeline
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Created { .. } | EventKind::Message { .. }))
+            .count(),
+        2
+    );
+    bot.stop().await;
+}
+
+async fn messages_sent_while_down_are_taken_in_after_a_restart(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+    bot.stop().await;
+
+    // While resolvd is away, Alice writes twice and Bob answers in the staff thread.
+    fake.add_history(&fake_discord::message_json(
+        fake.new_id(),
+        ALICE_DM,
+        ALICE,
+        false,
+        "it happens at night",
+    ));
+    fake.add_history(&fake_discord::message_json(fake.new_id(), ALICE_DM, ALICE, false, "and when charging"));
+    fake.add_history(&fake_discord::message_json(fake.new_id(), thread, BOB, false, "Which model is it?"));
+
+    let bot = Running::start(db, &fake, 2, &[]).await;
+    let store = db.store.clone();
+    eventually("the missed messages on T-1", || {
+        let store = store.clone();
+        async move { (store.messages_of(TicketRef(1)).await.unwrap().len() == 3).then_some(()) }
+    })
+    .await;
+    let texts: Vec<String> =
+        db.store.messages_of(TicketRef(1)).await.unwrap().into_iter().map(|m| m.message.text).collect();
+    assert_eq!(texts, ["my screen flickers", "it happens at night", "and when charging"]);
+    let to_alice = fake
+        .wait_for("Bob's missed reply relayed", |calls| {
+            calls.iter().any(|c| {
+                c.path.ends_with(&format!("/channels/{ALICE_DM}/messages"))
+                    && c.body["content"] == "Bob Li (T-1): Which model is it?"
+            })
+        })
+        .await;
+    assert!(!to_alice.is_empty());
+    // A second restart finds nothing new.
+    bot.stop().await;
+    let bot = Running::start(db, &fake, 3, &[]).await;
+    fake.wait_calls("GET", &format!("/channels/{ALICE_DM}/messages?after="), 2).await;
+    assert_eq!(db.store.messages_of(TicketRef(1)).await.unwrap().len(), 3);
+    bot.stop().await;
+}
+
+async fn a_429_is_waited_out_before_the_post_is_sent_again(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let limited = json!({ "message": "You are being rate limited.", "retry_after": 0.4, "global": false });
+    fake.plan("POST", &format!("/channels/{ALICE_DM}/messages"), 429, limited);
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "my screen flickers"));
+    let sent = fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 2).await;
+    let waited = sent[1].at.duration_since(sent[0].at);
+    assert!(waited >= Duration::from_millis(400), "retried after {waited:?}");
+    assert_eq!(sent[0].body, sent[1].body, "the same message again");
+    let store = db.store.clone();
+    eventually("an empty outbox", || {
+        let store = store.clone();
+        async move { (store.unsent_post_count().await.unwrap() == 0).then_some(()) }
+    })
+    .await;
+    bot.stop().await;
+}
+
+async fn everyone_in_a_customer_message_is_echoed_without_pinging(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "@everyone my screen <@&42> flickers @here").await;
+    let staff = fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 1).await;
+    let text = staff[0].body["content"].as_str().unwrap();
+    assert!(text.contains("everyone my screen"), "{text}");
+    for live in ["@everyone", "@here", "<@&42>"] {
+        assert!(!text.contains(live), "{live} is live in {text:?}");
+    }
+    for call in fake.calls_to("POST", "/messages") {
+        assert_eq!(call.body["allowed_mentions"]["parse"], json!([]), "{}", call.body);
+    }
+    bot.stop().await;
+}
+
+/// The `resolvd` binary, killed when dropped (also when a test fails).
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_binary(db: &TestDb, fake: &FakeDiscord, data_dir: &std::path::Path) -> Process {
+    let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob" }}"#);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .current_dir(repo_path(""))
+        .env("RESOLVD_DATABASE_URL", &db.url)
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
+        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
+        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
+        .env("RESOLVD_DISCORD__USERS", users)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    Process(child)
+}
+
+async fn the_binary_serves_discord_when_a_token_is_set(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(1).await;
+    fake.wait_calls("PUT", &format!("/guilds/{GUILD}/commands"), 1).await;
+    let thread = alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+    let started = Instant::now();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(thread, Some(GUILD), BOB, "classify", json!([option("domain", "screen")])),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert!(callbacks[0].at.duration_since(started) < Duration::from_secs(3));
+    assert!(callbacks[0].body["data"]["content"].as_str().unwrap().starts_with("T-1 classified"));
+    drop(process);
+
+    // The same definitions again: nothing is registered.
+    let process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(2).await;
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "any news?"));
+    fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 2).await;
+    assert_eq!(fake.calls_to("PUT", "/commands").len(), 1);
+    drop(process);
+}
+
+async fn a_discord_role_mapped_in_config_grants_its_role_while_held(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "the phone gets hot").await;
+
+    let severity = || json!([option("severity", "P3")]);
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command_with_roles(thread, DAN, &[SUPPORT_ROLE], "classify", severity()),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert!(
+        callbacks[0].body["data"]["content"].as_str().unwrap().starts_with("T-1 classified"),
+        "{}",
+        callbacks[0].body
+    );
+
+    // Without the role, Dan is a customer again.
+    fake.dispatch("INTERACTION_CREATE", fake.command_with_roles(thread, DAN, &[], "classify", severity()));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(callbacks[1].body["data"]["flags"], 64);
+    assert!(
+        callbacks[1].body["data"]["content"].as_str().unwrap().contains("you are a customer"),
+        "{}",
+        callbacks[1].body
+    );
+    bot.stop().await;
+}

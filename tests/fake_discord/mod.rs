@@ -1,0 +1,444 @@
+//! A fake Discord on 127.0.0.1 for the real serenity client: a REST server that records every
+//! call (method, path, JSON body) and answers like Discord, and a gateway that performs the
+//! handshake (HELLO, IDENTIFY, READY, heartbeats) and dispatches the events a test pushes.
+//! Nothing reaches the internet. discord-testing.md in the shared folder has the facts it follows.
+#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message as Frame;
+
+pub const APPLICATION: u64 = 900_000_000_000_000_001;
+pub const BOT_USER: u64 = 900_000_000_000_000_002;
+pub const GUILD: u64 = 910_000_000_000_000_001;
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    /// Path and query, e.g. `/api/v10/channels/5/messages`.
+    pub path: String,
+    pub body: Value,
+    pub at: Instant,
+}
+
+/// An answer a test plans for the next call matching a method and path.
+struct Planned {
+    method: String,
+    path: String,
+    status: u16,
+    body: Value,
+}
+
+#[derive(Default)]
+struct State {
+    calls: Mutex<Vec<Call>>,
+    planned: Mutex<Vec<Planned>>,
+    /// Messages per channel, as GET /channels/{c}/messages returns them.
+    history: Mutex<HashMap<u64, Vec<Value>>>,
+    /// DM channel per user, opened by POST /users/@me/channels.
+    dms: Mutex<HashMap<String, u64>>,
+    next_id: AtomicU64,
+    gateway_url: Mutex<String>,
+    /// The connected session's event queue.
+    session: Mutex<Option<mpsc::UnboundedSender<(String, Value)>>>,
+    readies: AtomicUsize,
+}
+
+impl State {
+    fn id(&self) -> u64 {
+        950_000_000_000_000_000 + self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    pub api_base: String,
+    state: Arc<State>,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let state = Arc::new(State::default());
+        let rest = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let gateway = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        *state.gateway_url.lock().unwrap() = format!("ws://{}", gateway.local_addr().unwrap());
+        let api_base = format!("http://{}", rest.local_addr().unwrap());
+        tokio::spawn(serve_rest(rest, state.clone()));
+        tokio::spawn(serve_gateway(gateway, state.clone()));
+        FakeDiscord { api_base, state }
+    }
+
+    /// A fresh snowflake, above every id the tests write by hand.
+    pub fn new_id(&self) -> u64 {
+        self.state.id()
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.calls.lock().unwrap().clone()
+    }
+
+    /// The calls whose method is `method` and whose path contains `path`.
+    pub fn calls_to(&self, method: &str, path: &str) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| c.method == method && c.path.contains(path)).collect()
+    }
+
+    /// Waits (at most 10 s) until `done` holds for the calls so far, and returns them.
+    pub async fn wait_for(&self, what: &str, done: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let calls = self.calls();
+            if done(&calls) {
+                return calls;
+            }
+            if Instant::now() > deadline {
+                let seen: Vec<String> =
+                    calls.iter().map(|c| format!("{} {} {}", c.method, c.path, c.body)).collect();
+                panic!("timed out waiting for {what}; calls:\n{}", seen.join("\n"));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until `count` calls match `method` and `path`, and returns those.
+    pub async fn wait_calls(&self, method: &str, path: &str, count: usize) -> Vec<Call> {
+        self.wait_for(&format!("{count} × {method} {path}"), |calls| {
+            calls.iter().filter(|c| c.method == method && c.path.contains(path)).count() >= count
+        })
+        .await;
+        self.calls_to(method, path)
+    }
+
+    /// Waits until the bot has identified `count` times (counting every (re)connection).
+    pub async fn wait_ready(&self, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.state.readies.load(Ordering::SeqCst) < count {
+            assert!(Instant::now() < deadline, "the bot did not connect to the gateway");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The next call to `method` `path` (a substring) gets this answer instead of the usual one.
+    pub fn plan(&self, method: &str, path: &str, status: u16, body: Value) {
+        self.state.planned.lock().unwrap().push(Planned {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            body,
+        });
+    }
+
+    /// Sends a gateway event to the connected bot.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        let session = self.state.session.lock().unwrap();
+        let sender = session.as_ref().expect("the bot is not connected");
+        sender.send((event.to_owned(), data)).unwrap();
+    }
+
+    /// Puts a message in a channel's history without sending it over the gateway (as if the bot
+    /// was away).
+    pub fn add_history(&self, message: &Value) {
+        let channel: u64 = message["channel_id"].as_str().unwrap().parse().unwrap();
+        self.state.history.lock().unwrap().entry(channel).or_default().push(message.clone());
+    }
+
+    /// A user message, recorded in its channel's history; dispatch it with `MESSAGE_CREATE`.
+    pub fn message(&self, channel: u64, guild: Option<u64>, author: u64, content: &str) -> Value {
+        let mut message = message_json(self.new_id(), channel, author, false, content);
+        if let Some(guild) = guild {
+            message["guild_id"] = json!(guild.to_string());
+        }
+        self.add_history(&message);
+        message
+    }
+
+    /// A slash command; `options` as Discord sends them (`[{"name", "type", "value"}]`).
+    pub fn command(&self, channel: u64, guild: Option<u64>, user: u64, name: &str, options: Value) -> Value {
+        let id = self.new_id();
+        let mut interaction = interaction_json(id, 2, channel, guild, user);
+        interaction["data"] =
+            json!({ "id": "920000000000000001", "name": name, "type": 1, "options": options });
+        interaction
+    }
+
+    /// A slash command by a server member holding these Discord roles.
+    pub fn command_with_roles(
+        &self,
+        channel: u64,
+        user: u64,
+        roles: &[u64],
+        name: &str,
+        options: Value,
+    ) -> Value {
+        let mut interaction = self.command(channel, Some(GUILD), user, name, options);
+        interaction["member"]["roles"] = roles.iter().map(|r| json!(r.to_string())).collect();
+        interaction
+    }
+
+    /// A button press on a message of the bot's.
+    pub fn press(&self, channel: u64, guild: Option<u64>, user: u64, custom_id: &str) -> Value {
+        let id = self.new_id();
+        let mut interaction = interaction_json(id, 3, channel, guild, user);
+        interaction["data"] = json!({ "custom_id": custom_id, "component_type": 2 });
+        interaction["message"] = message_json(self.new_id(), channel, BOT_USER, true, "a card");
+        interaction
+    }
+}
+
+pub fn user_json(id: u64, bot: bool) -> Value {
+    json!({
+        "id": id.to_string(),
+        "username": format!("user{id}"),
+        "discriminator": "0",
+        "global_name": null,
+        "avatar": null,
+        "bot": bot,
+    })
+}
+
+pub fn message_json(id: u64, channel: u64, author: u64, bot: bool, content: &str) -> Value {
+    json!({
+        "id": id.to_string(),
+        "channel_id": channel.to_string(),
+        "author": user_json(author, bot),
+        "content": content,
+        "timestamp": "2026-11-22T10:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": false,
+        "type": 0,
+    })
+}
+
+fn interaction_json(id: u64, kind: u8, channel: u64, guild: Option<u64>, user: u64) -> Value {
+    let mut interaction = json!({
+        "id": id.to_string(),
+        "application_id": APPLICATION.to_string(),
+        "type": kind,
+        "token": format!("token{id}"),
+        "version": 1,
+        "channel_id": channel.to_string(),
+        "app_permissions": "0",
+        "locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "attachment_size_limit": 8_388_608,
+    });
+    match guild {
+        Some(guild) => {
+            interaction["guild_id"] = json!(guild.to_string());
+            interaction["context"] = json!(0);
+            interaction["member"] = json!({
+                "user": user_json(user, false),
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                "deaf": false,
+                "mute": false,
+                "flags": 0,
+                "permissions": "0",
+            });
+        }
+        None => {
+            interaction["context"] = json!(1);
+            interaction["user"] = user_json(user, false);
+        }
+    }
+    interaction
+}
+
+// ----- REST ---------------------------------------------------------------------------------------
+
+async fn serve_rest(listener: TcpListener, state: Arc<State>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { return };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn reply(status: u16, body: Value) -> Response<Full<Bytes>> {
+    let bytes = if body.is_null() { Bytes::new() } else { Bytes::from(body.to_string()) };
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap())
+        .header("Content-Type", "application/json")
+        .body(Full::new(bytes))
+        .unwrap()
+}
+
+async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let method = req.method().to_string();
+    let path = req.uri().path_and_query().map(ToString::to_string).unwrap_or_default();
+    let bytes = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    state.calls.lock().unwrap().push(Call {
+        method: method.clone(),
+        path: path.clone(),
+        body: body.clone(),
+        at: Instant::now(),
+    });
+
+    let planned = {
+        let mut planned = state.planned.lock().unwrap();
+        let found = planned.iter().position(|p| p.method == method && path.contains(&p.path));
+        found.map(|i| planned.remove(i))
+    };
+    if let Some(p) = planned {
+        return Ok(reply(p.status, p.body));
+    }
+
+    let route = path.split('?').next().unwrap_or_default().trim_start_matches("/api/v10");
+    let parts: Vec<&str> = route.trim_matches('/').split('/').collect();
+    let answer = match (method.as_str(), parts.as_slice()) {
+        ("GET", ["gateway"]) => reply(200, json!({ "url": *state.gateway_url.lock().unwrap() })),
+        ("GET", ["channels", channel, "messages"]) => {
+            let channel: u64 = channel.parse().unwrap_or_default();
+            let after: u64 = query(&path, "after").unwrap_or(0);
+            let limit: usize = query(&path, "limit").unwrap_or(50);
+            let history = state.history.lock().unwrap();
+            let mut messages: Vec<Value> = history
+                .get(&channel)
+                .into_iter()
+                .flatten()
+                .filter(|m| m["id"].as_str().unwrap().parse::<u64>().unwrap() > after)
+                .cloned()
+                .collect();
+            messages.sort_by_key(|m| m["id"].as_str().unwrap().parse::<u64>().unwrap());
+            messages.truncate(limit);
+            messages.reverse(); // newest first, as Discord answers
+            reply(200, Value::Array(messages))
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let channel: u64 = channel.parse().unwrap_or_default();
+            let content = body["content"].as_str().unwrap_or_default();
+            let message = message_json(state.id(), channel, BOT_USER, true, content);
+            state.history.lock().unwrap().entry(channel).or_default().push(message.clone());
+            reply(200, message)
+        }
+        ("POST", ["channels", channel, "threads"]) => reply(
+            200,
+            json!({ "id": state.id().to_string(), "type": body["type"], "name": body["name"], "parent_id": channel }),
+        ),
+        ("PUT", ["channels", _, "thread-members", _]) => reply(204, Value::Null),
+        ("DELETE", ["channels", _, "messages", _]) => reply(204, Value::Null),
+        ("POST", ["users", "@me", "channels"]) => {
+            let recipient = body["recipient_id"].as_str().unwrap_or_default().to_owned();
+            let id = *state.dms.lock().unwrap().entry(recipient).or_insert_with(|| state.id());
+            reply(200, json!({ "id": id.to_string(), "type": 1 }))
+        }
+        ("PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]) => {
+            reply(200, body.clone())
+        }
+        ("POST", ["interactions", _, _, "callback"]) => reply(204, Value::Null),
+        ("POST", ["webhooks", _, _]) => {
+            reply(200, json!({ "id": state.id().to_string(), "content": body["content"] }))
+        }
+        ("DELETE", ["webhooks", _, _, "messages", "@original"]) => reply(204, Value::Null),
+        ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
+            reply(200, json!({ "id": state.id().to_string(), "content": body["content"] }))
+        }
+        _ => reply(404, json!({ "code": 0, "message": "404: Not Found" })),
+    };
+    Ok(answer)
+}
+
+fn query<T: std::str::FromStr>(path: &str, name: &str) -> Option<T> {
+    let query = path.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        if key == name { value.parse().ok() } else { None }
+    })
+}
+
+// ----- gateway ------------------------------------------------------------------------------------
+
+async fn serve_gateway(listener: TcpListener, state: Arc<State>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { return };
+        tokio::spawn(session(stream, state.clone()));
+    }
+}
+
+/// One gateway connection: HELLO, IDENTIFY, READY, then heartbeats answered and events sent.
+async fn session(stream: tokio::net::TcpStream, state: Arc<State>) {
+    let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { return };
+    let hello = json!({ "op": 10, "d": { "heartbeat_interval": 41_250 }, "s": null, "t": null });
+    if ws.send(Frame::text(hello.to_string())).await.is_err() {
+        return;
+    }
+    // IDENTIFY (or RESUME) first.
+    loop {
+        match ws.next().await {
+            Some(Ok(Frame::Text(text))) => {
+                let payload: Value = serde_json::from_str(&text).unwrap_or_default();
+                if payload["op"] == 2 || payload["op"] == 6 {
+                    break;
+                }
+            }
+            Some(Ok(_)) => {}
+            _ => return,
+        }
+    }
+    let url = state.gateway_url.lock().unwrap().clone();
+    let ready = json!({
+        "op": 0, "s": 1, "t": "READY",
+        "d": {
+            "v": 10,
+            "user": user_json(BOT_USER, true),
+            "guilds": [],
+            "session_id": "fake-session",
+            "resume_gateway_url": url,
+            "shard": [0, 1],
+            "application": { "id": APPLICATION.to_string(), "flags": 0 },
+        }
+    });
+    if ws.send(Frame::text(ready.to_string())).await.is_err() {
+        return;
+    }
+    let (sender, mut events) = mpsc::unbounded_channel();
+    *state.session.lock().unwrap() = Some(sender);
+    state.readies.fetch_add(1, Ordering::SeqCst);
+    let mut sequence = 1;
+    loop {
+        tokio::select! {
+            frame = ws.next() => match frame {
+                Some(Ok(Frame::Text(text))) => {
+                    let payload: Value = serde_json::from_str(&text).unwrap_or_default();
+                    if payload["op"] == 1 {
+                        let ack = json!({ "op": 11, "d": null, "s": null, "t": null });
+                        if ws.send(Frame::text(ack.to_string())).await.is_err() { break; }
+                    }
+                }
+                Some(Ok(Frame::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+            event = events.recv() => {
+                let Some((name, data)) = event else { break };
+                sequence += 1;
+                let frame = json!({ "op": 0, "s": sequence, "t": name, "d": data });
+                if ws.send(Frame::text(frame.to_string())).await.is_err() { break; }
+            }
+        }
+    }
+}
