@@ -13,6 +13,10 @@ use resolvd::config::{Config, ConfigSource};
 use resolvd::engine::{Engine, Inbound, InboundMessage, direct_conversation};
 use resolvd::store::{self, Store};
 use sqlx::Connection;
+use support::postgres::Schemas;
+
+#[path = "support/mod.rs"]
+mod support;
 
 const TEXTS: &[&str] = &[
     "My screen keeps flickering after the update",
@@ -181,21 +185,8 @@ async fn main() {
     .await;
     report("sqlite", &args, &figures, Some(0.5));
 
-    let base = std::env::var("RESOLVD_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let Ok(mut admin) = sqlx::PgConnection::connect(&base).await else {
-        println!("postgres  skipped: {base} is not reachable");
-        return;
-    };
-    let schema_of = |name: &str| format!("bench_{}_{name}", std::process::id());
-    for name in ["sequential", "concurrent", "raw"] {
-        sqlx::query(&format!("CREATE SCHEMA {}", schema_of(name))).execute(&mut admin).await.unwrap();
-    }
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let figures =
-        measure(|name| format!("{base}{separator}options[search_path]={}", schema_of(name)), &args).await;
+    let Some(schemas) = Schemas::create(&["sequential", "concurrent", "raw"]).await else { return };
+    let figures = measure(|name| schemas.url(name), &args).await;
     report("postgres", &args, &figures, None);
-    for name in ["sequential", "concurrent", "raw"] {
-        sqlx::query(&format!("DROP SCHEMA {} CASCADE", schema_of(name))).execute(&mut admin).await.unwrap();
-    }
+    schemas.drop_all().await;
 }

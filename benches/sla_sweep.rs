@@ -16,6 +16,10 @@ use resolvd::config::{Config, ConfigSource};
 use resolvd::engine::Engine;
 use resolvd::store::{self, Store};
 use sqlx::Connection;
+use support::postgres::Schemas;
+
+#[path = "support/mod.rs"]
+mod support;
 
 struct Args {
     due: i64,
@@ -146,22 +150,9 @@ async fn main() {
     let large = measure(&url("large"), args.large, args.due).await;
     report("sqlite", &args, &small, &large);
 
-    let base = std::env::var("RESOLVD_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let Ok(mut admin) = sqlx::PgConnection::connect(&base).await else {
-        println!("postgres  skipped: {base} is not reachable");
-        return;
-    };
-    let schema_of = |name: &str| format!("bench_{}_{name}", std::process::id());
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = |name: &str| format!("{base}{separator}options[search_path]={}", schema_of(name));
-    for name in ["small", "large"] {
-        sqlx::query(&format!("CREATE SCHEMA {}", schema_of(name))).execute(&mut admin).await.unwrap();
-    }
-    let small = measure(&url("small"), args.small, args.due).await;
-    let large = measure(&url("large"), args.large, args.due).await;
+    let Some(schemas) = Schemas::create(&["small", "large"]).await else { return };
+    let small = measure(&schemas.url("small"), args.small, args.due).await;
+    let large = measure(&schemas.url("large"), args.large, args.due).await;
     report("postgres", &args, &small, &large);
-    for name in ["small", "large"] {
-        sqlx::query(&format!("DROP SCHEMA {} CASCADE", schema_of(name))).execute(&mut admin).await.unwrap();
-    }
+    schemas.drop_all().await;
 }
