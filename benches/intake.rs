@@ -47,6 +47,24 @@ fn args() -> Args {
     args
 }
 
+/// Starts the clock, then inserts `count` rows one statement (one transaction) each; written as
+/// a macro because SQLite's and PostgreSQL's connections share no type to write a function over.
+macro_rules! timed_inserts {
+    ($conn:ident, $count:expr) => {{
+        let start = Instant::now();
+        for i in 0..$count {
+            sqlx::query("INSERT INTO raw_inserts (source_id, text, at) VALUES ($1, $2, $3)")
+                .bind(format!("raw:{i}"))
+                .bind(TEXTS[i % TEXTS.len()])
+                .bind(Utc::now())
+                .execute(&mut $conn)
+                .await
+                .unwrap();
+        }
+        start
+    }};
+}
+
 /// The raw rate: `count` single-row inserts, each its own transaction, into a table shaped like
 /// the message store, through the same store settings (SQLite WAL + synchronous=FULL; PostgreSQL
 /// defaults, fsync on).
@@ -62,32 +80,14 @@ async fn raw_insert_rate(url: &str, count: usize) -> f64 {
             .execute(&mut conn)
             .await
             .unwrap();
-        start = Instant::now();
-        for i in 0..count {
-            sqlx::query("INSERT INTO raw_inserts (source_id, text, at) VALUES ($1, $2, $3)")
-                .bind(format!("raw:{i}"))
-                .bind(TEXTS[i % TEXTS.len()])
-                .bind(Utc::now())
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        }
+        start = timed_inserts!(conn, count);
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
         sqlx::query("CREATE TABLE raw_inserts (id BIGSERIAL PRIMARY KEY, source_id TEXT NOT NULL UNIQUE, text TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)")
             .execute(&mut conn)
             .await
             .unwrap();
-        start = Instant::now();
-        for i in 0..count {
-            sqlx::query("INSERT INTO raw_inserts (source_id, text, at) VALUES ($1, $2, $3)")
-                .bind(format!("raw:{i}"))
-                .bind(TEXTS[i % TEXTS.len()])
-                .bind(Utc::now())
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        }
+        start = timed_inserts!(conn, count);
     }
     count as f64 / start.elapsed().as_secs_f64()
 }

@@ -52,6 +52,22 @@ const LOAD: &str = "INSERT INTO tickets (status, kind, domain, severity, tier, a
      SELECT 'open', 'fault', 'screen', 'P1', 'L1', 'bob', 'customer' || i, 'direct:customer' || i, \
      'bench ticket', $1, $1, CASE WHEN i <= $3 THEN $4 ELSE $5 END FROM ";
 
+/// Runs the bulk load `sql` (its parameters: opened, open, due, due_at, later) on `$conn`; a
+/// macro because SQLite's and PostgreSQL's connections share no type to write a function over.
+macro_rules! bulk_load {
+    ($conn:ident, $sql:expr, $opened:expr, $open:expr, $due:expr, $due_at:expr, $later:expr) => {
+        sqlx::query(&$sql)
+            .bind($opened)
+            .bind($open)
+            .bind($due)
+            .bind($due_at)
+            .bind($later)
+            .execute(&mut $conn)
+            .await
+            .unwrap()
+    };
+}
+
 async fn load(url: &str, open: i64, due: i64, opened: DateTime<Utc>, due_at: DateTime<Utc>) {
     let later = due_at + chrono::Duration::days(10);
     if url.starts_with("sqlite:") {
@@ -59,28 +75,12 @@ async fn load(url: &str, open: i64, due: i64, opened: DateTime<Utc>, due_at: Dat
         let sql = format!(
             "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2) {LOAD} seq"
         );
-        sqlx::query(&sql)
-            .bind(opened)
-            .bind(open)
-            .bind(due)
-            .bind(due_at)
-            .bind(later)
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        bulk_load!(conn, sql, opened, open, due, due_at, later);
         sqlx::query("ANALYZE").execute(&mut conn).await.unwrap();
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
         let sql = format!("{LOAD} generate_series(1, $2::bigint) AS i");
-        sqlx::query(&sql)
-            .bind(opened)
-            .bind(open)
-            .bind(due)
-            .bind(due_at)
-            .bind(later)
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        bulk_load!(conn, sql, opened, open, due, due_at, later);
         sqlx::query("ANALYZE tickets").execute(&mut conn).await.unwrap();
     }
 }
