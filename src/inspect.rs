@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::domain::incident::{confirmation_wait, satisfaction};
 use crate::domain::sla::{ClockFacts, ClockKind, SlaPolicy, clock_states};
-use crate::domain::{Event, EventKind, LinkRelation, Status, Ticket, TicketRef};
+use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Status, Ticket, TicketRef, WarRoom};
 use crate::store::{Store, StoreResult};
 
 #[derive(Debug, Clone, Serialize)]
@@ -14,7 +15,39 @@ pub struct TicketView {
     #[serde(flatten)]
     pub sla: SlaView,
     pub links: Vec<LinkView>,
+    /// The S-level war room, when the ticket has one.
+    pub war_room: Option<WarRoomView>,
+    /// The customer's latest rating of the resolution, 1 to 5.
+    pub satisfaction: Option<u8>,
+    /// How long the ticket waited (or has waited so far) for the customer to confirm a fix.
+    pub confirmation_wait_secs: i64,
     pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WarRoomView {
+    /// The room's name on every platform, `war-room-t-n`.
+    pub id: String,
+    pub opened_at: DateTime<Utc>,
+    pub leader: Option<String>,
+    pub roster: Vec<String>,
+    pub impact: String,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub report: Option<IncidentReport>,
+}
+
+impl From<WarRoom> for WarRoomView {
+    fn from(room: WarRoom) -> Self {
+        WarRoomView {
+            id: room.name,
+            opened_at: room.opened_at,
+            leader: room.leader,
+            roster: room.roster,
+            impact: room.impact,
+            archived_at: room.archived_at,
+            report: room.report,
+        }
+    }
 }
 
 /// The ticket's deadlines at the instant it was viewed; all `null` before it has a domain and a
@@ -92,15 +125,19 @@ pub struct EventView {
 
 async fn view(store: &dyn Store, sla: SlaAt<'_>, ticket: Ticket) -> StoreResult<TicketView> {
     let timeline = store.timeline(ticket.reference).await?;
+    let now = sla.now;
     let sla = sla_view(sla, &ticket, &timeline);
     let events = timeline.iter().map(event_view).collect();
+    let war_room = store.war_room(ticket.reference).await?.map(WarRoomView::from);
+    let satisfaction = satisfaction(&timeline);
+    let confirmation_wait_secs = confirmation_wait(&timeline, now).num_seconds();
     let links = store
         .links(ticket.reference)
         .await?
         .into_iter()
         .map(|l| LinkView { ticket: l.other, relation: l.relation })
         .collect();
-    Ok(TicketView { ticket, sla, links, events })
+    Ok(TicketView { ticket, sla, links, war_room, satisfaction, confirmation_wait_secs, events })
 }
 
 pub async fn ticket_view(
@@ -169,6 +206,29 @@ pub fn ticket_text(view: &TicketView) -> String {
     ));
     for link in &view.links {
         out.push_str(&format!("  {} {}\n", link.relation, link.ticket));
+    }
+    if let Some(score) = view.satisfaction {
+        out.push_str(&format!("  satisfaction {score}/5\n"));
+    }
+    if view.confirmation_wait_secs > 0 {
+        out.push_str(&format!(
+            "  waited {} min for the customer's confirmation\n",
+            view.confirmation_wait_secs / 60
+        ));
+    }
+    if let Some(room) = &view.war_room {
+        let state = if room.archived_at.is_some() { "archived" } else { "open" };
+        out.push_str(&format!(
+            "  war room {} ({state}) · leader {} · roster {}\n",
+            room.id,
+            or_dash(room.leader.clone()),
+            room.roster.join(", ")
+        ));
+        if let Some(report) = &room.report {
+            for line in report.lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
     }
     for event in &view.events {
         let details = serde_json::to_value(&event.kind).unwrap_or_default();

@@ -341,13 +341,17 @@ async fn a_button_press_is_allowed_for_the_customer_and_refused_for_another(db: 
         })
         .await;
     let card = card.iter().rev().find(|c| c.body.get("components").is_some()).unwrap();
-    let ids: Vec<&str> = card.body["components"][0]["components"]
+    let ids: Vec<&str> = card.body["components"]
         .as_array()
         .unwrap()
         .iter()
+        .flat_map(|row| row["components"].as_array().unwrap())
         .map(|b| b["custom_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["confirm:T-1", "notfixed:T-1"]);
+    assert_eq!(
+        ids,
+        ["confirm:T-1", "notfixed:T-1", "rate:T-1:1", "rate:T-1:2", "rate:T-1:3", "rate:T-1:4", "rate:T-1:5"]
+    );
 
     // Mallory, another customer, cannot confirm Alice's ticket.
     fake.dispatch("INTERACTION_CREATE", fake.press(MALLORY_DM, None, MALLORY, "confirm:T-1"));

@@ -5,9 +5,13 @@ mod common;
 use chrono::Duration;
 use common::{TestDb, t0};
 use resolvd::domain::{
-    Audience, CloseReason, Event, EventKind, Kind, LinkRelation, Post, Severity, Status, TicketRef, Tier,
+    Audience, CloseReason, Event, EventKind, IncidentReport, Kind, LinkRelation, Post, Severity, Status,
+    TicketRef, Tier, WarRoom,
 };
-use resolvd::store::{DiscordChannel, DiscordChannelKind, MessageSlot, NewMessage, NewTicket};
+use resolvd::store::{
+    ConfirmationStep, ConfirmationTimer, DiscordChannel, DiscordChannelKind, MessageSlot, NewMessage,
+    NewTicket,
+};
 
 on_both_databases!(
     a_message_delivered_twice_is_stored_once,
@@ -24,6 +28,8 @@ on_both_databases!(
     text_with_sql_metacharacters_is_stored_verbatim,
     discord_channels_are_recorded_once_and_their_cursor_only_moves_forward,
     discord_state_is_set_and_overwritten,
+    a_war_room_round_trips_and_is_found_when_its_reminder_is_due,
+    a_confirmation_timer_is_replaced_found_when_due_and_cleared,
 );
 
 fn message(source_id: &str, text: &str) -> NewMessage {
@@ -51,13 +57,7 @@ fn new_ticket(customer: &str) -> NewTicket {
 }
 
 fn post(ticket: TicketRef, text: &str) -> Post {
-    Post {
-        audience: Audience::Staff { ticket },
-        ticket: Some(ticket),
-        text: text.into(),
-        buttons: vec![],
-        mentions: vec![],
-    }
+    Post::new(Audience::Staff { ticket }, Some(ticket), text.into())
 }
 
 async fn a_message_delivered_twice_is_stored_once(db: &TestDb) {
@@ -317,4 +317,72 @@ async fn discord_state_is_set_and_overwritten(db: &TestDb) {
     store.set_discord_state("commands:global", "a").await.unwrap();
     store.set_discord_state("commands:global", "b").await.unwrap();
     assert_eq!(store.discord_state("commands:global").await.unwrap().as_deref(), Some("b"));
+}
+
+async fn a_war_room_round_trips_and_is_found_when_its_reminder_is_due(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let mut room = WarRoom {
+        ticket,
+        name: WarRoom::name_for(ticket),
+        opened_at: t0(),
+        leader: Some("erin".into()),
+        roster: vec!["erin".into(), "grace".into()],
+        impact: "a fleet 'down'; DROP TABLE war_rooms; --".into(),
+        remind_at: Some(t0() + Duration::minutes(60)),
+        archived_at: None,
+        report: None,
+        card: Some("INCIDENT …".into()),
+    };
+    tx.save_war_room(&room).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.war_room(ticket).await.unwrap(), Some(room.clone()));
+    assert!(db.store.war_rooms_to_remind(t0() + Duration::minutes(59), 10).await.unwrap().is_empty());
+    assert_eq!(db.store.war_rooms_to_remind(t0() + Duration::minutes(60), 10).await.unwrap(), [ticket]);
+
+    room.admit("dave");
+    room.remind_at = None;
+    room.archived_at = Some(t0() + Duration::hours(5));
+    room.report = Some(IncidentReport {
+        problem: "p".into(),
+        root_cause: "r".into(),
+        containment: "c".into(),
+        corrective: "k".into(),
+        preventive: "v".into(),
+    });
+    let mut tx = db.store.begin().await.unwrap();
+    tx.save_war_room(&room).await.unwrap();
+    assert_eq!(tx.war_room_for_update(ticket).await.unwrap(), Some(room.clone()));
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.war_room(ticket).await.unwrap().unwrap().roster, ["erin", "grace", "dave"]);
+    assert!(db.store.war_rooms_to_remind(t0() + Duration::days(30), 10).await.unwrap().is_empty());
+    assert_eq!(db.store.war_room(TicketRef(99)).await.unwrap(), None);
+}
+
+async fn a_confirmation_timer_is_replaced_found_when_due_and_cleared(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let remind = ConfirmationTimer {
+        ticket,
+        asked_at: t0(),
+        step: ConfirmationStep::Remind,
+        due_at: t0() + Duration::hours(24),
+    };
+    tx.set_confirmation_timer(&remind).await.unwrap();
+    let close = ConfirmationTimer {
+        step: ConfirmationStep::AutoConfirm,
+        due_at: t0() + Duration::days(3),
+        ..remind.clone()
+    };
+    tx.set_confirmation_timer(&close).await.unwrap();
+    assert_eq!(tx.confirmation_timer(ticket).await.unwrap(), Some(close.clone()));
+    tx.commit().await.unwrap();
+    assert!(db.store.due_confirmations(t0() + Duration::hours(30), 10).await.unwrap().is_empty());
+    assert_eq!(db.store.due_confirmations(t0() + Duration::days(3), 10).await.unwrap(), [ticket]);
+
+    let mut tx = db.store.begin().await.unwrap();
+    tx.clear_confirmation_timer(ticket).await.unwrap();
+    assert_eq!(tx.confirmation_timer(ticket).await.unwrap(), None);
+    tx.commit().await.unwrap();
+    assert!(db.store.due_confirmations(t0() + Duration::days(30), 10).await.unwrap().is_empty());
 }

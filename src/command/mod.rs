@@ -9,7 +9,7 @@ use thiserror::Error;
 pub use spec::{
     Args, ChoiceSource, CommandSet, CommandSpec, Leaf, OptionSpec, OptionType, SubcommandSpec, check_args,
 };
-pub use typed::{COMMAND_NAMES, Command};
+pub use typed::{COMMAND_NAMES, Command, EscalateTo};
 
 /// A command as a person typed it, before it is checked: its name, its subcommand if it has
 /// subcommands, and `name:value` options.

@@ -81,6 +81,8 @@ pub enum ChoiceSource {
     Kinds,
     Severities,
     Tiers,
+    /// The tiers, and `S` for S-level.
+    EscalationTargets,
     CloseReasons,
     LinkRelations,
 }
@@ -95,6 +97,11 @@ impl ChoiceSource {
             ChoiceSource::Kinds => all::<Kind>(),
             ChoiceSource::Severities => all::<Severity>(),
             ChoiceSource::Tiers => all::<Tier>(),
+            ChoiceSource::EscalationTargets => {
+                let mut targets = all::<Tier>();
+                targets.push(Severity::S.to_string());
+                targets
+            }
             ChoiceSource::CloseReasons => all::<CloseReason>(),
             ChoiceSource::LinkRelations => all::<LinkRelation>(),
         }

@@ -2,7 +2,7 @@
 
 use super::UsageError;
 use super::spec::Args;
-use crate::domain::{Classification, LinkRelation, Severity, TicketRef, Tier};
+use crate::domain::{Classification, IncidentReport, LinkRelation, Severity, TicketRef, Tier};
 
 /// The commands the engine handles. A definition file without a handler here, or a handler
 /// without a file, stops start-up.
@@ -13,6 +13,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "close",
     "escalate",
     "help",
+    "invite",
     "kb add",
     "kb publish",
     "kb search",
@@ -20,14 +21,35 @@ pub const COMMAND_NAMES: &[&str] = &[
     "note",
     "reopen",
     "reply",
+    "report",
     "resolve",
     "severity",
     "sla",
     "status",
     "ticket",
+    "timeline",
     "unassign",
+    "update",
     "wait",
 ];
+
+/// Where `/escalate to:` sends a ticket: a higher tier, or S-level (which a domain owner confirms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalateTo {
+    Tier(Tier),
+    SLevel,
+}
+
+impl std::str::FromStr for EscalateTo {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        if text == "S" {
+            return Ok(EscalateTo::SLevel);
+        }
+        text.parse().map(EscalateTo::Tier).map_err(|_| ())
+    }
+}
 
 /// A command; `ticket: None` means "the ticket of the conversation it was typed in".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +76,7 @@ pub enum Command {
     },
     Escalate {
         ticket: Option<TicketRef>,
-        to: Option<Tier>,
+        to: Option<EscalateTo>,
         reason: String,
     },
     Severity {
@@ -107,6 +129,26 @@ pub enum Command {
     KbPublish {
         article: String,
     },
+    /// An entry of the incident timeline.
+    Timeline {
+        ticket: Option<TicketRef>,
+        text: String,
+    },
+    /// A progress note to the customer from the war room.
+    Update {
+        ticket: Option<TicketRef>,
+        text: String,
+    },
+    /// Lets someone into the war room.
+    Invite {
+        ticket: Option<TicketRef>,
+        user: String,
+    },
+    /// Files the incident report of an S-level ticket.
+    Report {
+        ticket: Option<TicketRef>,
+        report: IncidentReport,
+    },
 }
 
 impl Command {
@@ -156,6 +198,13 @@ impl Command {
             "kb search" => Command::KbSearch { query: required("query")? },
             "kb add" => Command::KbAdd { ticket },
             "kb publish" => Command::KbPublish { article: required("article")? },
+            "timeline" => Command::Timeline { ticket, text: required("text")? },
+            "update" => Command::Update { ticket, text: required("text")? },
+            "invite" => Command::Invite { ticket, user: required("user")? },
+            "report" => Command::Report {
+                ticket,
+                report: IncidentReport::parse(|key| args.text(key)).map_err(UsageError)?,
+            },
             other => {
                 return Err(UsageError(format!("there is no /{other} command; /help lists the commands")));
             }

@@ -99,6 +99,23 @@ pub struct DiscordSettings {
     /// (0: every one is).
     #[serde(default = "default_defer_after_ms")]
     pub defer_after_ms: u64,
+    /// Where S-level war rooms are opened and archived.
+    #[serde(default)]
+    pub war_rooms: WarRoomChannels,
+}
+
+/// `[discord.war_rooms]`: a war room is a private text channel of `guild` (default: the first of
+/// `guilds`), in `category` when one is set. Archiving locks it and moves it to
+/// `archive_category`, or, without one, renames it `archived-…`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarRoomChannels {
+    #[serde(default)]
+    pub guild: Option<Snowflake>,
+    #[serde(default)]
+    pub category: Option<Snowflake>,
+    #[serde(default)]
+    pub archive_category: Option<Snowflake>,
 }
 
 impl Default for DiscordSettings {
@@ -113,6 +130,7 @@ impl Default for DiscordSettings {
             users: BTreeMap::new(),
             roles: BTreeMap::new(),
             defer_after_ms: default_defer_after_ms(),
+            war_rooms: WarRoomChannels::default(),
         }
     }
 }
@@ -121,6 +139,11 @@ impl DiscordSettings {
     /// The API base without a trailing slash.
     pub fn api_base(&self) -> &str {
         self.api_base.as_deref().unwrap_or(DISCORD_API).trim_end_matches('/')
+    }
+
+    /// The server war rooms are opened in, when there is one.
+    pub fn war_room_guild(&self) -> Option<Snowflake> {
+        self.war_rooms.guild.or_else(|| self.guilds.first().copied())
     }
 
     /// The token when one is set and not blank.

@@ -15,9 +15,9 @@ use crate::command::{CommandSet, CommandSpec};
 use crate::domain::classify::{Rule, RuleSet};
 use crate::domain::routing::Routing;
 use crate::domain::sla::SlaPolicy;
-use crate::domain::{Directory, Kind, Person, Role, Severity, Tier};
+use crate::domain::{Directory, Kind, Person, Role, RoomLeads, Severity, Tier};
 
-pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake};
+pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake, WarRoomChannels};
 use source::ConfigFile;
 pub use source::ConfigSource;
 
@@ -61,6 +61,68 @@ pub struct Settings {
     /// The Discord channel; without a token, `resolvd run` serves the console.
     #[serde(default)]
     pub discord: DiscordSettings,
+    #[serde(default)]
+    pub war_room: WarRoomSettings,
+    #[serde(default)]
+    pub confirmation: ConfirmationSettings,
+}
+
+/// `[war_room]`: how S-level war rooms are kept going.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarRoomSettings {
+    /// A war room silent this long is reminded to post progress.
+    #[serde(default = "default_reminder_minutes")]
+    pub reminder_minutes: u32,
+}
+
+fn default_reminder_minutes() -> u32 {
+    60
+}
+
+impl Default for WarRoomSettings {
+    fn default() -> Self {
+        WarRoomSettings { reminder_minutes: default_reminder_minutes() }
+    }
+}
+
+/// `[confirmation]`: how long a resolution card waits for the customer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmationSettings {
+    /// An unanswered card is followed by one reminder after this many hours.
+    #[serde(default = "default_remind_after_hours")]
+    pub remind_after_hours: u32,
+    /// And the ticket closes as `auto_confirmed` this many days after the card.
+    #[serde(default = "default_auto_confirm_after_days")]
+    pub auto_confirm_after_days: u32,
+}
+
+fn default_remind_after_hours() -> u32 {
+    24
+}
+
+fn default_auto_confirm_after_days() -> u32 {
+    3
+}
+
+impl Default for ConfirmationSettings {
+    fn default() -> Self {
+        ConfirmationSettings {
+            remind_after_hours: default_remind_after_hours(),
+            auto_confirm_after_days: default_auto_confirm_after_days(),
+        }
+    }
+}
+
+impl ConfirmationSettings {
+    pub fn remind_after(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::hours(i64::from(self.remind_after_hours))
+    }
+
+    pub fn auto_confirm_after(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::days(i64::from(self.auto_confirm_after_days))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,6 +179,16 @@ pub struct DomainDef {
     pub owners: Vec<String>,
     /// Members of each tier's queue, in round-robin order.
     pub queues: BTreeMap<Tier, Vec<String>>,
+    /// Who a war room of this domain starts with, besides the assignee and the managers.
+    #[serde(default)]
+    pub war_room: RoomLeads,
+}
+
+impl DomainDef {
+    /// The war room's resolution leader: `war_room.leader`, else the first owner.
+    pub fn room_leader(&self) -> Option<&str> {
+        self.war_room.leader.as_deref().or(self.owners.first().map(String::as_str))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +272,7 @@ impl Config {
                 ConfigError::new(e.file, key, e.problem.to_string())
             })?;
         let digest = check_ops(&default.display, &settings.ops)?;
+        check_timers(&default.display, &settings)?;
 
         Ok(Config {
             source,
@@ -258,8 +331,17 @@ fn apply_env_overrides(
     env: impl IntoIterator<Item = (String, String)>,
     file: &str,
 ) -> Result<(), ConfigError> {
-    const TOP_LEVEL_KEYS: &[&str] =
-        &["database_url", "commands_dir", "kb_dir", "files", "intake", "ops", "discord"];
+    const TOP_LEVEL_KEYS: &[&str] = &[
+        "database_url",
+        "commands_dir",
+        "kb_dir",
+        "files",
+        "intake",
+        "ops",
+        "discord",
+        "war_room",
+        "confirmation",
+    ];
     /// Read as text whatever they look like.
     const TEXT_KEYS: &[&str] = &["discord.token", "discord.api_base", "database_url"];
     // `DISCORD_TOKEN` is the usual name for a bot's token; `RESOLVD_DISCORD__TOKEN` wins over it.
@@ -314,6 +396,28 @@ fn check_ops(file: &str, ops: &OpsSettings) -> Result<Digest, ConfigError> {
         return Err(ConfigError::new(file, "ops.conversation", "name the conversation digests go to"));
     }
     Ok(Digest { at, time_zone })
+}
+
+fn check_timers(file: &str, settings: &Settings) -> Result<(), ConfigError> {
+    let positive = [
+        ("war_room.reminder_minutes", settings.war_room.reminder_minutes),
+        ("confirmation.remind_after_hours", settings.confirmation.remind_after_hours),
+        ("confirmation.auto_confirm_after_days", settings.confirmation.auto_confirm_after_days),
+    ];
+    for (key, value) in positive {
+        if value == 0 {
+            return Err(ConfigError::new(file, key, "must be at least 1"));
+        }
+    }
+    let confirmation = &settings.confirmation;
+    if confirmation.remind_after() >= confirmation.auto_confirm_after() {
+        return Err(ConfigError::new(
+            file,
+            "confirmation.remind_after_hours",
+            "the reminder must come before the ticket closes as auto-confirmed",
+        ));
+    }
+    Ok(())
 }
 
 fn check_people(file: &str, people: &[Person]) -> Result<(), ConfigError> {
@@ -400,6 +504,23 @@ fn check_domains(
             }
             queues.insert((domain.id.clone(), tier), members);
         }
+        let leads = [
+            ("leader", &domain.war_room.leader),
+            ("market", &domain.war_room.market),
+            ("manufacturing", &domain.war_room.manufacturing),
+            ("service", &domain.war_room.service),
+        ];
+        for (role, person) in leads {
+            if let Some(person) = person
+                && !people.iter().any(|p| &p.id == person)
+            {
+                return Err(ConfigError::new(
+                    file,
+                    format!("domains[{i}].war_room.{role}"),
+                    format!("`{person}` is not in people"),
+                ));
+            }
+        }
         owners.insert(domain.id.clone(), domain.owners.clone());
     }
     Ok((Routing::new(queues, domains.triage.clone()), owners))
@@ -418,6 +539,13 @@ fn compile_rules(file: &str, defs: Vec<RuleDef>, domains: &[String]) -> Result<R
                 file,
                 format!("rules[{i}].domain"),
                 format!("`{domain}` is not a domain; the domains are {}", domains.join(", ")),
+            ));
+        }
+        if def.severity == Some(Severity::S) {
+            return Err(ConfigError::new(
+                file,
+                format!("rules[{i}].severity"),
+                "S-level is confirmed by a domain owner, never set by a rule; use P1, P2 or P3",
             ));
         }
         if def.domain.is_none() && def.kind.is_none() && def.severity.is_none() {

@@ -35,4 +35,6 @@ pub enum DomainError {
     NotFinished { ticket: TicketRef, status: Status },
     #[error("a ticket cannot be linked to itself")]
     SelfLink,
+    #[error("classify {0} with a domain first: the domain's owners confirm S-level")]
+    SNeedsDomain(TicketRef),
 }

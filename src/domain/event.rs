@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::incident::IncidentReport;
 use super::ticket::{CloseReason, Kind, LinkRelation, Severity, Status, TicketRef, Tier};
 
 /// Who did something: a person's id, or the bot itself for automatic steps.
@@ -131,6 +132,53 @@ pub enum EventKind {
         from: Status,
         to: Status,
     },
+    /// Staff asked for S-level; the domain's owners were asked to confirm.
+    SRequested {
+        from: Option<Severity>,
+        reason: String,
+    },
+    /// A domain owner declined S-level; the severity stayed as it was.
+    SDeclined {
+        reason: String,
+    },
+    /// A domain owner confirmed S-level and the war room opened with this roster.
+    WarRoomOpened {
+        room: String,
+        leader: Option<String>,
+        roster: Vec<String>,
+    },
+    /// Someone was let into the war room after it opened.
+    RoomInvited {
+        user: String,
+    },
+    /// An entry of the incident timeline: `/timeline` or a message pinned in the war room.
+    TimelineEntry {
+        text: String,
+        source: TimelineSource,
+    },
+    /// A progress note to the customer from the war room (`/update`).
+    CustomerUpdate {
+        text: String,
+    },
+    IncidentReported {
+        report: IncidentReport,
+    },
+    /// The war room was locked and put away.
+    RoomArchived,
+    /// The customer rated the resolution (1 to 5).
+    Rated {
+        score: u8,
+    },
+    /// The customer had not answered the resolution card; they were reminded once.
+    ConfirmationReminded,
+}
+
+/// Where an incident timeline entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineSource {
+    Command,
+    Pin,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +213,16 @@ impl EventKind {
             EventKind::Linked { .. } => "linked",
             EventKind::Refused { .. } => "refused",
             EventKind::StatusChanged { .. } => "status_changed",
+            EventKind::SRequested { .. } => "s_requested",
+            EventKind::SDeclined { .. } => "s_declined",
+            EventKind::WarRoomOpened { .. } => "war_room_opened",
+            EventKind::RoomInvited { .. } => "room_invited",
+            EventKind::TimelineEntry { .. } => "timeline_entry",
+            EventKind::CustomerUpdate { .. } => "customer_update",
+            EventKind::IncidentReported { .. } => "incident_reported",
+            EventKind::RoomArchived => "room_archived",
+            EventKind::Rated { .. } => "rated",
+            EventKind::ConfirmationReminded => "confirmation_reminded",
         }
     }
 }
@@ -191,6 +249,15 @@ mod tests {
             EventKind::StaffReply { text: "x".into(), relayed: true },
             EventKind::SeverityChanged { from: None, to: Severity::P1, reason: None },
             EventKind::Escalated { from: Tier::L1, to: Tier::L2, reason: "r".into(), assignee: None },
+            EventKind::SRequested { from: None, reason: "r".into() },
+            EventKind::SDeclined { reason: "r".into() },
+            EventKind::WarRoomOpened { room: "r".into(), leader: None, roster: vec![] },
+            EventKind::RoomInvited { user: "u".into() },
+            EventKind::TimelineEntry { text: "x".into(), source: TimelineSource::Pin },
+            EventKind::CustomerUpdate { text: "x".into() },
+            EventKind::RoomArchived,
+            EventKind::Rated { score: 4 },
+            EventKind::ConfirmationReminded,
         ];
         for kind in samples {
             let json = serde_json::to_value(&kind).unwrap();

@@ -3,6 +3,7 @@
 pub mod classify;
 pub mod error;
 pub mod event;
+pub mod incident;
 pub mod people;
 pub mod post;
 pub mod routing;
@@ -11,9 +12,10 @@ pub mod text;
 pub mod ticket;
 
 pub use error::DomainError;
-pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR};
+pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource};
+pub use incident::{IncidentReport, RoomLeads, WarRoom};
 pub use people::{Directory, Person, Role};
-pub use post::{Audience, Button, ButtonAction, ButtonId, Post};
+pub use post::{Audience, Button, ButtonAction, ButtonId, Form, FormField, FormSubmit, Post, RoomChange};
 pub use ticket::{
     Classification, CloseReason, Kind, LinkRelation, Severity, Status, Ticket, TicketRef, Tier,
 };

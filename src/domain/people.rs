@@ -31,6 +31,8 @@ pub enum Role {
     /// Owns a domain: confirms S-level escalations in it.
     Owner,
     Manager,
+    /// A market, manufacturing or service lead: pulled into war rooms.
+    Lead,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,11 +102,23 @@ impl Directory {
 
     pub fn is_staff(&self, id: &str) -> bool {
         let roles = self.roles(id);
-        roles.contains(&Role::Engineer) || roles.contains(&Role::Manager) || roles.contains(&Role::Owner)
+        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead].iter().any(|r| roles.contains(r))
     }
 
     pub fn is_engineer(&self, id: &str) -> bool {
         self.roles(id).contains(&Role::Engineer)
+    }
+
+    /// Everyone config gives the manager role, in id order.
+    pub fn managers(&self) -> Vec<&str> {
+        let mut managers: Vec<&str> = self
+            .people
+            .values()
+            .filter(|p| p.roles.contains(&Role::Manager))
+            .map(|p| p.id.as_str())
+            .collect();
+        managers.sort_unstable();
+        managers
     }
 
     pub fn owners_of(&self, domain: &str) -> &[String] {

@@ -16,6 +16,19 @@ pub enum Audience {
     Person { user: String },
     /// A staff conversation of its own, such as the ops conversation the daily digest goes to.
     Conversation { conversation: String },
+    /// The war room of an S-level ticket: a private room with its roster in it, opened by the
+    /// channel on the room's first post.
+    Room { ticket: TicketRef },
+}
+
+/// What a post does to its war room besides saying its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum RoomChange {
+    /// Let these people into the room.
+    Invite { users: Vec<String> },
+    /// Lock the room and put it away (moved or renamed, as the channel's config says).
+    Archive,
 }
 
 /// A button on a card. Its id is stable (`ACTION:T-n` or `ACTION:T-n:VALUE`) so a button keeps
@@ -37,6 +50,19 @@ pub struct Post {
     /// People the post means to notify; the only mentions a renderer may make live.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<String>,
+    /// A card kept up to date under this key (`incident`): the first post with the key is pinned
+    /// in its conversation, later ones edit that message in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<RoomChange>,
+}
+
+impl Post {
+    /// A plain post: text only, no buttons, no mentions.
+    pub fn new(audience: Audience, ticket: Option<TicketRef>, text: String) -> Self {
+        Post { audience, ticket, text, buttons: vec![], mentions: vec![], card: None, room: None }
+    }
 }
 
 /// What a button does; its id names the action and the ticket (`confirm:T-4`).
@@ -53,6 +79,14 @@ pub enum ButtonAction {
     Solved,
     /// The customer still needs help after the suggested articles.
     NeedHelp,
+    /// A domain owner confirms that the ticket is S-level: the war room opens.
+    SConfirm,
+    /// A domain owner declines S-level for the ticket; the answer is the reason.
+    SDecline,
+    /// The customer rates the resolution (the value is 1 to 5).
+    Rate,
+    /// Someone in the war room files the incident report; the answer holds its fields.
+    Report,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,15 +135,69 @@ impl Button {
     }
 }
 
+/// Questions the bot asks before it can act: a modal on Discord; on the console the reply names
+/// what to type instead. The answers come back as the command or the button press the form is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub title: String,
+    pub fields: Vec<FormField>,
+    pub submit: FormSubmit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    /// The option the answer fills (`root_cause`), or `answer` for a button's.
+    pub name: String,
+    pub label: String,
+    /// A paragraph rather than one line.
+    pub long: bool,
+}
+
+/// What a filled-in form becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormSubmit {
+    /// The command `name` on `ticket`, with each field as an option of the same name.
+    Command { name: String, ticket: TicketRef },
+    /// The button `id` pressed with the form's one field as its answer.
+    Press { id: String },
+}
+
+impl FormSubmit {
+    /// A stable id for a platform's form (`form:cmd:report:T-1`, `form:press:sdecline:T-1`).
+    pub fn custom_id(&self) -> String {
+        match self {
+            FormSubmit::Command { name, ticket } => format!("form:cmd:{name}:{ticket}"),
+            FormSubmit::Press { id } => format!("form:press:{id}"),
+        }
+    }
+
+    pub fn from_custom_id(id: &str) -> Option<FormSubmit> {
+        let rest = id.strip_prefix("form:")?;
+        if let Some(press) = rest.strip_prefix("press:") {
+            return Some(FormSubmit::Press { id: press.to_owned() });
+        }
+        let (name, ticket) = rest.strip_prefix("cmd:")?.split_once(':')?;
+        Some(FormSubmit::Command { name: name.to_owned(), ticket: ticket.parse().ok()? })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn button_ids_round_trip() {
-        for id in
-            ["confirm:T-4", "notfixed:T-12", "claim:T-1:x", "solved:T-2:billing-refund-zh", "needhelp:T-2"]
-        {
+        for id in [
+            "confirm:T-4",
+            "notfixed:T-12",
+            "claim:T-1:x",
+            "solved:T-2:billing-refund-zh",
+            "needhelp:T-2",
+            "sconfirm:T-3",
+            "sdecline:T-3",
+            "rate:T-5:4",
+            "report:T-5",
+        ] {
             assert_eq!(id.parse::<ButtonId>().unwrap().to_string(), id);
         }
     }
@@ -122,5 +210,17 @@ mod tests {
         );
         assert!("confirm".parse::<ButtonId>().unwrap_err().contains("ACTION:T-n"));
         assert!("confirm:12".parse::<ButtonId>().unwrap_err().contains("T-12"));
+    }
+
+    #[test]
+    fn form_ids_round_trip() {
+        for submit in [
+            FormSubmit::Command { name: "report".into(), ticket: TicketRef(7) },
+            FormSubmit::Press { id: "sdecline:T-7".into() },
+        ] {
+            assert_eq!(FormSubmit::from_custom_id(&submit.custom_id()), Some(submit));
+        }
+        assert_eq!(FormSubmit::from_custom_id("confirm:T-1"), None);
+        assert_eq!(FormSubmit::from_custom_id("form:cmd:report:12"), None);
     }
 }

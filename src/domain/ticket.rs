@@ -330,6 +330,19 @@ impl Ticket {
         Ok(previous)
     }
 
+    /// Whether staff may ask for S-level: the ticket is being worked, has a domain whose owners
+    /// will confirm, and is not S already.
+    pub fn check_s_request(&self) -> Result<(), DomainError> {
+        self.ensure_active("raise to S-level")?;
+        if self.severity == Some(Severity::S) {
+            return Err(DomainError::SameSeverity { ticket: self.reference, severity: Severity::S });
+        }
+        if self.domain.is_none() {
+            return Err(DomainError::SNeedsDomain(self.reference));
+        }
+        Ok(())
+    }
+
     pub fn wait_for_customer(&mut self) -> Result<(), DomainError> {
         self.ensure_active("wait for the customer on")?;
         if self.status == Status::WaitingCustomer {
@@ -481,6 +494,19 @@ mod tests {
     fn an_open_ticket_cannot_be_reopened() {
         let err = ticket(Status::Open).reopen().unwrap_err();
         assert_eq!(err.to_string(), "T-7 is open, not resolved or closed; there is nothing to reopen");
+    }
+
+    #[test]
+    fn s_level_is_asked_for_on_a_classified_ticket_being_worked() {
+        let mut t = ticket(Status::Open);
+        assert!(matches!(t.check_s_request(), Err(DomainError::SNeedsDomain(_))));
+        t.domain = Some("screen".into());
+        t.check_s_request().unwrap();
+        t.severity = Some(Severity::S);
+        assert_eq!(t.check_s_request().unwrap_err().to_string(), "T-7 is already S");
+        t.severity = Some(Severity::P1);
+        t.resolve("done").unwrap();
+        assert!(matches!(t.check_s_request(), Err(DomainError::Resolved { .. })));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub enum Inbound {
     Command(InboundCommand),
     Button(InboundButton),
     StaffReply(InboundStaffReply),
+    RoomMessage(InboundRoomMessage),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,20 @@ pub struct InboundButton {
     pub actor: String,
     /// `ACTION:T-n` or `ACTION:T-n:VALUE`.
     pub button_id: String,
+    /// What the person wrote in the form the button asked for (a reason to decline S-level).
+    pub answer: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Someone speaking in a war room, or a message pinned there (which goes on the incident timeline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundRoomMessage {
+    /// The platform's id for the message (for a pin, for the pinning): a pin is recorded once.
+    pub source_id: String,
+    pub ticket: TicketRef,
+    pub author: String,
+    pub text: String,
+    pub pinned: bool,
     pub at: DateTime<Utc>,
 }
 

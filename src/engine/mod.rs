@@ -2,7 +2,9 @@
 //! writes the new state, its timeline events and the posts it causes in one transaction (the
 //! outbox). It never talks to a chat platform.
 
+mod confirmation;
 mod inbound;
+mod incident;
 mod intake;
 mod knowledge;
 mod outcome;
@@ -15,18 +17,20 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 use tracing::error;
 
-use crate::command::{Command, Leaf, UsageError, check_args};
+use crate::command::{Command, EscalateTo, Leaf, UsageError, check_args};
 use crate::config::Config;
 use crate::domain::routing::{queue_name, round_robin};
 use crate::domain::{
     AssignedVia, Audience, Button, ButtonAction, ButtonId, CloseReason, DomainError, Event, EventKind,
-    LinkRelation, Post, Ticket, TicketRef, Tier,
+    LinkRelation, Post, Severity, Ticket, TicketRef, Tier,
 };
 use crate::kb::KnowledgeBase;
 use crate::store::{MessageSlot, NewMessage, NewTicket, Store, StoreError, StoreTx};
 
+pub use confirmation::ConfirmationReport;
 pub use inbound::{
-    Inbound, InboundButton, InboundCommand, InboundMessage, InboundStaffReply, direct_conversation,
+    Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply,
+    direct_conversation,
 };
 pub use outcome::{Outcome, Reply};
 pub use sla::{DigestReport, SweepReport};
@@ -103,6 +107,7 @@ impl Engine {
             Inbound::Command(command) => self.run_command(command).await,
             Inbound::Button(press) => self.press(press).await,
             Inbound::StaffReply(reply) => self.staff_reply(reply).await,
+            Inbound::RoomMessage(message) => self.room_message(message).await,
         }
     }
 
@@ -316,9 +321,18 @@ impl Engine {
         kind: EventKind,
     ) -> Result<(), StoreError> {
         ticket.updated_at = ctx.at;
+        let closes = matches!(kind, EventKind::Closed { .. });
+        let answers_card = closes || matches!(kind, EventKind::Reopened { .. });
         tx.update_ticket(ticket).await?;
         tx.append_event(&event(ticket, ctx, kind)).await?;
-        self.schedule(tx, ticket, ctx.at).await
+        self.schedule(tx, ticket, ctx.at).await?;
+        if answers_card {
+            tx.clear_confirmation_timer(ticket.reference).await?;
+        }
+        if ticket.severity == Some(Severity::S) {
+            self.keep_room_in_step(tx, ctx, ticket, closes).await?;
+        }
+        Ok(())
     }
 
     /// Moves a ticket up to `to` (or the next tier) and gives it to that tier's queue unless its
@@ -392,6 +406,11 @@ impl Engine {
             }
             Command::Classify { ticket, change, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
+                if change.severity == Some(Severity::S) {
+                    return Err(Failure::User(
+                        "S-level needs a domain owner's confirmation: use /escalate to:S reason:…".to_owned(),
+                    ));
+                }
                 let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
                 ticket.classify(&change)?;
                 let mut rerouted = None;
@@ -461,8 +480,16 @@ impl Engine {
                     Some(ticket.reference),
                 ))
             }
+            Command::Escalate { ticket, to: Some(EscalateTo::SLevel), reason } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                self.request_s(tx, ctx, ticket, &reason).await
+            }
             Command::Escalate { ticket, to, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
+                let to = match to {
+                    Some(EscalateTo::Tier(tier)) => Some(tier),
+                    _ => None,
+                };
                 let (from, to, assignee) = self.escalate_ticket(tx, ctx, &mut ticket, to, &reason).await?;
                 let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
                 let notice = format!(
@@ -475,6 +502,11 @@ impl Engine {
                     format!("{} escalated to {to}, now with {owner}", ticket.reference),
                     Some(ticket.reference),
                 ))
+            }
+            Command::Severity { ticket, level: Severity::S, reason } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                let reason = reason.unwrap_or_else(|| "raised with /severity".to_owned());
+                self.request_s(tx, ctx, ticket, &reason).await
             }
             Command::Severity { ticket, level, reason } => {
                 let mut ticket = self.target(tx, ctx, ticket).await?;
@@ -532,17 +564,7 @@ impl Engine {
                 ticket.resolve(&resolution)?;
                 self.save(tx, ctx, &mut ticket, EventKind::Resolved { resolution: resolution.clone() })
                     .await?;
-                let card = Post {
-                    audience: customer_audience(&ticket),
-                    ticket: Some(ticket.reference),
-                    text: format!("{} is resolved: {resolution}\nIs it fixed?", ticket.reference),
-                    buttons: vec![
-                        Button::new(ButtonAction::Confirm, ticket.reference, "Yes, it is fixed"),
-                        Button::new(ButtonAction::NotFixed, ticket.reference, "No, it is not fixed"),
-                    ],
-                    mentions: vec![],
-                };
-                tx.enqueue_post(&card, ctx.at).await?;
+                self.ask_for_confirmation(tx, &ticket, &resolution, ctx.at).await?;
                 Ok(Outcome::public(
                     format!("{} resolved; the customer was asked to confirm", ticket.reference),
                     Some(ticket.reference),
@@ -589,6 +611,22 @@ impl Engine {
                 self.kb_add(tx, ctx, ticket).await
             }
             Command::KbPublish { article } => self.kb_publish(tx, ctx, &article).await,
+            Command::Timeline { ticket, text } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                self.timeline_entry(tx, ctx, ticket, &text).await
+            }
+            Command::Update { ticket, text } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                self.customer_update(tx, ctx, ticket, &text).await
+            }
+            Command::Invite { ticket, user } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                self.invite(tx, ctx, ticket, &user).await
+            }
+            Command::Report { ticket, report } => {
+                let ticket = self.target(tx, ctx, ticket).await?;
+                self.file_report(tx, ctx, ticket, report).await
+            }
         }
     }
 
@@ -716,6 +754,17 @@ impl Engine {
                         Some(ticket.reference),
                     )
                 }
+                ButtonAction::SConfirm => self.confirm_s(&mut *tx, &ctx, &mut ticket).await?,
+                ButtonAction::SDecline => {
+                    self.decline_s(&mut *tx, &ctx, &mut ticket, press.answer.as_deref()).await?
+                }
+                ButtonAction::Rate => self.rate(&mut *tx, &ctx, &mut ticket, button.value.as_deref()).await?,
+                ButtonAction::Report => {
+                    if !self.config.directory.is_staff(ctx.actor) {
+                        return Err(refused("only staff can file an incident report", &ticket));
+                    }
+                    self.report_form(&ticket)
+                }
                 ButtonAction::Solved | ButtonAction::NeedHelp => {
                     if ticket.customer != ctx.actor {
                         return Err(refused(
@@ -761,32 +810,21 @@ fn customer_audience(ticket: &Ticket) -> Audience {
 }
 
 fn customer_post(ticket: &Ticket, text: String) -> Post {
-    Post {
-        audience: customer_audience(ticket),
-        ticket: Some(ticket.reference),
-        text,
-        buttons: vec![],
-        mentions: vec![],
-    }
+    Post::new(customer_audience(ticket), Some(ticket.reference), text)
 }
 
 fn staff_post(ticket: &Ticket, text: String, mentions: Vec<String>, buttons: Vec<Button>) -> Post {
     Post {
-        audience: Audience::Staff { ticket: ticket.reference },
-        ticket: Some(ticket.reference),
-        text,
         buttons,
         mentions,
+        ..Post::new(Audience::Staff { ticket: ticket.reference }, Some(ticket.reference), text)
     }
 }
 
 fn person_post(ticket: &Ticket, user: &str, text: String) -> Post {
     Post {
-        audience: Audience::Person { user: user.to_owned() },
-        ticket: Some(ticket.reference),
-        text,
-        buttons: vec![],
         mentions: vec![user.to_owned()],
+        ..Post::new(Audience::Person { user: user.to_owned() }, Some(ticket.reference), text)
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::domain::TicketRef;
+use crate::domain::{Form, TicketRef};
 
 /// The engine's answer to the person who caused an inbound event. Posts to anyone else go
 /// through the outbox.
@@ -9,6 +9,9 @@ pub struct Outcome {
     pub duplicate: bool,
     /// The ticket the event touched, if any.
     pub ticket: Option<TicketRef>,
+    /// Questions to ask before the event can go through: a platform that has forms shows this one
+    /// instead of the reply, whose text says what to type instead.
+    pub form: Option<Form>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,18 +23,33 @@ pub struct Reply {
 
 impl Outcome {
     pub fn duplicate() -> Self {
-        Outcome { reply: None, duplicate: true, ticket: None }
+        Outcome { reply: None, duplicate: true, ticket: None, form: None }
     }
 
     pub fn silent(ticket: Option<TicketRef>) -> Self {
-        Outcome { reply: None, duplicate: false, ticket }
+        Outcome { reply: None, duplicate: false, ticket, form: None }
     }
 
     pub fn public(text: impl Into<String>, ticket: Option<TicketRef>) -> Self {
-        Outcome { reply: Some(Reply { text: text.into(), private: false }), duplicate: false, ticket }
+        Outcome {
+            reply: Some(Reply { text: text.into(), private: false }),
+            duplicate: false,
+            ticket,
+            form: None,
+        }
     }
 
     pub fn private(text: impl Into<String>, ticket: Option<TicketRef>) -> Self {
-        Outcome { reply: Some(Reply { text: text.into(), private: true }), duplicate: false, ticket }
+        Outcome {
+            reply: Some(Reply { text: text.into(), private: true }),
+            duplicate: false,
+            ticket,
+            form: None,
+        }
+    }
+
+    /// A private reply that asks the questions of `form`; `text` says what to type instead.
+    pub fn asking(form: Form, text: impl Into<String>, ticket: Option<TicketRef>) -> Self {
+        Outcome { form: Some(form), ..Outcome::private(text, ticket) }
     }
 }

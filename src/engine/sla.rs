@@ -46,7 +46,7 @@ pub struct DigestReport {
 impl Engine {
     /// A ticket's clocks at `now` as its timeline in this transaction tells them; `None` without a
     /// domain and severity.
-    async fn clock_states_in(
+    pub(super) async fn clock_states_in(
         &self,
         tx: &mut dyn StoreTx,
         ticket: &Ticket,
@@ -214,7 +214,7 @@ impl Engine {
     }
 
     /// An instant as the ops team reads it: in the digest's time zone.
-    fn local(&self, at: DateTime<Utc>) -> String {
+    pub(super) fn local(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.config.digest.time_zone).format("%a %Y-%m-%d %H:%M %Z").to_string()
     }
 
@@ -293,13 +293,8 @@ impl Engine {
             list(&breached),
             list(&due_today)
         );
-        let post = Post {
-            audience: Audience::Conversation { conversation: self.config.settings.ops.conversation.clone() },
-            ticket: None,
-            text,
-            buttons: vec![],
-            mentions: vec![],
-        };
+        let ops = Audience::Conversation { conversation: self.config.settings.ops.conversation.clone() };
+        let post = Post::new(ops, None, text);
         let mut tx = self.store.begin().await?;
         tx.enqueue_post(&post, now).await?;
         tx.commit().await?;

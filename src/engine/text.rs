@@ -1,6 +1,6 @@
 //! The wording of the bot's replies and posts, in one place.
 
-use crate::domain::{Role, Ticket, Tier};
+use crate::domain::{IncidentReport, Role, Ticket, TicketRef, Tier, WarRoom};
 
 fn truncate(text: &str, max_chars: usize) -> (String, bool) {
     match text.char_indices().nth(max_chars) {
@@ -70,6 +70,31 @@ pub fn status(ticket: &Ticket) -> String {
     text
 }
 
+/// The incident card pinned in a war room.
+pub fn incident_card(ticket: &Ticket, room: &WarRoom, customer: &str, resolution_due: &str) -> String {
+    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+    let status = match ticket.close_reason {
+        Some(reason) => format!("{} ({reason})", ticket.status),
+        None => ticket.status.to_string(),
+    };
+    format!(
+        "INCIDENT {} · {} · {}\n“{}”\nCustomer: {customer}\nImpact: {}\nStatus: {status}, with {owner}\nResolution due: {resolution_due}\nLeader: {}\nIn the room: {}",
+        ticket.reference,
+        labels(ticket),
+        ticket.tier,
+        ticket.title,
+        room.impact,
+        room.leader.as_deref().unwrap_or("none named"),
+        join_and(&room.roster)
+    )
+}
+
+/// How to file the incident report by typing it.
+pub fn report_usage(ticket: TicketRef) -> String {
+    let fields: Vec<String> = IncidentReport::FIELDS.iter().map(|(name, _)| format!("{name}:…")).collect();
+    format!("/report ticket:{ticket} {}", fields.join(" "))
+}
+
 pub fn tier_team(tier: Tier) -> &'static str {
     match tier {
         Tier::L1 => "first-line support",
@@ -84,6 +109,7 @@ pub fn role_plural(role: Role) -> &'static str {
         Role::Engineer => "engineers",
         Role::Owner => "domain owners",
         Role::Manager => "managers",
+        Role::Lead => "leads",
     }
 }
 
@@ -93,6 +119,7 @@ pub fn role_singular(role: Role) -> &'static str {
         Role::Engineer => "an engineer",
         Role::Owner => "a domain owner",
         Role::Manager => "a manager",
+        Role::Lead => "a lead",
     }
 }
 

@@ -38,6 +38,13 @@ pub fn jobs(config: &Config) -> Vec<Job> {
     let digest = config.digest;
     vec![
         Job { name: "sla_sweep", cron: "0 * * * * *".to_owned(), time_zone: Tz::UTC, run: sla_sweep },
+        Job { name: "confirmations", cron: "0 * * * * *".to_owned(), time_zone: Tz::UTC, run: confirmations },
+        Job {
+            name: "war_room_reminders",
+            cron: "0 * * * * *".to_owned(),
+            time_zone: Tz::UTC,
+            run: war_room_reminders,
+        },
         Job {
             name: "daily_digest",
             cron: format!("0 {} {} * * *", digest.at.minute(), digest.at.hour()),
@@ -54,6 +61,20 @@ fn sla_sweep(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
             "{} due tickets, {} notices, {} escalations",
             report.looked_at, report.notices, report.escalated
         ))
+    })
+}
+
+fn confirmations(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let report = engine.confirmation_sweep(now).await?;
+        Ok(format!("{} reminded, {} auto-confirmed", report.reminded, report.auto_confirmed))
+    })
+}
+
+fn war_room_reminders(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let reminded = engine.remind_war_rooms(now).await?;
+        Ok(format!("{reminded} war rooms reminded"))
     })
 }
 

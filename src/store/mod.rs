@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::domain::{Event, Kind, LinkRelation, Post, Severity, Status, Ticket, TicketRef, Tier};
+use crate::domain::{Event, Kind, LinkRelation, Post, Severity, Status, Ticket, TicketRef, Tier, WarRoom};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -104,6 +104,26 @@ pub struct Draft {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+/// What a resolution card waiting for the customer does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum ConfirmationStep {
+    /// Remind the customer once.
+    Remind,
+    /// Close the ticket as auto-confirmed.
+    AutoConfirm,
+}
+
+/// A resolution card's timer: a row, so a restart loses none and fires none twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmationTimer {
+    pub ticket: TicketRef,
+    /// When the card went out.
+    pub asked_at: DateTime<Utc>,
+    pub step: ConfirmationStep,
+    pub due_at: DateTime<Utc>,
+}
+
 /// What a Discord channel the bot reads is to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
@@ -116,6 +136,8 @@ pub enum DiscordChannelKind {
     CustomerThread,
     /// A ticket's thread in the staff channel.
     StaffThread,
+    /// An S-level ticket's war room: a private text channel.
+    WarRoom,
 }
 
 /// A Discord channel the bot reads, with the newest message it took in from there.
@@ -165,6 +187,12 @@ pub trait Store: Send + Sync + 'static {
     /// on `next_alarm_at`, so the cost follows the number due, not the number open.
     async fn due_tickets(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
     async fn next_alarm(&self, reference: TicketRef) -> StoreResult<Option<DateTime<Utc>>>;
+    async fn war_room(&self, ticket: TicketRef) -> StoreResult<Option<WarRoom>>;
+    /// War rooms whose reminder is due at `now`, earliest first.
+    async fn war_rooms_to_remind(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
+    /// Tickets whose resolution card has a step due at `now`, earliest first.
+    async fn due_confirmations(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
+
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
 
@@ -177,6 +205,7 @@ pub trait Store: Send + Sync + 'static {
     async fn discord_channels(&self) -> StoreResult<Vec<DiscordChannel>>;
     async fn discord_staff_thread(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
     async fn discord_customer_thread(&self, owner: &str) -> StoreResult<Option<i64>>;
+    async fn discord_war_room(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
     /// Moves a channel's `last_message_id` forward to `message_id` (never back).
     async fn discord_saw_message(&self, channel_id: i64, message_id: i64) -> StoreResult<()>;
     async fn discord_state(&self, key: &str) -> StoreResult<Option<String>>;
@@ -226,6 +255,14 @@ pub trait StoreTx: Send {
         key: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;
+
+    /// Writes a war room (inserted or replaced whole).
+    async fn save_war_room(&mut self, room: &WarRoom) -> StoreResult<()>;
+    async fn war_room_for_update(&mut self, ticket: TicketRef) -> StoreResult<Option<WarRoom>>;
+    /// Sets a ticket's resolution-card timer, replacing any earlier one.
+    async fn set_confirmation_timer(&mut self, timer: &ConfirmationTimer) -> StoreResult<()>;
+    async fn confirmation_timer(&mut self, ticket: TicketRef) -> StoreResult<Option<ConfirmationTimer>>;
+    async fn clear_confirmation_timer(&mut self, ticket: TicketRef) -> StoreResult<()>;
 
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{StoreError, StoreResult, StoredMessage};
-use crate::domain::{Event, EventKind, Post, Ticket, TicketRef};
+use super::{ConfirmationTimer, StoreError, StoreResult, StoredMessage};
+use crate::domain::{Event, EventKind, Post, Ticket, TicketRef, WarRoom};
 
 pub(super) const TICKET_COLUMNS: &str = "id, status, close_reason, kind, domain, severity, tier, assignee, \
      customer, conversation, title, created_at, updated_at";
@@ -150,6 +150,81 @@ impl TryFrom<DiscordChannelRow> for super::DiscordChannel {
             ticket: row.ticket_id.map(TicketRef),
             owner: row.owner,
             last_message_id: row.last_message_id,
+        })
+    }
+}
+
+pub(super) const WAR_ROOM_COLUMNS: &str =
+    "ticket_id, name, opened_at, leader, roster, impact, remind_at, archived_at, report, card";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct WarRoomRow {
+    ticket_id: i64,
+    name: String,
+    opened_at: DateTime<Utc>,
+    leader: Option<String>,
+    roster: String,
+    impact: String,
+    remind_at: Option<DateTime<Utc>>,
+    archived_at: Option<DateTime<Utc>>,
+    report: Option<String>,
+    card: Option<String>,
+}
+
+impl TryFrom<WarRoomRow> for WarRoom {
+    type Error = StoreError;
+
+    fn try_from(row: WarRoomRow) -> StoreResult<WarRoom> {
+        let corrupt = |column: &str, e: serde_json::Error| {
+            StoreError::Corrupt(format!("war_rooms.{column} of ticket {}: {e}", row.ticket_id))
+        };
+        let roster = serde_json::from_str(&row.roster).map_err(|e| corrupt("roster", e))?;
+        let report = match &row.report {
+            Some(json) => Some(serde_json::from_str(json).map_err(|e| corrupt("report", e))?),
+            None => None,
+        };
+        Ok(WarRoom {
+            ticket: TicketRef(row.ticket_id),
+            name: row.name,
+            opened_at: row.opened_at,
+            leader: row.leader,
+            roster,
+            impact: row.impact,
+            remind_at: row.remind_at,
+            archived_at: row.archived_at,
+            report,
+            card: row.card,
+        })
+    }
+}
+
+pub(super) fn war_room_json(room: &WarRoom) -> (String, Option<String>) {
+    let roster = serde_json::to_string(&room.roster).expect("a roster serializes to JSON");
+    let report = room.report.as_ref().map(|r| serde_json::to_string(r).expect("a report serializes to JSON"));
+    (roster, report)
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ConfirmationTimerRow {
+    ticket_id: i64,
+    asked_at: DateTime<Utc>,
+    step: String,
+    due_at: DateTime<Utc>,
+}
+
+impl TryFrom<ConfirmationTimerRow> for ConfirmationTimer {
+    type Error = StoreError;
+
+    fn try_from(row: ConfirmationTimerRow) -> StoreResult<ConfirmationTimer> {
+        let step = row
+            .step
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("confirmation_timers.step holds `{}`", row.step)))?;
+        Ok(ConfirmationTimer {
+            ticket: TicketRef(row.ticket_id),
+            asked_at: row.asked_at,
+            step,
+            due_at: row.due_at,
         })
     }
 }
@@ -488,6 +563,86 @@ macro_rules! sql_store {
                 Ok(inserted == 1)
             }
 
+            async fn save_war_room(&mut self, room: &$crate::domain::WarRoom) -> $crate::store::StoreResult<()> {
+                let (roster, report) = $crate::store::sql::war_room_json(room);
+                sqlx::query(
+                    "INSERT INTO war_rooms (ticket_id, name, opened_at, leader, roster, impact, remind_at, \
+                     archived_at, report, card) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (ticket_id) DO UPDATE SET name = excluded.name, leader = excluded.leader, \
+                     roster = excluded.roster, impact = excluded.impact, remind_at = excluded.remind_at, \
+                     archived_at = excluded.archived_at, report = excluded.report, card = excluded.card",
+                )
+                .bind(room.ticket.0)
+                .bind(&room.name)
+                .bind(room.opened_at)
+                .bind(&room.leader)
+                .bind(roster)
+                .bind(&room.impact)
+                .bind(room.remind_at)
+                .bind(room.archived_at)
+                .bind(report)
+                .bind(&room.card)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn war_room_for_update(
+                &mut self,
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::WarRoom>> {
+                let sql = format!(
+                    "SELECT {} FROM war_rooms WHERE ticket_id = $1{}",
+                    $crate::store::sql::WAR_ROOM_COLUMNS,
+                    $lock
+                );
+                let row: Option<$crate::store::sql::WarRoomRow> =
+                    sqlx::query_as(&sql).bind(ticket.0).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn set_confirmation_timer(
+                &mut self,
+                timer: &$crate::store::ConfirmationTimer,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO confirmation_timers (ticket_id, asked_at, step, due_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (ticket_id) DO UPDATE SET asked_at = excluded.asked_at, step = excluded.step, \
+                     due_at = excluded.due_at",
+                )
+                .bind(timer.ticket.0)
+                .bind(timer.asked_at)
+                .bind(<&'static str>::from(timer.step))
+                .bind(timer.due_at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn confirmation_timer(
+                &mut self,
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::store::ConfirmationTimer>> {
+                let row: Option<$crate::store::sql::ConfirmationTimerRow> = sqlx::query_as(
+                    "SELECT ticket_id, asked_at, step, due_at FROM confirmation_timers WHERE ticket_id = $1",
+                )
+                .bind(ticket.0)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn clear_confirmation_timer(
+                &mut self,
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("DELETE FROM confirmation_timers WHERE ticket_id = $1")
+                    .bind(ticket.0)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
             async fn commit(self: Box<Self>) -> $crate::store::StoreResult<()> {
                 self.tx.commit().await?;
                 Ok(())
@@ -714,6 +869,48 @@ macro_rules! sql_store {
                 Ok(at.flatten())
             }
 
+            async fn war_room(
+                &self,
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::WarRoom>> {
+                let sql =
+                    format!("SELECT {} FROM war_rooms WHERE ticket_id = $1", $crate::store::sql::WAR_ROOM_COLUMNS);
+                let row: Option<$crate::store::sql::WarRoomRow> =
+                    sqlx::query_as(&sql).bind(ticket.0).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn war_rooms_to_remind(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::TicketRef>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT ticket_id FROM war_rooms WHERE remind_at IS NOT NULL AND remind_at <= $1 \
+                     ORDER BY remind_at LIMIT $2",
+                )
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids.into_iter().map($crate::domain::TicketRef).collect())
+            }
+
+            async fn due_confirmations(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::TicketRef>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT ticket_id FROM confirmation_timers WHERE due_at <= $1 ORDER BY due_at LIMIT $2",
+                )
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids.into_iter().map($crate::domain::TicketRef).collect())
+            }
+
             async fn claim_tick(
                 &self,
                 job: &str,
@@ -794,6 +991,18 @@ macro_rules! sql_store {
                     "SELECT channel_id FROM discord_channels WHERE kind = 'customer_thread' AND owner = $1",
                 )
                 .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn discord_war_room(
+                &self,
+                ticket: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT channel_id FROM discord_channels WHERE kind = 'war_room' AND ticket_id = $1",
+                )
+                .bind(ticket.0)
                 .fetch_optional(&self.pool)
                 .await?)
             }

@@ -232,12 +232,18 @@ impl Driver {
     }
 
     pub async fn press(&self, actor: &str, button_id: &str) -> Outcome {
+        self.press_answering(actor, button_id, None).await
+    }
+
+    /// A press of a button that asks something, with the answer to its form.
+    pub async fn press_answering(&self, actor: &str, button_id: &str, answer: Option<&str>) -> Outcome {
         let (source_id, at) = self.next();
         let press = InboundButton {
             source_id,
             conversation: direct_conversation(actor),
             actor: actor.to_owned(),
             button_id: button_id.to_owned(),
+            answer: answer.map(str::to_owned),
             at,
         };
         self.engine.handle(Inbound::Button(press)).await

@@ -1,5 +1,6 @@
 //! The console's line syntax: `USER: TEXT`, where TEXT is a message, a command
-//! (`/classify ticket:T-1 reason:"quoted text"`) or a button press (`!press confirm:T-1`).
+//! (`/classify ticket:T-1 reason:"quoted text"`) or a button press (`!press confirm:T-1`, and
+//! for a button that asks something, the answer after it: `!press sdecline:T-1 not fleet-wide`).
 
 use crate::command::Invocation;
 
@@ -13,7 +14,11 @@ pub struct Line {
 pub enum Input {
     Message(String),
     Command(Invocation),
-    Press(String),
+    /// A button press, with the answer to the form the button asks for (`!press sdecline:T-1 why`).
+    Press {
+        id: String,
+        answer: Option<String>,
+    },
 }
 
 /// Parses one line; `Ok(None)` for blank lines and `#` comments.
@@ -30,12 +35,16 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, String> {
     let text = text.trim();
     let input = if let Some(command) = text.strip_prefix('/') {
         Input::Command(parse_command(command)?)
-    } else if let Some(id) = text.strip_prefix("!press") {
-        let id = id.trim();
-        if id.is_empty() || id.contains(char::is_whitespace) {
-            return Err("write !press BUTTON-ID, e.g. !press confirm:T-1".to_owned());
+    } else if let Some(rest) = text.strip_prefix("!press") {
+        let rest = rest.trim();
+        let (id, answer) = match rest.split_once(char::is_whitespace) {
+            Some((id, answer)) => (id, Some(answer.trim().to_owned())),
+            None => (rest, None),
+        };
+        if id.is_empty() {
+            return Err("write !press BUTTON-ID [ANSWER], e.g. !press confirm:T-1".to_owned());
         }
-        Input::Press(id.to_owned())
+        Input::Press { id: id.to_owned(), answer }
     } else {
         Input::Message(text.to_owned())
     };
@@ -158,6 +167,11 @@ mod tests {
     #[test]
     fn a_press_names_the_button() {
         let line = parse_line("alice: !press confirm:T-3").unwrap().unwrap();
-        assert_eq!(line.input, Input::Press("confirm:T-3".into()));
+        assert_eq!(line.input, Input::Press { id: "confirm:T-3".into(), answer: None });
+        let line = parse_line("erin: !press sdecline:T-3  one phone, not a fleet").unwrap().unwrap();
+        assert_eq!(
+            line.input,
+            Input::Press { id: "sdecline:T-3".into(), answer: Some("one phone, not a fleet".into()) }
+        );
     }
 }

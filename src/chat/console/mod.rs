@@ -10,7 +10,7 @@ use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::render::{neutralize_mentions, terminal_safe};
-use crate::domain::{Audience, Post};
+use crate::domain::{Audience, Post, RoomChange};
 use crate::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
 };
@@ -136,9 +136,14 @@ fn inbound(line: Line, source_id: String) -> Inbound {
         Input::Command(invocation) => {
             Inbound::Command(InboundCommand { source_id, conversation, actor: line.user, invocation, at })
         }
-        Input::Press(button_id) => {
-            Inbound::Button(InboundButton { source_id, conversation, actor: line.user, button_id, at })
-        }
+        Input::Press { id, answer } => Inbound::Button(InboundButton {
+            source_id,
+            conversation,
+            actor: line.user,
+            button_id: id,
+            answer,
+            at,
+        }),
     }
 }
 
@@ -149,10 +154,20 @@ pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
         Audience::Staff { ticket } => format!("staff of {ticket}"),
         Audience::Person { user } => format!("{user} (direct)"),
         Audience::Conversation { conversation } => format!("#{conversation}"),
+        Audience::Room { ticket } => format!("war room of {ticket}"),
+    };
+    let whom = match &post.card {
+        Some(card) => format!("{whom} ({card} card, pinned)"),
+        None => whom,
     };
     let mentions: Vec<String> = post.mentions.iter().map(|m| format!("@{m}")).collect();
     let whom = if mentions.is_empty() { whom } else { format!("{whom}, for {}", mentions.join(" ")) };
     print_block(out, &format!("bot → {whom}: "), &neutralize_mentions(&post.text))?;
+    match &post.room {
+        Some(RoomChange::Invite { users }) => writeln!(out, "    [room: let in {}]", users.join(", "))?,
+        Some(RoomChange::Archive) => writeln!(out, "    [room: locked and archived]")?,
+        None => {}
+    }
     if !post.buttons.is_empty() {
         let buttons: Vec<String> =
             post.buttons.iter().map(|b| format!("[{}] {}", b.id, neutralize_mentions(&b.label))).collect();

@@ -16,7 +16,9 @@ use tracing::{error, info, warn};
 use super::commands::{self, OptionValue};
 use super::render::{EPHEMERAL, reply_text};
 use super::{Bot, snowflake};
-use crate::engine::{Inbound, InboundButton, InboundCommand, InboundMessage, InboundStaffReply, Outcome};
+use crate::engine::{
+    Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, Outcome,
+};
 use crate::store::{DiscordChannel, DiscordChannelKind};
 
 pub(super) struct Handler {
@@ -181,6 +183,16 @@ impl Bot {
                 at,
             })),
             DiscordChannelKind::StaffThread => None,
+            DiscordChannelKind::WarRoom => ticket.map(|ticket| {
+                Inbound::RoomMessage(InboundRoomMessage {
+                    source_id,
+                    ticket,
+                    author,
+                    text,
+                    pinned: false,
+                    at,
+                })
+            }),
         };
         if let Some(inbound) = inbound {
             let outcome = self.engine.handle(inbound).await;
@@ -247,6 +259,7 @@ impl Bot {
                 format!("thread:{channel}")
             }
             Some(DiscordChannelKind::Dm) => format!("dm:{channel}"),
+            Some(DiscordChannelKind::WarRoom) => format!("room:{channel}"),
             _ if !in_guild => format!("dm:{channel}"),
             _ => format!("channel:{channel}"),
         };
@@ -293,6 +306,7 @@ impl Bot {
             conversation,
             actor: self.person(press.user.id.get()),
             button_id: press.data.custom_id.clone(),
+            answer: None,
             at: Utc::now(),
         });
         self.answer(press.id.get(), &press.token, inbound).await;

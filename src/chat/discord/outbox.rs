@@ -10,8 +10,21 @@ use tracing::warn;
 
 use super::events::{id_of, thread_name};
 use super::{Bot, RestError, render, snowflake};
-use crate::domain::{Audience, Post, TicketRef};
+use crate::domain::{Audience, Post, RoomChange, TicketRef, WarRoom};
 use crate::store::{DiscordChannel, DiscordChannelKind};
+
+/// Discord's permission bits a war room uses.
+const VIEW_CHANNEL: u64 = 1 << 10;
+const SEND_MESSAGES: u64 = 1 << 11;
+const MANAGE_MESSAGES: u64 = 1 << 13;
+const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+const MANAGE_CHANNELS: u64 = 1 << 4;
+const MANAGE_ROLES: u64 = 1 << 28;
+/// What the roster may do in a war room.
+const MEMBER_ALLOW: u64 = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY;
+/// The bot also pins the card (manage messages), renames and moves the room (manage channel) and
+/// lets people in (manage permissions).
+const BOT_ALLOW: u64 = MEMBER_ALLOW | MANAGE_MESSAGES | MANAGE_CHANNELS | MANAGE_ROLES;
 
 /// How long a claimed post is leased to this instance.
 const LEASE: chrono::Duration = chrono::Duration::seconds(60);
@@ -69,17 +82,139 @@ impl Bot {
             Audience::Staff { ticket } => self.staff_thread(*ticket).await?,
             Audience::Person { user } => self.dm_channel(user).await?,
             Audience::Conversation { conversation } => channel_of(conversation),
+            Audience::Room { ticket } => self.war_room(*ticket).await?,
         };
         let Some(channel) = channel else {
             warn!(audience = ?post.audience, "nobody on Discord to send this post to; it is dropped");
             return Ok(());
         };
-        let mentions: Vec<u64> = post.mentions.iter().filter_map(|p| self.discord_id(p)).collect();
-        for message in render::messages(&post.text, &mentions, &post.buttons) {
-            self.rest
-                .call_patiently(Method::POST, &format!("/channels/{channel}/messages"), Some(&message))
-                .await?;
+        if let Some(RoomChange::Invite { users }) = &post.room {
+            for user in users.iter().filter_map(|p| self.discord_id(p)) {
+                let path = format!("/channels/{channel}/permissions/{user}");
+                let body = json!({ "type": 1, "allow": MEMBER_ALLOW.to_string(), "deny": "0" });
+                self.rest.call_patiently(Method::PUT, &path, Some(&body)).await?;
+            }
         }
+        let mentions: Vec<u64> = post.mentions.iter().filter_map(|p| self.discord_id(p)).collect();
+        let messages = render::messages(&post.text, &mentions, &post.buttons);
+        match (&post.card, post.ticket) {
+            (Some(card), Some(ticket)) => self.send_card(channel, ticket, card, &messages[0]).await?,
+            _ => {
+                for message in &messages {
+                    self.rest
+                        .call_patiently(Method::POST, &format!("/channels/{channel}/messages"), Some(message))
+                        .await?;
+                }
+            }
+        }
+        if let (Some(RoomChange::Archive), Some(ticket)) = (&post.room, post.ticket) {
+            self.archive_war_room(channel, ticket).await?;
+        }
+        Ok(())
+    }
+
+    /// A card kept up to date: edited in place when it was posted before, else posted and pinned.
+    async fn send_card(
+        &self,
+        channel: u64,
+        ticket: TicketRef,
+        card: &str,
+        message: &serde_json::Value,
+    ) -> anyhow::Result<()> {
+        let store = self.engine.store();
+        let key = format!("card:{ticket}:{card}");
+        let posted = store.discord_state(&key).await?.and_then(|v| {
+            let (c, m) = v.split_once(':')?;
+            Some((c.parse::<u64>().ok()?, m.parse::<u64>().ok()?))
+        });
+        if let Some((c, m)) = posted.filter(|(c, _)| *c == channel) {
+            let path = format!("/channels/{c}/messages/{m}");
+            match self.rest.call_patiently(Method::PATCH, &path, Some(message)).await {
+                Err(e) if e.is_not_found() => {} // deleted: post it again below
+                other => return other.map(drop).map_err(Into::into),
+            }
+        }
+        let sent = self
+            .rest
+            .call_patiently(Method::POST, &format!("/channels/{channel}/messages"), Some(message))
+            .await?;
+        let message_id = id_of(&sent)?;
+        store.set_discord_state(&key, &format!("{channel}:{message_id}")).await?;
+        self.rest
+            .call_patiently(Method::PUT, &format!("/channels/{channel}/pins/{message_id}"), None)
+            .await?;
+        Ok(())
+    }
+
+    /// The ticket's war room: a private text channel opened on its first post, with `@everyone`
+    /// denied and the bot and the roster allowed.
+    async fn war_room(&self, ticket: TicketRef) -> anyhow::Result<Option<u64>> {
+        let store = self.engine.store();
+        if let Some(channel) = store.discord_war_room(ticket).await? {
+            return Ok(Some(u64::try_from(channel)?));
+        }
+        let Some(guild) = self.settings.war_room_guild() else {
+            warn!(%ticket, "no server for war rooms: set discord.war_rooms.guild or discord.guilds");
+            return Ok(None);
+        };
+        let Some(room) = store.war_room(ticket).await? else { return Ok(None) };
+        let mut body = json!({
+            "name": room.name,
+            "type": 0,
+            "topic": format!("War room of {ticket}"),
+            "permission_overwrites": self.room_overwrites(guild.0, &room, MEMBER_ALLOW, 0),
+        });
+        if let Some(category) = self.settings.war_rooms.category {
+            body["parent_id"] = json!(category.to_string());
+        }
+        let created =
+            self.rest.call_patiently(Method::POST, &format!("/guilds/{guild}/channels"), Some(&body)).await?;
+        let channel = id_of(&created)?;
+        let recorded = store
+            .record_discord_channel(&DiscordChannel {
+                channel_id: snowflake(channel),
+                kind: DiscordChannelKind::WarRoom,
+                ticket: Some(ticket),
+                owner: None,
+                last_message_id: Some(snowflake(channel)),
+            })
+            .await?;
+        if !recorded && let Some(theirs) = store.discord_war_room(ticket).await? {
+            return Ok(Some(u64::try_from(theirs)?));
+        }
+        Ok(Some(channel))
+    }
+
+    /// `@everyone` (the guild's id) denied, the bot allowed to run the room, each member of the
+    /// roster Discord knows given `allow` and `deny`.
+    fn room_overwrites(&self, guild: u64, room: &WarRoom, allow: u64, deny: u64) -> serde_json::Value {
+        let mut overwrites = vec![
+            json!({ "id": guild.to_string(), "type": 0, "allow": "0", "deny": VIEW_CHANNEL.to_string() }),
+        ];
+        if let Some(bot) = self.bot_user.get() {
+            overwrites.push(
+                json!({ "id": bot.to_string(), "type": 1, "allow": BOT_ALLOW.to_string(), "deny": "0" }),
+            );
+        }
+        for member in room.roster.iter().filter_map(|p| self.discord_id(p)) {
+            overwrites.push(json!({ "id": member.to_string(), "type": 1, "allow": allow.to_string(), "deny": deny.to_string() }));
+        }
+        serde_json::Value::Array(overwrites)
+    }
+
+    /// Locks the room (the roster may read, no longer write) and moves it to the archive category,
+    /// or renames it `archived-…` without one.
+    async fn archive_war_room(&self, channel: u64, ticket: TicketRef) -> anyhow::Result<()> {
+        let Some(room) = self.engine.store().war_room(ticket).await? else { return Ok(()) };
+        let guild = self.settings.war_room_guild().map_or(0, |g| g.0);
+        let read_only = VIEW_CHANNEL | READ_MESSAGE_HISTORY;
+        let mut body =
+            json!({ "permission_overwrites": self.room_overwrites(guild, &room, read_only, SEND_MESSAGES) });
+        match self.settings.war_rooms.archive_category {
+            Some(category) => body["parent_id"] = json!(category.to_string()),
+            None => body["name"] = json!(thread_name(&format!("archived-{}", room.name))),
+        }
+        self.rest.call_patiently(Method::PATCH, &format!("/channels/{channel}"), Some(&body)).await?;
         Ok(())
     }
 

@@ -34,7 +34,10 @@ impl ClockFacts {
         let mut paused_since: Option<DateTime<Utc>> = None;
         for event in events {
             match &event.kind {
-                EventKind::StaffReply { .. } | EventKind::Waiting { .. } | EventKind::Resolved { .. } => {
+                EventKind::StaffReply { .. }
+                | EventKind::CustomerUpdate { .. }
+                | EventKind::Waiting { .. }
+                | EventKind::Resolved { .. } => {
                     facts.first_response.get_or_insert(event.at);
                 }
                 _ => {}

@@ -1,0 +1,512 @@
+//! S-level incidents in the engine: staff ask for S, a domain owner confirms or declines, the war
+//! room opens with its roster and a pinned incident card kept up to date, `/timeline`, `/update`,
+//! `/invite` and pins work the incident, a silent room is reminded, and closing the ticket asks for
+//! the incident report, whose filing archives the room.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{Ctx, Engine, Failure, Outcome, customer_post, refused, staff_post, text};
+use crate::domain::incident::{SRequest, pending_s_request};
+use crate::domain::sla::ClockKind;
+use crate::domain::{
+    Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Post, RoomChange,
+    SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
+};
+use crate::engine::InboundRoomMessage;
+use crate::store::{StoreError, StoreTx};
+
+/// The key of the incident card: the first post with it is pinned, later ones edit it.
+pub const INCIDENT_CARD: &str = "incident";
+
+/// How many rooms the reminder job takes per transaction.
+const REMINDER_BATCH: i64 = 100;
+
+fn room_post(ticket: TicketRef, text: String) -> Post {
+    Post::new(Audience::Room { ticket }, Some(ticket), text)
+}
+
+impl Engine {
+    fn room_cadence(&self) -> TimeDelta {
+        TimeDelta::minutes(i64::from(self.config.settings.war_room.reminder_minutes))
+    }
+
+    /// `/escalate to:S` and `/severity level:S`: asks the domain's owners to confirm.
+    pub(super) async fn request_s(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        reason: &str,
+    ) -> Result<Outcome, Failure> {
+        ticket.check_s_request()?;
+        let domain = ticket.domain.clone().unwrap_or_default();
+        let owners = self.config.directory.owners_of(&domain).to_vec();
+        if owners.is_empty() {
+            return Err(Failure::User(format!(
+                "the {domain} domain has no owner to confirm S-level; name its owners in domains.toml"
+            )));
+        }
+        let events = tx.timeline(ticket.reference).await?;
+        if let Some(pending) = pending_s_request(&events) {
+            return Err(Failure::User(format!(
+                "{} is already waiting for an owner to confirm S-level (asked by {})",
+                ticket.reference, pending.by
+            )));
+        }
+        let from = ticket.severity;
+        let kind = EventKind::SRequested { from, reason: reason.to_owned() };
+        self.save(tx, ctx, &mut ticket, kind).await?;
+        for owner in &owners {
+            let ask = format!(
+                "{} asks to raise {} to S-level: {reason}\n“{}” · {} · customer {}. Confirming opens a war room.",
+                ctx.actor,
+                ticket.reference,
+                ticket.title,
+                text::labels(&ticket),
+                ticket.customer
+            );
+            let post = Post {
+                buttons: vec![
+                    Button::new(ButtonAction::SConfirm, ticket.reference, "Confirm S-level"),
+                    Button::new(ButtonAction::SDecline, ticket.reference, "Decline"),
+                ],
+                mentions: vec![owner.clone()],
+                ..Post::new(Audience::Person { user: owner.clone() }, Some(ticket.reference), ask)
+            };
+            tx.enqueue_post(&post, ctx.at).await?;
+        }
+        let asked = text::join_and(&owners);
+        let notice =
+            format!("{} asked {asked} to confirm S-level for {}: {reason}", ctx.actor, ticket.reference);
+        tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(Outcome::public(
+            format!("Asked {asked} to confirm S-level for {}", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+
+    /// The S request an owner of the ticket's domain answers, or why `ctx.actor` cannot answer it.
+    async fn s_request_for_owner(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+    ) -> Result<SRequest, Failure> {
+        let domain = ticket.domain.as_deref().unwrap_or_default();
+        let owners = self.config.directory.owners_of(domain);
+        if !owners.iter().any(|o| o == ctx.actor) {
+            let who = if owners.is_empty() { "nobody".to_owned() } else { text::join_and(owners) };
+            return Err(refused(
+                &format!(
+                    "only the owners of the {domain} domain ({who}) can answer S-level for {}",
+                    ticket.reference
+                ),
+                ticket,
+            ));
+        }
+        let events = tx.timeline(ticket.reference).await?;
+        pending_s_request(&events).ok_or_else(|| {
+            let state = if ticket.severity == Some(Severity::S) {
+                "is S-level already"
+            } else {
+                "has no S-level request waiting"
+            };
+            Failure::User(format!("{} {state}", ticket.reference))
+        })
+    }
+
+    /// `sconfirm:T-n`: the ticket becomes S and its war room opens.
+    pub(super) async fn confirm_s(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+    ) -> Result<Outcome, Failure> {
+        let request = self.s_request_for_owner(tx, ctx, ticket).await?;
+        let from = ticket.set_severity(Severity::S)?;
+        let reason = Some(format!("S-level confirmed by {}: {}", ctx.actor, request.reason));
+        self.save(tx, ctx, ticket, EventKind::SeverityChanged { from, to: Severity::S, reason }).await?;
+
+        let domain = self.config.domains.iter().find(|d| Some(&d.id) == ticket.domain.as_ref());
+        let leader = domain.and_then(|d| d.room_leader()).map(str::to_owned);
+        let managers = self.config.directory.managers();
+        let roster = domain.map(|d| &d.war_room).cloned().unwrap_or_default().roster(
+            leader.as_deref(),
+            ticket.assignee.as_deref(),
+            managers,
+        );
+        let mut room = WarRoom {
+            ticket: ticket.reference,
+            name: WarRoom::name_for(ticket.reference),
+            opened_at: ctx.at,
+            leader: leader.clone(),
+            roster: roster.clone(),
+            impact: request.reason.clone(),
+            remind_at: Some(ctx.at + self.room_cadence()),
+            archived_at: None,
+            report: None,
+            card: None,
+        };
+        let opened = EventKind::WarRoomOpened {
+            room: room.name.clone(),
+            leader: leader.clone(),
+            roster: roster.clone(),
+        };
+        tx.append_event(&super::event(ticket, ctx, opened)).await?;
+
+        let welcome = format!(
+            "War room for {} “{}”, S-level confirmed by {}. Leader: {}.\nRecord what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.",
+            ticket.reference,
+            ticket.title,
+            ctx.actor,
+            leader.as_deref().unwrap_or("none named")
+        );
+        let post = Post { mentions: roster.clone(), ..room_post(ticket.reference, welcome) };
+        tx.enqueue_post(&post, ctx.at).await?;
+        self.post_card(tx, ticket, &mut room, ctx.at).await?;
+        tx.save_war_room(&room).await?;
+
+        let to_customer = format!(
+            "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
+            ticket.reference
+        );
+        tx.enqueue_post(&customer_post(ticket, to_customer), ctx.at).await?;
+        let notice = format!(
+            "{} confirmed S-level for {}; war room {} is open with {}.",
+            ctx.actor,
+            ticket.reference,
+            room.name,
+            text::join_and(&roster)
+        );
+        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("{} is S-level; war room {} is open", ticket.reference, room.name),
+            Some(ticket.reference),
+        ))
+    }
+
+    /// `sdecline:T-n`, with the reason as the press's answer (asked for when missing).
+    pub(super) async fn decline_s(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        answer: Option<&str>,
+    ) -> Result<Outcome, Failure> {
+        let request = self.s_request_for_owner(tx, ctx, ticket).await?;
+        let Some(reason) = answer.filter(|a| crate::domain::text::has_visible_text(a)) else {
+            let id = Button::new(ButtonAction::SDecline, ticket.reference, "").id;
+            let form = Form {
+                title: format!("Decline S-level for {}", ticket.reference),
+                fields: vec![FormField {
+                    name: "answer".into(),
+                    label: "Why is it not S-level?".into(),
+                    long: true,
+                }],
+                submit: FormSubmit::Press { id: id.clone() },
+            };
+            return Ok(Outcome::asking(
+                form,
+                format!("Say why it is not S-level: !press {id} REASON"),
+                Some(ticket.reference),
+            ));
+        };
+        let reason = reason.trim().to_owned();
+        self.save(tx, ctx, ticket, EventKind::SDeclined { reason: reason.clone() }).await?;
+        let stays = ticket.severity.map_or_else(|| "unrated".to_owned(), |s| s.to_string());
+        let notice =
+            format!("{} declined S-level for {}: {reason}. It stays {stays}.", ctx.actor, ticket.reference);
+        let mentions = if request.by == SYSTEM_ACTOR { vec![] } else { vec![request.by] };
+        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![]), ctx.at).await?;
+        Ok(Outcome::private(format!("Declined; {} stays {stays}", ticket.reference), Some(ticket.reference)))
+    }
+
+    /// The ticket's war room, open, or a reply saying why `what` needs one.
+    async fn open_room(&self, tx: &mut dyn StoreTx, ticket: &Ticket, what: &str) -> Result<WarRoom, Failure> {
+        match tx.war_room_for_update(ticket.reference).await? {
+            Some(room) if !room.is_archived() => Ok(room),
+            Some(_) => Err(Failure::User(format!("the war room of {} is archived", ticket.reference))),
+            None => Err(Failure::User(format!(
+                "{} has no war room; {what} is for S-level incidents (/escalate to:S)",
+                ticket.reference
+            ))),
+        }
+    }
+
+    pub(super) async fn timeline_entry(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        entry: &str,
+    ) -> Result<Outcome, Failure> {
+        self.open_room(tx, &ticket, "/timeline").await?;
+        if !crate::domain::text::has_visible_text(entry) {
+            return Err(Failure::User("say what happened in text:…".to_owned()));
+        }
+        let kind =
+            EventKind::TimelineEntry { text: entry.trim().to_owned(), source: TimelineSource::Command };
+        self.save(tx, ctx, &mut ticket, kind).await?;
+        Ok(Outcome::public(
+            format!("On the incident timeline of {}: {}", ticket.reference, entry.trim()),
+            Some(ticket.reference),
+        ))
+    }
+
+    pub(super) async fn customer_update(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        update: &str,
+    ) -> Result<Outcome, Failure> {
+        self.open_room(tx, &ticket, "/update").await?;
+        if ticket.is_closed() {
+            return Err(crate::domain::DomainError::Closed(ticket.reference).into());
+        }
+        if !crate::domain::text::has_visible_text(update) {
+            return Err(Failure::User("say what to tell the customer in text:…".to_owned()));
+        }
+        let update = update.trim().to_owned();
+        self.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
+        let note = format!("Update on {}: {update}", ticket.reference);
+        tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
+        Ok(Outcome::public(
+            format!("Update sent to {} on {}", ticket.customer, ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+
+    pub(super) async fn invite(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        user: &str,
+    ) -> Result<Outcome, Failure> {
+        let mut room = self.open_room(tx, &ticket, "/invite").await?;
+        if !self.config.directory.is_staff(user) {
+            return Err(Failure::User(format!("`{user}` is not on staff; war rooms are for staff only")));
+        }
+        if !room.admit(user) {
+            return Err(Failure::User(format!("{user} is in the war room of {} already", ticket.reference)));
+        }
+        tx.save_war_room(&room).await?;
+        self.save(tx, ctx, &mut ticket, EventKind::RoomInvited { user: user.to_owned() }).await?;
+        let welcome = format!("{} let {user} into the war room of {}.", ctx.actor, ticket.reference);
+        let post = Post {
+            mentions: vec![user.to_owned()],
+            room: Some(RoomChange::Invite { users: vec![user.to_owned()] }),
+            ..room_post(ticket.reference, welcome)
+        };
+        tx.enqueue_post(&post, ctx.at).await?;
+        Ok(Outcome::public(
+            format!("{user} is in the war room of {}", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+
+    pub(super) async fn file_report(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        mut ticket: Ticket,
+        report: IncidentReport,
+    ) -> Result<Outcome, Failure> {
+        let mut room = self.open_room(tx, &ticket, "/report").await?;
+        if room.report.is_some() {
+            return Err(Failure::User(format!(
+                "the incident report of {} is filed already",
+                ticket.reference
+            )));
+        }
+        room.report = Some(report.clone());
+        tx.save_war_room(&room).await?;
+        self.save(tx, ctx, &mut ticket, EventKind::IncidentReported { report: report.clone() }).await?;
+        let body = format!(
+            "Incident report for {}, filed by {}:\n{}",
+            ticket.reference,
+            ctx.actor,
+            report.lines().join("\n")
+        );
+        tx.enqueue_post(&room_post(ticket.reference, body.clone()), ctx.at).await?;
+        tx.enqueue_post(&staff_post(&ticket, body, vec![], vec![]), ctx.at).await?;
+        let archived = if ticket.is_closed() {
+            let mut room = tx.war_room_for_update(ticket.reference).await?.unwrap_or(room);
+            self.archive_room(tx, ctx, &ticket, &mut room).await?;
+            tx.save_war_room(&room).await?;
+            "the war room is archived"
+        } else {
+            "the war room is archived when the ticket closes"
+        };
+        Ok(Outcome::public(
+            format!("Incident report filed for {}; {archived}", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+
+    /// The form of the incident report, for `report:T-n` and for a room asking for it.
+    pub(super) fn report_form(&self, ticket: &Ticket) -> Outcome {
+        let fields = IncidentReport::FIELDS
+            .iter()
+            .map(|(name, label)| FormField {
+                name: (*name).to_owned(),
+                label: (*label).to_owned(),
+                long: true,
+            })
+            .collect();
+        let form = Form {
+            title: format!("Incident report for {}", ticket.reference),
+            fields,
+            submit: FormSubmit::Command { name: "report".into(), ticket: ticket.reference },
+        };
+        Outcome::asking(form, text::report_usage(ticket.reference), Some(ticket.reference))
+    }
+
+    /// Keeps an S-level ticket's war room in step with a change just saved: anyone's action counts
+    /// as activity, the incident card is posted again when what it shows changed, and closing the
+    /// ticket asks for the report (or, with the report filed, archives the room).
+    pub(super) async fn keep_room_in_step(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+        closes: bool,
+    ) -> Result<(), StoreError> {
+        let Some(mut room) = tx.war_room_for_update(ticket.reference).await? else { return Ok(()) };
+        if room.is_archived() {
+            return Ok(());
+        }
+        if ctx.actor != SYSTEM_ACTOR {
+            room.remind_at = Some(ctx.at + self.room_cadence());
+        }
+        self.post_card(tx, ticket, &mut room, ctx.at).await?;
+        if closes {
+            if room.report.is_some() {
+                self.archive_room(tx, ctx, ticket, &mut room).await?;
+            } else {
+                let ask = format!(
+                    "{} is closed. File the incident report to archive this room: {}",
+                    ticket.reference,
+                    text::report_usage(ticket.reference)
+                );
+                let post = Post {
+                    buttons: vec![Button::new(ButtonAction::Report, ticket.reference, "File the report")],
+                    mentions: room.leader.iter().cloned().collect(),
+                    ..room_post(ticket.reference, ask)
+                };
+                tx.enqueue_post(&post, ctx.at).await?;
+            }
+        }
+        tx.save_war_room(&room).await
+    }
+
+    /// Posts the incident card when it differs from the one last posted.
+    async fn post_card(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        room: &mut WarRoom,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let states = self.clock_states_in(tx, ticket, at).await?.unwrap_or_default();
+        let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
+        let due = match resolution {
+            Some(state) if state.stopped => "met (resolved)".to_owned(),
+            Some(state) => state.reading.due.map_or_else(|| "paused".to_owned(), |d| self.local(d)),
+            None => "none".to_owned(),
+        };
+        let customer = match self.config.directory.person(&ticket.customer).and_then(|p| p.name.clone()) {
+            Some(name) => format!("{} ({name})", ticket.customer),
+            None => ticket.customer.clone(),
+        };
+        let card = text::incident_card(ticket, room, &customer, &due);
+        if room.card.as_deref() == Some(card.as_str()) {
+            return Ok(());
+        }
+        let post = Post { card: Some(INCIDENT_CARD.to_owned()), ..room_post(ticket.reference, card.clone()) };
+        tx.enqueue_post(&post, at).await?;
+        room.card = Some(card);
+        Ok(())
+    }
+
+    async fn archive_room(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+        room: &mut WarRoom,
+    ) -> Result<(), StoreError> {
+        room.archived_at = Some(ctx.at);
+        room.remind_at = None;
+        tx.append_event(&super::event(ticket, ctx, EventKind::RoomArchived)).await?;
+        let text = format!(
+            "The war room of {} is archived: the incident is closed and its report filed.",
+            ticket.reference
+        );
+        let post = Post { room: Some(RoomChange::Archive), ..room_post(ticket.reference, text) };
+        tx.enqueue_post(&post, ctx.at).await
+    }
+
+    /// Someone spoke in a war room (the room is not silent), or pinned a message there (it goes on
+    /// the incident timeline, once).
+    pub(super) async fn room_message(&self, message: InboundRoomMessage) -> Outcome {
+        let ctx = Ctx { actor: &message.author, conversation: "", at: message.at };
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            if message.pinned && !tx.claim_inbound(&message.source_id, ctx.at).await? {
+                return Ok(Outcome::duplicate());
+            }
+            let Some(mut ticket) = tx.ticket_for_update(message.ticket).await? else {
+                return Ok(Outcome::silent(None));
+            };
+            if message.pinned && crate::domain::text::has_visible_text(&message.text) {
+                let kind = EventKind::TimelineEntry {
+                    text: message.text.trim().to_owned(),
+                    source: TimelineSource::Pin,
+                };
+                self.save(&mut *tx, &ctx, &mut ticket, kind).await?;
+            } else if let Some(mut room) = tx.war_room_for_update(ticket.reference).await?
+                && !room.is_archived()
+            {
+                room.remind_at = Some(ctx.at + self.room_cadence());
+                tx.save_war_room(&room).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, Failure>(Outcome::silent(Some(ticket.reference)))
+        }
+        .await;
+        self.finish(result, &message.source_id, &ctx, "pin").await
+    }
+
+    /// Reminds every war room that has been silent for the configured cadence; returns how many.
+    pub async fn remind_war_rooms(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let mut reminded = 0;
+        loop {
+            let due = self.store.war_rooms_to_remind(now, REMINDER_BATCH).await?;
+            let full = due.len() as i64 == REMINDER_BATCH;
+            let mut tx = self.store.begin().await?;
+            for reference in due {
+                let Some(mut room) = tx.war_room_for_update(reference).await? else { continue };
+                if room.is_archived() || room.remind_at.is_none_or(|at| at > now) {
+                    continue;
+                }
+                let minutes = self.config.settings.war_room.reminder_minutes;
+                let leader = room.leader.clone();
+                let text = format!(
+                    "Nothing new in the war room of {reference} for {minutes} minutes. {}post progress with /timeline and tell the customer with /update.",
+                    leader.as_deref().map(|l| format!("{l}, please ")).unwrap_or_default()
+                );
+                let post = Post { mentions: leader.into_iter().collect(), ..room_post(reference, text) };
+                tx.enqueue_post(&post, now).await?;
+                room.remind_at = Some(now + self.room_cadence());
+                tx.save_war_room(&room).await?;
+                reminded += 1;
+            }
+            tx.commit().await?;
+            if !full {
+                return Ok(reminded);
+            }
+        }
+    }
+}
