@@ -12,6 +12,8 @@ use serde_json::Value;
 on_both_databases!(
     run_once_past_the_l1_share_escalates_with_one_notice_and_a_rerun_or_restart_sends_nothing,
     ticket_show_json_carries_the_deadlines_and_the_clock_events,
+    the_war_room_script_ends_confirmed_with_a_score_an_archived_room_and_a_report,
+    run_once_reminds_an_unanswered_card_and_later_closes_it_as_auto_confirmed,
 );
 
 fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
@@ -109,4 +111,56 @@ async fn ticket_show_json_carries_the_deadlines_and_the_clock_events(db: &TestDb
     let resumed = show(db, data.path(), "T-1");
     assert!(instant(&resumed["resolve_due"]) > created);
     assert!(instant(&resumed["ola_due"]) < instant(&resumed["resolve_due"]));
+}
+
+async fn the_war_room_script_ends_confirmed_with_a_score_an_archived_room_and_a_report(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let output =
+        ok(resolvd(db, data.path()).args(["chat", "--script", "examples/war-room.txt"]).output().unwrap());
+    assert!(
+        output.contains(
+            "mallory (only you): only the owners of the screen domain (erin) can answer S-level for T-1"
+        ),
+        "{output}"
+    );
+    assert!(output.contains("bot → war room of T-1 (incident card, pinned): INCIDENT T-1"), "{output}");
+    let t1 = show(db, data.path(), "T-1");
+    assert_eq!(t1["status"], "closed");
+    assert_eq!(t1["close_reason"], "confirmed");
+    assert_eq!(t1["severity"], "S");
+    assert_eq!(t1["satisfaction"], 4);
+    assert!(t1["confirmation_wait_secs"].as_i64().unwrap() >= 0);
+    let room = &t1["war_room"];
+    assert_eq!(room["id"], "war-room-t-1");
+    assert_eq!(room["leader"], "erin");
+    assert_eq!(
+        room["roster"],
+        serde_json::json!(["erin", "grace", "heidi", "ivan", "carol", "frank", "dave"])
+    );
+    assert!(room["archived_at"].is_string());
+    assert_eq!(room["report"]["root_cause"], "a display timing table missing for panel rev B");
+    let types: Vec<&str> =
+        t1["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert!(types.contains(&"timeline_entry") && types.contains(&"rated"), "{types:?}");
+}
+
+async fn run_once_reminds_an_unanswered_card_and_later_closes_it_as_auto_confirmed(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(
+        db,
+        data.path(),
+        "alice: my screen flickers\nbob: /resolve ticket:T-1 resolution:\"driver 2.1.4\"\n",
+    );
+    let resolved = Utc::now();
+    let output = run_once(db, data.path(), resolved + Duration::hours(25));
+    assert!(output.contains("1 reminded, 0 auto-confirmed"), "{output}");
+    assert_eq!(show(db, data.path(), "T-1")["status"], "resolved");
+    let output = run_once(db, data.path(), resolved + Duration::days(3) + Duration::hours(1));
+    assert!(output.contains("0 reminded, 1 auto-confirmed"), "{output}");
+    let t1 = show(db, data.path(), "T-1");
+    assert_eq!(
+        (t1["status"].as_str(), t1["close_reason"].as_str()),
+        (Some("closed"), Some("auto_confirmed"))
+    );
+    assert!(t1["confirmation_wait_secs"].as_i64().unwrap() >= 3 * 24 * 3600);
 }
