@@ -26,6 +26,9 @@ const CAROL: u64 = 700_000_000_000_000_004;
 /// Not in people.toml: staff only through the Discord role `SUPPORT_ROLE`.
 const DAN: u64 = 700_000_000_000_000_005;
 const SUPPORT_ROLE: u64 = 500_000_000_000_000_001;
+const ERIN: u64 = 700_000_000_000_000_006;
+const FRANK: u64 = 700_000_000_000_000_007;
+const GRACE: u64 = 700_000_000_000_000_008;
 
 on_both_databases!(
     slash_commands_are_registered_once_across_restarts,
@@ -40,11 +43,12 @@ on_both_databases!(
     everyone_in_a_customer_message_is_echoed_without_pinging,
     the_binary_serves_discord_when_a_token_is_set,
     a_discord_role_mapped_in_config_grants_its_role_while_held,
+    an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_buttons_work,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
     let users = format!(
-        r#"{{ "{ALICE}" = "alice", "{MALLORY}" = "mallory", "{BOB}" = "bob", "{CAROL}" = "carol" }}"#
+        r#"{{ "{ALICE}" = "alice", "{MALLORY}" = "mallory", "{BOB}" = "bob", "{CAROL}" = "carol", "{ERIN}" = "erin", "{FRANK}" = "frank", "{GRACE}" = "grace" }}"#
     );
     let mut env: Vec<(String, String)> = vec![
         ("DISCORD_TOKEN".into(), "fake-token".into()),
@@ -563,5 +567,172 @@ async fn a_discord_role_mapped_in_config_grants_its_role_while_held(db: &TestDb)
         "{}",
         callbacks[1].body
     );
+    bot.stop().await;
+}
+
+/// The id of the message a POST answered (the fake answers with the message it stored).
+fn posted_ids(fake: &FakeDiscord, channel: u64) -> usize {
+    fake.calls_to("POST", &format!("/channels/{channel}/messages")).len()
+}
+
+async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_buttons_work(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "every phone in our fleet shows a black screen").await;
+    let classify = json!([option("domain", "screen"), option("severity", "P1")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", classify));
+    fake.wait_calls("POST", "/callback", 1).await;
+    let escalate = json!([option("reason", "a key account's fleet is down"), option("to", "S")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "escalate", escalate));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(callbacks[1].body["data"]["content"], "Asked erin to confirm S-level for T-1");
+
+    // Erin, the screen domain's owner, gets the card in a DM; Mallory cannot press it.
+    let dms = fake
+        .wait_for("a DM opened to erin", |calls| {
+            calls.iter().any(|c| {
+                c.path.ends_with("/users/@me/channels") && c.body["recipient_id"] == ERIN.to_string()
+            })
+        })
+        .await;
+    let asks_erin = |c: &fake_discord::Call| {
+        c.method == "POST" && c.body["content"].as_str().is_some_and(|t| t.contains("asks to raise T-1"))
+    };
+    let calls = fake.wait_for("the S card to erin", |calls| calls.iter().any(asks_erin)).await;
+    let erin_dm_path = calls.iter().find(|c| asks_erin(c)).map(|c| c.path.clone()).unwrap();
+    assert!(dms.iter().any(|c| c.body["recipient_id"] == ERIN.to_string()));
+    let card = fake.calls().into_iter().find(|c| c.path == erin_dm_path).unwrap();
+    assert_eq!(card.body["components"][0]["components"][0]["custom_id"], "sconfirm:T-1");
+    assert!(card.body["content"].as_str().unwrap().starts_with(&format!("<@{ERIN}> ")), "erin is pinged");
+
+    fake.dispatch("INTERACTION_CREATE", fake.press(MALLORY_DM, None, MALLORY, "sconfirm:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 3).await;
+    assert_eq!(callbacks[2].body["data"]["flags"], 64);
+    assert!(
+        callbacks[2].body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("only the owners of the screen domain")
+    );
+
+    fake.dispatch("INTERACTION_CREATE", fake.press(thread, Some(GUILD), ERIN, "sconfirm:T-1"));
+    let created = fake.wait_calls("POST", &format!("/guilds/{GUILD}/channels"), 1).await;
+    let body = &created[0].body;
+    assert_eq!(body["name"], "war-room-t-1");
+    assert_eq!(body["type"], 0);
+    let overwrites = body["permission_overwrites"].as_array().unwrap();
+    let overwrite = |id: u64| overwrites.iter().find(|o| o["id"] == id.to_string()).cloned();
+    let everyone = overwrite(GUILD).expect("@everyone has an overwrite");
+    assert_eq!(
+        (everyone["type"].as_u64(), everyone["deny"].as_str()),
+        (Some(0), Some("1024")),
+        "@everyone may not see it"
+    );
+    let bot_allow: u64 =
+        overwrite(fake_discord::BOT_USER).unwrap()["allow"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        bot_allow & (1 << 10 | 1 << 11 | 1 << 13),
+        1 << 10 | 1 << 11 | 1 << 13,
+        "the bot sees, writes, pins"
+    );
+    for member in [ERIN, GRACE, BOB, FRANK] {
+        let o = overwrite(member).unwrap_or_else(|| panic!("{member} is let in"));
+        assert_eq!(
+            (o["type"].as_u64(), o["allow"].as_str()),
+            (Some(1), Some("68608")),
+            "view, send, history"
+        );
+    }
+    assert!(overwrite(ALICE).is_none() && overwrite(MALLORY).is_none(), "no customer is let in");
+    let room: u64 = eventually("the war room recorded", || {
+        let store = db.store.clone();
+        async move { store.discord_war_room(TicketRef(1)).await.unwrap() }
+    })
+    .await as u64;
+
+    // The welcome calls the roster in; the incident card is posted and pinned.
+    let pins = fake.wait_calls("PUT", &format!("/channels/{room}/pins/"), 1).await;
+    let posts = fake.calls_to("POST", &format!("/channels/{room}/messages"));
+    assert!(
+        contents(&posts)[0].contains(&format!("<@{ERIN}>"))
+            && contents(&posts)[0].contains("War room for T-1")
+    );
+    let card_post =
+        posts.iter().find(|c| c.body["content"].as_str().unwrap().starts_with("INCIDENT T-1")).unwrap();
+    assert!(card_post.body["content"].as_str().unwrap().contains("Impact: a key account's fleet is down"));
+    let card_id = pins[0].path.rsplit('/').next().unwrap().to_owned();
+
+    // /timeline in the room is about its ticket; a pinned message goes on the timeline too.
+    let timeline = json!([option("text", "firmware rolled back on 10 phones")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(room, Some(GUILD), BOB, "timeline", timeline));
+    let callbacks = fake.wait_calls("POST", "/callback", 5).await;
+    assert_eq!(
+        callbacks[4].body["data"]["content"],
+        "On the incident timeline of T-1: firmware rolled back on 10 phones"
+    );
+    fake.dispatch("MESSAGE_UPDATE", fake.pinned(room, GRACE, "market informed; press statement at 14:00"));
+    let store = db.store.clone();
+    eventually("the pin on the timeline", || {
+        let store = store.clone();
+        async move {
+            let timeline = store.timeline(TicketRef(1)).await.unwrap();
+            timeline.iter().any(|e| {
+                e.actor == "grace"
+                    && matches!(&e.kind, EventKind::TimelineEntry { text, .. } if text.starts_with("market informed"))
+            })
+            .then_some(())
+        }
+    })
+    .await;
+
+    // Resolving edits the pinned card in place; the customer's card has the rating buttons.
+    let resolve = json!([option("resolution", "firmware 2.1.5 restores the screens")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(room, Some(GUILD), BOB, "resolve", resolve));
+    let edits = fake.wait_calls("PATCH", &format!("/channels/{room}/messages/{card_id}"), 1).await;
+    assert!(edits[0].body["content"].as_str().unwrap().contains("Status: resolved"));
+    assert_eq!(fake.calls_to("PUT", "/pins/").len(), 1, "the card is pinned once");
+    fake.wait_for("the resolution card", |calls| {
+        calls.iter().any(|c| {
+            c.path.ends_with(&format!("/channels/{ALICE_DM}/messages")) && c.body.get("components").is_some()
+        })
+    })
+    .await;
+    fake.dispatch("INTERACTION_CREATE", fake.press(ALICE_DM, None, ALICE, "rate:T-1:4"));
+    fake.wait_calls("POST", "/callback", 7).await;
+    fake.dispatch("INTERACTION_CREATE", fake.press(ALICE_DM, None, ALICE, "confirm:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 8).await;
+    assert_eq!(callbacks[7].body["data"]["content"], "Thank you. T-1 is closed.");
+
+    // The room asks for the report: its button opens a modal, whose answers file it and archive the room.
+    let before = posted_ids(&fake, room);
+    fake.dispatch("INTERACTION_CREATE", fake.press(room, Some(GUILD), BOB, "report:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 9).await;
+    assert_eq!(callbacks[8].body["type"], 9, "a modal");
+    assert_eq!(callbacks[8].body["data"]["custom_id"], "form:cmd:report:T-1");
+    assert_eq!(callbacks[8].body["data"]["components"].as_array().unwrap().len(), 5);
+    let answers = [
+        ("problem", "black screens after 2.1.4"),
+        ("root_cause", "a missing timing table"),
+        ("containment", "2.1.4 withdrawn"),
+        ("corrective", "firmware 2.1.5"),
+        ("preventive", "panel rev B in the test matrix"),
+    ];
+    fake.dispatch("INTERACTION_CREATE", fake.form(room, Some(GUILD), BOB, "form:cmd:report:T-1", &answers));
+    let room_path = format!("/api/v10/channels/{room}");
+    let calls = fake
+        .wait_for("the room archived", |calls| {
+            calls.iter().any(|c| c.method == "PATCH" && c.path == room_path)
+        })
+        .await;
+    let archived = calls.iter().find(|c| c.method == "PATCH" && c.path == room_path).unwrap();
+    assert_eq!(archived.body["name"], "archived-war-room-t-1");
+    let locked = archived.body["permission_overwrites"].as_array().unwrap();
+    let grace = locked.iter().find(|o| o["id"] == GRACE.to_string()).unwrap();
+    assert_eq!(grace["deny"], "2048", "the roster may no longer write");
+    assert!(posted_ids(&fake, room) > before);
+    let room_row = db.store.war_room(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!(room_row.report.unwrap().root_cause, "a missing timing table");
+    let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!((t.status, t.close_reason), (Status::Closed, Some(resolvd::domain::CloseReason::Confirmed)));
     bot.stop().await;
 }

@@ -187,6 +187,35 @@ impl FakeDiscord {
         interaction
     }
 
+    /// A modal filled in: `answers` are (input custom id, value) pairs.
+    pub fn form(
+        &self,
+        channel: u64,
+        guild: Option<u64>,
+        user: u64,
+        custom_id: &str,
+        answers: &[(&str, &str)],
+    ) -> Value {
+        let id = self.new_id();
+        let mut interaction = interaction_json(id, 5, channel, guild, user);
+        let rows: Vec<Value> = answers
+            .iter()
+            .map(|(name, value)| {
+                json!({ "type": 1, "components": [{ "type": 4, "custom_id": name, "value": value, "style": 2 }] })
+            })
+            .collect();
+        interaction["data"] = json!({ "custom_id": custom_id, "components": rows });
+        interaction
+    }
+
+    /// A `MESSAGE_UPDATE` saying a user's message was pinned.
+    pub fn pinned(&self, channel: u64, author: u64, content: &str) -> Value {
+        let mut message = message_json(self.new_id(), channel, author, false, content);
+        message["pinned"] = json!(true);
+        message["guild_id"] = json!(GUILD.to_string());
+        message
+    }
+
     /// A button press on a message of the bot's.
     pub fn press(&self, channel: u64, guild: Option<u64>, user: u64, custom_id: &str) -> Value {
         let id = self.new_id();
@@ -341,6 +370,20 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
             json!({ "id": state.id().to_string(), "type": body["type"], "name": body["name"], "parent_id": channel }),
         ),
         ("PUT", ["channels", _, "thread-members", _]) => reply(204, Value::Null),
+        ("POST", ["guilds", guild, "channels"]) => reply(
+            200,
+            json!({ "id": state.id().to_string(), "type": body["type"], "name": body["name"], "guild_id": guild }),
+        ),
+        ("PATCH", ["channels", channel]) => {
+            reply(200, json!({ "id": channel, "type": 0, "name": body["name"] }))
+        }
+        ("PUT", ["channels", _, "pins", _] | ["channels", _, "permissions", _]) => reply(204, Value::Null),
+        ("PATCH", ["channels", channel, "messages", message]) => {
+            let channel: u64 = channel.parse().unwrap_or_default();
+            let message: u64 = message.parse().unwrap_or_default();
+            let content = body["content"].as_str().unwrap_or_default();
+            reply(200, message_json(message, channel, BOT_USER, true, content))
+        }
         ("DELETE", ["channels", _, "messages", _]) => reply(204, Value::Null),
         ("POST", ["users", "@me", "channels"]) => {
             let recipient = body["recipient_id"].as_str().unwrap_or_default().to_owned();

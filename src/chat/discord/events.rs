@@ -8,14 +8,16 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction, Context,
-    EventHandler, Interaction, Message, Ready,
+    ActionRowComponent, CommandDataOption, CommandDataOptionValue, CommandInteraction, ComponentInteraction,
+    Context, EventHandler, Interaction, Message, MessageUpdateEvent, ModalInteraction, Ready,
 };
 use tracing::{error, info, warn};
 
 use super::commands::{self, OptionValue};
-use super::render::{EPHEMERAL, reply_text};
+use super::render::{EPHEMERAL, modal, reply_text};
 use super::{Bot, snowflake};
+use crate::command::Invocation;
+use crate::domain::FormSubmit;
 use crate::engine::{
     Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, Outcome,
 };
@@ -52,10 +54,23 @@ impl EventHandler for Handler {
         self.bot.on_message(&message).await;
     }
 
+    async fn message_update(
+        &self,
+        _ctx: Context,
+        _old: Option<Message>,
+        _new: Option<Message>,
+        update: MessageUpdateEvent,
+    ) {
+        if let Err(e) = self.bot.on_message_update(&update).await {
+            error!(error = %format!("{e:#}"), message = %update.id, "could not take in a pinned message");
+        }
+    }
+
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
         match interaction {
             Interaction::Command(command) => self.bot.on_command(&command).await,
             Interaction::Component(press) => self.bot.on_button(&press).await,
+            Interaction::Modal(form) => self.bot.on_form(&form).await,
             _ => {}
         }
     }
@@ -312,6 +327,88 @@ impl Bot {
         self.answer(press.id.get(), &press.token, inbound).await;
     }
 
+    /// A message pinned in a war room goes on the incident timeline (the bot's own pins, of the
+    /// incident card, do not).
+    pub(super) async fn on_message_update(&self, update: &MessageUpdateEvent) -> anyhow::Result<()> {
+        if update.pinned != Some(true) {
+            return Ok(());
+        }
+        let channel = update.channel_id.get();
+        let known = self.engine.store().discord_channel(snowflake(channel)).await?;
+        let Some(ticket) = known.filter(|c| c.kind == DiscordChannelKind::WarRoom).and_then(|c| c.ticket)
+        else {
+            return Ok(());
+        };
+        let (author, content) = match (&update.author, &update.content) {
+            (Some(author), Some(content)) => (author.clone(), content.clone()),
+            // A partial update: read the message itself.
+            _ => {
+                let path = format!("/channels/{channel}/messages/{}", update.id);
+                let message: Message =
+                    serde_json::from_value(self.rest.call_patiently(Method::GET, &path, None).await?)?;
+                (message.author, message.content)
+            }
+        };
+        if author.bot || self.bot_user.get() == Some(&author.id.get()) {
+            return Ok(());
+        }
+        let inbound = Inbound::RoomMessage(InboundRoomMessage {
+            source_id: format!("discord:pin:{}", update.id),
+            ticket,
+            author: self.person(author.id.get()),
+            text: content,
+            pinned: true,
+            at: Utc::now(),
+        });
+        self.engine.handle(inbound).await;
+        self.outbox.notify_one();
+        Ok(())
+    }
+
+    /// A filled-in modal: the command or button press its form was for, with the answers.
+    pub(super) async fn on_form(&self, form: &ModalInteraction) {
+        if let Some(member) = &form.member {
+            self.refresh_roles(form.user.id.get(), &member.roles);
+        }
+        let answers: Vec<(String, String)> = form
+            .data
+            .components
+            .iter()
+            .flat_map(|row| &row.components)
+            .filter_map(|component| match component {
+                ActionRowComponent::InputText(input) => {
+                    Some((input.custom_id.clone(), input.value.clone().unwrap_or_default()))
+                }
+                _ => None,
+            })
+            .collect();
+        let (conversation, _) = self.conversation_of(form.channel_id.get(), form.guild_id.is_some()).await;
+        let source_id = format!("discord:interaction:{}", form.id);
+        let actor = self.person(form.user.id.get());
+        let at = Utc::now();
+        let inbound = match FormSubmit::from_custom_id(&form.data.custom_id) {
+            Some(FormSubmit::Command { name, ticket }) => {
+                let mut options = vec![("ticket".to_owned(), ticket.to_string())];
+                options.extend(answers);
+                let invocation = Invocation { name, subcommand: None, options };
+                Inbound::Command(InboundCommand { source_id, conversation, actor, invocation, at })
+            }
+            Some(FormSubmit::Press { id }) => Inbound::Button(InboundButton {
+                source_id,
+                conversation,
+                actor,
+                button_id: id,
+                answer: answers.into_iter().next().map(|(_, value)| value),
+                at,
+            }),
+            None => {
+                warn!(custom_id = %form.data.custom_id, "a modal resolvd did not open");
+                return;
+            }
+        };
+        self.answer(form.id.get(), &form.token, inbound).await;
+    }
+
     /// Runs an interaction's event and answers within Discord's 3 seconds: directly when the
     /// engine is quick, else deferred (ephemeral) and then edited with the answer (or, for a
     /// public answer, followed up publicly and the placeholder deleted).
@@ -326,11 +423,14 @@ impl Bot {
         };
         let result = match quick {
             Some(outcome) => {
-                let data = reply_data(&outcome.unwrap_or_else(|_| failed()));
-                self.rest
-                    .call(Method::POST, &callback, Some(&json!({ "type": 4, "data": data })))
-                    .await
-                    .map(drop)
+                let outcome = outcome.unwrap_or_else(|_| failed());
+                // A form opens as a modal; deferred, it is too late for one and the reply's text
+                // says what to type instead.
+                let body = match &outcome.form {
+                    Some(form) => json!({ "type": 9, "data": modal(form) }),
+                    None => json!({ "type": 4, "data": reply_data(&outcome) }),
+                };
+                self.rest.call(Method::POST, &callback, Some(&body)).await.map(drop)
             }
             None => {
                 let deferred = json!({ "type": 5, "data": { "flags": EPHEMERAL } });

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::chat::render::neutralize_mentions;
-use crate::domain::Button;
+use crate::domain::{Button, Form};
 
 /// Discord's longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -84,6 +84,41 @@ pub fn messages(text: &str, mention_ids: &[u64], buttons: &[Button]) -> Vec<Valu
         .collect()
 }
 
+/// Discord's limits on a modal: five text inputs, 45-character titles and labels, 4,000 characters
+/// an answer.
+const MAX_MODAL_INPUTS: usize = 5;
+const MAX_MODAL_LABEL_CHARS: usize = 45;
+const MAX_INPUT_CHARS: u32 = 4000;
+
+fn cut(text: &str, max_chars: usize) -> String {
+    neutralize_mentions(text).chars().take(max_chars).collect()
+}
+
+/// A form as a modal: one text input per field, its custom id the field's name.
+pub fn modal(form: &Form) -> Value {
+    let rows: Vec<Value> = form
+        .fields
+        .iter()
+        .take(MAX_MODAL_INPUTS)
+        .map(|field| {
+            let input = json!({
+                "type": 4,
+                "custom_id": field.name,
+                "label": cut(&field.label, MAX_MODAL_LABEL_CHARS),
+                "style": if field.long { 2 } else { 1 },
+                "required": true,
+                "max_length": MAX_INPUT_CHARS,
+            });
+            json!({ "type": 1, "components": [input] })
+        })
+        .collect();
+    json!({
+        "custom_id": form.submit.custom_id(),
+        "title": cut(&form.title, MAX_MODAL_LABEL_CHARS),
+        "components": rows,
+    })
+}
+
 /// A reply's text: mentions broken, cut to one message.
 pub fn reply_text(text: &str) -> String {
     let safe = neutralize_mentions(text);
@@ -124,6 +159,25 @@ mod tests {
         assert!(content.starts_with("<@42> "));
         assert!(!content.contains("@everyone") && !content.contains("<@&5>"));
         assert_eq!(messages[0]["allowed_mentions"], json!({ "parse": [], "users": ["42"] }));
+    }
+
+    #[test]
+    fn a_form_becomes_a_modal_within_discords_limits() {
+        use crate::domain::{FormField, FormSubmit};
+        let field = |i: usize| FormField { name: format!("f{i}"), label: "x".repeat(60), long: i == 0 };
+        let form = Form {
+            title: "Incident report for T-1, with a title far too long for Discord".into(),
+            fields: (0..7).map(field).collect(),
+            submit: FormSubmit::Command { name: "report".into(), ticket: TicketRef(1) },
+        };
+        let modal = modal(&form);
+        assert_eq!(modal["custom_id"], "form:cmd:report:T-1");
+        assert_eq!(modal["title"].as_str().unwrap().chars().count(), 45);
+        let rows = modal["components"].as_array().unwrap();
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0]["components"][0]["style"], 2);
+        assert_eq!(rows[1]["components"][0]["custom_id"], "f1");
+        assert_eq!(rows[1]["components"][0]["label"].as_str().unwrap().chars().count(), 45);
     }
 
     #[test]
