@@ -570,7 +570,12 @@ async fn a_discord_role_mapped_in_config_grants_its_role_while_held(db: &TestDb)
     bot.stop().await;
 }
 
-/// The id of the message a POST answered (the fake answers with the message it stored).
+/// Whether a JSON value is the Discord id `id` (Discord writes ids as strings).
+fn is_id(value: &Value, id: u64) -> bool {
+    value.as_str().and_then(|s| s.parse::<u64>().ok()) == Some(id)
+}
+
+/// How many messages the bot has posted in a channel.
 fn posted_ids(fake: &FakeDiscord, channel: u64) -> usize {
     fake.calls_to("POST", &format!("/channels/{channel}/messages")).len()
 }
@@ -590,9 +595,9 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     // Erin, the screen domain's owner, gets the card in a DM; Mallory cannot press it.
     let dms = fake
         .wait_for("a DM opened to erin", |calls| {
-            calls.iter().any(|c| {
-                c.path.ends_with("/users/@me/channels") && c.body["recipient_id"] == ERIN.to_string()
-            })
+            calls
+                .iter()
+                .any(|c| c.path.ends_with("/users/@me/channels") && is_id(&c.body["recipient_id"], ERIN))
         })
         .await;
     let asks_erin = |c: &fake_discord::Call| {
@@ -600,7 +605,7 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     };
     let calls = fake.wait_for("the S card to erin", |calls| calls.iter().any(asks_erin)).await;
     let erin_dm_path = calls.iter().find(|c| asks_erin(c)).map(|c| c.path.clone()).unwrap();
-    assert!(dms.iter().any(|c| c.body["recipient_id"] == ERIN.to_string()));
+    assert!(dms.iter().any(|c| is_id(&c.body["recipient_id"], ERIN)));
     let card = fake.calls().into_iter().find(|c| c.path == erin_dm_path).unwrap();
     assert_eq!(card.body["components"][0]["components"][0]["custom_id"], "sconfirm:T-1");
     assert!(card.body["content"].as_str().unwrap().starts_with(&format!("<@{ERIN}> ")), "erin is pinged");
@@ -621,7 +626,7 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     assert_eq!(body["name"], "war-room-t-1");
     assert_eq!(body["type"], 0);
     let overwrites = body["permission_overwrites"].as_array().unwrap();
-    let overwrite = |id: u64| overwrites.iter().find(|o| o["id"] == id.to_string()).cloned();
+    let overwrite = |id: u64| overwrites.iter().find(|o| is_id(&o["id"], id)).cloned();
     let everyone = overwrite(GUILD).expect("@everyone has an overwrite");
     assert_eq!(
         (everyone["type"].as_u64(), everyone["deny"].as_str()),
@@ -727,7 +732,7 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     let archived = calls.iter().find(|c| c.method == "PATCH" && c.path == room_path).unwrap();
     assert_eq!(archived.body["name"], "archived-war-room-t-1");
     let locked = archived.body["permission_overwrites"].as_array().unwrap();
-    let grace = locked.iter().find(|o| o["id"] == GRACE.to_string()).unwrap();
+    let grace = locked.iter().find(|o| is_id(&o["id"], GRACE)).unwrap();
     assert_eq!(grace["deny"], "2048", "the roster may no longer write");
     assert!(posted_ids(&fake, room) > before);
     let room_row = db.store.war_room(TicketRef(1)).await.unwrap().unwrap();
