@@ -322,6 +322,14 @@ async fn a_silent_war_room_is_reminded_and_activity_puts_the_reminder_off(db: &T
     assert_eq!(reminder.mentions, ["erin"]);
     assert_eq!(d.engine.remind_war_rooms(spoke + Duration::minutes(120)).await.unwrap(), 1);
     assert!(!event_types(&d, 1).await.contains(&"timeline_entry"), "talk is not the incident timeline");
+
+    // Closed without a report: the reminder asks for the report until it is filed.
+    d.set_time(spoke + Duration::minutes(130));
+    d.command("carol", "close ticket:T-1").await;
+    drain(&d).await;
+    assert_eq!(d.engine.remind_war_rooms(spoke + Duration::minutes(200)).await.unwrap(), 1);
+    let posts = drain(&d).await;
+    assert!(room_posts(&posts)[0].text.starts_with("T-1 is closed, but its incident report is not filed"));
 }
 
 async fn a_message_pinned_in_the_room_goes_on_the_incident_timeline_once(db: &TestDb) {

@@ -487,16 +487,25 @@ impl Engine {
             let full = due.len() as i64 == REMINDER_BATCH;
             let mut tx = self.store.begin().await?;
             for reference in due {
+                // The ticket is locked before its room, as every change to the ticket does.
+                let closed = tx.ticket_for_update(reference).await?.is_some_and(|t| t.is_closed());
                 let Some(mut room) = tx.war_room_for_update(reference).await? else { continue };
                 if room.is_archived() || room.remind_at.is_none_or(|at| at > now) {
                     continue;
                 }
                 let minutes = self.config.settings.war_room.reminder_minutes;
                 let leader = room.leader.clone();
-                let text = format!(
-                    "Nothing new in the war room of {reference} for {minutes} minutes. {}post progress with /timeline and tell the customer with /update.",
-                    leader.as_deref().map(|l| format!("{l}, please ")).unwrap_or_default()
-                );
+                let please = leader.as_deref().map(|l| format!("{l}, please ")).unwrap_or_default();
+                let text = if closed {
+                    format!(
+                        "{reference} is closed, but its incident report is not filed. {please}file it to archive this room: {}",
+                        text::report_usage(reference)
+                    )
+                } else {
+                    format!(
+                        "Nothing new in the war room of {reference} for {minutes} minutes. {please}post progress with /timeline and tell the customer with /update."
+                    )
+                };
                 let post = Post { mentions: leader.into_iter().collect(), ..room_post(reference, text) };
                 tx.enqueue_post(&post, now).await?;
                 room.remind_at = Some(now + self.room_cadence());
