@@ -37,7 +37,7 @@ fn error_of(source: ConfigSource, env: &[(&str, &str)]) -> String {
 fn the_sample_config_loads() {
     let config = common::sample_config();
     assert_eq!(config.domain_ids(), ["screen", "rf", "antenna", "id"]);
-    for user in ["alice", "mallory", "bob", "carol", "dave", "erin", "frank"] {
+    for user in ["alice", "mallory", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"] {
         assert!(config.directory.is_known(user), "{user} is missing");
     }
 }
@@ -212,4 +212,38 @@ fn discord_settings_that_cannot_work_are_named() {
     );
     let error = error_of(root(), &[("RESOLVD_DISCORD__API_BASE", "localhost:3000")]);
     assert!(error.contains("default.toml: discord.api_base: must start with http://"), "{error}");
+}
+
+#[test]
+fn a_war_room_lead_who_is_not_in_people_is_named_with_the_key() {
+    let (_dir, source) =
+        broken("config/domains.toml", |t| t.replacen("market = \"grace\"", "market = \"gracie\"", 1));
+    let error = error_of(source, &[]);
+    assert!(error.contains("domains.toml: domains[0].war_room.market: `gracie` is not in people"), "{error}");
+}
+
+#[test]
+fn a_reminder_after_the_auto_confirmation_is_refused() {
+    let (_dir, source) = broken("config/default.toml", |t| t);
+    let error = error_of(source, &[("RESOLVD_CONFIRMATION__REMIND_AFTER_HOURS", "100")]);
+    assert!(
+        error.contains(
+            "confirmation.remind_after_hours: the reminder must come before the ticket closes as auto-confirmed"
+        ),
+        "{error}"
+    );
+    let (_dir, source) =
+        broken("config/default.toml", |t| t.replacen("reminder_minutes = 60", "reminder_minutes = 0", 1));
+    assert!(error_of(source, &[]).contains("default.toml: war_room.reminder_minutes: must be at least 1"));
+}
+
+#[test]
+fn a_rule_may_not_set_s_level() {
+    let (_dir, source) =
+        broken("config/classification.toml", |t| t.replacen("severity = \"P1\"", "severity = \"S\"", 1));
+    let error = error_of(source, &[]);
+    assert!(
+        error.contains("classification.toml: rules[0].severity: S-level is confirmed by a domain owner"),
+        "{error}"
+    );
 }
