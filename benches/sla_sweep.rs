@@ -5,6 +5,10 @@
 //! Two figures per size: finding the due tickets (the indexed read the sweep starts with) and the
 //! whole sweep. Both should follow the number due, not the number open.
 //!
+//! Beside it, the confirmation job on the same scale: as many resolved tickets as open ones, each with
+//! a resolution card waiting, of which 1,000 are due a reminder; the job's due read and whole run are
+//! timed the same way.
+//!
 //! cargo bench --bench sla_sweep [-- --due N --small N --large N]
 //! PostgreSQL: RESOLVD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
 
@@ -85,9 +89,38 @@ async fn load(url: &str, open: i64, due: i64, opened: DateTime<Utc>, due_at: Dat
     }
 }
 
+/// Resolved tickets after the open ones, each with its card's timer; the first `due` are due at `now`.
+const LOAD_CARDS: &str = "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, \
+     conversation, title, created_at, updated_at) \
+     SELECT 'resolved', 'fault', 'screen', 'P2', 'L1', 'bob', 'customer' || i, 'direct:customer' || i, \
+     'bench ticket', $1, $1 FROM ";
+const LOAD_TIMERS: &str = "INSERT INTO confirmation_timers (ticket_id, asked_at, step, due_at) \
+     SELECT id, $1, 'remind', CASE WHEN id <= $2 + $3 THEN $4 ELSE $5 END FROM tickets WHERE status = 'resolved'";
+
+async fn load_cards(url: &str, open: i64, due: i64, resolved: DateTime<Utc>, due_at: DateTime<Utc>) {
+    let later = due_at + chrono::Duration::days(10);
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let sql = format!(
+            "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2) {LOAD_CARDS} seq"
+        );
+        sqlx::query(&sql).bind(resolved).bind(open).execute(&mut conn).await.unwrap();
+        bulk_load!(conn, LOAD_TIMERS, resolved, open, due, due_at, later);
+        sqlx::query("ANALYZE").execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let sql = format!("{LOAD_CARDS} generate_series(1, $2::bigint) AS i");
+        sqlx::query(&sql).bind(resolved).bind(open).execute(&mut conn).await.unwrap();
+        bulk_load!(conn, LOAD_TIMERS, resolved, open, due, due_at, later);
+        sqlx::query("ANALYZE").execute(&mut conn).await.unwrap();
+    }
+}
+
 struct Figures {
     find: Duration,
     sweep: Duration,
+    find_cards: Duration,
+    confirm: Duration,
 }
 
 async fn measure(url: &str, open: i64, due: i64) -> Figures {
@@ -111,7 +144,20 @@ async fn measure(url: &str, open: i64, due: i64) -> Figures {
     let sweep = started.elapsed();
     assert_eq!(report.escalated as i64, due, "{report:?}");
     assert!(store.due_tickets(now, 1).await.unwrap().is_empty());
-    Figures { find, sweep }
+
+    let started = Instant::now();
+    load_cards(url, open, due, opened, now).await;
+    eprintln!("  loaded {open} resolved tickets with cards in {:.1} s", started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    let found = store.due_confirmations(now, due).await.unwrap();
+    let find_cards = started.elapsed();
+    assert_eq!(found.len() as i64, due);
+    let started = Instant::now();
+    let report = engine.confirmation_sweep(now).await.unwrap();
+    let confirm = started.elapsed();
+    assert_eq!(report.reminded as i64, due, "{report:?}");
+    assert!(store.due_confirmations(now, 1).await.unwrap().is_empty());
+    Figures { find, sweep, find_cards, confirm }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -130,6 +176,20 @@ fn report(backend: &str, args: &Args, small: &Figures, large: &Figures) {
     let find_ratio = large.find.as_secs_f64() / small.find.as_secs_f64();
     let sweep_ratio = large.sweep.as_secs_f64() / small.sweep.as_secs_f64();
     let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    for (open, f) in [(args.small, small), (args.large, large)] {
+        println!(
+            "{backend:<9} {} cards due among {open:>9} waiting: find due {:>8.2} ms, confirmation job {:>9.1} ms",
+            args.due,
+            ms(f.find_cards),
+            ms(f.confirm)
+        );
+    }
+    let confirm_ratio = large.confirm.as_secs_f64() / small.confirm.as_secs_f64();
+    println!(
+        "{backend:<9} cards large / small: find due {:.2}, confirmation job {confirm_ratio:.2} (goal < 2: {})",
+        large.find_cards.as_secs_f64() / small.find_cards.as_secs_f64(),
+        verdict(confirm_ratio < 2.0)
+    );
     println!(
         "{backend:<9} large / small: find due {find_ratio:.2}, whole sweep {sweep_ratio:.2} (goal < 2: {}); \
          whole sweep at {} open {:.1} ms (goal < 100 ms: {})",
