@@ -44,6 +44,7 @@ on_both_databases!(
     the_binary_serves_discord_when_a_token_is_set,
     a_discord_role_mapped_in_config_grants_its_role_while_held,
     an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_buttons_work,
+    a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -739,5 +740,29 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     assert_eq!(room_row.report.unwrap().root_cause, "a missing timing table");
     let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!((t.status, t.close_reason), (Status::Closed, Some(resolvd::domain::CloseReason::Confirmed)));
+    bot.stop().await;
+}
+
+async fn a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let thread = alice_opens_a_ticket(db, &fake, "every phone in our fleet is dead").await;
+    fake.plan("PUT", "/pins/", 500, json!({ "message": "try again" }));
+    let classify = json!([option("domain", "screen"), option("severity", "P1")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", classify));
+    fake.wait_calls("POST", "/callback", 1).await;
+    let escalate = json!([option("reason", "fleet down"), option("to", "S")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "escalate", escalate));
+    fake.wait_calls("POST", "/callback", 2).await;
+    fake.dispatch("INTERACTION_CREATE", fake.press(thread, Some(GUILD), ERIN, "sconfirm:T-1"));
+
+    let pins = fake.wait_calls("PUT", "/pins/", 2).await;
+    assert_eq!(pins[0].path, pins[1].path, "the same message is pinned again");
+    let room = db.store.discord_war_room(TicketRef(1)).await.unwrap().unwrap() as u64;
+    let cards: Vec<String> = contents(&fake.calls_to("POST", &format!("/channels/{room}/messages")))
+        .into_iter()
+        .filter(|c| c.starts_with("INCIDENT T-1"))
+        .collect();
+    assert_eq!(cards.len(), 1, "the card is not posted twice");
     bot.stop().await;
 }

@@ -22,6 +22,7 @@ on_both_databases!(
     only_staff_are_let_into_a_war_room_and_each_once,
     only_the_customer_rates_and_only_from_1_to_5,
     filing_the_report_before_the_close_archives_the_room_when_the_ticket_closes,
+    a_new_assignee_joins_the_war_room,
 );
 
 async fn event_types(d: &Driver, n: i64) -> Vec<&'static str> {
@@ -429,4 +430,20 @@ async fn filing_the_report_before_the_close_archives_the_room_when_the_ticket_cl
     assert!(room.archived_at.is_some());
     assert_eq!(room.remind_at, None, "an archived room is not reminded");
     assert_eq!(event_types(&d, 1).await.last(), Some(&"room_archived"));
+}
+
+async fn a_new_assignee_joins_the_war_room(db: &TestDb) {
+    let d = Driver::new(db);
+    s_ticket_with_a_room(&d).await;
+    d.command("bob", "assign ticket:T-1 user:dave").await;
+    let room = d.store().war_room(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!(room.roster.last().map(String::as_str), Some("dave"));
+    let posts = drain(&d).await;
+    let joined = room_posts(&posts).into_iter().find(|p| p.room.is_some()).unwrap();
+    assert_eq!(joined.text, "dave now has T-1 and joins the war room.");
+    assert_eq!(joined.room, Some(RoomChange::Invite { users: vec!["dave".into()] }));
+    d.command("bob", "assign ticket:T-1 user:carol").await;
+    let roster = d.store().war_room(TicketRef(1)).await.unwrap().unwrap().roster;
+    assert_eq!(roster.iter().filter(|p| *p == "carol").count(), 1, "carol was in already");
+    assert_eq!(event_types(&d, 1).await.iter().filter(|t| **t == "room_invited").count(), 1);
 }

@@ -142,6 +142,9 @@ pub struct Form {
     pub title: String,
     pub fields: Vec<FormField>,
     pub submit: FormSubmit,
+    /// A button that asks the form again, for a platform that can no longer show it where it was
+    /// asked (a Discord interaction already deferred).
+    pub ask_again: Option<Button>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

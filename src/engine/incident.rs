@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::sla::capitalized;
 use super::{Ctx, Engine, Failure, Outcome, customer_post, refused, staff_post, text};
 use crate::domain::incident::{SRequest, pending_s_request};
 use crate::domain::sla::ClockKind;
@@ -195,7 +196,8 @@ impl Engine {
     ) -> Result<Outcome, Failure> {
         let request = self.s_request_for_owner(tx, ctx, ticket).await?;
         let Some(reason) = answer.filter(|a| crate::domain::text::has_visible_text(a)) else {
-            let id = Button::new(ButtonAction::SDecline, ticket.reference, "").id;
+            let again = Button::new(ButtonAction::SDecline, ticket.reference, "Decline, with a reason");
+            let id = again.id.clone();
             let form = Form {
                 title: format!("Decline S-level for {}", ticket.reference),
                 fields: vec![FormField {
@@ -204,6 +206,7 @@ impl Engine {
                     long: true,
                 }],
                 submit: FormSubmit::Press { id: id.clone() },
+                ask_again: Some(again),
             };
             return Ok(Outcome::asking(
                 form,
@@ -359,6 +362,7 @@ impl Engine {
             title: format!("Incident report for {}", ticket.reference),
             fields,
             submit: FormSubmit::Command { name: "report".into(), ticket: ticket.reference },
+            ask_again: Some(Button::new(ButtonAction::Report, ticket.reference, "File the report")),
         };
         Outcome::asking(form, text::report_usage(ticket.reference), Some(ticket.reference))
     }
@@ -379,6 +383,20 @@ impl Engine {
         }
         if ctx.actor != SYSTEM_ACTOR {
             room.remind_at = Some(ctx.at + self.room_cadence());
+        }
+        // Whoever holds the ticket works the incident: a new assignee joins the room.
+        if let Some(assignee) = ticket.assignee.clone()
+            && room.admit(&assignee)
+        {
+            let kind = EventKind::RoomInvited { user: assignee.clone() };
+            tx.append_event(&super::event(ticket, ctx, kind)).await?;
+            let welcome = format!("{assignee} now has {} and joins the war room.", ticket.reference);
+            let post = Post {
+                mentions: vec![assignee.clone()],
+                room: Some(RoomChange::Invite { users: vec![assignee] }),
+                ..room_post(ticket.reference, welcome)
+            };
+            tx.enqueue_post(&post, ctx.at).await?;
         }
         self.post_card(tx, ticket, &mut room, ctx.at).await?;
         if closes {
@@ -495,15 +513,20 @@ impl Engine {
                 }
                 let minutes = self.config.settings.war_room.reminder_minutes;
                 let leader = room.leader.clone();
-                let please = leader.as_deref().map(|l| format!("{l}, please ")).unwrap_or_default();
+                let please = |what: &str| match &leader {
+                    Some(leader) => format!("{leader}, please {what}"),
+                    None => capitalized(what),
+                };
                 let text = if closed {
                     format!(
-                        "{reference} is closed, but its incident report is not filed. {please}file it to archive this room: {}",
+                        "{reference} is closed, but its incident report is not filed. {}: {}",
+                        please("file it to archive this room"),
                         text::report_usage(reference)
                     )
                 } else {
                     format!(
-                        "Nothing new in the war room of {reference} for {minutes} minutes. {please}post progress with /timeline and tell the customer with /update."
+                        "Nothing new in the war room of {reference} for {minutes} minutes. {}.",
+                        please("post progress with /timeline and tell the customer with /update")
                     )
                 };
                 let post = Post { mentions: leader.into_iter().collect(), ..room_post(reference, text) };

@@ -14,7 +14,7 @@ use serenity::all::{
 use tracing::{error, info, warn};
 
 use super::commands::{self, OptionValue};
-use super::render::{EPHEMERAL, modal, reply_text};
+use super::render::{EPHEMERAL, components, modal, reply_text};
 use super::{Bot, snowflake};
 use crate::command::Invocation;
 use crate::domain::FormSubmit;
@@ -437,7 +437,12 @@ impl Bot {
                 match self.rest.call(Method::POST, &callback, Some(&deferred)).await {
                     Err(e) => Err(e),
                     Ok(_) => {
-                        let mut data = reply_data(&work.await.unwrap_or_else(|_| failed()));
+                        let outcome = work.await.unwrap_or_else(|_| failed());
+                        let mut data = reply_data(&outcome);
+                        // Too late for a modal: a button asks the form again.
+                        if let Some(again) = outcome.form.as_ref().and_then(|f| f.ask_again.as_ref()) {
+                            data["components"] = components(std::slice::from_ref(again));
+                        }
                         let private = data.as_object_mut().and_then(|d| d.remove("flags")).is_some();
                         let application = self.application_id.get().copied().unwrap_or_default();
                         let webhook = format!("/webhooks/{application}/{token}");

@@ -114,6 +114,8 @@ impl Bot {
     }
 
     /// A card kept up to date: edited in place when it was posted before, else posted and pinned.
+    /// The card's message is remembered as `channel:message`, with `:unpinned` until the pin went
+    /// through, so a retry pins it rather than posting a second card.
     async fn send_card(
         &self,
         channel: u64,
@@ -123,15 +125,22 @@ impl Bot {
     ) -> anyhow::Result<()> {
         let store = self.engine.store();
         let key = format!("card:{ticket}:{card}");
-        let posted = store.discord_state(&key).await?.and_then(|v| {
-            let (c, m) = v.split_once(':')?;
-            Some((c.parse::<u64>().ok()?, m.parse::<u64>().ok()?))
-        });
-        if let Some((c, m)) = posted.filter(|(c, _)| *c == channel) {
-            let path = format!("/channels/{c}/messages/{m}");
+        let state = store.discord_state(&key).await?.unwrap_or_default();
+        let mut parts = state.split(':');
+        let posted = match (
+            parts.next().and_then(|c| c.parse::<u64>().ok()),
+            parts.next().and_then(|m| m.parse::<u64>().ok()),
+        ) {
+            (Some(c), Some(m)) if c == channel => Some((m, parts.next() == Some("unpinned"))),
+            _ => None,
+        };
+        if let Some((message_id, unpinned)) = posted {
+            let path = format!("/channels/{channel}/messages/{message_id}");
             match self.rest.call_patiently(Method::PATCH, &path, Some(message)).await {
                 Err(e) if e.is_not_found() => {} // deleted: post it again below
-                other => return other.map(drop).map_err(Into::into),
+                Err(e) => return Err(e.into()),
+                Ok(_) if unpinned => return self.pin_card(channel, message_id, &key).await,
+                Ok(_) => return Ok(()),
             }
         }
         let sent = self
@@ -139,10 +148,15 @@ impl Bot {
             .call_patiently(Method::POST, &format!("/channels/{channel}/messages"), Some(message))
             .await?;
         let message_id = id_of(&sent)?;
-        store.set_discord_state(&key, &format!("{channel}:{message_id}")).await?;
+        store.set_discord_state(&key, &format!("{channel}:{message_id}:unpinned")).await?;
+        self.pin_card(channel, message_id, &key).await
+    }
+
+    async fn pin_card(&self, channel: u64, message_id: u64, key: &str) -> anyhow::Result<()> {
         self.rest
             .call_patiently(Method::PUT, &format!("/channels/{channel}/pins/{message_id}"), None)
             .await?;
+        self.engine.store().set_discord_state(key, &format!("{channel}:{message_id}")).await?;
         Ok(())
     }
 

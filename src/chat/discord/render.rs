@@ -169,6 +169,7 @@ mod tests {
             title: "Incident report for T-1, with a title far too long for Discord".into(),
             fields: (0..7).map(field).collect(),
             submit: FormSubmit::Command { name: "report".into(), ticket: TicketRef(1) },
+            ask_again: None,
         };
         let modal = modal(&form);
         assert_eq!(modal["custom_id"], "form:cmd:report:T-1");
