@@ -140,7 +140,10 @@ async fn an_s_incident_runs_from_the_request_to_a_filed_report_and_an_archived_r
     assert_eq!(room.report.unwrap().root_cause, "missing timing table");
     let posts = drain(&d).await;
     assert!(room_posts(&posts).iter().any(|p| p.room == Some(RoomChange::Archive)));
-    assert!(room_posts(&posts).iter().any(|p| p.text.contains("Root cause: missing timing table")));
+    let report =
+        room_posts(&posts).into_iter().find(|p| p.text.contains("Root cause: missing timing table")).unwrap();
+    assert!(report.text.contains("Timeline:\n- "), "{}", report.text);
+    assert!(report.text.contains("carol: firmware rolled back on 10 phones"), "{}", report.text);
 
     let timeline = d.store().timeline(TicketRef(1)).await.unwrap();
     assert_eq!(satisfaction(&timeline), Some(4));

@@ -326,12 +326,27 @@ impl Engine {
         room.report = Some(report.clone());
         tx.save_war_room(&room).await?;
         self.save(tx, ctx, &mut ticket, EventKind::IncidentReported { report: report.clone() }).await?;
-        let body = format!(
+        let mut body = format!(
             "Incident report for {}, filed by {}:\n{}",
             ticket.reference,
             ctx.actor,
             report.lines().join("\n")
         );
+        // The report carries the incident's timeline, as the room recorded it.
+        let entries: Vec<String> = tx
+            .timeline(ticket.reference)
+            .await?
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::TimelineEntry { text, .. } => {
+                    Some(format!("- {} {}: {text}", self.local(e.at), e.actor))
+                }
+                _ => None,
+            })
+            .collect();
+        if !entries.is_empty() {
+            body.push_str(&format!("\nTimeline:\n{}", entries.join("\n")));
+        }
         tx.enqueue_post(&room_post(ticket.reference, body.clone()), ctx.at).await?;
         tx.enqueue_post(&staff_post(&ticket, body, vec![], vec![]), ctx.at).await?;
         let archived = if ticket.is_closed() {
