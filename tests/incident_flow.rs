@@ -23,6 +23,7 @@ on_both_databases!(
     only_the_customer_rates_and_only_from_1_to_5,
     filing_the_report_before_the_close_archives_the_room_when_the_ticket_closes,
     a_new_assignee_joins_the_war_room,
+    lowering_an_s_ticket_updates_its_card_once_more,
 );
 
 async fn event_types(d: &Driver, n: i64) -> Vec<&'static str> {
@@ -449,4 +450,14 @@ async fn a_new_assignee_joins_the_war_room(db: &TestDb) {
     let roster = d.store().war_room(TicketRef(1)).await.unwrap().unwrap().roster;
     assert_eq!(roster.iter().filter(|p| *p == "carol").count(), 1, "carol was in already");
     assert_eq!(event_types(&d, 1).await.iter().filter(|t| **t == "room_invited").count(), 1);
+}
+
+async fn lowering_an_s_ticket_updates_its_card_once_more(db: &TestDb) {
+    let d = Driver::new(db);
+    s_ticket_with_a_room(&d).await;
+    let lowered = d.command("erin", "severity ticket:T-1 level:P1 reason:\"a workaround holds\"").await;
+    assert_eq!(reply(&lowered), "T-1 is now P1");
+    let posts = drain(&d).await;
+    let card = room_posts(&posts).into_iter().find(|p| p.card.is_some()).expect("the card is updated");
+    assert!(card.text.starts_with("INCIDENT T-1 · screen · fault · P1"), "{}", card.text);
 }

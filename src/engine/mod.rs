@@ -323,13 +323,15 @@ impl Engine {
         ticket.updated_at = ctx.at;
         let closes = matches!(kind, EventKind::Closed { .. });
         let answers_card = closes || matches!(kind, EventKind::Reopened { .. });
+        // A ticket lowered from S keeps its room, whose card then shows the new severity.
+        let leaves_s = matches!(kind, EventKind::SeverityChanged { from: Some(Severity::S), .. });
         tx.update_ticket(ticket).await?;
         tx.append_event(&event(ticket, ctx, kind)).await?;
         self.schedule(tx, ticket, ctx.at).await?;
         if answers_card {
             tx.clear_confirmation_timer(ticket.reference).await?;
         }
-        if ticket.severity == Some(Severity::S) {
+        if ticket.severity == Some(Severity::S) || leaves_s {
             self.keep_room_in_step(tx, ctx, ticket, closes).await?;
         }
         Ok(())
