@@ -124,6 +124,11 @@ async fn an_s_incident_runs_from_the_request_to_a_filed_report_and_an_archived_r
     let ask = room_posts(&posts).into_iter().find(|p| p.text.contains("File the incident report")).unwrap();
     assert_eq!(ask.buttons[0].id, "report:T-1");
 
+    let refused = d.press("alice", "report:T-1").await;
+    assert_eq!(
+        reply(&refused),
+        "/report is for engineers, domain owners, managers and leads; you are a customer"
+    );
     let form = d.press("carol", "report:T-1").await;
     let form = form.form.expect("the report button asks for the report");
     assert_eq!(form.fields.len(), 5);
@@ -169,6 +174,7 @@ async fn an_s_incident_runs_from_the_request_to_a_filed_report_and_an_archived_r
             "resolved",
             "rated",
             "closed",
+            "refused",
             "incident_reported",
             "room_archived"
         ]

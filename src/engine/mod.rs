@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 use tracing::error;
 
-use crate::command::{Command, EscalateTo, Leaf, UsageError, check_args};
+use crate::command::{Command, EscalateTo, Invocation, Leaf, UsageError, check_args};
 use crate::config::Config;
 use crate::domain::routing::{queue_name, round_robin};
 use crate::domain::{
@@ -762,8 +762,11 @@ impl Engine {
                 }
                 ButtonAction::Rate => self.rate(&mut *tx, &ctx, &mut ticket, button.value.as_deref()).await?,
                 ButtonAction::Report => {
-                    if !self.config.directory.is_staff(ctx.actor) {
-                        return Err(refused("only staff can file an incident report", &ticket));
+                    // The button asks for what `/report` takes, so whoever may run `/report` may press it.
+                    let report = Invocation { name: "report".to_owned(), subcommand: None, options: vec![] };
+                    let leaf = self.config.commands.leaf(&report)?;
+                    if let Some(reason) = self.role_refusal(leaf, ctx.actor) {
+                        return Err(refused(&reason, &ticket));
                     }
                     self.report_form(&ticket)
                 }
