@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::sla::capitalized;
 use super::{Ctx, Engine, Failure, Outcome, customer_post, refused, staff_post, text};
 use crate::domain::incident::{SRequest, pending_s_request};
-use crate::domain::sla::ClockKind;
+use crate::domain::sla::{ClockKind, ClockState};
 use crate::domain::{
     Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Post, RoomChange,
     SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
@@ -164,7 +164,8 @@ impl Engine {
         );
         let post = Post { mentions: roster.clone(), ..room_post(ticket.reference, welcome) };
         tx.enqueue_post(&post, ctx.at).await?;
-        self.post_card(tx, ticket, &mut room, ctx.at).await?;
+        let clocks = self.clock_states_in(tx, ticket, ctx.at).await?.unwrap_or_default();
+        self.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
         tx.save_war_room(&room).await?;
 
         let to_customer = format!(
@@ -390,6 +391,7 @@ impl Engine {
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
         ticket: &Ticket,
+        clocks: &[ClockState],
         closes: bool,
     ) -> Result<(), StoreError> {
         let Some(mut room) = tx.war_room_for_update(ticket.reference).await? else { return Ok(()) };
@@ -413,7 +415,7 @@ impl Engine {
             };
             tx.enqueue_post(&post, ctx.at).await?;
         }
-        self.post_card(tx, ticket, &mut room, ctx.at).await?;
+        self.post_card(tx, ticket, &mut room, clocks, ctx.at).await?;
         if closes {
             if room.report.is_some() {
                 self.archive_room(tx, ctx, ticket, &mut room).await?;
@@ -440,10 +442,10 @@ impl Engine {
         tx: &mut dyn StoreTx,
         ticket: &Ticket,
         room: &mut WarRoom,
+        clocks: &[ClockState],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let states = self.clock_states_in(tx, ticket, at).await?.unwrap_or_default();
-        let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
+        let resolution = clocks.iter().find(|s| s.kind == ClockKind::Resolution);
         let due = match resolution {
             Some(state) if state.stopped => "met (resolved)".to_owned(),
             Some(state) => state.reading.due.map_or_else(|| "paused".to_owned(), |d| self.local(d)),

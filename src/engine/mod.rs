@@ -327,12 +327,12 @@ impl Engine {
         let leaves_s = matches!(kind, EventKind::SeverityChanged { from: Some(Severity::S), .. });
         tx.update_ticket(ticket).await?;
         tx.append_event(&event(ticket, ctx, kind)).await?;
-        self.schedule(tx, ticket, ctx.at).await?;
+        let clocks = self.schedule(tx, ticket, ctx.at).await?;
         if answers_card {
             tx.clear_confirmation_timer(ticket.reference).await?;
         }
         if ticket.severity == Some(Severity::S) || leaves_s {
-            self.keep_room_in_step(tx, ctx, ticket, closes).await?;
+            self.keep_room_in_step(tx, ctx, ticket, &clocks, closes).await?;
         }
         Ok(())
     }

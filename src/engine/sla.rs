@@ -59,14 +59,16 @@ impl Engine {
 
     /// Recomputes when the sweep must next look at the ticket. Every change goes through here (from
     /// `save` and intake), so a severity or domain change, a pause or an escalation moves the alarm.
+    /// Returns the clocks it read, for whoever shows them next (the incident card).
     pub(super) async fn schedule(
         &self,
         tx: &mut dyn StoreTx,
         ticket: &Ticket,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let next = self.clock_states_in(tx, ticket, now).await?.and_then(|states| next_look(&states, now));
-        tx.set_next_alarm(ticket.reference, next).await
+    ) -> Result<Vec<ClockState>, StoreError> {
+        let states = self.clock_states_in(tx, ticket, now).await?.unwrap_or_default();
+        tx.set_next_alarm(ticket.reference, next_look(&states, now)).await?;
+        Ok(states)
     }
 
     /// Sends what is due at `now`: warnings, breach notices, and OLA expiry as an escalation to the
