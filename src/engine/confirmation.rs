@@ -21,17 +21,18 @@ pub struct ConfirmationReport {
     pub auto_confirmed: usize,
 }
 
-/// The card's buttons: confirm, not fixed, and a rating from 1 to 5.
-fn card_buttons(ticket: TicketRef) -> Vec<Button> {
+/// The resolution card to the customer: `text`, then confirm, not fixed, and a rating from 1 to 5.
+fn card(ticket: &Ticket, text: String) -> Post {
+    let reference = ticket.reference;
     let mut buttons = vec![
-        Button::new(ButtonAction::Confirm, ticket, "Yes, it is fixed"),
-        Button::new(ButtonAction::NotFixed, ticket, "No, it is not fixed"),
+        Button::new(ButtonAction::Confirm, reference, "Yes, it is fixed"),
+        Button::new(ButtonAction::NotFixed, reference, "No, it is not fixed"),
     ];
     buttons.extend(SCORES.map(|score| {
         let label = format!("{score} {}", if score == 1 { "star" } else { "stars" });
-        Button::with_value(ButtonAction::Rate, ticket, &score.to_string(), &label)
+        Button::with_value(ButtonAction::Rate, reference, &score.to_string(), &label)
     }));
-    buttons
+    Post { buttons, ..Post::new(customer_audience(ticket), Some(reference), text) }
 }
 
 impl Engine {
@@ -47,11 +48,7 @@ impl Engine {
             "{} is resolved: {resolution}\nIs it fixed? And how did we do, from 1 to 5?",
             ticket.reference
         );
-        let card = Post {
-            buttons: card_buttons(ticket.reference),
-            ..Post::new(customer_audience(ticket), Some(ticket.reference), text)
-        };
-        tx.enqueue_post(&card, at).await?;
+        tx.enqueue_post(&card(ticket, text), at).await?;
         let settings = &self.config.settings.confirmation;
         tx.set_confirmation_timer(&ConfirmationTimer {
             ticket: ticket.reference,
@@ -151,11 +148,7 @@ impl Engine {
                     ticket.reference,
                     self.local(closes_at)
                 );
-                let card = Post {
-                    buttons: card_buttons(reference),
-                    ..Post::new(customer_audience(&ticket), Some(reference), text)
-                };
-                tx.enqueue_post(&card, now).await?;
+                tx.enqueue_post(&card(&ticket, text), now).await?;
                 tx.set_confirmation_timer(&ConfirmationTimer {
                     step: ConfirmationStep::AutoConfirm,
                     due_at: closes_at,
