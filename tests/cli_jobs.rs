@@ -82,10 +82,13 @@ async fn run_once_past_the_l1_share_escalates_with_one_notice_and_a_rerun_or_res
     // The same instant in a new process: every tick is claimed already.
     let again = run_once(db, data.path(), now);
     assert!(again.lines().all(|line| line.ends_with("already run")), "{again}");
-    // The next minute, after a restart: the sweep runs but has nothing new to say.
+    // The next minute, after a restart: the sweep runs but repeats nothing. (The script's times are
+    // the wall clock's, so another clock may reach a threshold in that minute: once a day, the
+    // response warning does. That notice is new; the escalation's must not come again.)
     let later = run_once(db, data.path(), now + Duration::minutes(1));
-    assert!(later.contains("0 notices, 0 escalations"), "{later}");
-    assert!(staff_notices(db).await.is_empty());
+    assert!(later.contains("0 escalations"), "{later}");
+    let repeated = staff_notices(db).await;
+    assert!(repeated.iter().all(|n| !n.contains("OLA ran out")), "{repeated:?}");
     let last = show(db, data.path(), "T-1");
     assert_eq!(last["tier"].as_str(), Some("L2"));
 }
