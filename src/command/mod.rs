@@ -1,5 +1,5 @@
-//! Chat commands: their definitions (`spec`), and the typed values they parse into (`typed`).
-//! Parsing does no I/O; the engine runs the typed command.
+//! Chat commands: their definitions (`spec`), checked without I/O. Each command's typed value and
+//! its effect are its module in `engine::commands`.
 
 mod spec;
 mod typed;
@@ -9,7 +9,7 @@ use thiserror::Error;
 pub use spec::{
     Args, ChoiceSource, CommandSet, CommandSpec, Leaf, OptionSpec, OptionType, SubcommandSpec, check_args,
 };
-pub use typed::{COMMAND_NAMES, Command, EscalateTo};
+pub use typed::EscalateTo;
 
 /// A command as a person typed it, before it is checked: its name, its subcommand if it has
 /// subcommands, and `name:value` options.

@@ -232,10 +232,22 @@ pub struct Digest {
 }
 
 impl Config {
-    /// Loads and checks the config, with overrides from `env` (pass `std::env::vars()`).
+    /// Loads and checks the config, with overrides from `env` (pass `std::env::vars()`), for the
+    /// engine's built-in commands.
     pub fn load(
         source: ConfigSource,
         env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        Config::load_handling(source, env, &crate::engine::commands::CommandRegistry::builtin().paths())
+    }
+
+    /// Loads and checks the config for an engine that handles the commands at `handled` (paths
+    /// like `classify` or `kb search`): a definition without a handler, or a handler without a
+    /// definition, is an error.
+    pub fn load_handling(
+        source: ConfigSource,
+        env: impl IntoIterator<Item = (String, String)>,
+        handled: &[&str],
     ) -> Result<Config, ConfigError> {
         let default = source.read("default.toml")?;
         let mut value: toml::Value = parse_toml(&default)?;
@@ -262,7 +274,7 @@ impl Config {
             let spec: CommandSpec = deserialize(&file.display, parse_toml(&file)?)?;
             specs.push((stem, file.display, spec));
         }
-        let commands = CommandSet::build(specs, &domain_ids, crate::command::COMMAND_NAMES)?;
+        let commands = CommandSet::build(specs, &domain_ids, handled)?;
 
         let sla_file = source.read(&settings.files.sla)?;
         let sla = SlaPolicy::from_toml_str(&sla_file.text, &sla_file.display)

@@ -161,6 +161,15 @@ pub fn pending_s_request(events: &[Event]) -> Option<SRequest> {
     pending
 }
 
+/// The text of the latest resolution on the timeline: what the card and the knowledge base say
+/// was done.
+pub fn latest_resolution(events: &[Event]) -> Option<&str> {
+    events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::Resolved { resolution } => Some(resolution.as_str()),
+        _ => None,
+    })
+}
+
 /// The customer's latest rating of the resolution.
 pub fn satisfaction(events: &[Event]) -> Option<u8> {
     events.iter().rev().find_map(|e| match e.kind {
@@ -254,6 +263,18 @@ mod tests {
         ];
         assert_eq!(confirmation_wait(&events, at(500)), TimeDelta::minutes(45));
         assert_eq!(confirmation_wait(&events[..3], at(70)), TimeDelta::minutes(40));
+    }
+
+    #[test]
+    fn the_latest_resolution_is_the_one_after_a_reopen() {
+        let events = vec![
+            event(0, "carol", EventKind::Resolved { resolution: "reseated the cable".into() }),
+            event(1, "alice", EventKind::Reopened { reason: None }),
+            event(2, "carol", EventKind::Resolved { resolution: "replaced the panel".into() }),
+        ];
+        assert_eq!(latest_resolution(&events), Some("replaced the panel"));
+        assert_eq!(latest_resolution(&events[..1]), Some("reseated the cable"));
+        assert_eq!(latest_resolution(&[]), None);
     }
 
     #[test]

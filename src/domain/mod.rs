@@ -14,7 +14,7 @@ pub mod ticket;
 pub use error::DomainError;
 pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource};
 pub use incident::{IncidentReport, RoomLeads, WarRoom};
-pub use people::{Directory, Person, Role};
+pub use people::{Directory, People, Person, Role};
 pub use post::{Audience, Button, ButtonAction, ButtonId, Form, FormField, FormSubmit, Post, RoomChange};
 pub use ticket::{
     Classification, CloseReason, Kind, LinkRelation, Severity, Status, Ticket, TicketRef, Tier,

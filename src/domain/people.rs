@@ -1,7 +1,7 @@
 //! Who is who: people from config and the roles that decide what they may do.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumString, VariantArray};
@@ -47,34 +47,18 @@ pub struct Person {
     pub tier: Option<Tier>,
 }
 
-/// Everyone config knows. Someone it does not know is treated as a customer, so an unknown asker
-/// still gets a ticket.
+/// Everyone config knows, as config says: it never changes while resolvd runs. Someone it does
+/// not know is treated as a customer, so an unknown asker still gets a ticket. What a person may do
+/// is asked of [`People`], which adds the roles a platform grants at run time.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     people: HashMap<String, Person>,
     owners: HashMap<String, Vec<String>>,
-    /// Roles a channel grants from its platform's roles, as config maps them (Discord role ids in
-    /// `[discord.roles]`); refreshed by the channel whenever it sees the person's platform roles.
-    grants: Arc<RwLock<HashMap<String, BTreeSet<Role>>>>,
 }
 
 impl Directory {
     pub fn new(people: Vec<Person>, domain_owners: HashMap<String, Vec<String>>) -> Self {
-        Directory {
-            people: people.into_iter().map(|p| (p.id.clone(), p)).collect(),
-            owners: domain_owners,
-            grants: Arc::default(),
-        }
-    }
-
-    /// Sets the roles a person holds through their platform roles (replacing earlier ones).
-    pub fn grant(&self, id: &str, roles: BTreeSet<Role>) {
-        let mut grants = self.grants.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if roles.is_empty() {
-            grants.remove(id);
-        } else {
-            grants.insert(id.to_owned(), roles);
-        }
+        Directory { people: people.into_iter().map(|p| (p.id.clone(), p)).collect(), owners: domain_owners }
     }
 
     pub fn person(&self, id: &str) -> Option<&Person> {
@@ -85,7 +69,8 @@ impl Directory {
         self.people.contains_key(id)
     }
 
-    pub fn roles(&self, id: &str) -> BTreeSet<Role> {
+    /// The roles config gives a person (a domain's owners hold `owner`).
+    pub fn configured_roles(&self, id: &str) -> BTreeSet<Role> {
         let mut roles: BTreeSet<Role> = match self.people.get(id) {
             Some(person) => person.roles.iter().copied().collect(),
             None => BTreeSet::from([Role::Customer]),
@@ -93,20 +78,7 @@ impl Directory {
         if self.owners.values().any(|owners| owners.iter().any(|o| o == id)) {
             roles.insert(Role::Owner);
         }
-        let grants = self.grants.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(granted) = grants.get(id) {
-            roles.extend(granted);
-        }
         roles
-    }
-
-    pub fn is_staff(&self, id: &str) -> bool {
-        let roles = self.roles(id);
-        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead].iter().any(|r| roles.contains(r))
-    }
-
-    pub fn is_engineer(&self, id: &str) -> bool {
-        self.roles(id).contains(&Role::Engineer)
     }
 
     /// Everyone config gives the manager role, in id order.
@@ -126,16 +98,63 @@ impl Directory {
     }
 }
 
+/// Who may do what while resolvd runs: the roles config gives, plus those a channel grants from
+/// its platform's roles as config maps them (Discord role ids in `[discord.roles]`), refreshed by
+/// the channel whenever it sees the person's platform roles. Shared by the engine and the channels.
+#[derive(Debug, Default)]
+pub struct People {
+    directory: Directory,
+    grants: RwLock<HashMap<String, BTreeSet<Role>>>,
+}
+
+impl People {
+    pub fn new(directory: Directory) -> Self {
+        People { directory, grants: RwLock::default() }
+    }
+
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// Sets the roles a person holds through their platform roles (replacing earlier ones).
+    pub fn grant(&self, id: &str, roles: BTreeSet<Role>) {
+        let mut grants = self.grants.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if roles.is_empty() {
+            grants.remove(id);
+        } else {
+            grants.insert(id.to_owned(), roles);
+        }
+    }
+
+    pub fn roles(&self, id: &str) -> BTreeSet<Role> {
+        let mut roles = self.directory.configured_roles(id);
+        let grants = self.grants.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(granted) = grants.get(id) {
+            roles.extend(granted);
+        }
+        roles
+    }
+
+    pub fn is_staff(&self, id: &str) -> bool {
+        let roles = self.roles(id);
+        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead].iter().any(|r| roles.contains(r))
+    }
+
+    pub fn is_engineer(&self, id: &str) -> bool {
+        self.roles(id).contains(&Role::Engineer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn directory() -> Directory {
+    fn directory() -> People {
         let people = vec![
             Person { id: "bob".into(), name: None, roles: vec![Role::Engineer], tier: Some(Tier::L1) },
             Person { id: "erin".into(), name: None, roles: vec![Role::Engineer], tier: Some(Tier::L2) },
         ];
-        Directory::new(people, HashMap::from([("screen".into(), vec!["erin".into()])]))
+        People::new(Directory::new(people, HashMap::from([("screen".into(), vec!["erin".into()])])))
     }
 
     #[test]
@@ -159,6 +178,6 @@ mod tests {
         let d = directory();
         assert!(d.roles("erin").contains(&Role::Owner));
         assert!(!d.roles("bob").contains(&Role::Owner));
-        assert_eq!(d.owners_of("screen"), ["erin".to_string()]);
+        assert_eq!(d.directory().owners_of("screen"), ["erin".to_string()]);
     }
 }

@@ -66,7 +66,18 @@ impl Post {
 }
 
 /// What a button does; its id names the action and the ticket (`confirm:T-4`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[strum(serialize_all = "lowercase")]
 pub enum ButtonAction {
     /// An engineer takes the ticket.

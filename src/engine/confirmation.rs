@@ -2,23 +2,66 @@
 //! buttons, the rating as the satisfaction score, and the timer that reminds an unanswered card
 //! once and then closes the ticket as auto-confirmed.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{Ctx, Engine, Failure, Outcome, customer_audience, refused, staff_post};
-use crate::domain::incident::SCORES;
+use super::jobs::{BatchJob, Tally};
+use super::{Ctx, Engine, customer_audience, customer_post, staff_post};
+use crate::domain::incident::{SCORES, latest_resolution};
 use crate::domain::{
     Button, ButtonAction, CloseReason, EventKind, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef,
 };
-use crate::store::{ConfirmationStep, ConfirmationTimer, StoreError, StoreTx};
-
-/// How many due cards the confirmation job takes per transaction.
-const CONFIRMATION_BATCH: i64 = 100;
+use crate::store::{ConfirmationStep, ConfirmationTimer, StoreError, StoreResult, StoreTx};
 
 /// What one run of the confirmation job did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ConfirmationReport {
     pub reminded: usize,
     pub auto_confirmed: usize,
+}
+
+impl Tally for ConfirmationReport {
+    fn add(&mut self, other: ConfirmationReport) {
+        self.reminded += other.reminded;
+        self.auto_confirmed += other.auto_confirmed;
+    }
+}
+
+/// The resolution cards' timers as a batch job: due tickets are those whose card has a step due.
+struct Confirmations;
+
+#[async_trait]
+impl BatchJob for Confirmations {
+    type Tally = ConfirmationReport;
+    const NAME: &'static str = "confirmations";
+    const BATCH: i64 = 100;
+
+    async fn due(&self, engine: &Engine, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>> {
+        engine.store.due_confirmations(now, limit).await
+    }
+
+    async fn step(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ticket: TicketRef,
+        now: DateTime<Utc>,
+        report: &mut ConfirmationReport,
+    ) -> anyhow::Result<()> {
+        engine.confirmation_step(tx, ticket, now, report).await
+    }
+
+    async fn put_off(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: TicketRef,
+        retry_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        match tx.confirmation_timer(ticket).await? {
+            Some(timer) => tx.set_confirmation_timer(&ConfirmationTimer { due_at: retry_at, ..timer }).await,
+            None => Ok(()),
+        }
+    }
 }
 
 /// The resolution card to the customer: `text`, then confirm, not fixed, and a rating from 1 to 5.
@@ -59,55 +102,10 @@ impl Engine {
         .await
     }
 
-    /// `rate:T-n:SCORE`, pressed by the customer on a resolved or closed ticket.
-    pub(super) async fn rate(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        ticket: &mut Ticket,
-        value: Option<&str>,
-    ) -> Result<Outcome, Failure> {
-        if ticket.customer != ctx.actor {
-            return Err(refused("only the customer who reported it can rate this ticket", ticket));
-        }
-        let score =
-            value.and_then(|v| v.parse::<u8>().ok()).filter(|s| SCORES.contains(s)).ok_or_else(|| {
-                Failure::User(format!(
-                    "rate {} from 1 to 5, e.g. rate:{}:4",
-                    ticket.reference, ticket.reference
-                ))
-            })?;
-        if !matches!(ticket.status, Status::Resolved | Status::Closed) {
-            return Err(Failure::User(format!(
-                "{} is not resolved yet; rate it once we have fixed it",
-                ticket.reference
-            )));
-        }
-        self.save(tx, ctx, ticket, EventKind::Rated { score }).await?;
-        let notice = format!("{} rated {} {score}/5.", ctx.actor, ticket.reference);
-        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
-        Ok(Outcome::private(
-            format!("Thank you for rating {} {score} out of 5.", ticket.reference),
-            Some(ticket.reference),
-        ))
-    }
-
     /// Reminds each customer whose resolution card went unanswered, once, and closes the ticket
     /// as auto-confirmed when the configured days have passed.
     pub async fn confirmation_sweep(&self, now: DateTime<Utc>) -> anyhow::Result<ConfirmationReport> {
-        let mut report = ConfirmationReport::default();
-        loop {
-            let due = self.store.due_confirmations(now, CONFIRMATION_BATCH).await?;
-            let full = due.len() as i64 == CONFIRMATION_BATCH;
-            let mut tx = self.store.begin().await?;
-            for reference in due {
-                self.confirmation_step(&mut *tx, reference, now, &mut report).await?;
-            }
-            tx.commit().await?;
-            if !full {
-                return Ok(report);
-            }
-        }
+        self.run_batched(&Confirmations, now).await
     }
 
     async fn confirmation_step(
@@ -116,7 +114,7 @@ impl Engine {
         reference: TicketRef,
         now: DateTime<Utc>,
         report: &mut ConfirmationReport,
-    ) -> Result<(), Failure> {
+    ) -> anyhow::Result<()> {
         let Some(mut ticket) = tx.ticket_for_update(reference).await? else { return Ok(()) };
         let Some(timer) = tx.confirmation_timer(reference).await? else { return Ok(()) };
         if timer.due_at > now {
@@ -134,14 +132,7 @@ impl Engine {
         match timer.step {
             ConfirmationStep::Remind => {
                 let events = tx.timeline(reference).await?;
-                let resolution = events
-                    .iter()
-                    .rev()
-                    .find_map(|e| match &e.kind {
-                        EventKind::Resolved { resolution } => Some(resolution.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
+                let resolution = latest_resolution(&events).unwrap_or_default().to_owned();
                 self.save(tx, &ctx, &mut ticket, EventKind::ConfirmationReminded).await?;
                 let text = format!(
                     "Is {} fixed? We resolved it: {resolution}\nIf we do not hear from you, we will close it on {}.",
@@ -167,7 +158,7 @@ impl Engine {
                     "We closed {} as we have not heard from you. If it is not fixed after all, write to us and we will help.",
                     ticket.reference
                 );
-                tx.enqueue_post(&super::customer_post(&ticket, goodbye), now).await?;
+                tx.enqueue_post(&customer_post(&ticket, goodbye), now).await?;
                 let notice = format!(
                     "{} closed as auto-confirmed: the customer did not answer the resolution card within {days} days.",
                     ticket.reference

@@ -3,10 +3,12 @@
 //! `/invite` and pins work the incident, a silent room is reminded, and closing the ticket asks for
 //! the incident report, whose filing archives the room.
 
+use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::jobs::BatchJob;
 use super::sla::capitalized;
-use super::{Ctx, Engine, Failure, Outcome, customer_post, refused, staff_post, text};
+use super::{Ctx, Engine, Failure, Outcome, event, refused, staff_post, text};
 use crate::domain::incident::{SRequest, pending_s_request};
 use crate::domain::sla::{ClockKind, ClockState};
 use crate::domain::{
@@ -14,20 +16,17 @@ use crate::domain::{
     SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
 };
 use crate::engine::InboundRoomMessage;
-use crate::store::{StoreError, StoreTx};
+use crate::store::{StoreError, StoreResult, StoreTx};
 
 /// The key of the incident card: the first post with it is pinned, later ones edit it.
 pub const INCIDENT_CARD: &str = "incident";
 
-/// How many rooms the reminder job takes per transaction.
-const REMINDER_BATCH: i64 = 100;
-
-fn room_post(ticket: TicketRef, text: String) -> Post {
+pub(super) fn room_post(ticket: TicketRef, text: String) -> Post {
     Post::new(Audience::Room { ticket }, Some(ticket), text)
 }
 
 impl Engine {
-    fn room_cadence(&self) -> TimeDelta {
+    pub(super) fn room_cadence(&self) -> TimeDelta {
         TimeDelta::minutes(i64::from(self.config.settings.war_room.reminder_minutes))
     }
 
@@ -87,7 +86,7 @@ impl Engine {
     }
 
     /// The S request an owner of the ticket's domain answers, or why `ctx.actor` cannot answer it.
-    async fn s_request_for_owner(
+    pub(super) async fn s_request_for_owner(
         &self,
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
@@ -116,117 +115,13 @@ impl Engine {
         })
     }
 
-    /// `sconfirm:T-n`: the ticket becomes S and its war room opens.
-    pub(super) async fn confirm_s(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        ticket: &mut Ticket,
-    ) -> Result<Outcome, Failure> {
-        let request = self.s_request_for_owner(tx, ctx, ticket).await?;
-        let from = ticket.set_severity(Severity::S)?;
-        let reason = Some(format!("S-level confirmed by {}: {}", ctx.actor, request.reason));
-        self.save(tx, ctx, ticket, EventKind::SeverityChanged { from, to: Severity::S, reason }).await?;
-
-        let domain = self.config.domains.iter().find(|d| Some(&d.id) == ticket.domain.as_ref());
-        let leader = domain.and_then(|d| d.room_leader()).map(str::to_owned);
-        let managers = self.config.directory.managers();
-        let roster = domain.map(|d| &d.war_room).cloned().unwrap_or_default().roster(
-            leader.as_deref(),
-            ticket.assignee.as_deref(),
-            managers,
-        );
-        let mut room = WarRoom {
-            ticket: ticket.reference,
-            name: WarRoom::name_for(ticket.reference),
-            opened_at: ctx.at,
-            leader: leader.clone(),
-            roster: roster.clone(),
-            impact: request.reason.clone(),
-            remind_at: Some(ctx.at + self.room_cadence()),
-            archived_at: None,
-            report: None,
-            card: None,
-        };
-        let opened = EventKind::WarRoomOpened {
-            room: room.name.clone(),
-            leader: leader.clone(),
-            roster: roster.clone(),
-        };
-        tx.append_event(&super::event(ticket, ctx, opened)).await?;
-
-        let welcome = format!(
-            "War room for {} “{}”, S-level confirmed by {}. Leader: {}.\nRecord what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.",
-            ticket.reference,
-            ticket.title,
-            ctx.actor,
-            leader.as_deref().unwrap_or("none named")
-        );
-        let post = Post { mentions: roster.clone(), ..room_post(ticket.reference, welcome) };
-        tx.enqueue_post(&post, ctx.at).await?;
-        let clocks = self.clock_states_in(tx, ticket, ctx.at).await?.unwrap_or_default();
-        self.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
-        tx.save_war_room(&room).await?;
-
-        let to_customer = format!(
-            "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
-            ticket.reference
-        );
-        tx.enqueue_post(&customer_post(ticket, to_customer), ctx.at).await?;
-        let notice = format!(
-            "{} confirmed S-level for {}; war room {} is open with {}.",
-            ctx.actor,
-            ticket.reference,
-            room.name,
-            text::join_and(&roster)
-        );
-        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
-        Ok(Outcome::private(
-            format!("{} is S-level; war room {} is open", ticket.reference, room.name),
-            Some(ticket.reference),
-        ))
-    }
-
-    /// `sdecline:T-n`, with the reason as the press's answer (asked for when missing).
-    pub(super) async fn decline_s(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        ticket: &mut Ticket,
-        answer: Option<&str>,
-    ) -> Result<Outcome, Failure> {
-        let request = self.s_request_for_owner(tx, ctx, ticket).await?;
-        let Some(reason) = answer.filter(|a| crate::domain::text::has_visible_text(a)) else {
-            let again = Button::new(ButtonAction::SDecline, ticket.reference, "Decline, with a reason");
-            let id = again.id.clone();
-            let form = Form {
-                title: format!("Decline S-level for {}", ticket.reference),
-                fields: vec![FormField {
-                    name: "answer".into(),
-                    label: "Why is it not S-level?".into(),
-                    long: true,
-                }],
-                submit: FormSubmit::Press { id: id.clone() },
-                ask_again: Some(again),
-            };
-            return Ok(Outcome::asking(
-                form,
-                format!("Say why it is not S-level: !press {id} REASON"),
-                Some(ticket.reference),
-            ));
-        };
-        let reason = reason.trim().to_owned();
-        self.save(tx, ctx, ticket, EventKind::SDeclined { reason: reason.clone() }).await?;
-        let stays = ticket.severity.map_or_else(|| "unrated".to_owned(), |s| s.to_string());
-        let notice =
-            format!("{} declined S-level for {}: {reason}. It stays {stays}.", ctx.actor, ticket.reference);
-        let mentions = if request.by == SYSTEM_ACTOR { vec![] } else { vec![request.by] };
-        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![]), ctx.at).await?;
-        Ok(Outcome::private(format!("Declined; {} stays {stays}", ticket.reference), Some(ticket.reference)))
-    }
-
     /// The ticket's war room, open, or a reply saying why `what` needs one.
-    async fn open_room(&self, tx: &mut dyn StoreTx, ticket: &Ticket, what: &str) -> Result<WarRoom, Failure> {
+    pub(super) async fn open_room(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        what: &str,
+    ) -> Result<WarRoom, Failure> {
         match tx.war_room_for_update(ticket.reference).await? {
             Some(room) if !room.is_archived() => Ok(room),
             Some(_) => Err(Failure::User(format!("the war room of {} is archived", ticket.reference))),
@@ -235,133 +130,6 @@ impl Engine {
                 ticket.reference
             ))),
         }
-    }
-
-    pub(super) async fn timeline_entry(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        mut ticket: Ticket,
-        entry: &str,
-    ) -> Result<Outcome, Failure> {
-        self.open_room(tx, &ticket, "/timeline").await?;
-        if !crate::domain::text::has_visible_text(entry) {
-            return Err(Failure::User("say what happened in text:…".to_owned()));
-        }
-        let kind =
-            EventKind::TimelineEntry { text: entry.trim().to_owned(), source: TimelineSource::Command };
-        self.save(tx, ctx, &mut ticket, kind).await?;
-        Ok(Outcome::public(
-            format!("On the incident timeline of {}: {}", ticket.reference, entry.trim()),
-            Some(ticket.reference),
-        ))
-    }
-
-    pub(super) async fn customer_update(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        mut ticket: Ticket,
-        update: &str,
-    ) -> Result<Outcome, Failure> {
-        self.open_room(tx, &ticket, "/update").await?;
-        if ticket.is_closed() {
-            return Err(crate::domain::DomainError::Closed(ticket.reference).into());
-        }
-        if !crate::domain::text::has_visible_text(update) {
-            return Err(Failure::User("say what to tell the customer in text:…".to_owned()));
-        }
-        let update = update.trim().to_owned();
-        self.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
-        let note = format!("Update on {}: {update}", ticket.reference);
-        tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
-        Ok(Outcome::public(
-            format!("Update sent to {} on {}", ticket.customer, ticket.reference),
-            Some(ticket.reference),
-        ))
-    }
-
-    pub(super) async fn invite(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        mut ticket: Ticket,
-        user: &str,
-    ) -> Result<Outcome, Failure> {
-        let mut room = self.open_room(tx, &ticket, "/invite").await?;
-        if !self.config.directory.is_staff(user) {
-            return Err(Failure::User(format!("`{user}` is not on staff; war rooms are for staff only")));
-        }
-        if !room.admit(user) {
-            return Err(Failure::User(format!("{user} is in the war room of {} already", ticket.reference)));
-        }
-        tx.save_war_room(&room).await?;
-        self.save(tx, ctx, &mut ticket, EventKind::RoomInvited { user: user.to_owned() }).await?;
-        let welcome = format!("{} let {user} into the war room of {}.", ctx.actor, ticket.reference);
-        let post = Post {
-            mentions: vec![user.to_owned()],
-            room: Some(RoomChange::Invite { users: vec![user.to_owned()] }),
-            ..room_post(ticket.reference, welcome)
-        };
-        tx.enqueue_post(&post, ctx.at).await?;
-        Ok(Outcome::public(
-            format!("{user} is in the war room of {}", ticket.reference),
-            Some(ticket.reference),
-        ))
-    }
-
-    pub(super) async fn file_report(
-        &self,
-        tx: &mut dyn StoreTx,
-        ctx: &Ctx<'_>,
-        mut ticket: Ticket,
-        report: IncidentReport,
-    ) -> Result<Outcome, Failure> {
-        let mut room = self.open_room(tx, &ticket, "/report").await?;
-        if room.report.is_some() {
-            return Err(Failure::User(format!(
-                "the incident report of {} is filed already",
-                ticket.reference
-            )));
-        }
-        room.report = Some(report.clone());
-        tx.save_war_room(&room).await?;
-        self.save(tx, ctx, &mut ticket, EventKind::IncidentReported { report: report.clone() }).await?;
-        let mut body = format!(
-            "Incident report for {}, filed by {}:\n{}",
-            ticket.reference,
-            ctx.actor,
-            report.lines().join("\n")
-        );
-        // The report carries the incident's timeline, as the room recorded it.
-        let entries: Vec<String> = tx
-            .timeline(ticket.reference)
-            .await?
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::TimelineEntry { text, .. } => {
-                    Some(format!("- {} {}: {text}", self.local(e.at), e.actor))
-                }
-                _ => None,
-            })
-            .collect();
-        if !entries.is_empty() {
-            body.push_str(&format!("\nTimeline:\n{}", entries.join("\n")));
-        }
-        tx.enqueue_post(&room_post(ticket.reference, body.clone()), ctx.at).await?;
-        tx.enqueue_post(&staff_post(&ticket, body, vec![], vec![]), ctx.at).await?;
-        let archived = if ticket.is_closed() {
-            let mut room = tx.war_room_for_update(ticket.reference).await?.unwrap_or(room);
-            self.archive_room(tx, ctx, &ticket, &mut room).await?;
-            tx.save_war_room(&room).await?;
-            "the war room is archived"
-        } else {
-            "the war room is archived when the ticket closes"
-        };
-        Ok(Outcome::public(
-            format!("Incident report filed for {}; {archived}", ticket.reference),
-            Some(ticket.reference),
-        ))
     }
 
     /// The form of the incident report, for `report:T-n` and for a room asking for it.
@@ -406,7 +174,7 @@ impl Engine {
             && room.admit(&assignee)
         {
             let kind = EventKind::RoomInvited { user: assignee.clone() };
-            tx.append_event(&super::event(ticket, ctx, kind)).await?;
+            tx.append_event(&event(ticket, ctx, kind)).await?;
             let welcome = format!("{assignee} now has {} and joins the war room.", ticket.reference);
             let post = Post {
                 mentions: vec![assignee.clone()],
@@ -437,7 +205,7 @@ impl Engine {
     }
 
     /// Posts the incident card when it differs from the one last posted.
-    async fn post_card(
+    pub(super) async fn post_card(
         &self,
         tx: &mut dyn StoreTx,
         ticket: &Ticket,
@@ -465,7 +233,7 @@ impl Engine {
         Ok(())
     }
 
-    async fn archive_room(
+    pub(super) async fn archive_room(
         &self,
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
@@ -474,7 +242,7 @@ impl Engine {
     ) -> Result<(), StoreError> {
         room.archived_at = Some(ctx.at);
         room.remind_at = None;
-        tx.append_event(&super::event(ticket, ctx, EventKind::RoomArchived)).await?;
+        tx.append_event(&event(ticket, ctx, EventKind::RoomArchived)).await?;
         let text = format!(
             "The war room of {} is archived: the incident is closed and its report filed.",
             ticket.reference
@@ -516,46 +284,82 @@ impl Engine {
 
     /// Reminds every war room that has been silent for the configured cadence; returns how many.
     pub async fn remind_war_rooms(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        let mut reminded = 0;
-        loop {
-            let due = self.store.war_rooms_to_remind(now, REMINDER_BATCH).await?;
-            let full = due.len() as i64 == REMINDER_BATCH;
-            let mut tx = self.store.begin().await?;
-            for reference in due {
-                // The ticket is locked before its room, as every change to the ticket does.
-                let closed = tx.ticket_for_update(reference).await?.is_some_and(|t| t.is_closed());
-                let Some(mut room) = tx.war_room_for_update(reference).await? else { continue };
-                if room.is_archived() || room.remind_at.is_none_or(|at| at > now) {
-                    continue;
-                }
-                let minutes = self.config.settings.war_room.reminder_minutes;
-                let leader = room.leader.clone();
-                let please = |what: &str| match &leader {
-                    Some(leader) => format!("{leader}, please {what}"),
-                    None => capitalized(what),
-                };
-                let text = if closed {
-                    format!(
-                        "{reference} is closed, but its incident report is not filed. {}: {}",
-                        please("file it to archive this room"),
-                        text::report_usage(reference)
-                    )
-                } else {
-                    format!(
-                        "Nothing new in the war room of {reference} for {minutes} minutes. {}.",
-                        please("post progress with /timeline and tell the customer with /update")
-                    )
-                };
-                let post = Post { mentions: leader.into_iter().collect(), ..room_post(reference, text) };
-                tx.enqueue_post(&post, now).await?;
-                room.remind_at = Some(now + self.room_cadence());
-                tx.save_war_room(&room).await?;
-                reminded += 1;
-            }
-            tx.commit().await?;
-            if !full {
-                return Ok(reminded);
-            }
+        self.run_batched(&RoomReminders, now).await
+    }
+
+    async fn remind_room(
+        &self,
+        tx: &mut dyn StoreTx,
+        reference: TicketRef,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        // The ticket is locked before its room, as every change to the ticket does.
+        let closed = tx.ticket_for_update(reference).await?.is_some_and(|t| t.is_closed());
+        let Some(mut room) = tx.war_room_for_update(reference).await? else { return Ok(0) };
+        if room.is_archived() || room.remind_at.is_none_or(|at| at > now) {
+            return Ok(0);
         }
+        let minutes = self.config.settings.war_room.reminder_minutes;
+        let leader = room.leader.clone();
+        let please = |what: &str| match &leader {
+            Some(leader) => format!("{leader}, please {what}"),
+            None => capitalized(what),
+        };
+        let text = if closed {
+            format!(
+                "{reference} is closed, but its incident report is not filed. {}: {}",
+                please("file it to archive this room"),
+                text::report_usage(reference)
+            )
+        } else {
+            format!(
+                "Nothing new in the war room of {reference} for {minutes} minutes. {}.",
+                please("post progress with /timeline and tell the customer with /update")
+            )
+        };
+        let post = Post { mentions: leader.into_iter().collect(), ..room_post(reference, text) };
+        tx.enqueue_post(&post, now).await?;
+        room.remind_at = Some(now + self.room_cadence());
+        tx.save_war_room(&room).await?;
+        Ok(1)
+    }
+}
+
+/// The war-room reminders as a batch job: due tickets are those whose room has been silent.
+struct RoomReminders;
+
+#[async_trait]
+impl BatchJob for RoomReminders {
+    type Tally = usize;
+    const NAME: &'static str = "war_room_reminders";
+    const BATCH: i64 = 100;
+
+    async fn due(&self, engine: &Engine, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>> {
+        engine.store.war_rooms_to_remind(now, limit).await
+    }
+
+    async fn step(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ticket: TicketRef,
+        now: DateTime<Utc>,
+        reminded: &mut usize,
+    ) -> anyhow::Result<()> {
+        *reminded += engine.remind_room(tx, ticket, now).await?;
+        Ok(())
+    }
+
+    async fn put_off(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: TicketRef,
+        retry_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        if let Some(mut room) = tx.war_room_for_update(ticket).await? {
+            room.remind_at = Some(retry_at);
+            tx.save_war_room(&room).await?;
+        }
+        Ok(())
     }
 }

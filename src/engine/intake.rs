@@ -14,10 +14,10 @@ use tokio::sync::oneshot;
 use tracing::{error, warn};
 
 use super::{
-    Button, ButtonAction, Ctx, Engine, EventKind, InboundMessage, MessageSlot, NewTicket, Outcome,
-    StoreError, StoreTx, Ticket, TicketRef, Tier, customer_post, direct_conversation, event, new_message,
-    staff_post, text,
+    Ctx, Engine, InboundMessage, Outcome, customer_post, direct_conversation, event, staff_post, text,
 };
+use crate::domain::{Button, ButtonAction, EventKind, Ticket, TicketRef, Tier};
+use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
@@ -291,5 +291,15 @@ impl Engine {
             tx.enqueue_post(&card, ctx.at).await?;
         }
         Ok(())
+    }
+}
+
+fn new_message(message: &InboundMessage) -> NewMessage {
+    NewMessage {
+        source_id: message.source_id.clone(),
+        conversation: message.conversation.clone(),
+        author: message.author.clone(),
+        text: message.text.clone(),
+        received_at: message.at,
     }
 }

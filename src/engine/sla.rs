@@ -2,21 +2,15 @@
 //! that sends warnings and breach notices and escalates when a tier's OLA runs out, the daily digest,
 //! and the `/sla` view. Every function takes `now` from its caller.
 
+use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
-use tracing::{error, warn};
 
-use super::{Ctx, Engine, staff_post, text};
+use super::jobs::{BatchJob, Tally};
+use super::{Ctx, Engine, event, staff_post, text};
 use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
 use crate::domain::{Audience, EventKind, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
-use crate::store::{StoreError, StoreTx};
-
-/// How many due tickets the sweep takes per round, in one transaction: a commit (an fsync) per
-/// ticket would cost more than everything else the sweep does.
-const SWEEP_BATCH: i64 = 200;
-
-/// How long a ticket the sweep failed on waits before the next attempt.
-const SWEEP_RETRY: TimeDelta = TimeDelta::minutes(5);
+use crate::store::{StoreError, StoreResult, StoreTx};
 
 /// What one sweep did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -28,11 +22,45 @@ pub struct SweepReport {
     pub escalated: usize,
 }
 
-impl SweepReport {
-    fn add(&mut self, other: &SweepReport) {
+impl Tally for SweepReport {
+    fn add(&mut self, other: SweepReport) {
         self.looked_at += other.looked_at;
         self.notices += other.notices;
         self.escalated += other.escalated;
+    }
+}
+
+/// The SLA sweep as a batch job: due tickets are those whose next alarm has come.
+struct SlaSweep;
+
+#[async_trait]
+impl BatchJob for SlaSweep {
+    type Tally = SweepReport;
+    const NAME: &'static str = "sla_sweep";
+    const BATCH: i64 = 200;
+
+    async fn due(&self, engine: &Engine, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>> {
+        engine.store.due_tickets(now, limit).await
+    }
+
+    async fn step(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ticket: TicketRef,
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<()> {
+        engine.sweep_ticket(tx, ticket, now, report).await
+    }
+
+    async fn put_off(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: TicketRef,
+        retry_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        tx.set_next_alarm(ticket, Some(retry_at)).await
     }
 }
 
@@ -75,62 +103,7 @@ impl Engine {
     /// next tier. Each notice is recorded under a key in the same transaction that enqueues it, so a
     /// second sweep at the same instant, after a restart or on another instance, sends nothing new.
     pub async fn sla_sweep(&self, now: DateTime<Utc>) -> anyhow::Result<SweepReport> {
-        let mut report = SweepReport::default();
-        loop {
-            let due = self.store.due_tickets(now, SWEEP_BATCH).await?;
-            let full = due.len() as i64 == SWEEP_BATCH;
-            let mut batch = SweepReport::default();
-            let swept = async {
-                let mut tx = self.store.begin().await?;
-                for reference in &due {
-                    self.sweep_ticket(&mut *tx, *reference, now, &mut batch).await?;
-                }
-                tx.commit().await?;
-                Ok::<_, anyhow::Error>(())
-            }
-            .await;
-            match swept {
-                Ok(()) => report.add(&batch),
-                // One ticket that cannot be swept must not hold up the others: take the batch again
-                // one ticket per transaction, and put a failing ticket off for a while.
-                Err(e) => {
-                    warn!(error = %format!("{e:#}"), "SLA sweep batch failed; sweeping its tickets one by one");
-                    for reference in due {
-                        self.sweep_alone(reference, now, &mut report).await?;
-                    }
-                }
-            }
-            // Each swept ticket's next alarm is after `now`, so the next round reads only new ones.
-            if !full {
-                return Ok(report);
-            }
-        }
-    }
-
-    async fn sweep_alone(
-        &self,
-        reference: TicketRef,
-        now: DateTime<Utc>,
-        report: &mut SweepReport,
-    ) -> anyhow::Result<()> {
-        let mut alone = SweepReport::default();
-        let swept = async {
-            let mut tx = self.store.begin().await?;
-            self.sweep_ticket(&mut *tx, reference, now, &mut alone).await?;
-            tx.commit().await?;
-            Ok::<_, anyhow::Error>(())
-        }
-        .await;
-        match swept {
-            Ok(()) => report.add(&alone),
-            Err(e) => {
-                error!(ticket = %reference, error = %format!("{e:#}"), "SLA sweep failed on a ticket; retrying it later");
-                let mut tx = self.store.begin().await?;
-                tx.set_next_alarm(reference, Some(now + SWEEP_RETRY)).await?;
-                tx.commit().await?;
-            }
-        }
-        Ok(())
+        self.run_batched(&SlaSweep, now).await
     }
 
     async fn sweep_ticket(
@@ -167,7 +140,7 @@ impl Engine {
             }
             let kind =
                 EventKind::SlaAlarm { clock: state.kind.key(), alarm: name.to_owned(), threshold, due };
-            tx.append_event(&super::event(&ticket, &ctx, kind)).await?;
+            tx.append_event(&event(&ticket, &ctx, kind)).await?;
             // A tier that received the ticket with the SLA already spent has an OLA of zero; passing
             // the ticket on again a minute later would only bounce it up to R&D, so it is reported.
             let had_time = state.reading.elapsed + state.reading.remaining > TimeDelta::zero();

@@ -92,7 +92,7 @@ impl Bot {
         }
         let granted: BTreeSet<Role> =
             member_roles.iter().filter_map(|r| self.roles.get(&r.get()).copied()).collect();
-        self.engine.config().directory.grant(&self.person(user), granted);
+        self.engine.people().grant(&self.person(user), granted);
     }
 
     /// Whether config (still) names this channel an intake channel.
@@ -101,7 +101,7 @@ impl Bot {
     }
 
     fn is_staff(&self, person: &str) -> bool {
-        self.engine.config().directory.is_staff(person)
+        self.engine.people().is_staff(person)
     }
 
     /// Records the intake channels from config, so that a restart catches up on them.

@@ -1,0 +1,34 @@
+//! `confirm:T-n`: the customer confirms the fix; the ticket closes.
+
+use async_trait::async_trait;
+
+use super::{ButtonHandler, Press};
+use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::store::StoreTx;
+
+pub struct Confirm;
+
+#[async_trait]
+impl ButtonHandler for Confirm {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::Confirm
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        _press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        customer_only(ticket, ctx, "only the customer who reported it can confirm this ticket")?;
+        ticket.close(CloseReason::Confirmed)?;
+        let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None, article: None };
+        engine.save(tx, ctx, ticket, kind).await?;
+        let notice = format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
+        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(Outcome::private(format!("Thank you. {} is closed.", ticket.reference), Some(ticket.reference)))
+    }
+}

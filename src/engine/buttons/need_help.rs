@@ -1,0 +1,44 @@
+//! `needhelp:T-n`: the customer read the suggested articles and still needs help; the ticket goes
+//! on to its engineer.
+
+use async_trait::async_trait;
+
+use super::solved::ASKER_ONLY;
+use super::{ButtonHandler, Press};
+use crate::domain::{ButtonAction, DomainError, EventKind, Status, Ticket};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::store::StoreTx;
+
+pub struct NeedHelp;
+
+#[async_trait]
+impl ButtonHandler for NeedHelp {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::NeedHelp
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        _press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        customer_only(ticket, ctx, ASKER_ONLY)?;
+        if ticket.status == Status::Closed {
+            return Err(DomainError::Closed(ticket.reference).into());
+        }
+        engine.save(tx, ctx, ticket, EventKind::NeedsHelp).await?;
+        let owner = ticket.assignee.clone();
+        let notice = format!(
+            "{} read the suggested articles and still needs help with {}.",
+            ctx.actor, ticket.reference
+        );
+        tx.enqueue_post(&staff_post(ticket, notice, owner.into_iter().collect(), vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("Thanks for trying. An engineer will help you with {} here.", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

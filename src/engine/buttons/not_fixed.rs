@@ -1,0 +1,40 @@
+//! `notfixed:T-n`: the customer says it is not fixed; the ticket reopens with its assignee.
+
+use async_trait::async_trait;
+
+use super::{ButtonHandler, Press};
+use crate::domain::{ButtonAction, EventKind, Ticket};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::store::StoreTx;
+
+pub struct NotFixed;
+
+#[async_trait]
+impl ButtonHandler for NotFixed {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::NotFixed
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        _press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        customer_only(ticket, ctx, "only the customer who reported it can reopen this ticket")?;
+        ticket.reopen()?;
+        let kind = EventKind::Reopened { reason: Some("the customer says it is not fixed".to_owned()) };
+        engine.save(tx, ctx, ticket, kind).await?;
+        let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+        let notice =
+            format!("{} says {} is not fixed; it is open again, with {owner}.", ctx.actor, ticket.reference);
+        let mentions = ticket.assignee.iter().cloned().collect();
+        tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("Sorry about that. We reopened {}; tell us what you see.", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

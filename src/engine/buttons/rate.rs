@@ -1,0 +1,51 @@
+//! `rate:T-n:SCORE`: the customer rates a resolved or closed ticket from 1 to 5.
+
+use async_trait::async_trait;
+
+use super::{ButtonHandler, Press};
+use crate::domain::incident::SCORES;
+use crate::domain::{ButtonAction, EventKind, Status, Ticket};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::store::StoreTx;
+
+pub struct Rate;
+
+#[async_trait]
+impl ButtonHandler for Rate {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::Rate
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        customer_only(ticket, ctx, "only the customer who reported it can rate this ticket")?;
+        let score =
+            press.value.and_then(|v| v.parse::<u8>().ok()).filter(|s| SCORES.contains(s)).ok_or_else(
+                || {
+                    Failure::User(format!(
+                        "rate {} from 1 to 5, e.g. rate:{}:4",
+                        ticket.reference, ticket.reference
+                    ))
+                },
+            )?;
+        if !matches!(ticket.status, Status::Resolved | Status::Closed) {
+            return Err(Failure::User(format!(
+                "{} is not resolved yet; rate it once we have fixed it",
+                ticket.reference
+            )));
+        }
+        engine.save(tx, ctx, ticket, EventKind::Rated { score }).await?;
+        let notice = format!("{} rated {} {score}/5.", ctx.actor, ticket.reference);
+        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("Thank you for rating {} {score} out of 5.", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

@@ -1,0 +1,95 @@
+//! `sconfirm:T-n`: a domain owner confirms S-level; the ticket becomes S and its war room opens
+//! with the domain's roster and a pinned incident card.
+
+use async_trait::async_trait;
+
+use super::{ButtonHandler, Press};
+use crate::domain::{ButtonAction, EventKind, Post, Severity, Ticket, WarRoom};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post, event, room_post, staff_post, text};
+use crate::store::StoreTx;
+
+pub struct SConfirm;
+
+#[async_trait]
+impl ButtonHandler for SConfirm {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::SConfirm
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        _press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        let request = engine.s_request_for_owner(tx, ctx, ticket).await?;
+        let from = ticket.set_severity(Severity::S)?;
+        let reason = Some(format!("S-level confirmed by {}: {}", ctx.actor, request.reason));
+        engine.save(tx, ctx, ticket, EventKind::SeverityChanged { from, to: Severity::S, reason }).await?;
+
+        let mut room = new_room(engine, ctx, ticket, &request.reason);
+        let opened = EventKind::WarRoomOpened {
+            room: room.name.clone(),
+            leader: room.leader.clone(),
+            roster: room.roster.clone(),
+        };
+        tx.append_event(&event(ticket, ctx, opened)).await?;
+        let welcome = format!(
+            "War room for {} “{}”, S-level confirmed by {}. Leader: {}.\nRecord what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.",
+            ticket.reference,
+            ticket.title,
+            ctx.actor,
+            room.leader.as_deref().unwrap_or("none named")
+        );
+        let post = Post { mentions: room.roster.clone(), ..room_post(ticket.reference, welcome) };
+        tx.enqueue_post(&post, ctx.at).await?;
+        let clocks = engine.clock_states_in(tx, ticket, ctx.at).await?.unwrap_or_default();
+        engine.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
+        tx.save_war_room(&room).await?;
+
+        let to_customer = format!(
+            "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
+            ticket.reference
+        );
+        tx.enqueue_post(&customer_post(ticket, to_customer), ctx.at).await?;
+        let notice = format!(
+            "{} confirmed S-level for {}; war room {} is open with {}.",
+            ctx.actor,
+            ticket.reference,
+            room.name,
+            text::join_and(&room.roster)
+        );
+        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("{} is S-level; war room {} is open", ticket.reference, room.name),
+            Some(ticket.reference),
+        ))
+    }
+}
+
+/// The war room of a ticket just made S: its domain's leader and roster, with the assignee and
+/// the managers.
+fn new_room(engine: &Engine, ctx: &Ctx<'_>, ticket: &Ticket, impact: &str) -> WarRoom {
+    let domain = engine.config.domains.iter().find(|d| Some(&d.id) == ticket.domain.as_ref());
+    let leader = domain.and_then(|d| d.room_leader()).map(str::to_owned);
+    let managers = engine.config.directory.managers();
+    let roster = domain.map(|d| &d.war_room).cloned().unwrap_or_default().roster(
+        leader.as_deref(),
+        ticket.assignee.as_deref(),
+        managers,
+    );
+    WarRoom {
+        ticket: ticket.reference,
+        name: WarRoom::name_for(ticket.reference),
+        opened_at: ctx.at,
+        leader,
+        roster,
+        impact: impact.to_owned(),
+        remind_at: Some(ctx.at + engine.room_cadence()),
+        archived_at: None,
+        report: None,
+        card: None,
+    }
+}

@@ -1,0 +1,58 @@
+//! `solved:T-n:ARTICLE`: the customer says a suggested article solved it; the ticket closes as
+//! self-served.
+
+use async_trait::async_trait;
+
+use super::{ButtonHandler, Press};
+use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::store::StoreTx;
+
+/// What anyone but the asker reads when pressing a suggestion's buttons.
+pub(super) const ASKER_ONLY: &str = "only the customer who asked can answer these suggestions";
+
+pub struct Solved;
+
+#[async_trait]
+impl ButtonHandler for Solved {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::Solved
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        customer_only(ticket, ctx, ASKER_ONLY)?;
+        let suggested = engine.suggested_articles(ticket.reference).await?;
+        let article = match press.value {
+            Some(article) if suggested.iter().any(|s| s == article) => article.to_owned(),
+            Some(article) => {
+                return Err(Failure::User(format!("`{article}` was not suggested for {}", ticket.reference)));
+            }
+            None => suggested.into_iter().next().ok_or_else(|| {
+                Failure::User(format!("no articles were suggested for {}", ticket.reference))
+            })?,
+        };
+        ticket.close(CloseReason::SelfServed)?;
+        let closed = EventKind::Closed {
+            reason: CloseReason::SelfServed,
+            comment: None,
+            article: Some(article.clone()),
+        };
+        engine.save(tx, ctx, ticket, closed).await?;
+        let notice = format!(
+            "{} says article {article} solved {}; it is closed as self-served.",
+            ctx.actor, ticket.reference
+        );
+        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("Glad it helped. {} is closed.", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

@@ -1,0 +1,67 @@
+//! `/classify [domain] [kind] [severity] [reason]`: a new domain re-routes the ticket.
+
+use async_trait::async_trait;
+
+use super::{CommandHandler, optional};
+use crate::command::{Args, UsageError};
+use crate::domain::{Classification, EventKind, Severity, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, person_post, text};
+use crate::store::StoreTx;
+
+pub struct Classify {
+    ticket: Option<TicketRef>,
+    change: Classification,
+    reason: Option<String>,
+}
+
+#[async_trait]
+impl CommandHandler for Classify {
+    const PATH: &'static str = "classify";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        Ok(Classify {
+            ticket: args.ticket(),
+            change: Classification {
+                domain: optional(args, "domain"),
+                kind: args.parsed("kind"),
+                severity: args.parsed("severity"),
+            },
+            reason: optional(args, "reason"),
+        })
+    }
+
+    async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        let change = &self.change;
+        let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        if change.severity == Some(Severity::S) {
+            return Err(Failure::user(
+                "S-level needs a domain owner's confirmation: use /escalate to:S reason:…",
+            ));
+        }
+        let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
+        ticket.classify(change)?;
+        let mut rerouted = None;
+        if domain_changed
+            && let Some(Some(next)) = engine.route_unless_member(tx, &ticket, ticket.tier).await?
+        {
+            ticket.assignee = Some(next.clone());
+            rerouted = Some(next);
+        }
+        let kind = EventKind::Classified {
+            domain: change.domain.clone(),
+            kind: change.kind,
+            severity: change.severity,
+            reason: self.reason.clone(),
+            assignee: rerouted.clone(),
+        };
+        engine.save(tx, ctx, &mut ticket, kind).await?;
+        if let Some(assignee) = &rerouted {
+            let notice = format!("{} moved {} to your queue: {}", ctx.actor, ticket.reference, ticket.title);
+            tx.enqueue_post(&person_post(&ticket, assignee, notice), ctx.at).await?;
+        }
+        Ok(Outcome::public(
+            format!("{} classified: {}", ticket.reference, text::summary(&ticket)),
+            Some(ticket.reference),
+        ))
+    }
+}

@@ -1,0 +1,50 @@
+//! `/escalate [to] reason:`: up a tier (the next by default), or a request for S-level that a
+//! domain owner confirms.
+
+use async_trait::async_trait;
+
+use super::{CommandHandler, required};
+use crate::command::{Args, EscalateTo, UsageError};
+use crate::domain::TicketRef;
+use crate::engine::{Ctx, Engine, Failure, Outcome, staff_post};
+use crate::store::StoreTx;
+
+pub struct Escalate {
+    ticket: Option<TicketRef>,
+    to: Option<EscalateTo>,
+    reason: String,
+}
+
+#[async_trait]
+impl CommandHandler for Escalate {
+    const PATH: &'static str = "escalate";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        Ok(Escalate {
+            ticket: args.ticket(),
+            to: args.parsed("to"),
+            reason: required(args, Self::PATH, "reason")?,
+        })
+    }
+
+    async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        let reason = &self.reason;
+        let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        let to = match self.to {
+            Some(EscalateTo::SLevel) => return engine.request_s(tx, ctx, ticket, reason).await,
+            Some(EscalateTo::Tier(tier)) => Some(tier),
+            None => None,
+        };
+        let (from, to, assignee) = engine.escalate_ticket(tx, ctx, &mut ticket, to, reason).await?;
+        let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
+        let notice = format!(
+            "{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.",
+            ctx.actor, ticket.reference
+        );
+        tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at).await?;
+        Ok(Outcome::public(
+            format!("{} escalated to {to}, now with {owner}", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

@@ -1,0 +1,56 @@
+//! `/kb search query:`: articles for everyone, resolved tickets for staff only.
+
+use async_trait::async_trait;
+
+use super::{CommandHandler, required};
+use crate::command::{Args, UsageError};
+use crate::engine::{Ctx, Engine, Failure, Outcome};
+use crate::kb::Source;
+use crate::store::StoreTx;
+
+/// How many hits `/kb search` shows.
+const SEARCH_LIMIT: usize = 5;
+
+pub struct KbSearch {
+    query: String,
+}
+
+#[async_trait]
+impl CommandHandler for KbSearch {
+    const PATH: &'static str = "kb search";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        Ok(KbSearch { query: required(args, Self::PATH, "query")? })
+    }
+
+    async fn handle(
+        &self,
+        engine: &Engine,
+        _tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+    ) -> Result<Outcome, Failure> {
+        let query = &self.query;
+        let kb = engine.knowledge_base()?;
+        let staff = engine.people.is_staff(ctx.actor);
+        // Tickets are written for engineers and may hold internal detail.
+        let hits: Vec<_> = kb
+            .search(query, SEARCH_LIMIT * 2)
+            .map_err(anyhow::Error::from)?
+            .into_iter()
+            .filter(|hit| staff || hit.source == Source::Article)
+            .take(SEARCH_LIMIT)
+            .collect();
+        if hits.is_empty() {
+            return Ok(Outcome::private(format!("Nothing in the knowledge base matches “{query}”"), None));
+        }
+        let lines: Vec<String> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, hit)| match hit.source {
+                Source::Article => format!("{}. {} (kb:{})", i + 1, hit.title, hit.id),
+                Source::Ticket => format!("{}. {} (from ticket {})", i + 1, hit.title, hit.id),
+            })
+            .collect();
+        Ok(Outcome::private(format!("Knowledge base, “{query}”:\n{}", lines.join("\n")), None))
+    }
+}

@@ -1,0 +1,32 @@
+//! `/note text:`: an internal note, never shown to the customer.
+
+use async_trait::async_trait;
+
+use super::{CommandHandler, required};
+use crate::command::{Args, UsageError};
+use crate::domain::{EventKind, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome};
+use crate::store::StoreTx;
+
+pub struct Note {
+    ticket: Option<TicketRef>,
+    text: String,
+}
+
+#[async_trait]
+impl CommandHandler for Note {
+    const PATH: &'static str = "note";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        Ok(Note { ticket: args.ticket(), text: required(args, Self::PATH, "text")? })
+    }
+
+    async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        engine.save(tx, ctx, &mut ticket, EventKind::Note { text: self.text.clone() }).await?;
+        Ok(Outcome::public(
+            format!("Note added to {} (staff only)", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

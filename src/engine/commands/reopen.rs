@@ -1,0 +1,32 @@
+//! `/reopen [reason]`: a resolved or closed ticket is worked on again.
+
+use async_trait::async_trait;
+
+use super::{CommandHandler, optional};
+use crate::command::{Args, UsageError};
+use crate::domain::{EventKind, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::store::StoreTx;
+
+pub struct Reopen {
+    ticket: Option<TicketRef>,
+    reason: Option<String>,
+}
+
+#[async_trait]
+impl CommandHandler for Reopen {
+    const PATH: &'static str = "reopen";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        Ok(Reopen { ticket: args.ticket(), reason: optional(args, "reason") })
+    }
+
+    async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        ticket.reopen()?;
+        engine.save(tx, ctx, &mut ticket, EventKind::Reopened { reason: self.reason.clone() }).await?;
+        let again = format!("We reopened {} and are working on it again.", ticket.reference);
+        tx.enqueue_post(&customer_post(&ticket, again), ctx.at).await?;
+        Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
+    }
+}

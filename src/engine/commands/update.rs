@@ -1,0 +1,42 @@
+//! `/update text:`: a progress note to the customer from the war room.
+
+use async_trait::async_trait;
+
+use super::{CommandHandler, required};
+use crate::command::{Args, UsageError};
+use crate::domain::{DomainError, EventKind, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::store::StoreTx;
+
+pub struct Update {
+    ticket: Option<TicketRef>,
+    text: String,
+}
+
+#[async_trait]
+impl CommandHandler for Update {
+    const PATH: &'static str = "update";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        Ok(Update { ticket: args.ticket(), text: required(args, Self::PATH, "text")? })
+    }
+
+    async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        engine.open_room(tx, &ticket, "/update").await?;
+        if ticket.is_closed() {
+            return Err(DomainError::Closed(ticket.reference).into());
+        }
+        if !crate::domain::text::has_visible_text(&self.text) {
+            return Err(Failure::user("say what to tell the customer in text:…"));
+        }
+        let update = self.text.trim().to_owned();
+        engine.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
+        let note = format!("Update on {}: {update}", ticket.reference);
+        tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
+        Ok(Outcome::public(
+            format!("Update sent to {} on {}", ticket.customer, ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}

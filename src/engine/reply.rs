@@ -1,0 +1,60 @@
+//! Staff replies to a ticket's customer: `/reply`, and a message in a staff thread.
+
+use super::{Ctx, Engine, Failure, InboundStaffReply, Outcome, customer_post};
+use crate::domain::{EventKind, Status, Ticket};
+use crate::store::StoreTx;
+
+impl Engine {
+    /// A staff member's reply to a ticket's customer, idempotent on its platform id. Only staff
+    /// may reply; notes (`/note`) are a different thing and are never relayed.
+    pub(super) async fn staff_reply(&self, reply: InboundStaffReply) -> Outcome {
+        if !crate::domain::text::has_visible_text(&reply.text) {
+            return Outcome::private("Your message is empty; nothing was sent", None);
+        }
+        let ctx = Ctx { actor: &reply.author, conversation: &reply.conversation, at: reply.at };
+        let result = async {
+            let Some(mut tx) = self.begin_claimed(&reply.source_id, ctx.at).await? else {
+                return Ok(Outcome::duplicate());
+            };
+            if !self.people.is_staff(ctx.actor) {
+                return Err(Failure::Refused {
+                    reason: "only staff can reply to a customer".to_owned(),
+                    ticket: reply.ticket,
+                });
+            }
+            let mut ticket = self.target(&mut *tx, &ctx, reply.ticket).await?;
+            self.reply_to_customer(&mut *tx, &ctx, &mut ticket, &reply.text).await?;
+            tx.commit().await?;
+            Ok(Outcome::silent(Some(ticket.reference)))
+        }
+        .await;
+        self.finish(result, &reply.source_id, &ctx, "reply").await
+    }
+
+    /// Logs a staff reply on the ticket and, unless it was written in the conversation the
+    /// customer reads, relays it to them. The one place a staff reply is handled: `/reply` calls
+    /// this inside its transaction.
+    pub(super) async fn reply_to_customer(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        text: &str,
+    ) -> Result<bool, Failure> {
+        if ticket.status == Status::Closed {
+            return Err(Failure::User(format!(
+                "{} is closed; /reopen it before writing to the customer",
+                ticket.reference
+            )));
+        }
+        let relayed = ctx.conversation != ticket.conversation;
+        self.save(tx, ctx, ticket, EventKind::StaffReply { text: text.to_owned(), relayed }).await?;
+        if relayed {
+            let name = self.config.directory.person(ctx.actor).and_then(|p| p.name.clone());
+            let name = name.unwrap_or_else(|| ctx.actor.to_owned());
+            tx.enqueue_post(&customer_post(ticket, format!("{name} ({}): {text}", ticket.reference)), ctx.at)
+                .await?;
+        }
+        Ok(relayed)
+    }
+}
