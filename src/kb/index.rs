@@ -141,14 +141,12 @@ impl Fingerprint {
 /// FNV-1a over the file name and content. Not `DefaultHasher`: its output may change between
 /// Rust releases, which would rebuild every index after a toolchain upgrade.
 pub(crate) fn file_hash(file_name: &str, content: &[u8]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = OFFSET;
-    for &byte in file_name.as_bytes().iter().chain(&[0xff]).chain(content) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(PRIME);
-    }
-    hash
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(file_name.as_bytes());
+    hasher.write(&[0xff]);
+    hasher.write(content);
+    hasher.finish()
 }
 
 #[cfg(test)]
