@@ -156,6 +156,11 @@ impl Driver {
         }
     }
 
+    /// Drives an engine built by the test.
+    pub fn with_engine(engine: Engine) -> Driver {
+        Driver { engine, next_id: AtomicU32::new(1), base: std::sync::Mutex::new(t0()) }
+    }
+
     /// An engine that answers from a copy of the sample knowledge base (publishing writes
     /// article files, which must not land in the repository).
     pub fn with_knowledge_base(db: &TestDb) -> (Driver, tempfile::TempDir) {
