@@ -1,4 +1,5 @@
-//! Start-up shared by every subcommand: find the config, open the store, build the engine.
+//! Start-up shared by every subcommand: find the config, open the store, build the engine (and,
+//! for Discord, the channel's memory over the same database).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use anyhow::Context;
 use crate::config::{Config, ConfigSource};
 use crate::engine::Engine;
 use crate::kb::KnowledgeBase;
+use crate::store::discord::DiscordState;
 use crate::store::{self, Store};
 
 /// Where config is read and data kept.
@@ -65,6 +67,20 @@ impl Paths {
     pub async fn start(&self) -> anyhow::Result<Arc<Engine>> {
         let config = self.load_config()?;
         let store = self.open_store(&config).await?;
+        self.start_on(config, store).await
+    }
+
+    /// As `start`, with the Discord channel's memory over the same database and pool.
+    pub async fn start_with_discord_state(&self) -> anyhow::Result<(Arc<Engine>, Arc<dyn DiscordState>)> {
+        let config = self.load_config()?;
+        let url = self.database_url(&config)?;
+        let (store, memory) = store::discord::open_with_discord_state(&url)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+        Ok((self.start_on(config, store).await?, memory))
+    }
+
+    async fn start_on(&self, config: Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<Engine>> {
         let kb = self.open_knowledge_base(&config)?;
         let mut engine = Engine::new(store, Arc::new(config));
         if let Some(kb) = kb {

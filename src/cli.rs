@@ -235,9 +235,9 @@ async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
     if config.settings.discord.token().is_none() {
         return chat(paths, None).await;
     }
-    let engine = paths.start().await?;
+    let (engine, memory) = paths.start_with_discord_state().await?;
     eprintln!("resolvd: serving Discord at {}", config.settings.discord.api_base());
-    crate::chat::discord::serve(engine, shutdown_signal()).await?;
+    crate::chat::discord::serve(engine, memory, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

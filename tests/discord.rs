@@ -76,7 +76,7 @@ impl Running {
     async fn start(db: &TestDb, fake: &FakeDiscord, connection: usize, extra: &[(&str, &str)]) -> Running {
         let engine = Arc::new(Engine::new(db.store.clone(), Arc::new(config(fake, extra))));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(resolvd::chat::discord::serve(engine, async {
+        let task = tokio::spawn(resolvd::chat::discord::serve(engine, db.discord.clone(), async {
             let _ = stopped.await;
         }));
         fake.wait_ready(connection).await;
@@ -120,7 +120,7 @@ fn option(name: &str, value: &str) -> Value {
 /// Alice writes to the bot in a DM; returns once T-1 exists and its staff thread is open.
 async fn alice_opens_a_ticket(db: &TestDb, fake: &FakeDiscord, text: &str) -> u64 {
     fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, text));
-    let store = db.store.clone();
+    let store = db.discord.clone();
     eventually("the staff thread of T-1", || {
         let store = store.clone();
         async move { store.discord_staff_thread(TicketRef(1)).await.unwrap() }
@@ -651,7 +651,7 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     }
     assert!(overwrite(ALICE).is_none() && overwrite(MALLORY).is_none(), "no customer is let in");
     let room: u64 = eventually("the war room recorded", || {
-        let store = db.store.clone();
+        let store = db.discord.clone();
         async move { store.discord_war_room(TicketRef(1)).await.unwrap() }
     })
     .await as u64;
@@ -758,7 +758,7 @@ async fn a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once(db: &Tes
 
     let pins = fake.wait_calls("PUT", "/pins/", 2).await;
     assert_eq!(pins[0].path, pins[1].path, "the same message is pinned again");
-    let room = db.store.discord_war_room(TicketRef(1)).await.unwrap().unwrap() as u64;
+    let room = db.discord.discord_war_room(TicketRef(1)).await.unwrap().unwrap() as u64;
     let cards: Vec<String> = contents(&fake.calls_to("POST", &format!("/channels/{room}/messages")))
         .into_iter()
         .filter(|c| c.starts_with("INCIDENT T-1"))

@@ -8,10 +8,8 @@ use resolvd::domain::{
     Audience, CloseReason, Event, EventKind, IncidentReport, Kind, LinkRelation, Post, Severity, Status,
     TicketRef, Tier, WarRoom,
 };
-use resolvd::store::{
-    ConfirmationStep, ConfirmationTimer, DiscordChannel, DiscordChannelKind, MessageSlot, NewMessage,
-    NewTicket,
-};
+use resolvd::store::discord::{DiscordChannel, DiscordChannelKind};
+use resolvd::store::{ConfirmationStep, ConfirmationTimer, MessageSlot, NewMessage, NewTicket};
 
 on_both_databases!(
     a_message_delivered_twice_is_stored_once,
@@ -272,10 +270,10 @@ async fn text_with_sql_metacharacters_is_stored_verbatim(db: &TestDb) {
 }
 
 async fn discord_channels_are_recorded_once_and_their_cursor_only_moves_forward(db: &TestDb) {
-    let store = &db.store;
-    let mut tx = store.begin().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
     let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
     tx.commit().await.unwrap();
+    let store = &db.discord;
     let big = 1_234_567_890_123_456_789_i64;
     let staff = DiscordChannel {
         channel_id: big,
@@ -312,7 +310,7 @@ async fn discord_channels_are_recorded_once_and_their_cursor_only_moves_forward(
 }
 
 async fn discord_state_is_set_and_overwritten(db: &TestDb) {
-    let store = &db.store;
+    let store = &db.discord;
     assert_eq!(store.discord_state("commands:global").await.unwrap(), None);
     store.set_discord_state("commands:global", "a").await.unwrap();
     store.set_discord_state("commands:global", "b").await.unwrap();

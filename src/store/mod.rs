@@ -1,7 +1,10 @@
-//! The one place SQL lives. `Store` is the trait the engine and the CLI use; `open` picks the
-//! backend from the database URL. One implementation (`sql.rs`) serves SQLite and PostgreSQL, so
-//! a query is written once; the backends differ only in how they connect and lock.
+//! The one place SQL lives. `Store` is the trait the engine and the CLI use: tickets, messages,
+//! events, posts and timers, and nothing of any platform; `open` picks the backend from the
+//! database URL. A channel adapter's own memory is a trait of its own beside it, implemented by
+//! the same backends over the same pool. One implementation (`sql.rs`) serves SQLite and
+//! PostgreSQL, so a query is written once; the backends differ only in how they connect and lock.
 
+pub mod discord;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -124,34 +127,6 @@ pub struct ConfirmationTimer {
     pub due_at: DateTime<Utc>,
 }
 
-/// What a Discord channel the bot reads is to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::Display, strum::EnumString, strum::IntoStaticStr)]
-#[strum(serialize_all = "snake_case")]
-pub enum DiscordChannelKind {
-    /// A customer's direct messages with the bot.
-    Dm,
-    /// A configured intake channel.
-    Intake,
-    /// The private thread opened for a customer who wrote in an intake channel.
-    CustomerThread,
-    /// A ticket's thread in the staff channel.
-    StaffThread,
-    /// An S-level ticket's war room: a private text channel.
-    WarRoom,
-}
-
-/// A Discord channel the bot reads, with the newest message it took in from there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DiscordChannel {
-    pub channel_id: i64,
-    pub kind: DiscordChannelKind,
-    /// A staff thread's ticket.
-    pub ticket: Option<TicketRef>,
-    /// A customer thread's owner, `<intake channel>:<user>`.
-    pub owner: Option<String>,
-    pub last_message_id: Option<i64>,
-}
-
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
@@ -195,21 +170,6 @@ pub trait Store: Send + Sync + 'static {
 
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
-
-    // The Discord channel's memory (`chat::discord`); platform ids are Discord snowflakes.
-
-    /// Records a channel to read; false when it is known already, or when its ticket (staff
-    /// thread) or owner (customer thread) has a channel already.
-    async fn record_discord_channel(&self, channel: &DiscordChannel) -> StoreResult<bool>;
-    async fn discord_channel(&self, channel_id: i64) -> StoreResult<Option<DiscordChannel>>;
-    async fn discord_channels(&self) -> StoreResult<Vec<DiscordChannel>>;
-    async fn discord_staff_thread(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
-    async fn discord_customer_thread(&self, owner: &str) -> StoreResult<Option<i64>>;
-    async fn discord_war_room(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
-    /// Moves a channel's `last_message_id` forward to `message_id` (never back).
-    async fn discord_saw_message(&self, channel_id: i64, message_id: i64) -> StoreResult<()>;
-    async fn discord_state(&self, key: &str) -> StoreResult<Option<String>>;
-    async fn set_discord_state(&self, key: &str, value: &str) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -269,13 +229,33 @@ pub trait StoreTx: Send {
 
 /// Opens the database the URL names and brings its schema up to date.
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
-    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        Arc::new(SqliteStore::connect(url).await?)
+    Ok(connect(url).await?.store())
+}
+
+/// A backend connected and migrated, before it is seen through a trait: one pool, which the
+/// core store and a channel adapter's memory can share.
+enum Opened {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PostgresStore>),
+}
+
+impl Opened {
+    fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Opened::Sqlite(backend) => backend.clone(),
+            Opened::Postgres(backend) => backend.clone(),
+        }
+    }
+}
+
+async fn connect(url: &str) -> StoreResult<Opened> {
+    let opened = if url.starts_with("sqlite:") {
+        Opened::Sqlite(Arc::new(SqliteStore::connect(url).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Arc::new(PostgresStore::connect(url).await?)
+        Opened::Postgres(Arc::new(PostgresStore::connect(url).await?))
     } else {
         return Err(StoreError::UnsupportedUrl(url.to_owned()));
     };
-    store.migrate().await?;
-    Ok(store)
+    opened.store().migrate().await?;
+    Ok(opened)
 }

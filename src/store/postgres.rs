@@ -32,3 +32,7 @@ super::sql::sql_store! {
     lock_row: " FOR UPDATE",
     skip_locked: " FOR UPDATE SKIP LOCKED",
 }
+
+super::discord::sql_discord_state! {
+    store: PostgresStore,
+}

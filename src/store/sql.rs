@@ -1,6 +1,7 @@
-//! The store's SQL, written once for both backends. SQLite and PostgreSQL both take `$n`
+//! The core store's SQL, written once for both backends. SQLite and PostgreSQL both take `$n`
 //! placeholders, `ON CONFLICT` and `RETURNING`; `sql_store!` instantiates the same code for each
-//! with the few clauses that differ (row locks).
+//! with the few clauses that differ (row locks). The Discord channel's memory has its queries
+//! beside its trait, in `discord.rs`.
 
 use chrono::{DateTime, Utc};
 
@@ -122,35 +123,6 @@ impl From<DraftRow> for super::Draft {
             created_at: row.created_at,
             published_at: row.published_at,
         }
-    }
-}
-
-pub(super) const DISCORD_CHANNEL_COLUMNS: &str = "channel_id, kind, ticket_id, owner, last_message_id";
-
-#[derive(sqlx::FromRow)]
-pub(super) struct DiscordChannelRow {
-    channel_id: i64,
-    kind: String,
-    ticket_id: Option<i64>,
-    owner: Option<String>,
-    last_message_id: Option<i64>,
-}
-
-impl TryFrom<DiscordChannelRow> for super::DiscordChannel {
-    type Error = StoreError;
-
-    fn try_from(row: DiscordChannelRow) -> StoreResult<super::DiscordChannel> {
-        let kind = row
-            .kind
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("discord_channels.kind holds `{}`", row.kind)))?;
-        Ok(super::DiscordChannel {
-            channel_id: row.channel_id,
-            kind,
-            ticket: row.ticket_id.map(TicketRef),
-            owner: row.owner,
-            last_message_id: row.last_message_id,
-        })
     }
 }
 
@@ -928,114 +900,6 @@ macro_rules! sql_store {
                 .await?
                 .rows_affected();
                 Ok(inserted == 1)
-            }
-
-            async fn record_discord_channel(
-                &self,
-                channel: &$crate::store::DiscordChannel,
-            ) -> $crate::store::StoreResult<bool> {
-                let inserted = sqlx::query(
-                    "INSERT INTO discord_channels (channel_id, kind, ticket_id, owner, last_message_id) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                )
-                .bind(channel.channel_id)
-                .bind(<&'static str>::from(channel.kind))
-                .bind(channel.ticket.map(|t| t.0))
-                .bind(&channel.owner)
-                .bind(channel.last_message_id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-                Ok(inserted == 1)
-            }
-
-            async fn discord_channel(
-                &self,
-                channel_id: i64,
-            ) -> $crate::store::StoreResult<Option<$crate::store::DiscordChannel>> {
-                let sql = format!(
-                    "SELECT {} FROM discord_channels WHERE channel_id = $1",
-                    $crate::store::sql::DISCORD_CHANNEL_COLUMNS
-                );
-                let row: Option<$crate::store::sql::DiscordChannelRow> =
-                    sqlx::query_as(&sql).bind(channel_id).fetch_optional(&self.pool).await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            async fn discord_channels(
-                &self,
-            ) -> $crate::store::StoreResult<Vec<$crate::store::DiscordChannel>> {
-                let sql = format!(
-                    "SELECT {} FROM discord_channels ORDER BY channel_id",
-                    $crate::store::sql::DISCORD_CHANNEL_COLUMNS
-                );
-                let rows: Vec<$crate::store::sql::DiscordChannelRow> =
-                    sqlx::query_as(&sql).fetch_all(&self.pool).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            async fn discord_staff_thread(
-                &self,
-                ticket: $crate::domain::TicketRef,
-            ) -> $crate::store::StoreResult<Option<i64>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT channel_id FROM discord_channels WHERE kind = 'staff_thread' AND ticket_id = $1",
-                )
-                .bind(ticket.0)
-                .fetch_optional(&self.pool)
-                .await?)
-            }
-
-            async fn discord_customer_thread(&self, owner: &str) -> $crate::store::StoreResult<Option<i64>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT channel_id FROM discord_channels WHERE kind = 'customer_thread' AND owner = $1",
-                )
-                .bind(owner)
-                .fetch_optional(&self.pool)
-                .await?)
-            }
-
-            async fn discord_war_room(
-                &self,
-                ticket: $crate::domain::TicketRef,
-            ) -> $crate::store::StoreResult<Option<i64>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT channel_id FROM discord_channels WHERE kind = 'war_room' AND ticket_id = $1",
-                )
-                .bind(ticket.0)
-                .fetch_optional(&self.pool)
-                .await?)
-            }
-
-            async fn discord_saw_message(&self, channel_id: i64, message_id: i64) -> $crate::store::StoreResult<()> {
-                sqlx::query(
-                    "UPDATE discord_channels SET last_message_id = $2 WHERE channel_id = $1 \
-                     AND (last_message_id IS NULL OR last_message_id < $2)",
-                )
-                .bind(channel_id)
-                .bind(message_id)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn discord_state(&self, key: &str) -> $crate::store::StoreResult<Option<String>> {
-                Ok(sqlx::query_scalar("SELECT value FROM discord_state WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(&self.pool)
-                    .await?)
-            }
-
-            async fn set_discord_state(&self, key: &str, value: &str) -> $crate::store::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO discord_state (key, value) VALUES ($1, $2) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                )
-                .bind(key)
-                .bind(value)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
             }
         }
     };

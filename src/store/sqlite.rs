@@ -40,3 +40,7 @@ super::sql::sql_store! {
     lock_row: "",
     skip_locked: "",
 }
+
+super::discord::sql_discord_state! {
+    store: SqliteStore,
+}

@@ -11,7 +11,8 @@ use resolvd::config::{Config, ConfigSource};
 use resolvd::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
 };
-use resolvd::store::{self, Store};
+use resolvd::store::Store;
+use resolvd::store::discord::{DiscordState, open_with_discord_state};
 use sqlx::Connection;
 
 /// The PostgreSQL the tests use; on this project's machines it is always there.
@@ -30,6 +31,8 @@ pub fn postgres_required() -> bool {
 pub struct TestDb {
     pub url: String,
     pub store: Arc<dyn Store>,
+    /// The Discord channel's memory, over the same database.
+    pub discord: Arc<dyn DiscordState>,
     _dir: Option<tempfile::TempDir>,
     schema: Option<String>,
 }
@@ -40,8 +43,8 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = store::open(&url).await.unwrap();
-        TestDb { url, store, _dir: Some(dir), schema: None }
+        let (store, discord) = open_with_discord_state(&url).await.unwrap();
+        TestDb { url, store, discord, _dir: Some(dir), schema: None }
     }
 
     /// `None` when PostgreSQL cannot be reached and is not required.
@@ -66,14 +69,15 @@ impl TestDb {
         sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options[search_path]={schema}");
-        let store = store::open(&url).await.unwrap();
-        Some(TestDb { url, store, _dir: None, schema: Some(schema) })
+        let (store, discord) = open_with_discord_state(&url).await.unwrap();
+        Some(TestDb { url, store, discord, _dir: None, schema: Some(schema) })
     }
 
     /// Drops a PostgreSQL test schema; a test that panics leaves its schema for inspection.
     pub async fn finish(self) {
         if let Some(schema) = self.schema {
             drop(self.store);
+            drop(self.discord);
             let mut admin = sqlx::PgConnection::connect(&postgres_url()).await.unwrap();
             sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await.unwrap();
         }

@@ -21,7 +21,7 @@ use crate::domain::FormSubmit;
 use crate::engine::{
     Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, Outcome,
 };
-use crate::store::{DiscordChannel, DiscordChannelKind};
+use crate::store::discord::{DiscordChannel, DiscordChannelKind};
 
 pub(super) struct Handler {
     pub bot: Arc<Bot>,
@@ -122,7 +122,7 @@ impl Bot {
     }
 
     async fn take_message(&self, message: &Message) -> anyhow::Result<()> {
-        let store = self.engine.store();
+        let memory = &self.memory;
         let channel = message.channel_id.get();
         if let Some(member) = &message.member {
             self.refresh_roles(message.author.id.get(), &member.roles);
@@ -131,13 +131,13 @@ impl Bot {
         let source_id = format!("discord:message:{}", message.id);
         let text = message.content.clone();
         let at = timestamp(message.timestamp);
-        let known = store.discord_channel(snowflake(channel)).await?;
+        let known = memory.discord_channel(snowflake(channel)).await?;
         let (kind, ticket) = match &known {
             // An intake channel config no longer names.
             Some(c) if c.kind == DiscordChannelKind::Intake && !self.is_intake(channel) => return Ok(()),
             Some(c) => (c.kind, c.ticket),
             None if message.guild_id.is_none() => {
-                store
+                memory
                     .record_discord_channel(&DiscordChannel {
                         channel_id: snowflake(channel),
                         kind: DiscordChannelKind::Dm,
@@ -229,7 +229,7 @@ impl Bot {
                 }
             }
         }
-        store.discord_saw_message(snowflake(channel), snowflake(message.id.get())).await?;
+        memory.discord_saw_message(snowflake(channel), snowflake(message.id.get())).await?;
         Ok(())
     }
 
@@ -237,10 +237,10 @@ impl Bot {
     /// the customer added.
     async fn customer_thread(&self, intake: u64, message: &Message) -> anyhow::Result<u64> {
         let _one_at_a_time = self.threads.lock().await;
-        let store = self.engine.store();
+        let memory = &self.memory;
         let user = message.author.id.get();
         let owner = format!("{intake}:{user}");
-        if let Some(thread) = store.discord_customer_thread(&owner).await? {
+        if let Some(thread) = memory.discord_customer_thread(&owner).await? {
             return Ok(u64::try_from(thread)?);
         }
         let name = thread_name(&format!("Support for {}", message.author.name));
@@ -253,7 +253,7 @@ impl Bot {
         self.rest
             .call_patiently(Method::PUT, &format!("/channels/{thread}/thread-members/{user}"), None)
             .await?;
-        store
+        memory
             .record_discord_channel(&DiscordChannel {
                 channel_id: snowflake(thread),
                 kind: DiscordChannelKind::CustomerThread,
@@ -268,7 +268,7 @@ impl Bot {
 
     /// The engine's conversation for a channel an interaction came from.
     async fn conversation_of(&self, channel: u64, in_guild: bool) -> (String, Option<DiscordChannel>) {
-        let known = self.engine.store().discord_channel(snowflake(channel)).await.ok().flatten();
+        let known = self.memory.discord_channel(snowflake(channel)).await.ok().flatten();
         let conversation = match known.as_ref().map(|c| c.kind) {
             Some(DiscordChannelKind::CustomerThread | DiscordChannelKind::StaffThread) => {
                 format!("thread:{channel}")
@@ -334,7 +334,7 @@ impl Bot {
             return Ok(());
         }
         let channel = update.channel_id.get();
-        let known = self.engine.store().discord_channel(snowflake(channel)).await?;
+        let known = self.memory.discord_channel(snowflake(channel)).await?;
         let Some(ticket) = known.filter(|c| c.kind == DiscordChannelKind::WarRoom).and_then(|c| c.ticket)
         else {
             return Ok(());
@@ -474,7 +474,7 @@ impl Bot {
     pub(super) async fn catch_up(&self) -> anyhow::Result<usize> {
         const PAGE: usize = 100;
         let mut taken = 0;
-        for channel in self.engine.store().discord_channels().await? {
+        for channel in self.memory.discord_channels().await? {
             let Some(mut after) = channel.last_message_id else { continue };
             if channel.kind == DiscordChannelKind::Intake
                 && !self.is_intake(u64::try_from(channel.channel_id)?)

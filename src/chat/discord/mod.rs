@@ -1,7 +1,9 @@
 //! The Discord channel, through serenity's gateway. Thin: Discord events become engine events
 //! (`events.rs`), engine replies become interaction responses, and outbox posts become REST calls
 //! (`outbox.rs`), all rendered by `render.rs`. Its memory between runs (which thread is whose,
-//! the last message seen per channel, the registered commands) is in the store.
+//! the last message seen per channel, the registered commands, the pinned cards) is a
+//! `DiscordState` it is given at start-up, over the store's database; the engine knows nothing
+//! of it.
 //!
 //! Ids cross into the engine as opaque strings: a DM is the conversation `dm:<channel>`, a thread
 //! `thread:<channel>`; a Discord user is the person config maps them to (`[discord.users]`), or
@@ -24,7 +26,7 @@ use tracing::{info, warn};
 use crate::config::DiscordSettings;
 use crate::domain::Role;
 use crate::engine::Engine;
-use crate::store::{DiscordChannel, DiscordChannelKind};
+use crate::store::discord::{DiscordChannel, DiscordChannelKind, DiscordState};
 
 pub use commands::{fingerprint, registration};
 pub use rest::{Rest, RestError};
@@ -32,6 +34,8 @@ pub use rest::{Rest, RestError};
 /// Everything the handlers share.
 pub(crate) struct Bot {
     engine: Arc<Engine>,
+    /// The channel's memory between runs: channels, cursors, fingerprints, pinned cards.
+    memory: Arc<dyn DiscordState>,
     settings: DiscordSettings,
     rest: Rest,
     /// Discord user id → person id, and back.
@@ -49,7 +53,12 @@ pub(crate) struct Bot {
 }
 
 impl Bot {
-    fn new(engine: Arc<Engine>, settings: DiscordSettings, token: &str) -> Self {
+    fn new(
+        engine: Arc<Engine>,
+        memory: Arc<dyn DiscordState>,
+        settings: DiscordSettings,
+        token: &str,
+    ) -> Self {
         let people: BTreeMap<u64, String> = settings
             .users
             .iter()
@@ -61,6 +70,7 @@ impl Bot {
             roles,
             rest: Rest::new(settings.api_base(), token),
             engine,
+            memory,
             settings,
             people,
             discord_ids,
@@ -107,8 +117,7 @@ impl Bot {
     /// Records the intake channels from config, so that a restart catches up on them.
     async fn record_intake_channels(&self) -> anyhow::Result<()> {
         for channel in &self.settings.intake_channels {
-            self.engine
-                .store()
+            self.memory
                 .record_discord_channel(&DiscordChannel {
                     channel_id: snowflake(channel.0),
                     kind: DiscordChannelKind::Intake,
@@ -140,17 +149,16 @@ impl Bot {
                 })
                 .collect()
         };
-        let store = self.engine.store();
         let mut registered = 0;
         for (key, path) in scopes {
-            if store.discord_state(&key).await?.as_deref() == Some(print.as_str()) {
+            if self.memory.discord_state(&key).await?.as_deref() == Some(print.as_str()) {
                 continue;
             }
             self.rest
                 .call_patiently(reqwest::Method::PUT, &path, Some(&body))
                 .await
                 .with_context(|| format!("registering the slash commands ({key})"))?;
-            store.set_discord_state(&key, &print).await?;
+            self.memory.set_discord_state(&key, &print).await?;
             registered += 1;
         }
         Ok(registered)
@@ -163,7 +171,13 @@ fn snowflake(id: u64) -> i64 {
 }
 
 /// Serves Discord until `stop` resolves: the gateway for events, the outbox drained to REST.
-pub async fn serve(engine: Arc<Engine>, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+/// `memory` is the channel's own state, over the engine's database
+/// (`store::discord::open_with_discord_state` opens both on one pool).
+pub async fn serve(
+    engine: Arc<Engine>,
+    memory: Arc<dyn DiscordState>,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     let settings = engine.config().settings.discord.clone();
     let token =
         settings.token().context("no Discord token: set DISCORD_TOKEN or discord.token")?.expose().to_owned();
@@ -175,7 +189,7 @@ pub async fn serve(engine: Arc<Engine>, stop: impl std::future::Future<Output = 
         }
         None => HttpBuilder::new(&token).build(),
     };
-    let bot = Arc::new(Bot::new(engine, settings, &token));
+    let bot = Arc::new(Bot::new(engine, memory, settings, &token));
     bot.record_intake_channels().await?;
     let intents = GatewayIntents::GUILDS
         | GatewayIntents::GUILD_MESSAGES

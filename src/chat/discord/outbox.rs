@@ -11,7 +11,7 @@ use tracing::warn;
 use super::events::{id_of, thread_name};
 use super::{Bot, RestError, render, snowflake};
 use crate::domain::{Audience, Post, RoomChange, TicketRef, WarRoom};
-use crate::store::{DiscordChannel, DiscordChannelKind};
+use crate::store::discord::{DiscordChannel, DiscordChannelKind};
 
 /// Discord's permission bits a war room uses.
 const VIEW_CHANNEL: u64 = 1 << 10;
@@ -123,9 +123,8 @@ impl Bot {
         card: &str,
         message: &serde_json::Value,
     ) -> anyhow::Result<()> {
-        let store = self.engine.store();
         let key = format!("card:{ticket}:{card}");
-        let state = store.discord_state(&key).await?.unwrap_or_default();
+        let state = self.memory.discord_state(&key).await?.unwrap_or_default();
         let mut parts = state.split(':');
         let posted = match (
             parts.next().and_then(|c| c.parse::<u64>().ok()),
@@ -148,7 +147,7 @@ impl Bot {
             .call_patiently(Method::POST, &format!("/channels/{channel}/messages"), Some(message))
             .await?;
         let message_id = id_of(&sent)?;
-        store.set_discord_state(&key, &format!("{channel}:{message_id}:unpinned")).await?;
+        self.memory.set_discord_state(&key, &format!("{channel}:{message_id}:unpinned")).await?;
         self.pin_card(channel, message_id, &key).await
     }
 
@@ -156,22 +155,21 @@ impl Bot {
         self.rest
             .call_patiently(Method::PUT, &format!("/channels/{channel}/pins/{message_id}"), None)
             .await?;
-        self.engine.store().set_discord_state(key, &format!("{channel}:{message_id}")).await?;
+        self.memory.set_discord_state(key, &format!("{channel}:{message_id}")).await?;
         Ok(())
     }
 
     /// The ticket's war room: a private text channel opened on its first post, with `@everyone`
     /// denied and the bot and the roster allowed.
     async fn war_room(&self, ticket: TicketRef) -> anyhow::Result<Option<u64>> {
-        let store = self.engine.store();
-        if let Some(channel) = store.discord_war_room(ticket).await? {
+        if let Some(channel) = self.memory.discord_war_room(ticket).await? {
             return Ok(Some(u64::try_from(channel)?));
         }
         let Some(guild) = self.settings.war_room_guild() else {
             warn!(%ticket, "no server for war rooms: set discord.war_rooms.guild or discord.guilds");
             return Ok(None);
         };
-        let Some(room) = store.war_room(ticket).await? else { return Ok(None) };
+        let Some(room) = self.engine.store().war_room(ticket).await? else { return Ok(None) };
         let mut body = json!({
             "name": room.name,
             "type": 0,
@@ -184,7 +182,8 @@ impl Bot {
         let created =
             self.rest.call_patiently(Method::POST, &format!("/guilds/{guild}/channels"), Some(&body)).await?;
         let channel = id_of(&created)?;
-        let recorded = store
+        let recorded = self
+            .memory
             .record_discord_channel(&DiscordChannel {
                 channel_id: snowflake(channel),
                 kind: DiscordChannelKind::WarRoom,
@@ -193,7 +192,7 @@ impl Bot {
                 last_message_id: Some(snowflake(channel)),
             })
             .await?;
-        if !recorded && let Some(theirs) = store.discord_war_room(ticket).await? {
+        if !recorded && let Some(theirs) = self.memory.discord_war_room(ticket).await? {
             return Ok(Some(u64::try_from(theirs)?));
         }
         Ok(Some(channel))
@@ -251,19 +250,19 @@ impl Bot {
 
     /// The ticket's thread in the staff channel, opened on its first staff post.
     async fn staff_thread(&self, ticket: TicketRef) -> anyhow::Result<Option<u64>> {
-        let store = self.engine.store();
-        if let Some(thread) = store.discord_staff_thread(ticket).await? {
+        if let Some(thread) = self.memory.discord_staff_thread(ticket).await? {
             return Ok(Some(u64::try_from(thread)?));
         }
         let Some(staff) = self.settings.staff_channel else { return Ok(None) };
-        let title = store.ticket(ticket).await?.map(|t| t.title).unwrap_or_default();
+        let title = self.engine.store().ticket(ticket).await?.map(|t| t.title).unwrap_or_default();
         let body = json!({ "name": thread_name(&format!("{ticket} {title}")), "type": 11, "auto_archive_duration": 10080 });
         let created = self
             .rest
             .call_patiently(Method::POST, &format!("/channels/{staff}/threads"), Some(&body))
             .await?;
         let thread = id_of(&created)?;
-        let recorded = store
+        let recorded = self
+            .memory
             .record_discord_channel(&DiscordChannel {
                 channel_id: snowflake(thread),
                 kind: DiscordChannelKind::StaffThread,
@@ -275,7 +274,7 @@ impl Bot {
             .await?;
         if !recorded {
             // Another instance opened one first: use theirs.
-            if let Some(theirs) = store.discord_staff_thread(ticket).await? {
+            if let Some(theirs) = self.memory.discord_staff_thread(ticket).await? {
                 return Ok(Some(u64::try_from(theirs)?));
             }
         }
