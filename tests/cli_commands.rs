@@ -1,0 +1,96 @@
+//! Every command and button reaches its own handler in the binary: the example scripts together
+//! run each one the registry holds, and the desk script's effects are read back with
+//! `ticket show --json`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use common::{TestDb, repo_path};
+use resolvd::engine::commands::CommandRegistry;
+use serde_json::Value;
+use strum::VariantArray;
+
+on_both_databases!(the_desk_script_reaches_every_handler_it_names_and_leaves_their_events);
+
+fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_resolvd"));
+    command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
+    command
+}
+
+fn event_types(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> (Vec<String>, String) {
+    let output = resolvd(db, data_dir).args(["ticket", "show", reference, "--json"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let ticket: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let types = ticket["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().to_owned());
+    (types.collect(), ticket["status"].as_str().unwrap().to_owned())
+}
+
+async fn the_desk_script_reaches_every_handler_it_names_and_leaves_their_events(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let output = resolvd(db, data.path()).args(["chat", "--script", "examples/desk.txt"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("internal error"), "{stdout}");
+    assert!(!stdout.contains("there is no /"), "{stdout}");
+    assert!(stdout.contains("bot → bob (only you): T-1 is already assigned to bob"), "{stdout}");
+
+    let (t1, status) = event_types(db, data.path(), "T-1");
+    let expected = [
+        "created",
+        "needs_help",
+        "classified",
+        "unassigned",
+        "claimed",
+        "staff_reply",
+        "waiting",
+        "message",
+        "resumed",
+        "severity_changed",
+        "escalated",
+        "linked",
+        "resolved",
+        "reopened",
+        "resolved",
+        "closed",
+    ];
+    assert_eq!(t1, expected);
+    assert_eq!(status, "closed");
+    assert_eq!(event_types(db, data.path(), "T-2").0, ["created", "classified", "s_requested", "s_declined"]);
+    assert_eq!(
+        event_types(db, data.path(), "T-3"),
+        (vec!["created".to_owned(), "linked".into(), "closed".into(), "reopened".into()], "open".to_owned())
+    );
+}
+
+/// The commands and button actions the example scripts run, by name.
+fn used_in_examples() -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut commands, mut presses) = (BTreeSet::new(), BTreeSet::new());
+    for entry in std::fs::read_dir(repo_path("examples")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let Some((_, said)) = line.split_once(": ") else { continue };
+            if let Some(command) = said.strip_prefix('/') {
+                let words: Vec<&str> = command.split_whitespace().take(2).collect();
+                commands.insert(words[0].to_owned());
+                commands.insert(words.join(" "));
+            } else if let Some(press) = said.strip_prefix("!press ") {
+                presses.insert(press.split(':').next().unwrap().to_owned());
+            }
+        }
+    }
+    (commands, presses)
+}
+
+#[test]
+fn the_example_scripts_together_run_every_registered_command_and_button() {
+    let (commands, presses) = used_in_examples();
+    for path in CommandRegistry::builtin().paths() {
+        assert!(commands.contains(path), "no example script runs /{path}");
+    }
+    for action in resolvd::domain::ButtonAction::VARIANTS {
+        assert!(presses.contains(&action.to_string()), "no example script presses {action}");
+    }
+}
