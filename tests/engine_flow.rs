@@ -138,15 +138,24 @@ async fn a_customer_typing_a_staff_command_is_refused_and_audited(db: &TestDb) {
     assert_eq!(reply(&refused), "/assign is for engineers and managers; you are a customer");
     assert!(refused.reply.as_ref().unwrap().private);
     assert_eq!(ticket(&d, 1).await.assignee.as_deref(), Some("bob"));
+    // Mallory is not T-1's customer: her refusal is audited, not written on alice's timeline.
+    let timeline = d.store().timeline(TicketRef(1)).await.unwrap();
+    assert!(!timeline.iter().any(|e| matches!(e.kind, EventKind::Refused { .. })), "{timeline:?}");
+    let audit = d.store().audit_log().await.unwrap();
+    assert!(matches!(&audit[0].kind, EventKind::Refused { command, .. } if command == "assign"));
+    assert_eq!(audit[0].actor, "mallory");
+
+    // Alice's own refusal goes on her ticket's timeline.
+    d.command("alice", "assign ticket:T-1 user:alice").await;
     let timeline = d.store().timeline(TicketRef(1)).await.unwrap();
     assert!(
         matches!(&timeline.last().unwrap().kind, EventKind::Refused { command, .. } if command == "assign")
     );
-    assert_eq!(timeline.last().unwrap().actor, "mallory");
+    assert_eq!(timeline.last().unwrap().actor, "alice");
 
     d.command("mallory", "close").await;
     let audit = d.store().audit_log().await.unwrap();
-    assert_eq!(audit.len(), 1, "a refusal naming no ticket goes to the audit log");
+    assert_eq!(audit.len(), 2, "a refusal naming no ticket goes to the audit log");
 }
 
 async fn a_replayed_command_changes_nothing(db: &TestDb) {
@@ -254,7 +263,8 @@ async fn the_customer_confirms_or_reopens_through_the_resolution_buttons(db: &Te
     );
     assert_eq!(
         event_types(&d, TicketRef(1)).await,
-        ["created", "resolved", "refused", "reopened", "resolved", "closed"]
+        ["created", "resolved", "reopened", "resolved", "closed"],
+        "mallory's refused press is audited, not on alice's timeline"
     );
 }
 

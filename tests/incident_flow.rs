@@ -165,7 +165,7 @@ async fn an_s_incident_runs_from_the_request_to_a_filed_report_and_an_archived_r
             "classified",
             "assigned",
             "s_requested",
-            "refused",
+            // carol's refused press; mallory's, not her ticket, is in the audit log.
             "refused",
             "severity_changed",
             "war_room_opened",

@@ -16,8 +16,11 @@ use tracing::{error, warn};
 use super::{
     Ctx, Engine, InboundMessage, Outcome, customer_post, direct_conversation, event, staff_post, text,
 };
-use crate::domain::{Button, ButtonAction, EventKind, Ticket, TicketRef, Tier};
+use crate::domain::{Button, ButtonAction, EventKind, Status, Ticket, TicketRef, Tier};
 use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
+
+/// Why a resolved ticket reopens when its customer writes.
+const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the resolution";
 
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
@@ -197,6 +200,13 @@ impl Engine {
             tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
             self.schedule(tx, &ticket, ctx.at).await?;
         }
+        // Writing after the resolution card means it is not settled: as "not fixed" does, the
+        // ticket reopens to its assignee and the card's timer stops (`save` clears it).
+        let reopened = ticket.status == Status::Resolved && ticket.reopen().is_ok();
+        if reopened {
+            let reason = Some(CUSTOMER_WROTE_AFTER_RESOLUTION.to_owned());
+            self.save(tx, ctx, &mut ticket, EventKind::Reopened { reason }).await?;
+        }
         let quote_chars = self.config.settings.intake.quote_chars;
         if let Some(note) = text::long_message(text, quote_chars) {
             tx.enqueue_post(
@@ -209,6 +219,10 @@ impl Engine {
         let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
         if resumed {
             notice.push_str("\nThe ticket is no longer waiting for the customer.");
+        }
+        if reopened {
+            let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+            notice.push_str(&format!("\nIt was resolved, so it is open again, with {owner}."));
         }
         let post = staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]);
         tx.enqueue_post(&post, ctx.at).await?;

@@ -220,7 +220,8 @@ impl Engine {
         ))
     }
 
-    /// Replies with the refusal and records it: on the ticket's timeline when it names one.
+    /// Replies with the refusal and records it: on the ticket's timeline when it names one the
+    /// person may see, otherwise in the audit log.
     async fn refuse(
         &self,
         source_id: &str,
@@ -233,8 +234,14 @@ impl Engine {
             let Some(mut tx) = self.begin_claimed(source_id, ctx.at).await? else {
                 return Ok(Outcome::duplicate());
             };
+            // A customer refused on someone else's ticket learns nothing of it, and the refusal
+            // stays off that ticket's timeline, which its own customer may read.
             let on_ticket = match ticket {
-                Some(reference) => tx.ticket_for_update(reference).await?.map(|t| t.reference),
+                Some(reference) => tx
+                    .ticket_for_update(reference)
+                    .await?
+                    .filter(|t| self.people.is_staff(ctx.actor) || t.customer == ctx.actor)
+                    .map(|t| t.reference),
                 None => None,
             };
             let refused = EventKind::Refused { command: what.to_owned(), reason: reason.clone() };

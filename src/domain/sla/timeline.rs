@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::{Alarm, ClockReading, Pause};
 use super::policy::{SlaPolicy, TicketClocks, TicketSla};
-use crate::domain::{Event, EventKind, Status, Ticket, Tier};
+use crate::domain::{Event, EventKind, Severity, Status, Ticket, Tier};
 
 /// The clock-relevant facts of one ticket.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,9 @@ pub struct ClockFacts {
     pub pauses: Vec<Pause>,
     /// When the tier holding the ticket received it.
     pub tier_since: DateTime<Utc>,
+    /// When the ticket was last made S-level, if it is S now: an incident's clocks count from its
+    /// confirmation, so a ticket raised to S late is not born breached.
+    pub s_since: Option<DateTime<Utc>>,
 }
 
 impl ClockFacts {
@@ -30,6 +33,7 @@ impl ClockFacts {
             closed_at: None,
             pauses: Vec::new(),
             tier_since: ticket.created_at,
+            s_since: None,
         };
         let mut paused_since: Option<DateTime<Utc>> = None;
         for event in events {
@@ -57,6 +61,9 @@ impl ClockFacts {
                     facts.closed_at = None;
                 }
                 EventKind::Escalated { .. } => facts.tier_since = event.at,
+                EventKind::SeverityChanged { to, .. } => {
+                    facts.s_since = (*to == Severity::S).then_some(event.at);
+                }
                 _ => {}
             }
         }
@@ -123,14 +130,19 @@ pub fn clock_states(
     now: DateTime<Utc>,
 ) -> Option<Vec<ClockState>> {
     let (domain, severity) = (ticket.domain.as_deref()?, ticket.severity?);
+    // An S ticket's clocks start when S was confirmed; any other severity's when the ticket opened.
+    let opened_at = match facts.s_since {
+        Some(since) if severity == Severity::S => since.max(ticket.created_at),
+        _ => ticket.created_at,
+    };
     let ticket_sla = TicketSla {
-        opened_at: ticket.created_at,
+        opened_at,
         domain,
         severity,
         customer_tier: None,
         pauses: &facts.pauses,
         tier: ticket.tier,
-        tier_since: facts.tier_since,
+        tier_since: facts.tier_since.max(opened_at),
     };
     let clocks: TicketClocks<'_> = policy.clocks(&ticket_sla).ok()?;
     // Every pause begins with a first response (a wait, a resolution) or a close, each of which stops
