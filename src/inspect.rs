@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::domain::incident::{confirmation_wait, satisfaction};
 use crate::domain::sla::{ClockFacts, ClockKind, SlaPolicy, clock_states};
+use crate::domain::text::one_line;
 use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Status, Ticket, TicketRef, WarRoom};
 use crate::store::{Store, StoreResult};
 
@@ -176,13 +177,18 @@ pub fn ticket_line(view: &TicketView) -> String {
         or_dash(t.domain.clone()),
         or_dash(t.severity.map(|s| s.to_string())),
         t.tier,
-        or_dash(t.assignee.clone()),
-        t.customer,
-        t.title
+        or_dash(t.assignee.as_deref().map(one_line)),
+        one_line(&t.customer),
+        one_line(&t.title)
     )
 }
 
+/// A ticket for a terminal: what customers wrote cannot restyle or rewrite the operator's screen.
 pub fn ticket_text(view: &TicketView) -> String {
+    crate::chat::render::terminal_safe(&ticket_text_raw(view))
+}
+
+fn ticket_text_raw(view: &TicketView) -> String {
     let t = &view.ticket;
     let mut out = format!("{} “{}”\n", t.reference, t.title);
     out.push_str(&format!(

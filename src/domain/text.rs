@@ -18,9 +18,27 @@ pub fn has_visible_text(text: &str) -> bool {
     text.chars().any(|c| !c.is_whitespace() && !c.is_control() && !is_invisible(c))
 }
 
+/// `text` as one line for a listing: line breaks and tabs become spaces (a field must not break
+/// its row), other control characters (terminal escapes) and direction overrides are dropped.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() || is_bidi_control(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_field_stays_on_its_line_and_carries_no_escape() {
+        assert_eq!(one_line("black\tscreen\n\u{1b}[2Jgone\u{202e}"), "black screen [2Jgone");
+        assert_eq!(one_line("屏幕 flickers"), "屏幕 flickers");
+    }
 
     #[test]
     fn invisible_and_blank_text_has_nothing_to_see() {

@@ -22,6 +22,9 @@ use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 /// Why a resolved ticket reopens when its customer writes.
 const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the resolution";
 
+/// What a staff member who writes to the bot the way a customer does reads instead of a ticket.
+const STAFF_MESSAGE_HELP: &str = "You are on staff, so this message opens no ticket. To open one for a customer use /ticket customer:… text:…; /help lists your commands";
+
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
 
@@ -63,6 +66,11 @@ impl Engine {
     pub(super) async fn take_in(&self, message: InboundMessage) -> Outcome {
         if !crate::domain::text::has_visible_text(&message.text) {
             return Outcome::private("Your message is empty; nothing was sent", None);
+        }
+        // Staff write to the bot to work, not to report: a ticket with themselves as its
+        // customer would only sit in a queue.
+        if self.people.is_staff(&message.author) {
+            return Outcome::private(STAFF_MESSAGE_HELP, None);
         }
         let (sender, mut receiver) = oneshot::channel();
         self.intake.waiting.lock().expect("intake queue lock").push_back((message, sender));

@@ -1,0 +1,62 @@
+//! The binary as an operator runs it, for what a deployed desk relies on: a staff member writing
+//! to the bot gets help rather than a ticket, and a listing cannot be rewritten by what a
+//! customer typed.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{TestDb, repo_path};
+
+on_both_databases!(
+    a_staff_member_who_writes_to_the_bot_gets_help_not_a_ticket,
+    ticket_list_strips_control_characters_from_what_customers_wrote,
+);
+
+fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_resolvd"));
+    command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
+    command
+}
+
+fn chat(db: &TestDb, data_dir: &std::path::Path, script: &str) -> String {
+    let mut child = resolvd(db, data_dir)
+        .args(["chat", "--script", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn ticket_list(db: &TestDb, data_dir: &std::path::Path) -> String {
+    let output = resolvd(db, data_dir).args(["ticket", "list"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+async fn a_staff_member_who_writes_to_the_bot_gets_help_not_a_ticket(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let out = chat(db, data.path(), "bob: hi, is the bot up?\nalice: my screen flickers\n");
+    assert!(out.contains("bot → bob (only you): You are on staff, so this message opens no ticket"), "{out}");
+    let list = ticket_list(db, data.path());
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(list.contains("alice") && !list.contains("\tbob\thi"), "{list}");
+}
+
+async fn ticket_list_strips_control_characters_from_what_customers_wrote(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    chat(db, data.path(), "alice: black\tscreen \u{1b}[2J\u{1b}]0;owned\u{7} after \u{202e}update\n");
+    let list = ticket_list(db, data.path());
+    assert!(!list.chars().any(|c| c.is_control() && c != '\t' && c != '\n'), "{list:?}");
+    assert!(!list.contains('\u{202e}'), "{list:?}");
+    assert_eq!(list.lines().count(), 1, "{list:?}");
+    assert_eq!(list.trim_end().split('\t').count(), 8, "the title's tab did not split the row: {list:?}");
+    let show = resolvd(db, data.path()).args(["ticket", "show", "T-1"]).output().unwrap();
+    let text = String::from_utf8(show.stdout).unwrap();
+    assert!(text.contains("T-1") && !text.contains('\u{1b}'), "{text:?}");
+}
