@@ -10,6 +10,7 @@ use resolvd::domain::{EventKind, Status, TicketRef};
 on_both_databases!(
     a_customer_who_writes_after_the_resolution_reopens_it_to_the_same_assignee,
     a_ticket_raised_to_s_late_counts_its_s_targets_from_the_confirmation,
+    a_customer_who_floods_the_bot_is_asked_once_to_slow_down_and_loses_nothing,
 );
 
 async fn a_customer_who_writes_after_the_resolution_reopens_it_to_the_same_assignee(db: &TestDb) {
@@ -58,4 +59,21 @@ async fn a_ticket_raised_to_s_late_counts_its_s_targets_from_the_confirmation(db
     assert!(next > confirmed_at, "the next alarm {next} is after the confirmation {confirmed_at}");
     let report = d.engine.sla_sweep(confirmed_at + Duration::minutes(1)).await.unwrap();
     assert_eq!(report.notices, 0, "nothing is due a minute after the room opens");
+}
+
+async fn a_customer_who_floods_the_bot_is_asked_once_to_slow_down_and_loses_nothing(db: &TestDb) {
+    let d = Driver::new(db);
+    // Events are a second apart: 30 messages fall within the minute; the limit is 20.
+    for n in 1..=30 {
+        d.message("alice", &format!("message number {n}")).await;
+    }
+    assert_eq!(d.store().messages_of(TicketRef(1)).await.unwrap().len(), 30, "every message is stored");
+    let far = t0() + Duration::days(3650);
+    let posts: Vec<_> =
+        d.store().claim_posts(far, far, 1000).await.unwrap().into_iter().map(|p| p.post).collect();
+    let asked = posts.iter().filter(|p| p.text.contains("faster than we can read")).count();
+    assert_eq!(asked, 1, "one slow-down notice");
+    let per_message = posts.iter().filter(|p| p.text.starts_with("alice wrote on T-1")).count();
+    assert_eq!(per_message, 19, "staff hear of messages 2 to 20 one by one, then once");
+    assert_eq!(posts.iter().filter(|p| p.text.contains("sent more than 20 messages")).count(), 1);
 }

@@ -28,6 +28,7 @@ on_both_databases!(
     discord_state_is_set_and_overwritten,
     a_war_room_round_trips_and_is_found_when_its_reminder_is_due,
     a_confirmation_timer_is_replaced_found_when_due_and_cleared,
+    messages_are_counted_by_author_from_an_instant,
 );
 
 fn message(source_id: &str, text: &str) -> NewMessage {
@@ -383,4 +384,21 @@ async fn a_confirmation_timer_is_replaced_found_when_due_and_cleared(db: &TestDb
     assert_eq!(tx.confirmation_timer(ticket).await.unwrap(), None);
     tx.commit().await.unwrap();
     assert!(db.store.due_confirmations(t0() + Duration::days(30), 10).await.unwrap().is_empty());
+}
+
+async fn messages_are_counted_by_author_from_an_instant(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    for (n, seconds) in [0, 30, 59, 90].into_iter().enumerate() {
+        let at = t0() + chrono::Duration::seconds(seconds);
+        let m = NewMessage { received_at: at, ..message(&format!("rate-{n}"), "hi") };
+        tx.insert_message(&m, ticket.reference).await.unwrap();
+    }
+    let bob = NewMessage { author: "bob".into(), ..message("rate-bob", "hi") };
+    tx.insert_message(&bob, ticket.reference).await.unwrap();
+    assert_eq!(tx.messages_from_since("alice", t0()).await.unwrap(), 4);
+    assert_eq!(tx.messages_from_since("alice", t0() + chrono::Duration::seconds(30)).await.unwrap(), 3);
+    assert_eq!(tx.messages_from_since("alice", t0() + chrono::Duration::seconds(91)).await.unwrap(), 0);
+    assert_eq!(tx.messages_from_since("bob", t0()).await.unwrap(), 1);
+    tx.commit().await.unwrap();
 }

@@ -154,6 +154,14 @@ pub struct IntakeSettings {
     pub title_chars: usize,
     /// How much of a customer's text staff notices quote; the rest stays on the ticket.
     pub quote_chars: usize,
+    /// How many messages a customer may send in a minute before they are asked to slow down (each
+    /// is still stored on their ticket).
+    #[serde(default = "default_max_per_minute")]
+    pub max_per_minute: u32,
+}
+
+fn default_max_per_minute() -> u32 {
+    20
 }
 
 #[derive(Debug, Deserialize)]
@@ -413,6 +421,7 @@ fn check_ops(file: &str, ops: &OpsSettings) -> Result<Digest, ConfigError> {
 fn check_timers(file: &str, settings: &Settings) -> Result<(), ConfigError> {
     let positive = [
         ("war_room.reminder_minutes", settings.war_room.reminder_minutes),
+        ("intake.max_per_minute", settings.intake.max_per_minute),
         ("confirmation.remind_after_hours", settings.confirmation.remind_after_hours),
         ("confirmation.auto_confirm_after_days", settings.confirmation.auto_confirm_after_days),
     ];

@@ -186,9 +186,39 @@ impl Engine {
         if is_new {
             self.announce_ticket(tx, &ctx, &ticket, &message.text, Some(message_id)).await?;
         } else {
-            self.append_message(tx, &ctx, ticket, message_id, &message.text).await?;
+            let flooding = self.slows_down(tx, &ctx, &ticket).await?;
+            self.append_message(tx, &ctx, ticket, message_id, &message.text, flooding).await?;
         }
         Ok(Taken::Done(Outcome::silent(Some(reference))))
+    }
+
+    /// Whether the customer is over `intake.max_per_minute`. The first message over it in a minute
+    /// asks them, and tells staff, once; the messages themselves are all kept.
+    async fn slows_down(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+    ) -> Result<bool, StoreError> {
+        let limit = self.config.settings.intake.max_per_minute;
+        let sent = tx.messages_from_since(ctx.actor, ctx.at - chrono::TimeDelta::minutes(1)).await?;
+        if sent <= i64::from(limit) {
+            return Ok(false);
+        }
+        let minute = ctx.at.timestamp() / 60;
+        if tx.record_notice(ticket.reference, &format!("slow-down:{}:{minute}", ctx.actor), ctx.at).await? {
+            let ask = format!(
+                "You are writing faster than we can read (more than {limit} messages a minute). Every message is kept on {}; an engineer will read them all.",
+                ticket.reference
+            );
+            tx.enqueue_post(&customer_post(ticket, ask), ctx.at).await?;
+            let notice = format!(
+                "{} sent more than {limit} messages within a minute on {}; they are all on the ticket, and no notice is sent for each.",
+                ctx.actor, ticket.reference
+            );
+            tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        }
+        Ok(true)
     }
 
     async fn append_message(
@@ -198,6 +228,7 @@ impl Engine {
         mut ticket: Ticket,
         message_id: i64,
         text: &str,
+        flooding: bool,
     ) -> Result<TicketRef, StoreError> {
         let resumed = ticket.customer_replied();
         ticket.updated_at = ctx.at;
@@ -214,6 +245,9 @@ impl Engine {
         if reopened {
             let reason = Some(CUSTOMER_WROTE_AFTER_RESOLUTION.to_owned());
             self.save(tx, ctx, &mut ticket, EventKind::Reopened { reason }).await?;
+        }
+        if flooding && !reopened && !resumed {
+            return Ok(ticket.reference);
         }
         let quote_chars = self.config.settings.intake.quote_chars;
         if let Some(note) = text::long_message(text, quote_chars) {

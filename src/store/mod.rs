@@ -179,6 +179,8 @@ pub trait StoreTx: Send {
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;
     /// Stores a message taken into `ticket`; `None` when another transaction stored it first.
     async fn insert_message(&mut self, message: &NewMessage, ticket: TicketRef) -> StoreResult<Option<i64>>;
+    /// How many messages `author` sent from `since` on (through the index on author and time).
+    async fn messages_from_since(&mut self, author: &str, since: DateTime<Utc>) -> StoreResult<i64>;
     /// Takes a message kept untaken into `ticket`.
     async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<()>;
 

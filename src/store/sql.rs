@@ -266,6 +266,18 @@ macro_rules! sql_store {
                 })
             }
 
+            async fn messages_from_since(
+                &mut self,
+                author: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE author = $1 AND received_at >= $2")
+                    .bind(author)
+                    .bind(since)
+                    .fetch_one(&mut *self.tx)
+                    .await?)
+            }
+
             async fn insert_message(
                 &mut self,
                 message: &$crate::store::NewMessage,
