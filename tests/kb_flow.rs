@@ -97,14 +97,33 @@ async fn an_article_published_from_a_ticket_is_found_by_the_next_search(db: &Tes
         "Nothing in the knowledge base matches “fingerprint”"
     );
 
+    // The draft's problem is mallory's own words: they are not published as they are.
+    let asked = d.command("bob", "kb publish article:ticket-t-1").await;
+    assert!(
+        reply(&asked).contains("still says the problem in the customer's own words"),
+        "{}",
+        reply(&asked)
+    );
+    let form = asked.form.expect("a form for the problem");
+    assert_eq!(form.fields[0].name, "problem");
     assert_eq!(
-        reply(&d.command("bob", "kb publish article:ticket-t-1").await),
+        reply(&d.command("alice", "kb search query:fingerprint").await),
+        "Nothing in the knowledge base matches “fingerprint”"
+    );
+    assert_eq!(
+        reply(
+            &d.command("bob", "kb publish ticket:T-1 problem:\"The fingerprint sensor fails after water gets under the glass\"")
+                .await
+        ),
         "Published ticket-t-1: searchable now"
     );
     let found = d.command("alice", "kb search query:fingerprint").await;
     assert!(reply(&found).contains("(kb:ticket-t-1)"), "{}", reply(&found));
+    assert!(reply(&found).contains("The fingerprint sensor fails after water"), "{}", reply(&found));
+    let lake = d.command("alice", "kb search query:\"lake trip\"").await;
+    assert!(!reply(&lake).contains("ticket-t-1"), "the customer's words are not published: {}", reply(&lake));
     assert_eq!(
-        reply(&d.command("bob", "kb publish article:ticket-t-1").await),
+        reply(&d.command("bob", "kb publish article:ticket-t-1 problem:again").await),
         "`ticket-t-1` is already published"
     );
     let types: Vec<_> =

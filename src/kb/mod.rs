@@ -22,4 +22,4 @@ pub use article::{Article, ArticleId, Language};
 pub use error::{KbError, Result};
 pub use index::Source;
 pub use knowledge_base::{BuildReason, Hit, KnowledgeBase, OpenOutcome};
-pub use ticket::{TicketDoc, draft_from_ticket};
+pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};

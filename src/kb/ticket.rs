@@ -33,17 +33,7 @@ impl TicketDoc {
 /// its front matter (`source_ticket`) so the article can be traced back.
 pub fn draft_from_ticket(ticket: &TicketDoc, domain: &str) -> Article {
     let language = ticket.language();
-    let slug: String = ticket
-        .reference
-        .chars()
-        .map(|c| match c.to_ascii_lowercase() {
-            c @ ('a'..='z' | '0'..='9' | '-') => c,
-            _ => '-',
-        })
-        .take(64)
-        .collect();
-    let id = ArticleId::parse(&format!("ticket-{slug}"))
-        .expect("a slug of a-z, 0-9 and '-' after a fixed prefix is a valid id");
+    let id = draft_id_for(&ticket.reference);
     let (problem_heading, resolution_heading, note) = match language {
         Language::Zh => {
             ("问题", "解决方法", format!("（根据工单 {} 整理的草稿，发布前请审核。）", ticket.reference))
@@ -68,6 +58,20 @@ pub fn draft_from_ticket(ticket: &TicketDoc, domain: &str) -> Article {
         source_ticket: Some(ticket.reference.clone()),
         body,
     }
+}
+
+/// The id of the article drafted from the ticket `reference` (`T-12` → `ticket-t-12`).
+pub fn draft_id_for(reference: &str) -> ArticleId {
+    let slug: String = reference
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9' | '-') => c,
+            _ => '-',
+        })
+        .take(64)
+        .collect();
+    ArticleId::parse(&format!("ticket-{slug}"))
+        .expect("a slug of a-z, 0-9 and '-' after a fixed prefix is a valid id")
 }
 
 /// Published tickets are kept as JSON files beside the index, so a rebuild (an article changed,

@@ -390,7 +390,12 @@ impl Bot {
             Some(FormSubmit::Command { name, ticket }) => {
                 let mut options = vec![("ticket".to_owned(), ticket.to_string())];
                 options.extend(answers);
-                let invocation = Invocation { name, subcommand: None, options };
+                // A subcommand's form names its path, `kb publish`.
+                let (name, subcommand) = match name.split_once(' ') {
+                    Some((name, sub)) => (name.to_owned(), Some(sub.to_owned())),
+                    None => (name, None),
+                };
+                let invocation = Invocation { name, subcommand, options };
                 Inbound::Command(InboundCommand { source_id, conversation, actor, invocation, at })
             }
             Some(FormSubmit::Press { id }) => Inbound::Button(InboundButton {
