@@ -165,10 +165,21 @@ async fn a_dm_is_a_ticket_relayed_both_ways_and_notes_stay_inside(db: &TestDb) {
     let to_alice = fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
     assert!(contents(&to_alice)[0].contains("we opened T-1"));
 
-    // Bob answers in the staff thread: relayed to Alice's DM and logged.
+    // Staff talk in the staff thread is internal; Bob answers Alice with the reply prefix: relayed
+    // to her DM (without the prefix) and logged.
+    fake.dispatch("MESSAGE_CREATE", fake.message(thread, Some(GUILD), BOB, "looks like the 2.0 driver bug"));
+    let store = db.store.clone();
+    eventually("the internal message as a note", || {
+        let store = store.clone();
+        async move {
+            let timeline = store.timeline(TicketRef(1)).await.unwrap();
+            timeline.iter().any(|e| e.kind.type_name() == "note").then_some(())
+        }
+    })
+    .await;
     fake.dispatch(
         "MESSAGE_CREATE",
-        fake.message(thread, Some(GUILD), BOB, "Please update to 2.1 and restart"),
+        fake.message(thread, Some(GUILD), BOB, "!reply Please update to 2.1 and restart"),
     );
     let to_alice = fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 2).await;
     assert_eq!(contents(&to_alice)[1], "Bob Li (T-1): Please update to 2.1 and restart");
@@ -192,12 +203,12 @@ async fn a_dm_is_a_ticket_relayed_both_ways_and_notes_stay_inside(db: &TestDb) {
     assert!(
         !contents(&fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages")))
             .iter()
-            .any(|c| c.contains("upset"))
+            .any(|c| c.contains("upset") || c.contains("driver bug"))
     );
 
     let kinds: Vec<&str> =
         db.store.timeline(TicketRef(1)).await.unwrap().iter().map(|e| e.kind.type_name()).collect();
-    assert_eq!(kinds, ["created", "staff_reply", "note", "message"]);
+    assert_eq!(kinds, ["created", "note", "staff_reply", "note", "message"]);
     bot.stop().await;
 }
 
@@ -422,7 +433,13 @@ async fn messages_sent_while_down_are_taken_in_after_a_restart(db: &TestDb) {
         "it happens at night",
     ));
     fake.add_history(&fake_discord::message_json(fake.new_id(), ALICE_DM, ALICE, false, "and when charging"));
-    fake.add_history(&fake_discord::message_json(fake.new_id(), thread, BOB, false, "Which model is it?"));
+    fake.add_history(&fake_discord::message_json(
+        fake.new_id(),
+        thread,
+        BOB,
+        false,
+        "!reply Which model is it?",
+    ));
 
     let bot = Running::start(db, &fake, 2, &[]).await;
     let store = db.store.clone();

@@ -67,6 +67,21 @@ fn default_defer_after_ms() -> u64 {
     1500
 }
 
+fn default_reply_prefix() -> String {
+    "!reply".to_owned()
+}
+
+/// Which staff messages in a ticket's staff thread reach the customer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelayStaff {
+    /// Only those that start with `reply_prefix` (and `/reply`); the rest are internal notes.
+    #[default]
+    Prefixed,
+    /// Every message staff write there.
+    All,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiscordSettings {
@@ -102,6 +117,11 @@ pub struct DiscordSettings {
     /// Where S-level war rooms are opened and archived.
     #[serde(default)]
     pub war_rooms: WarRoomChannels,
+    /// A staff-thread message starting with this (then a space) is written to the customer.
+    #[serde(default = "default_reply_prefix")]
+    pub reply_prefix: String,
+    #[serde(default)]
+    pub relay_staff: RelayStaff,
 }
 
 /// `[discord.war_rooms]`: a war room is a private text channel of `guild` (default: the first of
@@ -131,6 +151,8 @@ impl Default for DiscordSettings {
             roles: BTreeMap::new(),
             defer_after_ms: default_defer_after_ms(),
             war_rooms: WarRoomChannels::default(),
+            reply_prefix: default_reply_prefix(),
+            relay_staff: RelayStaff::default(),
         }
     }
 }
@@ -147,6 +169,16 @@ impl DiscordSettings {
     }
 
     /// The token when one is set and not blank.
+    /// What a staff-thread message tells the customer, if anything: messages are internal unless
+    /// `relay_staff = "all"` or they start with the reply prefix (which is dropped).
+    pub fn to_customer<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if self.relay_staff == RelayStaff::All {
+            return Some(text);
+        }
+        let rest = text.trim_start().strip_prefix(self.reply_prefix.as_str())?;
+        rest.starts_with(char::is_whitespace).then(|| rest.trim_start())
+    }
+
     pub fn token(&self) -> Option<&Secret> {
         self.token.as_ref().filter(|t| !t.0.trim().is_empty())
     }
@@ -167,6 +199,13 @@ impl DiscordSettings {
                 return Err(ConfigError::new(file, key, "the key must be a Discord role id (a number)"));
             }
         }
+        if self.reply_prefix.trim().is_empty() || self.reply_prefix.starts_with('/') {
+            return Err(ConfigError::new(
+                file,
+                "discord.reply_prefix",
+                "must be a word such as !reply (not empty, and not a / slash command)",
+            ));
+        }
         if let Some(base) = &self.api_base
             && !(base.starts_with("http://") || base.starts_with("https://"))
         {
@@ -180,5 +219,20 @@ impl DiscordSettings {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staff_thread_message_reaches_the_customer_only_with_the_prefix_or_relay_all() {
+        let mut settings = DiscordSettings::default();
+        assert_eq!(settings.to_customer("!reply  Please restart it"), Some("Please restart it"));
+        assert_eq!(settings.to_customer("she sounds upset"), None);
+        assert_eq!(settings.to_customer("!replying to myself"), None);
+        settings.relay_staff = RelayStaff::All;
+        assert_eq!(settings.to_customer("she sounds upset"), Some("she sounds upset"));
     }
 }

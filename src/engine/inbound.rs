@@ -11,6 +11,9 @@ pub enum Inbound {
     Command(InboundCommand),
     Button(InboundButton),
     StaffReply(InboundStaffReply),
+    /// Staff talking among themselves about a ticket (a staff-thread message not meant for the
+    /// customer): kept on the timeline as a note.
+    StaffNote(InboundStaffReply),
     RoomMessage(InboundRoomMessage),
 }
 

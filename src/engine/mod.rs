@@ -105,6 +105,7 @@ impl Engine {
             Inbound::Command(command) => self.run_command(command).await,
             Inbound::Button(press) => self.press(press).await,
             Inbound::StaffReply(reply) => self.staff_reply(reply).await,
+            Inbound::StaffNote(note) => self.staff_note(note).await,
             Inbound::RoomMessage(message) => self.room_message(message).await,
         }
     }

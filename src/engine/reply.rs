@@ -31,6 +31,32 @@ impl Engine {
         self.finish(result, &reply.source_id, &ctx, "reply").await
     }
 
+    /// A staff member's message about a ticket that is not for its customer: a note on the
+    /// timeline, idempotent on its platform id.
+    pub(super) async fn staff_note(&self, note: InboundStaffReply) -> Outcome {
+        if !crate::domain::text::has_visible_text(&note.text) {
+            return Outcome::silent(None);
+        }
+        let ctx = Ctx { actor: &note.author, conversation: &note.conversation, at: note.at };
+        let result = async {
+            let Some(mut tx) = self.begin_claimed(&note.source_id, ctx.at).await? else {
+                return Ok(Outcome::duplicate());
+            };
+            if !self.people.is_staff(ctx.actor) {
+                return Err(Failure::Refused {
+                    reason: "only staff can write notes".to_owned(),
+                    ticket: note.ticket,
+                });
+            }
+            let mut ticket = self.target(&mut *tx, &ctx, note.ticket).await?;
+            self.save(&mut *tx, &ctx, &mut ticket, EventKind::Note { text: note.text.clone() }).await?;
+            tx.commit().await?;
+            Ok(Outcome::silent(Some(ticket.reference)))
+        }
+        .await;
+        self.finish(result, &note.source_id, &ctx, "note").await
+    }
+
     /// Logs a staff reply on the ticket and, unless it was written in the conversation the
     /// customer reads, relays it to them. The one place a staff reply is handled: `/reply` calls
     /// this inside its transaction.

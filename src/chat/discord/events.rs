@@ -189,14 +189,30 @@ impl Bot {
                 text,
                 at,
             })),
-            DiscordChannelKind::StaffThread if staff => Some(Inbound::StaffReply(InboundStaffReply {
-                source_id,
-                ticket,
-                conversation: format!("thread:{channel}"),
-                author,
-                text,
-                at,
-            })),
+            DiscordChannelKind::StaffThread if staff => {
+                let conversation = format!("thread:{channel}");
+                Some(match self.settings.to_customer(&text) {
+                    Some(reply) => {
+                        let text = reply.to_owned();
+                        Inbound::StaffReply(InboundStaffReply {
+                            source_id,
+                            ticket,
+                            conversation,
+                            author,
+                            text,
+                            at,
+                        })
+                    }
+                    None => Inbound::StaffNote(InboundStaffReply {
+                        source_id,
+                        ticket,
+                        conversation,
+                        author,
+                        text,
+                        at,
+                    }),
+                })
+            }
             DiscordChannelKind::StaffThread => None,
             DiscordChannelKind::WarRoom => ticket.map(|ticket| {
                 Inbound::RoomMessage(InboundRoomMessage {
