@@ -169,14 +169,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => chrono::Utc::now(),
             };
             let scheduler = Scheduler::new(paths.start().await?)?;
+            let mut status = ExitCode::SUCCESS;
             for run in scheduler.run_due(now).await? {
                 let tick = run.tick.to_rfc3339();
-                match run.summary {
-                    Some(summary) => println!("{} (tick {tick}): {summary}", run.job),
-                    None => println!("{} (tick {tick}): already run", run.job),
+                match (run.summary, run.failed) {
+                    (Some(summary), _) => println!("{} (tick {tick}): {summary}", run.job),
+                    (None, Some(failed)) => {
+                        println!("{} (tick {tick}): FAILED, runs again next time: {failed}", run.job);
+                        status = ExitCode::FAILURE;
+                    }
+                    (None, None) => println!("{} (tick {tick}): already run", run.job),
                 }
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(status)
         }
     }
 }

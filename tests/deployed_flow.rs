@@ -3,14 +3,19 @@
 
 mod common;
 
-use chrono::Duration;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
 use common::{Driver, TestDb, reply, t0};
 use resolvd::domain::{EventKind, Status, TicketRef};
+use resolvd::engine::Engine;
+use resolvd::scheduler::{Job, JobFuture, Scheduler, jobs};
 
 on_both_databases!(
     a_customer_who_writes_after_the_resolution_reopens_it_to_the_same_assignee,
     a_ticket_raised_to_s_late_counts_its_s_targets_from_the_confirmation,
     a_customer_who_floods_the_bot_is_asked_once_to_slow_down_and_loses_nothing,
+    a_failing_job_stops_no_other_and_its_tick_runs_again,
 );
 
 async fn a_customer_who_writes_after_the_resolution_reopens_it_to_the_same_assignee(db: &TestDb) {
@@ -76,4 +81,47 @@ async fn a_customer_who_floods_the_bot_is_asked_once_to_slow_down_and_loses_noth
     let per_message = posts.iter().filter(|p| p.text.starts_with("alice wrote on T-1")).count();
     assert_eq!(per_message, 19, "staff hear of messages 2 to 20 one by one, then once");
     assert_eq!(posts.iter().filter(|p| p.text.contains("sent more than 20 messages")).count(), 1);
+}
+
+/// A job that fails the first time it runs on a database and works after that (its memory is a
+/// tick of its own, claimed on the first run).
+fn flaky(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        if engine.store().claim_tick("flaky-first-run", DateTime::UNIX_EPOCH, now).await? {
+            anyhow::bail!("the tracker is down")
+        }
+        Ok("worked this time".to_owned())
+    })
+}
+
+async fn a_failing_job_stops_no_other_and_its_tick_runs_again(db: &TestDb) {
+    let config = Arc::new(common::sample_config());
+    let engine = Arc::new(Engine::new(db.store.clone(), config.clone()));
+    open_a_ticket_for_the_sweep(&engine).await;
+    let mut all = jobs(&config);
+    all.insert(
+        0,
+        Job { name: "flaky", cron: "0 * * * * *".into(), time_zone: chrono_tz::Tz::UTC, run: flaky },
+    );
+    let scheduler = Scheduler::with_jobs(engine.clone(), all).unwrap();
+    let now = t0() + Duration::days(3);
+
+    let first = scheduler.run_due(now).await.unwrap();
+    let flaky_run = first.iter().find(|r| r.job == "flaky").unwrap();
+    assert!(flaky_run.failed.as_deref().unwrap().contains("the tracker is down"));
+    let sweep = first.iter().find(|r| r.job == "sla_sweep").unwrap();
+    assert!(sweep.summary.as_deref().unwrap().starts_with("1 due tickets"), "{first:?}");
+
+    // The failed tick was given back: the next run runs it, and only it.
+    let second = scheduler.run_due(now).await.unwrap();
+    let flaky_run = second.iter().find(|r| r.job == "flaky").unwrap();
+    assert_eq!(flaky_run.summary.as_deref(), Some("worked this time"));
+    assert!(second.iter().filter(|r| r.job != "flaky").all(|r| r.summary.is_none() && r.failed.is_none()));
+}
+
+/// T-1, screen P1, opened at t0: by t0 + 3 days its clocks have alarms for the sweep.
+async fn open_a_ticket_for_the_sweep(engine: &Arc<Engine>) {
+    let d = Driver::with_engine(Engine::new(engine.store().clone(), Arc::new(common::sample_config())));
+    d.message("alice", "my screen flickers").await;
+    d.command("bob", "classify ticket:T-1 domain:screen kind:fault severity:P1").await;
 }

@@ -3,8 +3,9 @@
 //! database, so with several instances on one database each tick runs once, on whichever instance
 //! claims it first.
 //!
-//! A claimed tick whose job then fails is not retried: the SLA sweep works from the alarms stored on
-//! the tickets, so the next minute's tick picks up whatever this one left.
+//! One failing job stops no other: each runs and reports on its own. A tick whose job failed is
+//! released again, so the next run (a moment later in `run_until`, or the next `jobs run-once`)
+//! runs it once more; within a job, each ticket has its own fallback (`engine::jobs`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +21,7 @@ use tracing::{error, info};
 use crate::config::Config;
 use crate::engine::Engine;
 
-type JobFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send + 'a>>;
+pub type JobFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send + 'a>>;
 
 /// What a job does at `now`; it returns a one-line summary for logs and `jobs run-once`.
 pub type JobFn = for<'a> fn(&'a Engine, DateTime<Utc>) -> JobFuture<'a>;
@@ -121,9 +122,14 @@ impl Planned {
 pub struct JobRun {
     pub job: &'static str,
     pub tick: DateTime<Utc>,
-    /// `None` when another run (here or on another instance) had claimed the tick.
+    /// `None` when another run (here or on another instance) had claimed the tick, or it failed.
     pub summary: Option<String>,
+    /// Why the job failed; its tick was released to run again.
+    pub failed: Option<String>,
 }
+
+/// How soon `run_until` tries a failed tick again.
+const RETRY_FAILED_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct Scheduler {
     engine: Arc<Engine>,
@@ -132,29 +138,43 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub fn new(engine: Arc<Engine>) -> anyhow::Result<Scheduler> {
-        let jobs = jobs(engine.config())
+        let jobs = jobs(engine.config());
+        Scheduler::with_jobs(engine, jobs)
+    }
+
+    /// A scheduler of the given jobs (for tests, and tools that run a subset).
+    pub fn with_jobs(engine: Arc<Engine>, jobs: Vec<Job>) -> anyhow::Result<Scheduler> {
+        let jobs = jobs
             .into_iter()
             .map(|job| Ok(Planned { schedule: job.schedule()?, job }))
             .collect::<anyhow::Result<_>>()?;
         Ok(Scheduler { engine, jobs })
     }
 
-    /// Runs every job whose latest tick at or before `now` no one has claimed yet.
+    /// Runs every job whose latest tick at or before `now` no one has claimed yet. A job that
+    /// fails is reported in its `JobRun` and its tick released; the other jobs run all the same.
+    /// Only a failure to claim a tick (the database is unreachable) is an error.
     pub async fn run_due(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<JobRun>> {
         let mut runs = Vec::new();
         for planned in &self.jobs {
             let Some(tick) = planned.tick_at(now) else { continue };
             let name = planned.job.name;
-            let summary = if self.engine.store().claim_tick(name, tick, now).await? {
-                let summary = (planned.job.run)(&self.engine, now)
-                    .await
-                    .with_context(|| format!("job {name} for tick {tick}"))?;
-                info!(job = name, %tick, %summary, "job ran");
-                Some(summary)
-            } else {
-                None
-            };
-            runs.push(JobRun { job: name, tick, summary });
+            let mut run = JobRun { job: name, tick, summary: None, failed: None };
+            if self.engine.store().claim_tick(name, tick, now).await? {
+                match (planned.job.run)(&self.engine, now).await {
+                    Ok(summary) => {
+                        info!(job = name, %tick, %summary, "job ran");
+                        run.summary = Some(summary);
+                    }
+                    Err(e) => {
+                        let reason = format!("{e:#}");
+                        error!(job = name, %tick, error = %reason, "job failed; its tick runs again");
+                        self.engine.store().release_tick(name, tick).await?;
+                        run.failed = Some(reason);
+                    }
+                }
+            }
+            runs.push(run);
         }
         Ok(runs)
     }
@@ -163,17 +183,25 @@ impl Scheduler {
     /// due. Ticks before the start are not caught up here (that is what `jobs run-once` is for).
     pub async fn run_until(&self, stop: impl Future<Output = ()>) {
         tokio::pin!(stop);
+        let mut failed = false;
         loop {
             let now = Utc::now();
-            let Some(next) = self.jobs.iter().filter_map(|p| p.next_after(now)).min() else { return };
+            let Some(mut next) = self.jobs.iter().filter_map(|p| p.next_after(now)).min() else { return };
+            if failed {
+                next = next.min(now + RETRY_FAILED_AFTER);
+            }
             let wait = (next - now).to_std().unwrap_or_default();
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
                 () = &mut stop => return,
             }
-            if let Err(e) = self.run_due(next).await {
-                error!(error = %format!("{e:#}"), "scheduled job failed");
-            }
+            failed = match self.run_due(next).await {
+                Ok(runs) => runs.iter().any(|run| run.failed.is_some()),
+                Err(e) => {
+                    error!(error = %format!("{e:#}"), "scheduler could not claim its ticks");
+                    true
+                }
+            };
         }
     }
 }

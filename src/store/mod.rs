@@ -170,6 +170,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Gives a claimed tick back (its job failed), so that the next run claims and runs it again.
+    async fn release_tick(&self, job: &str, tick: DateTime<Utc>) -> StoreResult<()>;
 }
 
 #[async_trait]

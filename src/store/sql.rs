@@ -913,6 +913,15 @@ macro_rules! sql_store {
                 .rows_affected();
                 Ok(inserted == 1)
             }
+
+            async fn release_tick(&self, job: &str, tick: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<()> {
+                sqlx::query("DELETE FROM scheduler_ticks WHERE job = $1 AND tick = $2")
+                    .bind(job)
+                    .bind(tick)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
         }
     };
 }
