@@ -57,17 +57,21 @@ impl Rest {
 
     /// One call; JSON in and out (`Null` for an empty answer).
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, RestError> {
-        let mut request = self
-            .client
-            .request(method.clone(), format!("{}{path}", self.base))
-            .header("Authorization", &self.authorization);
+        let url = format!("{}{path}", self.base);
+        // Errors, and the logs they reach, carry the path without its interaction or webhook token.
+        let path = &logged_path(path);
+        let mut request =
+            self.client.request(method.clone(), url).header("Authorization", &self.authorization);
         if let Some(body) = body {
             request = request
                 .header("Content-Type", "application/json")
                 .body(serde_json::to_vec(body).expect("JSON values serialize"));
         }
-        let transport =
-            |source| RestError::Transport { method: method.clone(), path: path.to_owned(), source };
+        let transport = |source: reqwest::Error| RestError::Transport {
+            method: method.clone(),
+            path: path.to_owned(),
+            source: source.without_url(),
+        };
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let header_wait = response
@@ -116,11 +120,45 @@ impl Rest {
                     if tries < 3 && retry_after <= LONGEST_INLINE_WAIT =>
                 {
                     tries += 1;
+                    let path = logged_path(path);
                     warn!(%method, path, ?retry_after, "rate limited; waiting as Discord asks");
                     tokio::time::sleep(retry_after).await;
                 }
                 other => return other,
             }
         }
+    }
+}
+
+/// A REST path as logs and errors may show it: the token of an interaction callback
+/// (`/interactions/{id}/{token}/…`) or a webhook (`/webhooks/{application}/{token}…`) is a
+/// credential, replaced by `***`.
+pub(super) fn logged_path(path: &str) -> String {
+    let mut segments: Vec<String> = path.split('/').map(str::to_owned).collect();
+    if let Some(at) = segments.iter().position(|s| s == "interactions" || s == "webhooks")
+        && let Some(token) = segments.get_mut(at + 2)
+    {
+        let query = token.find('?').map(|i| token[i..].to_owned()).unwrap_or_default();
+        *token = format!("***{query}");
+    }
+    segments.join("/")
+}
+
+#[cfg(test)]
+mod logged_path_tests {
+    use super::logged_path;
+
+    #[test]
+    fn interaction_and_webhook_tokens_never_reach_a_log() {
+        assert_eq!(
+            logged_path("/interactions/123/aW50ZXJhY3Rpb24/callback"),
+            "/interactions/123/***/callback"
+        );
+        assert_eq!(
+            logged_path("/webhooks/42/tok3n/messages/@original"),
+            "/webhooks/42/***/messages/@original"
+        );
+        assert_eq!(logged_path("/webhooks/42/tok3n?wait=true"), "/webhooks/42/***?wait=true");
+        assert_eq!(logged_path("/channels/9/messages"), "/channels/9/messages");
     }
 }
