@@ -241,16 +241,45 @@ async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
         return chat(paths, None).await;
     }
     let (engine, memory) = paths.start_with_discord_state().await?;
+    let ticking = Ticking::start(engine.clone())?;
     eprintln!("resolvd: serving Discord at {}", config.settings.discord.api_base());
-    crate::chat::discord::serve(engine, memory, shutdown_signal()).await?;
+    let served = crate::chat::discord::serve(engine, memory, shutdown_signal()).await;
+    ticking.stop().await;
+    served?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The scheduler ticking in the background of a long-running mode (`run`, `chat`).
+struct Ticking {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Ticking {
+    fn start(engine: std::sync::Arc<crate::engine::Engine>) -> anyhow::Result<Ticking> {
+        let scheduler = Scheduler::new(engine)?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            scheduler
+                .run_until(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Ticking { stop, task })
+    }
+
+    /// Stops between ticks: a job already running finishes first.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
 }
 
 async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode> {
     let engine = paths.start().await?;
     // The scheduler ticks beside the console for as long as it runs.
-    let scheduler = Scheduler::new(engine.clone())?;
-    let ticking = tokio::spawn(async move { scheduler.run_until(std::future::pending()).await });
+    let ticking = Ticking::start(engine.clone())?;
     let stdout = std::io::stdout();
     let summary = match script {
         None => {
@@ -276,7 +305,7 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
             console.run(BufReader::new(file), shutdown_signal()).await?
         }
     };
-    ticking.abort();
+    ticking.stop().await;
     if summary.already_handled > 0 {
         eprintln!(
             "resolvd: {} lines were taken in by an earlier run and changed nothing",

@@ -45,6 +45,7 @@ on_both_databases!(
     a_discord_role_mapped_in_config_grants_its_role_while_held,
     an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_buttons_work,
     a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once,
+    the_binary_on_discord_runs_the_jobs_by_itself,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -782,4 +783,117 @@ async fn a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once(db: &Tes
         .collect();
     assert_eq!(cards.len(), 1, "the card is not posted twice");
     bot.stop().await;
+}
+
+const OPS: u64 = 800_000_000_000_000_009;
+
+/// Waits up to `seconds` for the fake to have recorded a call that `done` finds.
+async fn within(fake: &FakeDiscord, seconds: u64, what: &str, done: impl Fn(&fake_discord::Call) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !fake.calls_to("POST", "/messages").iter().any(&done) {
+        assert!(Instant::now() < deadline, "timed out after {seconds} s waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// `resolvd run` on the fake Discord with a policy of minutes and no `jobs run-once`: the L1 OLA
+/// escalates the ticket, an unanswered resolution card is auto-confirmed, and the digest reaches the
+/// ops channel, all from the scheduler the binary runs.
+async fn the_binary_on_discord_runs_the_jobs_by_itself(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let dir = common::config_copy();
+    let sla = dir.path().join("config/sla.toml");
+    let policy = std::fs::read_to_string(&sla)
+        .unwrap()
+        .replacen(r#"P1 = { response = "1h", resolution = "24h" }"#, r#"P1 = { response = "1m", resolution = "2m" }"#, 1)
+        .replace(
+            "[severities.P1]\nresponse_calendar = \"business_hours\"\nresolution_calendar = \"working_days\"",
+            "[severities.P1]\nresponse_calendar = \"round_the_clock\"\nresolution_calendar = \"round_the_clock\"",
+        );
+    assert!(
+        policy.contains(r#"P1 = { response = "1m""#)
+            && policy.contains("[severities.P1]\nresponse_calendar = \"round_the_clock\"")
+    );
+    std::fs::write(&sla, policy).unwrap();
+    // The digest goes out half a minute from now.
+    let digest_at = (chrono::Utc::now() + chrono::Duration::seconds(30)).format("%H:%M:%S").to_string();
+    let data = tempfile::tempdir().unwrap();
+    let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob" }}"#);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .current_dir(repo_path(""))
+        .env("RESOLVD_DATABASE_URL", &db.url)
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
+        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
+        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
+        .env("RESOLVD_DISCORD__USERS", users)
+        .env("RESOLVD_SCHEDULER__TICK_SECONDS", "1")
+        .env("RESOLVD_CONFIRMATION__REMIND_AFTER_MINUTES", "1")
+        .env("RESOLVD_CONFIRMATION__AUTO_CONFIRM_AFTER_MINUTES", "2")
+        .env("RESOLVD_OPS__TIME_ZONE", "UTC")
+        .env("RESOLVD_OPS__DIGEST_AT", &digest_at)
+        .env("RESOLVD_OPS__CONVERSATION", format!("channel:{OPS}"))
+        .arg("--config")
+        .arg(dir.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let _process = Process(child);
+    fake.wait_ready(1).await;
+
+    // T-1, screen P1 with bob (L1): its L1 OLA is a fifth of two minutes.
+    let thread = alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(
+            thread,
+            Some(GUILD),
+            BOB,
+            "classify",
+            json!([option("domain", "screen"), option("severity", "P1")]),
+        ),
+    );
+    let staff_thread = format!("/channels/{thread}/messages");
+    within(&fake, 90, "the L1 OLA escalation in the staff thread", |c| {
+        c.path.ends_with(&staff_thread)
+            && c.body["content"].as_str().unwrap_or("").contains("The L1 OLA ran out: escalated to L2")
+    })
+    .await;
+    assert_eq!(db.store.ticket(TicketRef(1)).await.unwrap().unwrap().tier, resolvd::domain::Tier::L2);
+
+    within(&fake, 60, "the daily digest in the ops channel", |c| {
+        c.path.ends_with(&format!("/channels/{OPS}/messages"))
+            && c.body["content"].as_str().unwrap_or("").starts_with("Daily digest for")
+    })
+    .await;
+
+    // Resolved, and nobody answers the card: reminded after a minute, closed after two.
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.command(
+            thread,
+            Some(GUILD),
+            BOB,
+            "resolve",
+            json!([option("resolution", "display driver 2.1.5")]),
+        ),
+    );
+    let dm = format!("/channels/{ALICE_DM}/messages");
+    within(&fake, 200, "the auto-confirmation goodbye in alice's DM", |c| {
+        c.path.ends_with(&dm)
+            && c.body["content"]
+                .as_str()
+                .unwrap_or("")
+                .contains("We closed T-1 as we have not heard from you")
+    })
+    .await;
+    let ticket = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (ticket.status, ticket.close_reason),
+        (Status::Closed, Some(resolvd::domain::CloseReason::AutoConfirmed))
+    );
 }

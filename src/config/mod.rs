@@ -2,6 +2,7 @@
 //! variables. Every error names the file and the key that is wrong.
 
 mod discord;
+mod scheduler;
 mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,6 +19,7 @@ use crate::domain::sla::SlaPolicy;
 use crate::domain::{Directory, Kind, Person, Role, RoomLeads, Severity, Tier};
 
 pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake, WarRoomChannels};
+pub use scheduler::SchedulerSettings;
 use source::ConfigFile;
 pub use source::ConfigSource;
 
@@ -65,6 +67,8 @@ pub struct Settings {
     pub war_room: WarRoomSettings,
     #[serde(default)]
     pub confirmation: ConfirmationSettings,
+    #[serde(default)]
+    pub scheduler: SchedulerSettings,
 }
 
 /// `[war_room]`: how S-level war rooms are kept going.
@@ -96,6 +100,12 @@ pub struct ConfirmationSettings {
     /// And the ticket closes as `auto_confirmed` this many days after the card.
     #[serde(default = "default_auto_confirm_after_days")]
     pub auto_confirm_after_days: u32,
+    /// Minutes instead of `remind_after_hours`, for demos and trials that cannot wait a day.
+    #[serde(default)]
+    pub remind_after_minutes: Option<u32>,
+    /// Minutes instead of `auto_confirm_after_days`.
+    #[serde(default)]
+    pub auto_confirm_after_minutes: Option<u32>,
 }
 
 fn default_remind_after_hours() -> u32 {
@@ -111,17 +121,34 @@ impl Default for ConfirmationSettings {
         ConfirmationSettings {
             remind_after_hours: default_remind_after_hours(),
             auto_confirm_after_days: default_auto_confirm_after_days(),
+            remind_after_minutes: None,
+            auto_confirm_after_minutes: None,
         }
     }
 }
 
 impl ConfirmationSettings {
     pub fn remind_after(&self) -> chrono::TimeDelta {
-        chrono::TimeDelta::hours(i64::from(self.remind_after_hours))
+        match self.remind_after_minutes {
+            Some(minutes) => chrono::TimeDelta::minutes(i64::from(minutes)),
+            None => chrono::TimeDelta::hours(i64::from(self.remind_after_hours)),
+        }
     }
 
     pub fn auto_confirm_after(&self) -> chrono::TimeDelta {
-        chrono::TimeDelta::days(i64::from(self.auto_confirm_after_days))
+        match self.auto_confirm_after_minutes {
+            Some(minutes) => chrono::TimeDelta::minutes(i64::from(minutes)),
+            None => chrono::TimeDelta::days(i64::from(self.auto_confirm_after_days)),
+        }
+    }
+
+    /// `auto_confirm_after` as people read it: `3 days`, `2 minutes`.
+    pub fn auto_confirm_wait(&self) -> String {
+        let (n, unit) = match self.auto_confirm_after_minutes {
+            Some(minutes) => (minutes, "minute"),
+            None => (self.auto_confirm_after_days, "day"),
+        };
+        format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
     }
 }
 
@@ -141,7 +168,7 @@ pub struct Files {
 pub struct OpsSettings {
     /// The conversation the daily digest is posted to (opaque, like every conversation id).
     pub conversation: String,
-    /// The local time of the daily digest, `HH:MM`.
+    /// The local time of the daily digest, `HH:MM` (or `HH:MM:SS`).
     pub digest_at: String,
     /// The time zone `digest_at` is read in, e.g. `Asia/Shanghai`.
     pub time_zone: String,
@@ -293,6 +320,7 @@ impl Config {
             })?;
         let digest = check_ops(&default.display, &settings.ops)?;
         check_timers(&default.display, &settings)?;
+        settings.scheduler.check(&default.display)?;
 
         Ok(Config {
             source,
@@ -361,6 +389,7 @@ fn apply_env_overrides(
         "discord",
         "war_room",
         "confirmation",
+        "scheduler",
     ];
     /// Read as text whatever they look like.
     const TEXT_KEYS: &[&str] = &["discord.token", "discord.api_base", "database_url"];
@@ -402,9 +431,11 @@ fn apply_env_overrides(
 }
 
 fn check_ops(file: &str, ops: &OpsSettings) -> Result<Digest, ConfigError> {
-    let at = chrono::NaiveTime::parse_from_str(&ops.digest_at, "%H:%M").map_err(|_| {
-        ConfigError::new(file, "ops.digest_at", format!("`{}` is not a time; write HH:MM", ops.digest_at))
-    })?;
+    let at = chrono::NaiveTime::parse_from_str(&ops.digest_at, "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(&ops.digest_at, "%H:%M:%S"))
+        .map_err(|_| {
+            ConfigError::new(file, "ops.digest_at", format!("`{}` is not a time; write HH:MM", ops.digest_at))
+        })?;
     let time_zone = ops.time_zone.parse().map_err(|_| {
         ConfigError::new(
             file,
@@ -424,6 +455,11 @@ fn check_timers(file: &str, settings: &Settings) -> Result<(), ConfigError> {
         ("intake.max_per_minute", settings.intake.max_per_minute),
         ("confirmation.remind_after_hours", settings.confirmation.remind_after_hours),
         ("confirmation.auto_confirm_after_days", settings.confirmation.auto_confirm_after_days),
+        ("confirmation.remind_after_minutes", settings.confirmation.remind_after_minutes.unwrap_or(1)),
+        (
+            "confirmation.auto_confirm_after_minutes",
+            settings.confirmation.auto_confirm_after_minutes.unwrap_or(1),
+        ),
     ];
     for (key, value) in positive {
         if value == 0 {

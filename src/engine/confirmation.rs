@@ -150,8 +150,8 @@ impl Engine {
             }
             ConfirmationStep::AutoConfirm => {
                 ticket.close(CloseReason::AutoConfirmed)?;
-                let days = settings.auto_confirm_after_days;
-                let comment = Some(format!("no answer to the resolution card within {days} days"));
+                let wait = settings.auto_confirm_wait();
+                let comment = Some(format!("no answer to the resolution card within {wait}"));
                 let kind = EventKind::Closed { reason: CloseReason::AutoConfirmed, comment, article: None };
                 self.save(tx, &ctx, &mut ticket, kind).await?;
                 let goodbye = format!(
@@ -160,7 +160,7 @@ impl Engine {
                 );
                 tx.enqueue_post(&customer_post(&ticket, goodbye), now).await?;
                 let notice = format!(
-                    "{} closed as auto-confirmed: the customer did not answer the resolution card within {days} days.",
+                    "{} closed as auto-confirmed: the customer did not answer the resolution card within {wait}.",
                     ticket.reference
                 );
                 tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), now).await?;

@@ -37,18 +37,15 @@ pub struct Job {
 /// The jobs of this configuration.
 pub fn jobs(config: &Config) -> Vec<Job> {
     let digest = config.digest;
+    // The minute-scale jobs tick every `scheduler.tick_seconds` (a minute unless config says less).
+    let often = config.settings.scheduler.cron();
     vec![
-        Job { name: "sla_sweep", cron: "0 * * * * *".to_owned(), time_zone: Tz::UTC, run: sla_sweep },
-        Job { name: "confirmations", cron: "0 * * * * *".to_owned(), time_zone: Tz::UTC, run: confirmations },
-        Job {
-            name: "war_room_reminders",
-            cron: "0 * * * * *".to_owned(),
-            time_zone: Tz::UTC,
-            run: war_room_reminders,
-        },
+        Job { name: "sla_sweep", cron: often.clone(), time_zone: Tz::UTC, run: sla_sweep },
+        Job { name: "confirmations", cron: often.clone(), time_zone: Tz::UTC, run: confirmations },
+        Job { name: "war_room_reminders", cron: often, time_zone: Tz::UTC, run: war_room_reminders },
         Job {
             name: "daily_digest",
-            cron: format!("0 {} {} * * *", digest.at.minute(), digest.at.hour()),
+            cron: format!("{} {} {} * * *", digest.at.second(), digest.at.minute(), digest.at.hour()),
             time_zone: digest.time_zone,
             run: daily_digest,
         },

@@ -18,6 +18,9 @@ use crate::store::StoreError;
 
 pub use line::{Input, Line, parse_line};
 
+/// How often the console looks for posts nobody typed a line for (the scheduler's).
+const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What a run of the console did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -57,10 +60,18 @@ impl<W: Write> Console<W> {
         self.drain(&mut summary).await?;
         let mut lines = input.lines();
         tokio::pin!(stop);
+        // What the scheduler posts while nobody types is printed as it comes, not after the next line.
+        let mut poll = tokio::time::interval(OUTBOX_POLL);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut number = 0;
         loop {
             let next = tokio::select! {
+                // `next_line` is cancel safe: a line half read when the poll fires is kept.
                 line = lines.next_line() => line?,
+                _ = poll.tick() => {
+                    self.drain(&mut summary).await?;
+                    continue;
+                }
                 () = &mut stop => break,
             };
             let Some(text) = next else { break };
