@@ -179,8 +179,8 @@ pub trait StoreTx: Send {
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;
     /// Stores a message taken into `ticket`; `None` when another transaction stored it first.
     async fn insert_message(&mut self, message: &NewMessage, ticket: TicketRef) -> StoreResult<Option<i64>>;
-    /// Takes a message kept untaken into `ticket`.
-    async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<()>;
+    /// Takes a message kept untaken into `ticket`; false when another transaction took it in first.
+    async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<bool>;
 
     /// The customer's ticket in this conversation that is not closed, if any.
     async fn open_ticket_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Option<Ticket>>;
