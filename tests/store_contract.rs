@@ -83,9 +83,18 @@ async fn a_stored_but_untaken_message_is_found_again(db: &TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     assert_eq!(tx.message_slot("m-7").await.unwrap(), MessageSlot::Untaken(untaken[0].id));
     let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
-    tx.attach_message(untaken[0].id, ticket.reference).await.unwrap();
+    assert!(tx.attach_message(untaken[0].id, ticket.reference).await.unwrap());
     tx.commit().await.unwrap();
     assert!(db.store.untaken_messages().await.unwrap().is_empty());
+
+    // A second retry of the same message (a redelivery racing the job) attaches nothing.
+    let mut tx = db.store.begin().await.unwrap();
+    let other = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    assert!(!tx.attach_message(untaken[0].id, other.reference).await.unwrap());
+    tx.commit().await.unwrap();
+    let attached = db.store.messages_of(ticket.reference).await.unwrap();
+    assert_eq!(attached.len(), 1, "still on the first ticket");
+    assert!(db.store.messages_of(other.reference).await.unwrap().is_empty());
 }
 
 async fn tickets_round_trip_through_insert_update_and_read(db: &TestDb) {

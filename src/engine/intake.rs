@@ -45,7 +45,8 @@ enum Taken {
 }
 
 impl Engine {
-    /// Takes in messages that were stored but whose intake failed; run at start.
+    /// Takes in messages that were stored but whose intake failed; run at start and by the
+    /// `untaken_messages` job every minute. Returns how many it retried.
     pub async fn take_in_untaken(&self) -> Result<usize, StoreError> {
         let untaken = self.store.untaken_messages().await?;
         let count = untaken.len();
@@ -73,17 +74,17 @@ impl Engine {
             return Outcome::private(STAFF_MESSAGE_HELP, None);
         }
         let (sender, mut receiver) = oneshot::channel();
+        // Kept here in case the batch carrying it is dropped before it answers.
+        let own = message.clone();
         self.intake.waiting.lock().expect("intake queue lock").push_back((message, sender));
         loop {
             let _writer = self.intake.writer.lock().await;
             match receiver.try_recv() {
                 Ok(outcome) => return outcome,
-                Err(oneshot::error::TryRecvError::Closed) => {
-                    return Outcome::private(
-                        "An internal error occurred; your message was not answered",
-                        None,
-                    );
-                }
+                // The writer of the batch holding it stopped (its task was dropped or panicked)
+                // before answering: whatever that batch did, take the message in on its own, so
+                // it is stored or kept, never lost (idempotent if the batch had committed).
+                Err(oneshot::error::TryRecvError::Closed) => return self.take_in_alone(&own).await,
                 Err(oneshot::error::TryRecvError::Empty) => {}
             }
             let batch: Vec<Waiting> = {
@@ -131,7 +132,7 @@ impl Engine {
     }
 
     /// One message in its own transaction; if that fails, the message is kept on its own so the
-    /// next start takes it in.
+    /// `untaken_messages` job (or the next start) takes it in.
     async fn take_in_alone(&self, message: &InboundMessage) -> Outcome {
         let result = async {
             let mut tx = self.store.begin().await?;
@@ -174,7 +175,10 @@ impl Engine {
         };
         let message_id = match slot {
             MessageSlot::Untaken(id) => {
-                tx.attach_message(id, ticket.reference).await?;
+                // The untaken-messages job and a redelivery may both retry it.
+                if !tx.attach_message(id, ticket.reference).await? {
+                    return Ok(Taken::Raced);
+                }
                 id
             }
             _ => match tx.insert_message(&new_message(message), ticket.reference).await? {

@@ -44,6 +44,12 @@ pub fn jobs(config: &Config) -> Vec<Job> {
         Job { name: "confirmations", cron: often.clone(), time_zone: Tz::UTC, run: confirmations },
         Job { name: "war_room_reminders", cron: often, time_zone: Tz::UTC, run: war_room_reminders },
         Job {
+            name: "untaken_messages",
+            cron: "0 * * * * *".to_owned(),
+            time_zone: Tz::UTC,
+            run: untaken_messages,
+        },
+        Job {
             name: "daily_digest",
             cron: format!("{} {} {} * * *", digest.at.second(), digest.at.minute(), digest.at.hour()),
             time_zone: digest.time_zone,
@@ -73,6 +79,14 @@ fn war_room_reminders(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
         let reminded = engine.remind_war_rooms(now).await?;
         Ok(format!("{reminded} war rooms reminded"))
+    })
+}
+
+/// Messages stored but not taken into a ticket (their intake failed) are retried.
+fn untaken_messages(engine: &Engine, _now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let retried = engine.take_in_untaken().await?;
+        Ok(format!("{retried} untaken messages retried"))
     })
 }
 

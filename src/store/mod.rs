@@ -183,8 +183,8 @@ pub trait StoreTx: Send {
     async fn insert_message(&mut self, message: &NewMessage, ticket: TicketRef) -> StoreResult<Option<i64>>;
     /// How many messages `author` sent from `since` on (through the index on author and time).
     async fn messages_from_since(&mut self, author: &str, since: DateTime<Utc>) -> StoreResult<i64>;
-    /// Takes a message kept untaken into `ticket`.
-    async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<()>;
+    /// Takes a message kept untaken into `ticket`; false when another transaction took it in first.
+    async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<bool>;
 
     /// The customer's ticket in this conversation that is not closed, if any.
     async fn open_ticket_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Option<Ticket>>;

@@ -301,13 +301,14 @@ macro_rules! sql_store {
                 &mut self,
                 message_id: i64,
                 ticket: $crate::domain::TicketRef,
-            ) -> $crate::store::StoreResult<()> {
-                sqlx::query("UPDATE messages SET ticket_id = $1 WHERE id = $2")
+            ) -> $crate::store::StoreResult<bool> {
+                let attached = sqlx::query("UPDATE messages SET ticket_id = $1 WHERE id = $2 AND ticket_id IS NULL")
                     .bind(ticket.0)
                     .bind(message_id)
                     .execute(&mut *self.tx)
-                    .await?;
-                Ok(())
+                    .await?
+                    .rows_affected();
+                Ok(attached == 1)
             }
 
             async fn open_ticket_of(

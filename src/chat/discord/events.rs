@@ -14,6 +14,7 @@ use serenity::all::{
 use tracing::{error, info, warn};
 
 use super::commands::{self, OptionValue};
+use super::cursor::Ending;
 use super::render::{EPHEMERAL, components, modal, reply_text};
 use super::{Bot, snowflake};
 use crate::command::Invocation;
@@ -115,10 +116,26 @@ impl Bot {
         if message.author.bot || self.bot_user.get() == Some(&author) {
             return;
         }
-        if let Err(e) = self.take_message(message).await {
-            error!(error = %format!("{e:#}"), message = %message.id, "could not take in a Discord message");
-        }
+        let (channel, id) = (message.channel_id.get(), message.id.get());
+        self.cursors.begin(channel, id);
+        let ending = match self.take_message(message).await {
+            Ok(()) => Ending::Handled,
+            Err(e) => {
+                error!(error = %format!("{e:#}"), message = %message.id, "could not take in a Discord message");
+                Ending::Failed
+            }
+        };
+        self.saw(channel, self.cursors.end(channel, id, ending)).await;
         self.outbox.notify_one();
+    }
+
+    /// Stores a channel's new catch-up cursor, if it moved.
+    async fn saw(&self, channel: u64, cursor: Option<u64>) {
+        let Some(cursor) = cursor else { return };
+        if let Err(e) = self.memory.discord_saw_message(snowflake(channel), snowflake(cursor)).await {
+            // A later message moves it; until then catch-up reads a little more again.
+            warn!(error = %e, channel, "could not move the catch-up cursor");
+        }
     }
 
     async fn take_message(&self, message: &Message) -> anyhow::Result<()> {
@@ -245,7 +262,6 @@ impl Bot {
                 }
             }
         }
-        memory.discord_saw_message(snowflake(channel), snowflake(message.id.get())).await?;
         Ok(())
     }
 
@@ -497,11 +513,13 @@ impl Bot {
         let mut taken = 0;
         for channel in self.memory.discord_channels().await? {
             let Some(mut after) = channel.last_message_id else { continue };
-            if channel.kind == DiscordChannelKind::Intake
-                && !self.is_intake(u64::try_from(channel.channel_id)?)
-            {
+            let id = u64::try_from(channel.channel_id)?;
+            if channel.kind == DiscordChannelKind::Intake && !self.is_intake(id) {
                 continue;
             }
+            // Live messages finishing meanwhile must not carry the cursor past pages not read yet.
+            let from = u64::try_from(after)?;
+            self.cursors.hold(id, from);
             loop {
                 let path = format!("/channels/{}/messages?after={after}&limit={PAGE}", channel.channel_id);
                 let page = match self.rest.call_patiently(Method::GET, &path, None).await {
@@ -511,7 +529,13 @@ impl Bot {
                         break;
                     }
                 };
-                let mut messages: Vec<Message> = serde_json::from_value(page)?;
+                let mut messages: Vec<Message> = match serde_json::from_value(page) {
+                    Ok(messages) => messages,
+                    Err(e) => {
+                        warn!(error = %e, channel = channel.channel_id, "could not read a page of history");
+                        break;
+                    }
+                };
                 messages.sort_by_key(|m| m.id);
                 for message in &messages {
                     after = after.max(snowflake(message.id.get()));
@@ -522,6 +546,7 @@ impl Bot {
                     break;
                 }
             }
+            self.saw(id, self.cursors.release(id, from)).await;
         }
         Ok(taken)
     }

@@ -10,6 +10,7 @@
 //! `discord:<user id>`.
 
 mod commands;
+mod cursor;
 mod events;
 mod outbox;
 pub mod render;
@@ -50,6 +51,8 @@ pub(crate) struct Bot {
     /// Opening a customer's private thread happens once at a time, so two quick messages do
     /// not open two threads.
     threads: tokio::sync::Mutex<()>,
+    /// The messages in flight per channel: the catch-up cursor moves only past handled ones.
+    cursors: cursor::Cursors,
 }
 
 impl Bot {
@@ -78,6 +81,7 @@ impl Bot {
             bot_user: OnceLock::new(),
             outbox: Notify::new(),
             threads: tokio::sync::Mutex::new(()),
+            cursors: cursor::Cursors::default(),
         }
     }
 
