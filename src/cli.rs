@@ -7,10 +7,12 @@ use clap::{Parser, Subcommand};
 use tokio::io::BufReader;
 
 use crate::app::Paths;
+use crate::chat;
 use crate::chat::console::Console;
 use crate::domain::{Status, TicketRef};
 use crate::inspect;
 use crate::scheduler::Scheduler;
+use crate::store::Resend;
 
 #[derive(Debug, Parser)]
 #[command(name = "resolvd", version, about = "A chat-bot driven ticket orchestrator (Issue to Resolved)")]
@@ -53,6 +55,32 @@ pub enum Cmd {
     Jobs {
         #[command(subcommand)]
         action: JobsCmd,
+    },
+    /// Posts waiting to be sent, and dead letters (posts the chat platform would not take)
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCmd {
+    /// Posts not sent yet, oldest first
+    List {
+        /// Only dead letters: posts that will not be tried again until resent
+        #[arg(long)]
+        dead: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send posts again now, their attempts counted from zero
+    Retry {
+        /// The post's id, as `outbox list` shows it
+        #[arg(value_name = "ID", required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Every dead letter
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -120,6 +148,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config.commands.iter().count(),
                 config.sla.domains().count()
             );
+            for warning in config.warnings() {
+                println!("warning: {warning}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
@@ -129,6 +160,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Kb { action } => kb(&paths, action).await,
+        Cmd::Outbox { action } => outbox(&paths, action).await,
         Cmd::Ticket { action } => {
             let config = paths.load_config()?;
             let store = paths.open_store(&config).await?;
@@ -184,6 +216,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(status)
         }
     }
+}
+
+async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
+    /// Enough for any backlog an operator reads on a terminal; `--json` takes the same.
+    const LISTED: i64 = 10_000;
+    let config = paths.load_config()?;
+    let store = paths.open_store(&config).await?;
+    match action {
+        OutboxCmd::List { dead, json } => {
+            let views: Vec<inspect::UnsentView> =
+                store.unsent_posts(dead, LISTED).await?.into_iter().map(Into::into).collect();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&views)?);
+            } else if views.is_empty() {
+                println!("{}", if dead { "no dead letters" } else { "nothing waiting to be sent" });
+            } else {
+                for view in &views {
+                    println!("{}", chat::render::terminal_safe(&inspect::unsent_line(view)));
+                }
+            }
+        }
+        OutboxCmd::Retry { id, all } => {
+            let which = match id {
+                Some(id) if !all => Resend::One(id),
+                _ => Resend::AllDead,
+            };
+            let resent = store.resend_posts(which, chrono::Utc::now()).await?;
+            match which {
+                Resend::One(id) if resent == 0 => {
+                    eprintln!("resolvd: there is no unsent post #{id} (see resolvd outbox list)");
+                    return Ok(ExitCode::FAILURE);
+                }
+                Resend::One(id) => println!("post #{id} is sent again by the running bot"),
+                Resend::AllDead => println!("{resent} dead letters are sent again by the running bot"),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {

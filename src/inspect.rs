@@ -250,3 +250,55 @@ fn ticket_text_raw(view: &TicketView) -> String {
     }
     out
 }
+
+/// A post not sent yet, as `resolvd outbox list` shows it.
+#[derive(Debug, Serialize)]
+pub struct UnsentView {
+    pub id: i64,
+    pub ticket: Option<String>,
+    pub audience: String,
+    pub text: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub dead: bool,
+    pub dead_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::store::UnsentPost> for UnsentView {
+    fn from(unsent: crate::store::UnsentPost) -> Self {
+        UnsentView {
+            id: unsent.id,
+            ticket: unsent.post.ticket.map(|t| t.to_string()),
+            audience: unsent.post.audience.to_string(),
+            text: unsent.post.text,
+            attempts: unsent.attempts,
+            last_error: unsent.last_error,
+            created_at: unsent.created_at,
+            next_attempt_at: unsent.next_attempt_at,
+            dead: unsent.dead_at.is_some(),
+            dead_at: unsent.dead_at,
+        }
+    }
+}
+
+/// `#12  DEAD since …  to staff of T-3 (4 attempts): HTTP 403 …  "text…"`, on one line.
+pub fn unsent_line(view: &UnsentView) -> String {
+    const TEXT_CHARS: usize = 60;
+    let state = match view.dead_at {
+        Some(at) => format!("DEAD since {}", at.format("%Y-%m-%d %H:%M:%SZ")),
+        None => format!("next try {}", view.next_attempt_at.format("%Y-%m-%d %H:%M:%SZ")),
+    };
+    let error = view.last_error.as_deref().map(one_line).unwrap_or_else(|| "not tried yet".to_owned());
+    let mut text: String = one_line(&view.text).chars().take(TEXT_CHARS).collect();
+    if view.text.chars().count() > TEXT_CHARS {
+        text.push('…');
+    }
+    format!(
+        "#{}  {state}  to {} ({} attempts): {error}  \"{text}\"",
+        view.id,
+        one_line(&view.audience),
+        view.attempts
+    )
+}

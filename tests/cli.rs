@@ -218,6 +218,36 @@ fn check_accepts_the_sample_config_and_names_the_file_and_key_of_a_broken_one() 
 }
 
 #[test]
+fn check_warns_about_people_discord_cannot_reach_and_war_rooms_with_no_server() {
+    let check = |users: &str, guilds: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+            .current_dir(repo_path(""))
+            .env("DISCORD_TOKEN", "t")
+            .env("RESOLVD_DISCORD__STAFF_CHANNEL", "99")
+            .env("RESOLVD_DISCORD__USERS", users)
+            .env("RESOLVD_DISCORD__GUILDS", guilds)
+            .arg("check")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let out = check(r#"{ "1" = "bob" }"#, "[]");
+    assert!(
+        out.contains("warning: config/domains.toml: domains[0].owners[0]: `erin` has no id in discord.users"),
+        "{out}"
+    );
+    assert!(out.contains("domains[0].war_room.market: `grace`"), "{out}");
+    assert!(out.contains("domains[0].queues.L2[0]: `carol`"), "{out}");
+    assert!(!out.contains("`bob`"), "bob is mapped: {out}");
+    assert!(out.contains("config/default.toml: discord.war_rooms.guild: no server for war rooms"), "{out}");
+
+    let everyone = r#"{ "1" = "bob", "2" = "carol", "3" = "dave", "4" = "erin", "5" = "frank", "6" = "grace", "7" = "heidi", "8" = "ivan" }"#;
+    let quiet = check(everyone, "[5]");
+    assert!(!quiet.contains("war_rooms.guild"), "{quiet}");
+}
+
+#[test]
 fn with_no_config_folder_the_built_in_sample_config_runs() {
     let elsewhere = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_resolvd"))

@@ -46,6 +46,7 @@ on_both_databases!(
     an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_buttons_work,
     a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once,
     the_binary_on_discord_runs_the_jobs_by_itself,
+    a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -141,6 +142,13 @@ async fn slash_commands_are_registered_once_across_restarts(db: &TestDb) {
     let classify = put[0].body.as_array().unwrap().iter().find(|c| c["name"] == "classify").unwrap();
     let domain = classify["options"].as_array().unwrap().iter().find(|o| o["name"] == "domain").unwrap();
     assert_eq!(domain["choices"][0], json!({ "name": "screen", "value": "screen" }));
+    // Guild commands never reach DMs: what customers run is registered globally, for DMs only.
+    let global =
+        fake.wait_calls("PUT", &format!("/applications/{}/commands", fake_discord::APPLICATION), 1).await;
+    let in_dms: Vec<&str> =
+        global[0].body.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(in_dms.contains(&"status") && !in_dms.contains(&"classify"), "{in_dms:?}");
+    assert!(global[0].body.as_array().unwrap().iter().all(|c| c["contexts"] == json!([1])));
     bot.stop().await;
 
     let bot = Running::start(db, &fake, 2, &[]).await;
@@ -148,7 +156,7 @@ async fn slash_commands_are_registered_once_across_restarts(db: &TestDb) {
     // happened, a registration would have happened too.
     fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "hello"));
     fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
-    assert_eq!(fake.calls_to("PUT", "/commands").len(), 1, "the same definitions were registered again");
+    assert_eq!(fake.calls_to("PUT", "/commands").len(), 2, "the same definitions were registered again");
     bot.stop().await;
 }
 
@@ -556,7 +564,7 @@ async fn the_binary_serves_discord_when_a_token_is_set(db: &TestDb) {
     fake.wait_ready(2).await;
     fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "any news?"));
     fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 2).await;
-    assert_eq!(fake.calls_to("PUT", "/commands").len(), 1);
+    assert_eq!(fake.calls_to("PUT", "/commands").len(), 2, "one server, and the customers' DMs");
     drop(process);
 }
 
@@ -655,9 +663,9 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     let bot_allow: u64 =
         overwrite(fake_discord::BOT_USER).unwrap()["allow"].as_str().unwrap().parse().unwrap();
     assert_eq!(
-        bot_allow & (1 << 10 | 1 << 11 | 1 << 13),
-        1 << 10 | 1 << 11 | 1 << 13,
-        "the bot sees, writes, pins"
+        bot_allow & (1 << 10 | 1 << 11 | 1 << 51),
+        1 << 10 | 1 << 11 | 1 << 51,
+        "the bot sees, writes, pins (Pin Messages, split from Manage Messages)"
     );
     for member in [ERIN, GRACE, BOB, FRANK] {
         let o = overwrite(member).unwrap_or_else(|| panic!("{member} is let in"));
@@ -675,7 +683,7 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     .await as u64;
 
     // The welcome calls the roster in; the incident card is posted and pinned.
-    let pins = fake.wait_calls("PUT", &format!("/channels/{room}/pins/"), 1).await;
+    let pins = fake.wait_calls("PUT", &format!("/channels/{room}/messages/pins/"), 1).await;
     let posts = fake.calls_to("POST", &format!("/channels/{room}/messages"));
     assert!(
         contents(&posts)[0].contains(&format!("<@{ERIN}>"))
@@ -714,7 +722,7 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     fake.dispatch("INTERACTION_CREATE", fake.command(room, Some(GUILD), BOB, "resolve", resolve));
     let edits = fake.wait_calls("PATCH", &format!("/channels/{room}/messages/{card_id}"), 1).await;
     assert!(edits[0].body["content"].as_str().unwrap().contains("Status: resolved"));
-    assert_eq!(fake.calls_to("PUT", "/pins/").len(), 1, "the card is pinned once");
+    assert_eq!(fake.calls_to("PUT", "/messages/pins/").len(), 1, "the card is pinned once");
     fake.wait_for("the resolution card", |calls| {
         calls.iter().any(|c| {
             c.path.ends_with(&format!("/channels/{ALICE_DM}/messages")) && c.body.get("components").is_some()
@@ -765,7 +773,7 @@ async fn a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once(db: &Tes
     let fake = FakeDiscord::start().await;
     let bot = Running::start(db, &fake, 1, &[]).await;
     let thread = alice_opens_a_ticket(db, &fake, "every phone in our fleet is dead").await;
-    fake.plan("PUT", "/pins/", 500, json!({ "message": "try again" }));
+    fake.plan("PUT", "/messages/pins/", 500, json!({ "message": "try again" }));
     let classify = json!([option("domain", "screen"), option("severity", "P1")]);
     fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", classify));
     fake.wait_calls("POST", "/callback", 1).await;
@@ -774,7 +782,7 @@ async fn a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once(db: &Tes
     fake.wait_calls("POST", "/callback", 2).await;
     fake.dispatch("INTERACTION_CREATE", fake.press(thread, Some(GUILD), ERIN, "sconfirm:T-1"));
 
-    let pins = fake.wait_calls("PUT", "/pins/", 2).await;
+    let pins = fake.wait_calls("PUT", "/messages/pins/", 2).await;
     assert_eq!(pins[0].path, pins[1].path, "the same message is pinned again");
     let room = db.discord.discord_war_room(TicketRef(1)).await.unwrap().unwrap() as u64;
     let cards: Vec<String> = contents(&fake.calls_to("POST", &format!("/channels/{room}/messages")))
@@ -896,4 +904,74 @@ async fn the_binary_on_discord_runs_the_jobs_by_itself(db: &TestDb) {
         (ticket.status, ticket.close_reason),
         (Status::Closed, Some(resolvd::domain::CloseReason::AutoConfirmed))
     );
+}
+
+/// `resolvd …` beside the running bot, on its database; returns whether it succeeded and what it
+/// printed. Off the runtime's threads: the fake Discord must go on answering meanwhile.
+async fn operator(db: &TestDb, data_dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"));
+    command
+        .current_dir(repo_path(""))
+        .env("RESOLVD_DATABASE_URL", &db.url)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let text =
+        String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+async fn a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let _process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(1).await;
+    // Alice accepts no DMs from the bot for now: Discord refuses, for good.
+    fake.plan(
+        "POST",
+        &format!("/channels/{ALICE_DM}/messages"),
+        403,
+        json!({ "code": 50007, "message": "Cannot send messages to this user" }),
+    );
+    alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+    fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
+
+    let dead = eventually("the acknowledgement as a dead letter", || async {
+        let (ok, out) = operator(db, data.path(), &["outbox", "list", "--dead", "--json"]).await;
+        assert!(ok, "{out}");
+        let dead: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+        (!dead.is_empty()).then_some(dead)
+    })
+    .await;
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert_eq!((dead[0]["audience"].as_str(), dead[0]["ticket"].as_str()), (Some("alice"), Some("T-1")));
+    assert_eq!(dead[0]["attempts"], 1, "a 403 is not tried again");
+    let error = dead[0]["last_error"].as_str().unwrap();
+    assert!(error.contains("403") && error.contains("Cannot send messages"), "{error}");
+    let (_, listed) = operator(db, data.path(), &["outbox", "list", "--dead"]).await;
+    assert!(listed.contains("DEAD since") && listed.contains("to alice (1 attempts)"), "{listed}");
+    let refused = fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages"))[0].body["content"].clone();
+    let tries =
+        |calls: Vec<fake_discord::Call>| calls.iter().filter(|c| c.body["content"] == refused).count();
+    assert_eq!(
+        tries(fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages"))),
+        1,
+        "never retried alone"
+    );
+
+    // She opened her DMs; the operator resends.
+    let (ok, out) = operator(db, data.path(), &["outbox", "retry", "--all"]).await;
+    assert!(ok && out.contains("1 dead letters are sent again"), "{out}");
+    fake.wait_for("the refused post sent again", |_| {
+        tries(fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages"))) == 2
+    })
+    .await;
+    eventually("the outbox empty of dead letters", || async {
+        let (_, out) = operator(db, data.path(), &["outbox", "list", "--dead"]).await;
+        out.contains("no dead letters").then_some(())
+    })
+    .await;
+    let (ok, out) = operator(db, data.path(), &["outbox", "retry", "999999"]).await;
+    assert!(!ok && out.contains("there is no unsent post #999999"), "{out}");
 }

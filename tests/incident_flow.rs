@@ -189,7 +189,7 @@ async fn declining_s_level_needs_a_reason_and_keeps_the_severity(db: &TestDb) {
     let d = Driver::new(db);
     alice_reports_a_fleet_outage(&d).await;
     let asked = d.press("erin", "sdecline:T-1").await;
-    assert_eq!(reply(&asked), "Say why it is not S-level: !press sdecline:T-1 REASON");
+    assert_eq!(reply(&asked), "Say why it is not S-level: press the button and write the reason.");
     let form = asked.form.expect("a form for the reason");
     assert_eq!(form.submit, FormSubmit::Press { id: "sdecline:T-1".into() });
     assert_eq!(event_types(&d, 1).await.last(), Some(&"s_requested"));

@@ -9,7 +9,9 @@ use resolvd::domain::{
     TicketRef, Tier, WarRoom,
 };
 use resolvd::store::discord::{DiscordChannel, DiscordChannelKind};
-use resolvd::store::{ConfirmationStep, ConfirmationTimer, MessageSlot, NewMessage, NewTicket};
+use resolvd::store::{
+    AfterFailure, ConfirmationStep, ConfirmationTimer, MessageSlot, NewMessage, NewTicket, Resend,
+};
 
 on_both_databases!(
     a_message_delivered_twice_is_stored_once,
@@ -21,6 +23,7 @@ on_both_databases!(
     a_transaction_that_is_not_committed_leaves_nothing,
     queue_positions_advance_one_by_one_per_queue,
     posts_are_claimed_leased_sent_and_retried,
+    a_dead_letter_is_kept_with_its_error_never_claimed_and_sent_again_on_request,
     links_are_unique_and_seen_from_both_sides,
     tickets_are_listed_by_status,
     text_with_sql_metacharacters_is_stored_verbatim,
@@ -228,7 +231,10 @@ async fn posts_are_claimed_leased_sent_and_retried(db: &TestDb) {
     assert_eq!(rest.iter().map(|p| p.post.text.as_str()).collect::<Vec<_>>(), ["three"]);
 
     db.store.mark_post_sent(claimed[0].id, t0()).await.unwrap();
-    db.store.mark_post_failed(claimed[1].id, "429", t0() + Duration::seconds(5)).await.unwrap();
+    db.store
+        .mark_post_failed(claimed[1].id, "429", AfterFailure::RetryAt(t0() + Duration::seconds(5)))
+        .await
+        .unwrap();
     db.store.mark_post_sent(rest[0].id, t0()).await.unwrap();
     assert_eq!(db.store.unsent_post_count().await.unwrap(), 1);
     assert!(db.store.claim_posts(t0() + Duration::seconds(4), lease, 10).await.unwrap().is_empty());
@@ -236,6 +242,54 @@ async fn posts_are_claimed_leased_sent_and_retried(db: &TestDb) {
     assert_eq!(retried.len(), 1);
     assert_eq!(retried[0].post.text, "two");
     assert_eq!(retried[0].attempts, 1);
+}
+
+async fn a_dead_letter_is_kept_with_its_error_never_claimed_and_sent_again_on_request(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    for text in ["blocked", "flaky", "fine"] {
+        tx.enqueue_post(&post(ticket.reference, text), t0()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let lease = t0() + Duration::seconds(30);
+    let claimed = db.store.claim_posts(t0(), lease, 10).await.unwrap();
+    let [blocked, flaky, fine] = [&claimed[0], &claimed[1], &claimed[2]];
+    db.store
+        .mark_post_failed(blocked.id, "HTTP 403: Cannot send messages to this user", AfterFailure::Dead(t0()))
+        .await
+        .unwrap();
+    db.store.mark_post_failed(flaky.id, "HTTP 502", AfterFailure::RetryAt(t0())).await.unwrap();
+    db.store.mark_post_sent(fine.id, t0()).await.unwrap();
+
+    let later = t0() + Duration::hours(1);
+    let claimable = db.store.claim_posts(later, later, 10).await.unwrap();
+    assert_eq!(
+        claimable.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [flaky.id],
+        "a dead letter is not claimed"
+    );
+    assert_eq!(db.store.unsent_post_count().await.unwrap(), 1, "dead letters are not a backlog");
+
+    let dead = db.store.unsent_posts(true, 100).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        (dead[0].id, dead[0].post.text.as_str(), dead[0].attempts, dead[0].dead_at),
+        (blocked.id, "blocked", 1, Some(t0()))
+    );
+    assert_eq!(dead[0].last_error.as_deref(), Some("HTTP 403: Cannot send messages to this user"));
+    let unsent = db.store.unsent_posts(false, 100).await.unwrap();
+    assert_eq!(unsent.iter().map(|p| p.id).collect::<Vec<_>>(), [blocked.id, flaky.id]);
+
+    assert_eq!(
+        db.store.resend_posts(Resend::One(fine.id), later).await.unwrap(),
+        0,
+        "a sent post stays sent"
+    );
+    assert_eq!(db.store.resend_posts(Resend::AllDead, later).await.unwrap(), 1);
+    let again = db.store.claim_posts(later, later + Duration::seconds(30), 10).await.unwrap();
+    let again: Vec<(i64, i32)> = again.iter().map(|p| (p.id, p.attempts)).collect();
+    assert!(again.contains(&(blocked.id, 0)), "resent, its attempts counted from zero: {again:?}");
+    assert!(db.store.unsent_posts(true, 100).await.unwrap().is_empty());
 }
 
 async fn links_are_unique_and_seen_from_both_sides(db: &TestDb) {

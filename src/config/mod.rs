@@ -69,6 +69,28 @@ pub struct Settings {
     pub confirmation: ConfirmationSettings,
     #[serde(default)]
     pub scheduler: SchedulerSettings,
+    #[serde(default)]
+    pub outbox: OutboxSettings,
+}
+
+/// `[outbox]`: how hard a post is tried before it becomes a dead letter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// Failed sends before a post is a dead letter (listed by `resolvd outbox list --dead`); a
+    /// permanent refusal (403, 404) makes one at once.
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+}
+
+fn default_max_attempts() -> u32 {
+    10
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        OutboxSettings { max_attempts: default_max_attempts() }
+    }
 }
 
 /// `[war_room]`: how S-level war rooms are kept going.
@@ -267,6 +289,69 @@ pub struct Digest {
 }
 
 impl Config {
+    /// What is valid but will not work as meant, each naming the file, the key and the person:
+    /// with Discord configured, people the bot must reach who have no `[discord.users]` id, and
+    /// war rooms with no server to open them in.
+    pub fn warnings(&self) -> Vec<String> {
+        let discord = &self.settings.discord;
+        if discord.token().is_none() {
+            return Vec::new();
+        }
+        let default = self.source.display_of("default.toml");
+        let domains_file = self.source.display_of(&self.settings.files.domains);
+        let known = |person: &str| {
+            person.starts_with("discord:") || discord.users.values().any(|mapped| mapped == person)
+        };
+        let mut warnings = Vec::new();
+        let mut unmapped = |key: String, person: &str, why: &str| {
+            if !known(person) {
+                warnings.push(format!(
+                    "{domains_file}: {key}: `{person}` has no id in discord.users ({default}); {why}"
+                ));
+            }
+        };
+        for (i, domain) in self.domains.iter().enumerate() {
+            for (j, owner) in domain.owners.iter().enumerate() {
+                unmapped(
+                    format!("domains[{i}].owners[{j}]"),
+                    owner,
+                    "they are never asked to confirm S-level",
+                );
+            }
+            for (tier, members) in &domain.queues {
+                for (j, member) in members.iter().enumerate() {
+                    unmapped(
+                        format!("domains[{i}].queues.{tier}[{j}]"),
+                        member,
+                        "tickets routed to them reach nobody",
+                    );
+                }
+            }
+            let leads = [
+                ("leader", &domain.war_room.leader),
+                ("market", &domain.war_room.market),
+                ("manufacturing", &domain.war_room.manufacturing),
+                ("service", &domain.war_room.service),
+            ];
+            for (role, lead) in leads {
+                if let Some(lead) = lead {
+                    unmapped(
+                        format!("domains[{i}].war_room.{role}"),
+                        lead,
+                        "they are never let into a war room",
+                    );
+                }
+            }
+        }
+        if discord.war_room_guild().is_none() {
+            warnings.push(format!(
+                "{default}: discord.war_rooms.guild: no server for war rooms (set it or discord.guilds); \
+                 S-level tickets get no war room"
+            ));
+        }
+        warnings
+    }
+
     /// Loads and checks the config, with overrides from `env` (pass `std::env::vars()`), for the
     /// engine's built-in commands.
     pub fn load(
@@ -321,6 +406,13 @@ impl Config {
         let digest = check_ops(&default.display, &settings.ops)?;
         check_timers(&default.display, &settings)?;
         settings.scheduler.check(&default.display)?;
+        if !(1..=1000).contains(&settings.outbox.max_attempts) {
+            return Err(ConfigError::new(
+                &default.display,
+                "outbox.max_attempts",
+                format!("`{}` is out of range; use 1 to 1000", settings.outbox.max_attempts),
+            ));
+        }
 
         Ok(Config {
             source,
@@ -390,6 +482,7 @@ fn apply_env_overrides(
         "war_room",
         "confirmation",
         "scheduler",
+        "outbox",
     ];
     /// Read as text whatever they look like.
     const TEXT_KEYS: &[&str] = &["discord.token", "discord.api_base", "database_url"];

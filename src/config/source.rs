@@ -46,6 +46,14 @@ impl ConfigSource {
         }
     }
 
+    /// What errors and warnings call the config file `name`.
+    pub fn display_of(&self, name: &str) -> String {
+        match self {
+            ConfigSource::Dir(dir) => dir.join(name).display().to_string(),
+            ConfigSource::Embedded => format!("(built in) config/{name}"),
+        }
+    }
+
     pub fn read(&self, name: &str) -> Result<ConfigFile, ConfigError> {
         match self {
             ConfigSource::Dir(dir) => read_file(&dir.join(name)),

@@ -21,6 +21,19 @@ pub enum Audience {
     Room { ticket: TicketRef },
 }
 
+/// Who a post is for, in a few words (`staff of T-3`, `#ops`), as the console and operators read it.
+impl std::fmt::Display for Audience {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Audience::Customer { user, .. } => write!(f, "{user}"),
+            Audience::Staff { ticket } => write!(f, "staff of {ticket}"),
+            Audience::Person { user } => write!(f, "{user} (direct)"),
+            Audience::Conversation { conversation } => write!(f, "#{conversation}"),
+            Audience::Room { ticket } => write!(f, "war room of {ticket}"),
+        }
+    }
+}
+
 /// What a post does to its war room besides saying its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]

@@ -30,6 +30,15 @@ pub fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// FNV-1a: a hash that stays the same across Rust releases (std's hasher may change), for ids and
+/// fingerprints a later run must recognise.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

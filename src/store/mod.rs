@@ -89,6 +89,37 @@ pub struct OutboxPost {
     pub attempts: i32,
 }
 
+/// What becomes of a post that could not be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Tried again from this instant.
+    RetryAt(DateTime<Utc>),
+    /// Never tried again by itself: a dead letter, from this instant, until an operator resends it.
+    Dead(DateTime<Utc>),
+}
+
+/// A post not sent (yet), as an operator lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsentPost {
+    pub id: i64,
+    pub post: Post,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    /// Set when the post is a dead letter.
+    pub dead_at: Option<DateTime<Utc>>,
+}
+
+/// Which unsent posts an operator resends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resend {
+    /// This one, dead or still being retried.
+    One(i64),
+    /// Every dead letter.
+    AllDead,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub other: TicketRef,
@@ -155,7 +186,12 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<Vec<OutboxPost>>;
     async fn mark_post_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn mark_post_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> StoreResult<()>;
+    async fn mark_post_failed(&self, id: i64, error: &str, then: AfterFailure) -> StoreResult<()>;
+    /// Posts waiting to be sent, dead letters included; only those when `dead_only`. Oldest first.
+    async fn unsent_posts(&self, dead_only: bool, limit: i64) -> StoreResult<Vec<UnsentPost>>;
+    /// Makes posts due again at `at` with their attempts counted from zero; returns how many.
+    async fn resend_posts(&self, which: Resend, at: DateTime<Utc>) -> StoreResult<u64>;
+    /// Posts still to be sent, dead letters not counted.
     async fn unsent_post_count(&self) -> StoreResult<i64>;
 
     /// Tickets whose next SLA alarm is at or before `now`, earliest first: read through the index

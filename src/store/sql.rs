@@ -768,7 +768,7 @@ macro_rules! sql_store {
             ) -> $crate::store::StoreResult<Vec<$crate::store::OutboxPost>> {
                 let sql = format!(
                     "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (\
-                     SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                     SELECT id FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1 \
                      ORDER BY id LIMIT $3{}) RETURNING id, post, attempts",
                     $skip
                 );
@@ -807,21 +807,82 @@ macro_rules! sql_store {
                 &self,
                 id: i64,
                 error: &str,
-                retry_at: chrono::DateTime<chrono::Utc>,
+                then: $crate::store::AfterFailure,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
-                )
-                .bind(error)
-                .bind(retry_at)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
+                let query = match then {
+                    $crate::store::AfterFailure::RetryAt(at) => sqlx::query(
+                        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+                    )
+                    .bind(error)
+                    .bind(at),
+                    $crate::store::AfterFailure::Dead(at) => sqlx::query(
+                        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, dead_at = $2 WHERE id = $3",
+                    )
+                    .bind(error)
+                    .bind(at),
+                };
+                query.bind(id).execute(&self.pool).await?;
                 Ok(())
             }
 
+            async fn unsent_posts(
+                &self,
+                dead_only: bool,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::UnsentPost>> {
+                type Row = (
+                    i64,
+                    String,
+                    i32,
+                    Option<String>,
+                    chrono::DateTime<chrono::Utc>,
+                    chrono::DateTime<chrono::Utc>,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                );
+                let sql = format!(
+                    "SELECT id, post, attempts, last_error, created_at, next_attempt_at, dead_at FROM outbox \
+                     WHERE sent_at IS NULL{} ORDER BY id LIMIT $1",
+                    if dead_only { " AND dead_at IS NOT NULL" } else { "" }
+                );
+                let rows: Vec<Row> = sqlx::query_as(&sql).bind(limit).fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|(id, post, attempts, last_error, created_at, next_attempt_at, dead_at)| {
+                        Ok($crate::store::UnsentPost {
+                            id,
+                            post: $crate::store::sql::parse_post(&post)?,
+                            attempts,
+                            last_error,
+                            created_at,
+                            next_attempt_at,
+                            dead_at,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn resend_posts(
+                &self,
+                which: $crate::store::Resend,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<u64> {
+                const AGAIN: &str = "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $1 \
+                                     WHERE sent_at IS NULL";
+                let done = match which {
+                    $crate::store::Resend::One(id) => {
+                        sqlx::query(&format!("{AGAIN} AND id = $2")).bind(at).bind(id).execute(&self.pool).await?
+                    }
+                    $crate::store::Resend::AllDead => {
+                        sqlx::query(&format!("{AGAIN} AND dead_at IS NOT NULL"))
+                            .bind(at)
+                            .execute(&self.pool)
+                            .await?
+                    }
+                };
+                Ok(done.rows_affected())
+            }
+
             async fn unsent_post_count(&self) -> $crate::store::StoreResult<i64> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL")
                     .fetch_one(&self.pool)
                     .await?)
             }

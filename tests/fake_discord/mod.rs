@@ -319,6 +319,9 @@ fn reply(status: u16, body: Value) -> Response<Full<Bytes>> {
 async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let method = req.method().to_string();
     let path = req.uri().path_and_query().map(ToString::to_string).unwrap_or_default();
+    // Discord's edge answers 411 Length Required to a write with neither a length nor chunks.
+    let sized =
+        req.headers().contains_key("content-length") || req.headers().contains_key("transfer-encoding");
     let bytes = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     state.calls.lock().unwrap().push(Call {
@@ -335,6 +338,9 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
     };
     if let Some(p) = planned {
         return Ok(reply(p.status, p.body));
+    }
+    if ["PUT", "POST", "PATCH"].contains(&method.as_str()) && !sized {
+        return Ok(reply(411, json!({ "message": "411: Length Required", "code": 0 })));
     }
 
     let route = path.split('?').next().unwrap_or_default().trim_start_matches("/api/v10");
@@ -377,7 +383,11 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
         ("PATCH", ["channels", channel]) => {
             reply(200, json!({ "id": channel, "type": 0, "name": body["name"] }))
         }
-        ("PUT", ["channels", _, "pins", _] | ["channels", _, "permissions", _]) => reply(204, Value::Null),
+        // Pins live under messages since 2026; the old `/channels/{c}/pins/{m}` is deprecated and
+        // answered 404 here, so nothing keeps using it.
+        ("PUT", ["channels", _, "messages", "pins", _] | ["channels", _, "permissions", _]) => {
+            reply(204, Value::Null)
+        }
         ("PATCH", ["channels", channel, "messages", message]) => {
             let channel: u64 = channel.parse().unwrap_or_default();
             let message: u64 = message.parse().unwrap_or_default();

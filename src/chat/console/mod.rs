@@ -10,7 +10,7 @@ use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::render::{neutralize_mentions, terminal_safe};
-use crate::domain::{Audience, Post, RoomChange};
+use crate::domain::{Form, FormSubmit, Post, RoomChange};
 use crate::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
 };
@@ -113,7 +113,12 @@ impl<W: Write> Console<W> {
     fn print_reply(&mut self, user: &str, outcome: &Outcome) -> std::io::Result<()> {
         let Some(reply) = &outcome.reply else { return Ok(()) };
         let to = if reply.private { format!("{user} (only you)") } else { user.to_owned() };
-        print_block(&mut self.out, &format!("bot → {to}: "), &neutralize_mentions(&reply.text))
+        print_block(&mut self.out, &format!("bot → {to}: "), &neutralize_mentions(&reply.text))?;
+        // The engine's words fit every platform; how to answer a form here is the console's own.
+        if let Some(Form { submit: FormSubmit::Press { id }, .. }) = &outcome.form {
+            writeln!(self.out, "  (answer with: !press {id} ANSWER)")?;
+        }
+        Ok(())
     }
 
     /// Prints every post waiting in the outbox, then marks it sent. A stop between the two
@@ -160,13 +165,7 @@ fn inbound(line: Line, source_id: String) -> Inbound {
 
 /// How a post looks on the console: `bot → WHOM: text`, then its buttons as `[ID] label`.
 pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
-    let whom = match &post.audience {
-        Audience::Customer { user, .. } => user.clone(),
-        Audience::Staff { ticket } => format!("staff of {ticket}"),
-        Audience::Person { user } => format!("{user} (direct)"),
-        Audience::Conversation { conversation } => format!("#{conversation}"),
-        Audience::Room { ticket } => format!("war room of {ticket}"),
-    };
+    let whom = post.audience.to_string();
     let whom = match &post.card {
         Some(card) => format!("{whom} ({card} card, pinned)"),
         None => whom,
@@ -198,13 +197,9 @@ fn print_block(out: &mut impl Write, head: &str, text: &str) -> std::io::Result<
     Ok(())
 }
 
-/// FNV-1a: a stable hash for source ids (std's hasher may change between Rust releases, which
-/// would make a script's lines look new after an upgrade).
+/// A stable hash for source ids, so a script's lines are recognised after an upgrade.
 fn fnv1a(text: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = fnv::FnvHasher::default();
-    hasher.write(text.as_bytes());
-    hasher.finish()
+    crate::domain::text::stable_hash(text.as_bytes())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::command::{CommandSet, Invocation, OptionSpec, OptionType};
+use crate::domain::Role;
 
 /// Discord's application command option types.
 const SUB_COMMAND: u8 = 1;
@@ -40,16 +41,45 @@ fn option_json(option: &OptionSpec) -> Value {
     value
 }
 
-/// The bulk-overwrite body for `PUT …/commands`: every command, in name order.
-pub fn registration(commands: &CommandSet) -> Value {
+/// Discord's interaction contexts.
+const GUILD: u8 = 0;
+const BOT_DM: u8 = 1;
+
+/// Where a registration's commands can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Registered globally with no servers named: every command, in servers and in DMs.
+    Everywhere,
+    /// Registered in one server: every command, there only.
+    Server,
+    /// Registered globally beside per-server registrations: what a customer may run, in their DM
+    /// with the bot only (guild commands never reach DMs, and a DM-only global command does not
+    /// show twice in the servers).
+    DirectMessages,
+}
+
+/// The bulk-overwrite body for `PUT …/commands`: every command `reach` carries, in name order.
+pub fn registration(commands: &CommandSet, reach: Reach) -> Value {
+    let for_customers = |roles: &[Role]| roles.contains(&Role::Customer);
+    let contexts = match reach {
+        Reach::Everywhere => vec![GUILD, BOT_DM],
+        Reach::Server => vec![GUILD],
+        Reach::DirectMessages => vec![BOT_DM],
+    };
     let all: Vec<Value> = commands
         .iter()
+        .filter(|spec| {
+            reach != Reach::DirectMessages
+                || for_customers(&spec.roles)
+                || spec.subcommands.iter().any(|sub| for_customers(&sub.roles))
+        })
         .map(|spec| {
             let options: Vec<Value> = if spec.subcommands.is_empty() {
                 spec.options.iter().map(option_json).collect()
             } else {
                 spec.subcommands
                     .iter()
+                    .filter(|sub| reach != Reach::DirectMessages || for_customers(&sub.roles))
                     .map(|sub| {
                         json!({
                             "type": SUB_COMMAND,
@@ -66,7 +96,7 @@ pub fn registration(commands: &CommandSet) -> Value {
                 "name": spec.name,
                 "description": spec.description,
                 "options": options,
-                "contexts": [0, 1],
+                "contexts": contexts,
             })
         })
         .collect();
@@ -76,9 +106,7 @@ pub fn registration(commands: &CommandSet) -> Value {
 /// A stable hash of a registration body: registered again only when it changes.
 pub fn fingerprint(body: &Value) -> String {
     let text = body.to_string();
-    let hash = text
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = crate::domain::text::stable_hash(text.as_bytes());
     format!("{hash:016x}:{}", text.len())
 }
 
@@ -131,7 +159,7 @@ mod tests {
 
     #[test]
     fn choices_become_discord_choices_and_tickets_are_strings() {
-        let body = registration(&sample());
+        let body = registration(&sample(), Reach::Everywhere);
         let classify = body.as_array().unwrap().iter().find(|c| c["name"] == "classify").unwrap();
         let severity =
             classify["options"].as_array().unwrap().iter().find(|o| o["name"] == "severity").unwrap();
@@ -145,11 +173,26 @@ mod tests {
 
     #[test]
     fn the_fingerprint_changes_only_with_the_definitions() {
-        let a = registration(&sample());
-        assert_eq!(fingerprint(&a), fingerprint(&registration(&sample())));
+        let a = registration(&sample(), Reach::Server);
+        assert_eq!(fingerprint(&a), fingerprint(&registration(&sample(), Reach::Server)));
         let mut b = a.clone();
         b[0]["description"] = json!("changed");
         assert_ne!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn direct_messages_carry_only_what_customers_run_and_servers_only_show_theirs() {
+        let names = |body: &Value| -> Vec<String> {
+            body.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+        };
+        let dms = registration(&sample(), Reach::DirectMessages);
+        let dm_names = names(&dms);
+        assert!(dm_names.contains(&"status".to_owned()), "{dm_names:?}");
+        assert!(!dm_names.contains(&"classify".to_owned()), "{dm_names:?}");
+        assert!(dms.as_array().unwrap().iter().all(|c| c["contexts"] == json!([BOT_DM])));
+        let server = registration(&sample(), Reach::Server);
+        assert!(names(&server).contains(&"classify".to_owned()));
+        assert!(server.as_array().unwrap().iter().all(|c| c["contexts"] == json!([GUILD])));
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::domain::Role;
 use crate::engine::Engine;
 use crate::store::discord::{DiscordChannel, DiscordChannelKind, DiscordState};
 
-pub use commands::{fingerprint, registration};
+pub use commands::{Reach, fingerprint, registration};
 pub use rest::{Rest, RestError};
 
 /// Everything the handlers share.
@@ -137,24 +137,25 @@ impl Bot {
     /// Registers the slash commands in each configured guild (or globally), unless the same
     /// definitions were registered there before.
     async fn register_commands(&self, application: u64) -> anyhow::Result<usize> {
-        let body = registration(&self.engine.config().commands);
-        let print = fingerprint(&body);
-        let scopes: Vec<(String, String)> = if self.settings.guilds.is_empty() {
-            vec![("commands:global".to_owned(), format!("/applications/{application}/commands"))]
+        let commands = &self.engine.config().commands;
+        let global = format!("/applications/{application}/commands");
+        let scopes: Vec<(String, String, Reach)> = if self.settings.guilds.is_empty() {
+            vec![("commands:global".to_owned(), global, Reach::Everywhere)]
         } else {
-            self.settings
-                .guilds
-                .iter()
-                .map(|g| {
-                    (
-                        format!("commands:guild:{g}"),
-                        format!("/applications/{application}/guilds/{g}/commands"),
-                    )
-                })
-                .collect()
+            let servers = self.settings.guilds.iter().map(|g| {
+                (
+                    format!("commands:guild:{g}"),
+                    format!("/applications/{application}/guilds/{g}/commands"),
+                    Reach::Server,
+                )
+            });
+            // Customers write to the bot in DMs, which guild commands never reach.
+            servers.chain([("commands:dm".to_owned(), global, Reach::DirectMessages)]).collect()
         };
         let mut registered = 0;
-        for (key, path) in scopes {
+        for (key, path, reach) in scopes {
+            let body = registration(commands, reach);
+            let print = fingerprint(&body);
             if self.memory.discord_state(&key).await?.as_deref() == Some(print.as_str()) {
                 continue;
             }

@@ -1,5 +1,7 @@
 //! The outbox drained to Discord: each post rendered and sent, then marked sent; a failure is
-//! retried with backoff, a 429 after its `retry_after`.
+//! retried with backoff, a 429 after its `retry_after`. A post that cannot be delivered (a
+//! permanent refusal, nobody on Discord to send it to, or `outbox.max_attempts` failures) is a
+//! dead letter: kept with its error for `resolvd outbox`, never marked sent.
 
 use std::time::Duration;
 
@@ -11,6 +13,7 @@ use tracing::warn;
 use super::events::{id_of, thread_name};
 use super::{Bot, RestError, render, snowflake};
 use crate::domain::{Audience, Post, RoomChange, TicketRef, WarRoom};
+use crate::store::AfterFailure;
 use crate::store::discord::{DiscordChannel, DiscordChannelKind};
 
 /// Discord's permission bits a war room uses.
@@ -20,11 +23,13 @@ const MANAGE_MESSAGES: u64 = 1 << 13;
 const READ_MESSAGE_HISTORY: u64 = 1 << 16;
 const MANAGE_CHANNELS: u64 = 1 << 4;
 const MANAGE_ROLES: u64 = 1 << 28;
+/// Split from Manage Messages in 2026: pinning needs it of its own.
+const PIN_MESSAGES: u64 = 1 << 51;
 /// What the roster may do in a war room.
 const MEMBER_ALLOW: u64 = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY;
-/// The bot also pins the card (manage messages), renames and moves the room (manage channel) and
-/// lets people in (manage permissions).
-const BOT_ALLOW: u64 = MEMBER_ALLOW | MANAGE_MESSAGES | MANAGE_CHANNELS | MANAGE_ROLES;
+/// The bot also pins the card (pin messages; manage messages for servers that predate the split),
+/// renames and moves the room (manage channel) and lets people in (manage permissions).
+const BOT_ALLOW: u64 = MEMBER_ALLOW | MANAGE_MESSAGES | PIN_MESSAGES | MANAGE_CHANNELS | MANAGE_ROLES;
 
 /// How long a claimed post is leased to this instance.
 const LEASE: chrono::Duration = chrono::Duration::seconds(60);
@@ -59,20 +64,52 @@ pub(super) async fn drain_once(bot: &Bot) -> anyhow::Result<usize> {
                     sent += 1;
                 }
                 Err(e) => {
-                    let wait = match e.downcast_ref::<RestError>() {
-                        Some(RestError::RateLimited { retry_after, .. }) => {
-                            chrono::Duration::from_std(*retry_after).unwrap_or(LEASE)
+                    let now = Utc::now();
+                    let max_attempts = bot.engine.config().settings.outbox.max_attempts;
+                    let then = after_failure(&e, queued.attempts, max_attempts, now);
+                    match then {
+                        AfterFailure::Dead(_) => {
+                            warn!(error = %format!("{e:#}"), post = queued.id, "a post cannot be delivered; it is a dead letter (resolvd outbox list --dead)");
                         }
-                        _ => chrono::Duration::seconds(
-                            (1_i64 << queued.attempts.clamp(0, 9)).min(LONGEST_BACKOFF_SECS),
-                        ),
-                    };
-                    warn!(error = %format!("{e:#}"), post = queued.id, retry_in = %wait, "could not send a post");
-                    store.mark_post_failed(queued.id, &format!("{e:#}"), Utc::now() + wait).await?;
+                        AfterFailure::RetryAt(at) => {
+                            warn!(error = %format!("{e:#}"), post = queued.id, retry_in = %(at - now), "could not send a post");
+                        }
+                    }
+                    store.mark_post_failed(queued.id, &format!("{e:#}"), then).await?;
                 }
             }
         }
     }
+}
+
+/// A post nobody on Discord can receive: retrying cannot help until the config changes.
+#[derive(Debug, thiserror::Error)]
+#[error("nobody on Discord to send it to: {0}")]
+struct Undeliverable(String);
+
+/// Retried with backoff (a 429 after Discord's `retry_after`, never counted against the limit),
+/// unless the failure is permanent or this was the last of `max_attempts`.
+fn after_failure(
+    error: &anyhow::Error,
+    attempts_before: i32,
+    max_attempts: u32,
+    now: chrono::DateTime<Utc>,
+) -> AfterFailure {
+    if error.downcast_ref::<Undeliverable>().is_some() {
+        return AfterFailure::Dead(now);
+    }
+    match error.downcast_ref::<RestError>() {
+        Some(RestError::RateLimited { retry_after, .. }) => {
+            return AfterFailure::RetryAt(now + chrono::Duration::from_std(*retry_after).unwrap_or(LEASE));
+        }
+        Some(e) if e.is_permanent() => return AfterFailure::Dead(now),
+        _ => {}
+    }
+    if i64::from(attempts_before) + 1 >= i64::from(max_attempts) {
+        return AfterFailure::Dead(now);
+    }
+    let backoff = (1_i64 << attempts_before.clamp(0, 9)).min(LONGEST_BACKOFF_SECS);
+    AfterFailure::RetryAt(now + chrono::Duration::seconds(backoff))
 }
 
 impl Bot {
@@ -85,8 +122,19 @@ impl Bot {
             Audience::Room { ticket } => self.war_room(*ticket).await?,
         };
         let Some(channel) = channel else {
-            warn!(audience = ?post.audience, "nobody on Discord to send this post to; it is dropped");
-            return Ok(());
+            let whom = match &post.audience {
+                Audience::Customer { user, .. } | Audience::Person { user } => {
+                    format!("`{user}` has no [discord.users] mapping")
+                }
+                Audience::Staff { .. } => "no discord.staff_channel is set".to_owned(),
+                Audience::Conversation { conversation } => {
+                    format!("`{conversation}` is not a Discord channel")
+                }
+                Audience::Room { .. } => {
+                    "the war room could not be opened (no server for war rooms)".to_owned()
+                }
+            };
+            return Err(Undeliverable(whom).into());
         };
         if let Some(RoomChange::Invite { users }) = &post.room {
             for user in users.iter().filter_map(|p| self.discord_id(p)) {
@@ -153,7 +201,7 @@ impl Bot {
 
     async fn pin_card(&self, channel: u64, message_id: u64, key: &str) -> anyhow::Result<()> {
         self.rest
-            .call_patiently(Method::PUT, &format!("/channels/{channel}/pins/{message_id}"), None)
+            .call_patiently(Method::PUT, &format!("/channels/{channel}/messages/pins/{message_id}"), None)
             .await?;
         self.memory.set_discord_state(key, &format!("{channel}:{message_id}")).await?;
         Ok(())
@@ -290,6 +338,44 @@ fn channel_of(conversation: &str) -> Option<u64> {
         .find_map(|prefix| conversation.strip_prefix(prefix))
         .unwrap_or(conversation);
     id.parse().ok()
+}
+
+#[cfg(test)]
+mod failure_tests {
+    use super::*;
+
+    fn status(code: u16) -> anyhow::Error {
+        RestError::Status {
+            method: Method::POST,
+            path: "/channels/1/messages".into(),
+            status: reqwest::StatusCode::from_u16(code).unwrap(),
+            body: String::new(),
+        }
+        .into()
+    }
+
+    #[test]
+    fn permanent_refusals_die_at_once_and_others_after_the_limit() {
+        let now = Utc::now();
+        assert_eq!(after_failure(&status(403), 0, 10, now), AfterFailure::Dead(now));
+        assert_eq!(after_failure(&status(404), 0, 10, now), AfterFailure::Dead(now));
+        assert_eq!(
+            after_failure(&status(500), 0, 10, now),
+            AfterFailure::RetryAt(now + chrono::Duration::seconds(1))
+        );
+        assert_eq!(after_failure(&status(500), 9, 10, now), AfterFailure::Dead(now));
+        let limited = RestError::RateLimited {
+            method: Method::POST,
+            path: "/x".into(),
+            retry_after: Duration::from_secs(7),
+        };
+        assert_eq!(
+            after_failure(&limited.into(), 50, 10, now),
+            AfterFailure::RetryAt(now + chrono::Duration::seconds(7)),
+            "a 429 is never a dead letter"
+        );
+        assert_eq!(after_failure(&Undeliverable("x".into()).into(), 0, 10, now), AfterFailure::Dead(now));
+    }
 }
 
 #[cfg(test)]

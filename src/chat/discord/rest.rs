@@ -25,6 +25,13 @@ impl RestError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, RestError::Status { status, .. } if *status == StatusCode::NOT_FOUND)
     }
+
+    /// Discord will refuse this again however often it is asked: missing access or permissions,
+    /// a user who accepts no DMs (403), a thing that is gone (404), a body it will never take (400).
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, RestError::Status { status, .. }
+            if [StatusCode::BAD_REQUEST, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(status))
+    }
 }
 
 /// A 429 asking to wait longer than this is not waited for in line; the caller retries later.
@@ -62,10 +69,18 @@ impl Rest {
         let path = &logged_path(path);
         let mut request =
             self.client.request(method.clone(), url).header("Authorization", &self.authorization);
-        if let Some(body) = body {
-            request = request
-                .header("Content-Type", "application/json")
-                .body(serde_json::to_vec(body).expect("JSON values serialize"));
+        match body {
+            Some(body) => {
+                request = request
+                    .header("Content-Type", "application/json")
+                    .body(serde_json::to_vec(body).expect("JSON values serialize"));
+            }
+            // Discord answers 411 to a bodiless PUT (a pin, a permission) without its length;
+            // the HTTP client sends none for an empty body.
+            None if [Method::PUT, Method::POST, Method::PATCH].contains(&method) => {
+                request = request.header(reqwest::header::CONTENT_LENGTH, "0");
+            }
+            None => {}
         }
         let transport = |source: reqwest::Error| RestError::Transport {
             method: method.clone(),

@@ -41,12 +41,15 @@ impl ButtonHandler for SDecline {
 
 fn ask_for_reason(ticket: &Ticket) -> Outcome {
     let again = Button::new(ButtonAction::SDecline, ticket.reference, "Decline, with a reason");
-    let id = again.id.clone();
     let form = Form {
         title: format!("Decline S-level for {}", ticket.reference),
         fields: vec![FormField { name: "answer".into(), label: "Why is it not S-level?".into(), long: true }],
-        submit: FormSubmit::Press { id: id.clone() },
+        submit: FormSubmit::Press { id: again.id.clone() },
         ask_again: Some(again),
     };
-    Outcome::asking(form, format!("Say why it is not S-level: !press {id} REASON"), Some(ticket.reference))
+    Outcome::asking(
+        form,
+        "Say why it is not S-level: press the button and write the reason.".to_owned(),
+        Some(ticket.reference),
+    )
 }
