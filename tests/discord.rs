@@ -47,6 +47,7 @@ on_both_databases!(
     a_card_whose_pin_failed_is_pinned_on_the_retry_and_posted_once,
     the_binary_on_discord_runs_the_jobs_by_itself,
     a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends,
+    a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_lands_on_it,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -974,4 +975,37 @@ async fn a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends(
     .await;
     let (ok, out) = operator(db, data.path(), &["outbox", "retry", "999999"]).await;
     assert!(!ok && out.contains("there is no unsent post #999999"), "{out}");
+}
+
+async fn a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_lands_on_it(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let _process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(1).await;
+    fake.wait_calls("PUT", &format!("/guilds/{GUILD}/commands"), 1).await;
+    let options = json!([
+        { "name": "customer", "type": 6, "value": ALICE.to_string() },
+        option("text", "alice called: her screen flickers after the update"),
+    ]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(STAFF, Some(GUILD), BOB, "ticket", options));
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert!(callbacks[0].body["data"]["content"].as_str().unwrap().starts_with("Opened T-1 for alice"));
+
+    let dm = eventually("the bot opening a DM with alice", || async { fake.dm_channel_of(ALICE) }).await;
+    let told = fake.wait_calls("POST", &format!("/channels/{dm}/messages"), 1).await;
+    assert!(told[0].body["content"].as_str().unwrap().contains("T-1"), "{}", told[0].body);
+
+    fake.dispatch("MESSAGE_CREATE", fake.message(dm, None, ALICE, "yes, since this morning"));
+    let show = eventually("alice's answer on T-1", || async {
+        let (ok, out) = operator(db, data.path(), &["ticket", "show", "T-1", "--json"]).await;
+        assert!(ok, "{out}");
+        let view: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let text = view["events"].to_string();
+        text.contains("yes, since this morning").then_some(view)
+    })
+    .await;
+    assert_eq!(show["conversation"], format!("dm:{dm}"), "her DM is the ticket's conversation now");
+    let (_, list) = operator(db, data.path(), &["ticket", "list", "--json"]).await;
+    let tickets: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+    assert_eq!(tickets.len(), 1, "no second ticket: {list}");
 }

@@ -167,7 +167,10 @@ impl Engine {
             return Ok(Taken::Done(Outcome::duplicate()));
         }
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
-        let open = tx.open_ticket_of(&message.conversation, &message.author).await?;
+        let open = match tx.open_ticket_of(&message.conversation, &message.author).await? {
+            Some(ticket) => Some(ticket),
+            None => self.adopt_opened_for(tx, message).await?,
+        };
         let is_new = open.is_none();
         let ticket = match open {
             Some(ticket) => ticket,
@@ -194,6 +197,25 @@ impl Engine {
             self.append_message(tx, &ctx, ticket, message_id, &message.text, flooding).await?;
         }
         Ok(Taken::Done(Outcome::silent(Some(reference))))
+    }
+
+    /// A ticket staff opened for this customer (`/ticket customer:`) waits in their direct
+    /// conversation, wherever the platform reaches them; the customer's first answer, from the
+    /// conversation they actually write in, is about it. That conversation becomes the ticket's,
+    /// so what follows goes back and forth there.
+    async fn adopt_opened_for(
+        &self,
+        tx: &mut dyn StoreTx,
+        message: &InboundMessage,
+    ) -> Result<Option<Ticket>, StoreError> {
+        let direct = direct_conversation(&message.author);
+        if message.conversation == direct {
+            return Ok(None);
+        }
+        let Some(mut ticket) = tx.open_ticket_of(&direct, &message.author).await? else { return Ok(None) };
+        ticket.conversation = message.conversation.clone();
+        tx.update_ticket(&ticket).await?;
+        Ok(Some(ticket))
     }
 
     /// Whether the customer is over `intake.max_per_minute`. The first message over it in a minute

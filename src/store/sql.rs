@@ -386,7 +386,7 @@ macro_rules! sql_store {
                 use $crate::store::sql::enum_text;
                 sqlx::query(
                     "UPDATE tickets SET status = $1, close_reason = $2, kind = $3, domain = $4, severity = $5, \
-                     tier = $6, assignee = $7, title = $8, updated_at = $9 WHERE id = $10",
+                     tier = $6, assignee = $7, title = $8, updated_at = $9, conversation = $10 WHERE id = $11",
                 )
                 .bind(<&'static str>::from(ticket.status))
                 .bind(enum_text(ticket.close_reason))
@@ -397,6 +397,7 @@ macro_rules! sql_store {
                 .bind(&ticket.assignee)
                 .bind(&ticket.title)
                 .bind(ticket.updated_at)
+                .bind(&ticket.conversation)
                 .bind(ticket.reference.0)
                 .execute(&mut *self.tx)
                 .await?;

@@ -140,6 +140,11 @@ impl FakeDiscord {
         });
     }
 
+    /// The DM channel the bot opened with `user`, if it did.
+    pub fn dm_channel_of(&self, user: u64) -> Option<u64> {
+        self.state.dms.lock().unwrap().get(&user.to_string()).copied()
+    }
+
     /// Sends a gateway event to the connected bot.
     pub fn dispatch(&self, event: &str, data: Value) {
         let session = self.state.session.lock().unwrap();
