@@ -115,6 +115,7 @@ async fn engine_rate(
                     author: customer,
                     text: TEXTS[i % TEXTS.len()].to_owned(),
                     at: Utc::now(),
+                    attachments: vec![],
                 };
                 let outcome = engine.handle(Inbound::Message(message)).await;
                 assert!(outcome.ticket.is_some(), "message {i} was not taken in: {outcome:?}");

@@ -12,6 +12,7 @@ use common::{TestDb, repo_path};
 on_both_databases!(
     a_staff_member_who_writes_to_the_bot_gets_help_not_a_ticket,
     ticket_list_strips_control_characters_from_what_customers_wrote,
+    a_photo_alone_opens_a_ticket_and_every_file_is_on_its_message,
 );
 
 fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
@@ -59,4 +60,30 @@ async fn ticket_list_strips_control_characters_from_what_customers_wrote(db: &Te
     let show = resolvd(db, data.path()).args(["ticket", "show", "T-1"]).output().unwrap();
     let text = String::from_utf8(show.stdout).unwrap();
     assert!(text.contains("T-1") && !text.contains('\u{1b}'), "{text:?}");
+}
+
+async fn a_photo_alone_opens_a_ticket_and_every_file_is_on_its_message(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("modem.log");
+    std::fs::write(&log, vec![b'x'; 2048]).unwrap();
+    let script =
+        format!("alice: !attach screenshot.png\nalice: !attach {} it drops every hour\n", log.display());
+    let out = chat(db, data.path(), &script);
+    assert!(out.contains("we opened T-1"), "{out}");
+    assert!(out.contains("📎 screenshot.png (image/png, 0 B)"), "staff see the file: {out}");
+    assert!(out.contains("📎 modem.log (") && out.contains("2 KB): file://"), "{out}");
+
+    let show = resolvd(db, data.path()).args(["ticket", "show", "T-1", "--json"]).output().unwrap();
+    let view: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(view["title"], "Sent screenshot.png", "a photo alone still names the ticket");
+    let events = view["events"].as_array().unwrap();
+    assert_eq!(events[0]["type"], "created");
+    assert_eq!(events[0]["attachments"][0]["filename"], "screenshot.png");
+    assert_eq!(events[0]["attachments"][0]["content_type"], "image/png");
+    let message = events.iter().find(|e| e["type"] == "message").expect("the second message");
+    assert_eq!(message["text"], "it drops every hour");
+    assert_eq!(message["attachments"][0]["size"], 2048);
+    assert!(message["attachments"][0]["url"].as_str().unwrap().ends_with("/modem.log"));
+    let list = ticket_list(db, data.path());
+    assert_eq!(list.lines().count(), 1, "{list}");
 }

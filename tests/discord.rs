@@ -48,6 +48,7 @@ on_both_databases!(
     the_binary_on_discord_runs_the_jobs_by_itself,
     a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends,
     a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_lands_on_it,
+    a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1008,4 +1009,41 @@ async fn a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_la
     let (_, list) = operator(db, data.path(), &["ticket", "list", "--json"]).await;
     let tickets: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
     assert_eq!(tickets.len(), 1, "no second ticket: {list}");
+}
+
+async fn a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let _process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(1).await;
+    let mut photo = fake.message(ALICE_DM, None, ALICE, "");
+    let url = format!("https://cdn.discordapp.com/attachments/{ALICE_DM}/1/IMG_0042.jpg");
+    photo["attachments"] = json!([{
+        "id": fake.new_id().to_string(),
+        "filename": "IMG_0042.jpg",
+        "size": 1_572_864,
+        "url": url,
+        "proxy_url": url,
+        "content_type": "image/jpeg",
+        "width": 3024,
+        "height": 4032,
+    }]);
+    fake.dispatch("MESSAGE_CREATE", photo);
+    let thread = eventually("the staff thread of T-1", || {
+        let store = db.discord.clone();
+        async move { store.discord_staff_thread(TicketRef(1)).await.unwrap() }
+    })
+    .await;
+    let posts = fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 1).await;
+    let notice = posts[0].body["content"].as_str().unwrap();
+    assert!(notice.contains(&format!("📎 IMG_0042.jpg (image/jpeg, 1.5 MB): {url}")), "{notice}");
+    let acknowledged = fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
+    assert!(acknowledged[0].body["content"].as_str().unwrap().contains("T-1"));
+
+    let (ok, out) = operator(db, data.path(), &["ticket", "show", "T-1", "--json"]).await;
+    assert!(ok, "{out}");
+    let view: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let file = &view["events"][0]["attachments"][0];
+    assert_eq!((file["filename"].as_str(), file["size"].as_u64()), (Some("IMG_0042.jpg"), Some(1_572_864)));
+    assert_eq!(file["url"], url.as_str());
 }

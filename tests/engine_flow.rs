@@ -310,6 +310,7 @@ async fn a_message_whose_intake_failed_is_taken_in_at_the_next_start(db: &TestDb
         author: "alice".into(),
         text: "my screen flickers".into(),
         received_at: t0(),
+        attachments: vec![],
     };
     d.store().keep_untaken_message(&message).await.unwrap();
     assert_eq!(d.engine.take_in_untaken().await.unwrap(), 1);

@@ -5,8 +5,8 @@ mod common;
 use chrono::Duration;
 use common::{TestDb, t0};
 use resolvd::domain::{
-    Audience, CloseReason, Event, EventKind, IncidentReport, Kind, LinkRelation, Post, Severity, Status,
-    TicketRef, Tier, WarRoom,
+    Attachment, Audience, CloseReason, Event, EventKind, IncidentReport, Kind, LinkRelation, Post, Severity,
+    Status, TicketRef, Tier, WarRoom,
 };
 use resolvd::store::discord::{DiscordChannel, DiscordChannelKind};
 use resolvd::store::{
@@ -41,6 +41,7 @@ fn message(source_id: &str, text: &str) -> NewMessage {
         author: "alice".into(),
         text: text.into(),
         received_at: t0(),
+        attachments: vec![],
     }
 }
 
@@ -77,11 +78,19 @@ async fn a_message_delivered_twice_is_stored_once(db: &TestDb) {
 }
 
 async fn a_stored_but_untaken_message_is_found_again(db: &TestDb) {
-    db.store.keep_untaken_message(&message("m-7", "lost?")).await.unwrap();
-    db.store.keep_untaken_message(&message("m-7", "lost?")).await.unwrap();
+    let photo = Attachment {
+        filename: "screen 'O'Brien'.png".into(),
+        content_type: Some("image/png".into()),
+        size: 4_000_000_000,
+        url: "https://cdn.example/a.png?x=1&y=2".into(),
+    };
+    let with_photo = NewMessage { attachments: vec![photo.clone()], ..message("m-7", "lost?") };
+    db.store.keep_untaken_message(&with_photo).await.unwrap();
+    db.store.keep_untaken_message(&with_photo).await.unwrap();
     let untaken = db.store.untaken_messages().await.unwrap();
     assert_eq!(untaken.len(), 1);
     assert_eq!(untaken[0].message.text, "lost?");
+    assert_eq!(untaken[0].message.attachments, [photo], "the files come back with the message");
 
     let mut tx = db.store.begin().await.unwrap();
     assert_eq!(tx.message_slot("m-7").await.unwrap(), MessageSlot::Untaken(untaken[0].id));

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::incident::IncidentReport;
+use super::post::Attachment;
 use super::ticket::{CloseReason, Kind, LinkRelation, Severity, Status, TicketRef, Tier};
 
 /// Who did something: a person's id, or the bot itself for automatic steps.
@@ -17,6 +18,8 @@ pub enum EventKind {
         customer: String,
         text: String,
         message_id: Option<i64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
         /// What the classification rules made of the text.
         #[serde(skip_serializing_if = "Option::is_none")]
         domain: Option<String>,
@@ -35,6 +38,8 @@ pub enum EventKind {
     Message {
         text: String,
         message_id: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Classified {
         #[serde(skip_serializing_if = "Option::is_none")]

@@ -15,7 +15,9 @@ pub use error::DomainError;
 pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource};
 pub use incident::{IncidentReport, RoomLeads, WarRoom};
 pub use people::{Directory, People, Person, Role};
-pub use post::{Audience, Button, ButtonAction, ButtonId, Form, FormField, FormSubmit, Post, RoomChange};
+pub use post::{
+    Attachment, Audience, Button, ButtonAction, ButtonId, Form, FormField, FormSubmit, Post, RoomChange,
+};
 pub use ticket::{
     Classification, CloseReason, Kind, LinkRelation, Severity, Status, Ticket, TicketRef, Tier,
 };

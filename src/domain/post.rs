@@ -34,6 +34,18 @@ impl std::fmt::Display for Audience {
     }
 }
 
+/// A file sent with a message: a photo of the screen, a log. The platform keeps the bytes; the
+/// ticket keeps what they are and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// Bytes.
+    pub size: u64,
+    pub url: String,
+}
+
 /// What a post does to its war room besides saying its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]

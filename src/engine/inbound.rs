@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::command::Invocation;
-use crate::domain::TicketRef;
+use crate::domain::{Attachment, TicketRef};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inbound {
@@ -25,6 +25,8 @@ pub struct InboundMessage {
     pub author: String,
     pub text: String,
     pub at: DateTime<Utc>,
+    /// Files sent with it; a message may be files alone.
+    pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use tracing::{error, warn};
 use super::{
     Ctx, Engine, InboundMessage, Outcome, customer_post, direct_conversation, event, staff_post, text,
 };
-use crate::domain::{Button, ButtonAction, EventKind, Status, Ticket, TicketRef, Tier};
+use crate::domain::{Attachment, Button, ButtonAction, EventKind, Status, Ticket, TicketRef, Tier};
 use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 
 /// Why a resolved ticket reopens when its customer writes.
@@ -35,6 +35,14 @@ pub(super) struct IntakeQueue {
     waiting: Mutex<VecDeque<Waiting>>,
     /// Held by the one task writing a batch.
     writer: tokio::sync::Mutex<()>,
+}
+
+/// What a customer sent: its text (maybe empty when files came alone), the stored message, files.
+#[derive(Clone, Copy)]
+pub(super) struct Sent<'a> {
+    pub text: &'a str,
+    pub message_id: Option<i64>,
+    pub attachments: &'a [Attachment],
 }
 
 /// How taking one message in within a transaction went.
@@ -58,6 +66,7 @@ impl Engine {
                 author: m.author,
                 text: m.text,
                 at: m.received_at,
+                attachments: m.attachments,
             };
             self.take_in_alone(&inbound).await;
         }
@@ -65,7 +74,7 @@ impl Engine {
     }
 
     pub(super) async fn take_in(&self, message: InboundMessage) -> Outcome {
-        if !crate::domain::text::has_visible_text(&message.text) {
+        if !crate::domain::text::has_visible_text(&message.text) && message.attachments.is_empty() {
             return Outcome::private("Your message is empty; nothing was sent", None);
         }
         // Staff write to the bot to work, not to report: a ticket with themselves as its
@@ -174,7 +183,10 @@ impl Engine {
         let is_new = open.is_none();
         let ticket = match open {
             Some(ticket) => ticket,
-            None => self.insert_ticket(tx, &ctx, &message.author, &message.text).await?,
+            None => {
+                let subject = text::or_files(&message.text, &message.attachments);
+                self.insert_ticket(tx, &ctx, &message.author, &subject).await?
+            }
         };
         let message_id = match slot {
             MessageSlot::Untaken(id) => {
@@ -191,10 +203,14 @@ impl Engine {
         };
         let reference = ticket.reference;
         if is_new {
-            self.announce_ticket(tx, &ctx, &ticket, &message.text, Some(message_id)).await?;
+            let sent =
+                Sent { text: &message.text, message_id: Some(message_id), attachments: &message.attachments };
+            self.announce_ticket(tx, &ctx, &ticket, sent).await?;
         } else {
             let flooding = self.slows_down(tx, &ctx, &ticket).await?;
-            self.append_message(tx, &ctx, ticket, message_id, &message.text, flooding).await?;
+            let sent =
+                Sent { text: &message.text, message_id: Some(message_id), attachments: &message.attachments };
+            self.append_message(tx, &ctx, ticket, sent, flooding).await?;
         }
         Ok(Taken::Done(Outcome::silent(Some(reference))))
     }
@@ -252,15 +268,20 @@ impl Engine {
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
         mut ticket: Ticket,
-        message_id: i64,
-        text: &str,
+        sent: Sent<'_>,
         flooding: bool,
     ) -> Result<TicketRef, StoreError> {
+        let Sent { text, message_id, attachments } = sent;
+        let message_id = message_id.unwrap_or_default();
         let resumed = ticket.customer_replied();
         ticket.updated_at = ctx.at;
         tx.update_ticket(&ticket).await?;
-        tx.append_event(&event(&ticket, ctx, EventKind::Message { text: text.to_owned(), message_id }))
-            .await?;
+        tx.append_event(&event(
+            &ticket,
+            ctx,
+            EventKind::Message { text: text.to_owned(), message_id, attachments: attachments.to_vec() },
+        ))
+        .await?;
         if resumed {
             tx.append_event(&event(&ticket, ctx, EventKind::Resumed)).await?;
             self.schedule(tx, &ticket, ctx.at).await?;
@@ -285,6 +306,9 @@ impl Engine {
         }
         let quote = text::quote(text, quote_chars);
         let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
+        if let Some(files) = text::files(attachments) {
+            notice.push_str(&files);
+        }
         if resumed {
             notice.push_str("\nThe ticket is no longer waiting for the customer.");
         }
@@ -330,15 +354,16 @@ impl Engine {
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
         ticket: &Ticket,
-        text: &str,
-        message_id: Option<i64>,
+        sent: Sent<'_>,
     ) -> Result<(), StoreError> {
+        let Sent { text, message_id, attachments } = sent;
         let settings = &self.config.settings.intake;
         let suggestions = self.suggestions_for(ticket, text);
         let created = EventKind::Created {
             customer: ticket.customer.clone(),
             text: text.to_owned(),
             message_id,
+            attachments: attachments.to_vec(),
             domain: ticket.domain.clone(),
             kind: ticket.kind,
             severity: ticket.severity,
@@ -359,13 +384,16 @@ impl Engine {
         tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
 
         let owner = ticket.assignee.as_deref().unwrap_or("nobody yet");
-        let notice = format!(
+        let mut notice = format!(
             "New ticket {} from {} ({}), assigned to {owner}:\n{}",
             ticket.reference,
             ticket.customer,
             text::labels(ticket),
             text::quote(text, settings.quote_chars)
         );
+        if let Some(files) = text::files(attachments) {
+            notice.push_str(&files);
+        }
         let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
         let mentions = ticket.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await?;
@@ -383,5 +411,6 @@ fn new_message(message: &InboundMessage) -> NewMessage {
         author: message.author.clone(),
         text: message.text.clone(),
         received_at: message.at,
+        attachments: message.attachments.clone(),
     }
 }

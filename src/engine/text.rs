@@ -1,6 +1,6 @@
 //! The wording of the bot's replies and posts, in one place.
 
-use crate::domain::{IncidentReport, Role, Ticket, TicketRef, Tier, WarRoom};
+use crate::domain::{Attachment, IncidentReport, Role, Ticket, TicketRef, Tier, WarRoom};
 
 fn truncate(text: &str, max_chars: usize) -> (String, bool) {
     match text.char_indices().nth(max_chars) {
@@ -10,6 +10,38 @@ fn truncate(text: &str, max_chars: usize) -> (String, bool) {
 }
 
 /// The first line of the customer's text, shortened to `max_chars`.
+/// What a message is about for its title and the rules: its text, or the files it came with alone.
+pub fn or_files(text: &str, attachments: &[Attachment]) -> String {
+    if crate::domain::text::has_visible_text(text) || attachments.is_empty() {
+        return text.to_owned();
+    }
+    let names: Vec<&str> = attachments.iter().map(|a| a.filename.as_str()).collect();
+    format!("Sent {}", names.join(", "))
+}
+
+/// The files a message came with, one per line with its type, size and link, for staff.
+pub fn files(attachments: &[Attachment]) -> Option<String> {
+    if attachments.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = attachments
+        .iter()
+        .map(|a| {
+            let kind = a.content_type.as_deref().unwrap_or("unknown type");
+            format!("\n📎 {} ({kind}, {}): {}", a.filename, size(a.size), a.url)
+        })
+        .collect();
+    Some(lines.concat())
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.0} KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
 pub fn title(text: &str, max_chars: usize) -> String {
     let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no text)");
     match truncate(first_line, max_chars) {

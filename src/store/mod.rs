@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::domain::{Event, Kind, LinkRelation, Post, Severity, Status, Ticket, TicketRef, Tier, WarRoom};
+use crate::domain::{
+    Attachment, Event, Kind, LinkRelation, Post, Severity, Status, Ticket, TicketRef, Tier, WarRoom,
+};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -49,6 +51,7 @@ pub struct NewMessage {
     pub author: String,
     pub text: String,
     pub received_at: DateTime<Utc>,
+    pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -85,11 +85,16 @@ pub(super) struct MessageRow {
     text: String,
     ticket_id: Option<i64>,
     received_at: DateTime<Utc>,
+    attachments: String,
 }
 
-impl From<MessageRow> for StoredMessage {
-    fn from(row: MessageRow) -> StoredMessage {
-        StoredMessage {
+impl TryFrom<MessageRow> for StoredMessage {
+    type Error = StoreError;
+
+    fn try_from(row: MessageRow) -> StoreResult<StoredMessage> {
+        let attachments = serde_json::from_str(&row.attachments)
+            .map_err(|e| StoreError::Corrupt(format!("attachments of message {}: {e}", row.id)))?;
+        Ok(StoredMessage {
             id: row.id,
             message: super::NewMessage {
                 source_id: row.source_id,
@@ -97,10 +102,15 @@ impl From<MessageRow> for StoredMessage {
                 author: row.author,
                 text: row.text,
                 received_at: row.received_at,
+                attachments,
             },
             ticket: row.ticket_id.map(TicketRef),
-        }
+        })
     }
+}
+
+pub(super) fn attachments_json(attachments: &[crate::domain::Attachment]) -> String {
+    serde_json::to_string(attachments).expect("attachments serialize to JSON")
 }
 
 #[derive(sqlx::FromRow)]
@@ -284,8 +294,8 @@ macro_rules! sql_store {
                 ticket: $crate::domain::TicketRef,
             ) -> $crate::store::StoreResult<Option<i64>> {
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO messages (source_id, conversation, author, text, received_at, ticket_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_id) DO NOTHING RETURNING id",
+                    "INSERT INTO messages (source_id, conversation, author, text, received_at, ticket_id, attachments) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_id) DO NOTHING RETURNING id",
                 )
                 .bind(&message.source_id)
                 .bind(&message.conversation)
@@ -293,6 +303,7 @@ macro_rules! sql_store {
                 .bind(&message.text)
                 .bind(message.received_at)
                 .bind(ticket.0)
+                .bind($crate::store::sql::attachments_json(&message.attachments))
                 .fetch_optional(&mut *self.tx)
                 .await?)
             }
@@ -724,13 +735,13 @@ macro_rules! sql_store {
                 reference: $crate::domain::TicketRef,
             ) -> $crate::store::StoreResult<Vec<$crate::store::StoredMessage>> {
                 let rows: Vec<$crate::store::sql::MessageRow> = sqlx::query_as(
-                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at FROM messages \
+                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at, attachments FROM messages \
                      WHERE ticket_id = $1 ORDER BY id",
                 )
                 .bind(reference.0)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn keep_untaken_message(
@@ -738,14 +749,15 @@ macro_rules! sql_store {
                 message: &$crate::store::NewMessage,
             ) -> $crate::store::StoreResult<()> {
                 sqlx::query(
-                    "INSERT INTO messages (source_id, conversation, author, text, received_at) \
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source_id) DO NOTHING",
+                    "INSERT INTO messages (source_id, conversation, author, text, received_at, attachments) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_id) DO NOTHING",
                 )
                 .bind(&message.source_id)
                 .bind(&message.conversation)
                 .bind(&message.author)
                 .bind(&message.text)
                 .bind(message.received_at)
+                .bind($crate::store::sql::attachments_json(&message.attachments))
                 .execute(&self.pool)
                 .await?;
                 Ok(())
@@ -753,12 +765,12 @@ macro_rules! sql_store {
 
             async fn untaken_messages(&self) -> $crate::store::StoreResult<Vec<$crate::store::StoredMessage>> {
                 let rows: Vec<$crate::store::sql::MessageRow> = sqlx::query_as(
-                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at FROM messages \
+                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at, attachments FROM messages \
                      WHERE ticket_id IS NULL ORDER BY id",
                 )
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn claim_posts(

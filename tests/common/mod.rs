@@ -210,6 +210,7 @@ impl Driver {
             author: author.to_owned(),
             text: text.to_owned(),
             at,
+            attachments: vec![],
         };
         self.engine.handle(Inbound::Message(message)).await
     }

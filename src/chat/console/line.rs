@@ -1,6 +1,7 @@
 //! The console's line syntax: `USER: TEXT`, where TEXT is a message, a command
 //! (`/classify ticket:T-1 reason:"quoted text"`) or a button press (`!press confirm:T-1`, and
-//! for a button that asks something, the answer after it: `!press sdecline:T-1 not fleet-wide`).
+//! for a button that asks something, the answer after it: `!press sdecline:T-1 not fleet-wide`),
+//! or a message with a file (`!attach screenshot.png the screen after the update`).
 
 use crate::command::Invocation;
 
@@ -18,6 +19,11 @@ pub enum Input {
     Press {
         id: String,
         answer: Option<String>,
+    },
+    /// A message with a file, as a chat app sends a photo with a caption (`!attach FILE [TEXT]`).
+    Attach {
+        file: String,
+        text: String,
     },
 }
 
@@ -45,6 +51,13 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, String> {
             return Err("write !press BUTTON-ID [ANSWER], e.g. !press confirm:T-1".to_owned());
         }
         Input::Press { id: id.to_owned(), answer }
+    } else if let Some(rest) = text.strip_prefix("!attach") {
+        let rest = rest.trim();
+        let (file, caption) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        if file.is_empty() {
+            return Err("write !attach FILE [TEXT], e.g. !attach screenshot.png it flickers".to_owned());
+        }
+        Input::Attach { file: file.to_owned(), text: caption.trim().to_owned() }
     } else {
         Input::Message(text.to_owned())
     };
@@ -149,6 +162,7 @@ mod tests {
             ("no colon here", "USER: TEXT"),
             ("bo b: hi", "not a user name"),
             ("alice: !press", "!press BUTTON-ID"),
+            ("alice: !attach", "!attach FILE [TEXT]"),
         ];
         for (line, expected) in cases {
             let error = parse_line(line).unwrap_err();
@@ -168,6 +182,8 @@ mod tests {
     fn a_press_names_the_button() {
         let line = parse_line("alice: !press confirm:T-3").unwrap().unwrap();
         assert_eq!(line.input, Input::Press { id: "confirm:T-3".into(), answer: None });
+        let attach = parse_line("alice: !attach shot.png  after the update").unwrap().unwrap();
+        assert_eq!(attach.input, Input::Attach { file: "shot.png".into(), text: "after the update".into() });
         let line = parse_line("erin: !press sdecline:T-3  one phone, not a fleet").unwrap().unwrap();
         assert_eq!(
             line.input,

@@ -10,7 +10,7 @@ use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::render::{neutralize_mentions, terminal_safe};
-use crate::domain::{Form, FormSubmit, Post, RoomChange};
+use crate::domain::{Attachment, Form, FormSubmit, Post, RoomChange};
 use crate::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
 };
@@ -146,9 +146,22 @@ fn inbound(line: Line, source_id: String) -> Inbound {
     let conversation = direct_conversation(&line.user);
     let at = Utc::now();
     match line.input {
-        Input::Message(text) => {
-            Inbound::Message(InboundMessage { source_id, conversation, author: line.user, text, at })
-        }
+        Input::Message(text) => Inbound::Message(InboundMessage {
+            source_id,
+            conversation,
+            author: line.user,
+            text,
+            at,
+            attachments: Vec::new(),
+        }),
+        Input::Attach { file, text } => Inbound::Message(InboundMessage {
+            source_id,
+            conversation,
+            author: line.user,
+            text,
+            at,
+            attachments: vec![local_file(&file)],
+        }),
         Input::Command(invocation) => {
             Inbound::Command(InboundCommand { source_id, conversation, actor: line.user, invocation, at })
         }
@@ -160,6 +173,20 @@ fn inbound(line: Line, source_id: String) -> Inbound {
             answer,
             at,
         }),
+    }
+}
+
+/// A file named on the console as an attachment: its size when it can be read here, its type
+/// from its name, its URL a `file:` URL.
+fn local_file(name: &str) -> Attachment {
+    let path = std::path::Path::new(name);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    Attachment {
+        filename: path.file_name().map_or_else(|| name.to_owned(), |f| f.to_string_lossy().into_owned()),
+        content_type: mime_guess::from_path(path).first().map(|m| m.essence_str().to_owned()),
+        size,
+        url: format!("file://{}", absolute.display()),
     }
 }
 

@@ -18,7 +18,7 @@ use super::cursor::Ending;
 use super::render::{EPHEMERAL, components, modal, reply_text};
 use super::{Bot, snowflake};
 use crate::command::Invocation;
-use crate::domain::FormSubmit;
+use crate::domain::{Attachment, FormSubmit};
 use crate::engine::{
     Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, Outcome,
 };
@@ -147,6 +147,16 @@ impl Bot {
         let author = self.person(message.author.id.get());
         let source_id = format!("discord:message:{}", message.id);
         let text = message.content.clone();
+        let attachments: Vec<Attachment> = message
+            .attachments
+            .iter()
+            .map(|a| Attachment {
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                size: u64::from(a.size),
+                url: a.url.clone(),
+            })
+            .collect();
         let at = timestamp(message.timestamp);
         let known = memory.discord_channel(snowflake(channel)).await?;
         let (kind, ticket) = match &known {
@@ -177,9 +187,14 @@ impl Bot {
                 author,
                 text,
                 at,
+                attachments: attachments.clone(),
             })),
             // Staff talking in an intake channel is not a ticket; nor is an empty message.
-            DiscordChannelKind::Intake if staff || !crate::domain::text::has_visible_text(&text) => None,
+            DiscordChannelKind::Intake
+                if staff || (!crate::domain::text::has_visible_text(&text) && attachments.is_empty()) =>
+            {
+                None
+            }
             DiscordChannelKind::Intake => {
                 let thread = self.customer_thread(channel, message).await?;
                 reply_channel = thread;
@@ -189,6 +204,7 @@ impl Bot {
                     author,
                     text,
                     at,
+                    attachments: attachments.clone(),
                 }))
             }
             DiscordChannelKind::CustomerThread if staff => Some(Inbound::StaffReply(InboundStaffReply {
@@ -205,6 +221,7 @@ impl Bot {
                 author,
                 text,
                 at,
+                attachments: attachments.clone(),
             })),
             DiscordChannelKind::StaffThread if staff => {
                 let conversation = format!("thread:{channel}");
@@ -254,7 +271,12 @@ impl Bot {
                     .call_patiently(Method::POST, &format!("/channels/{reply_channel}/messages"), Some(&body))
                     .await?;
             }
-            if kind == DiscordChannelKind::Intake && self.settings.delete_intake_messages {
+            // Discord deletes a deleted message's files too: one with files stays, so the
+            // ticket's links keep working.
+            if kind == DiscordChannelKind::Intake
+                && self.settings.delete_intake_messages
+                && attachments.is_empty()
+            {
                 let path = format!("/channels/{channel}/messages/{}", message.id);
                 match self.rest.call_patiently(Method::DELETE, &path, None).await {
                     Err(e) if !e.is_not_found() => warn!(error = %e, "could not delete the intake message"),

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
+use crate::engine::intake::Sent;
 use crate::engine::{Ctx, Engine, Failure, Outcome, text};
 use crate::store::StoreTx;
 
@@ -29,7 +30,8 @@ impl CommandHandler for OpenTicket {
             return Err(Failure::user("say what the customer reported in text:…"));
         }
         let ticket = engine.insert_ticket(tx, ctx, customer, text).await?;
-        engine.announce_ticket(tx, ctx, &ticket, text, None).await?;
+        let sent = Sent { text, message_id: None, attachments: &[] };
+        engine.announce_ticket(tx, ctx, &ticket, sent).await?;
         let summary = text::summary(&ticket);
         Ok(Outcome::public(
             format!("Opened {} for {customer}: {summary}", ticket.reference),
