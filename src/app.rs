@@ -12,6 +12,14 @@ use crate::kb::KnowledgeBase;
 use crate::store::discord::DiscordState;
 use crate::store::{self, Store};
 
+/// Whether this process writes the knowledge base (it serves chat, or an operator imports) or
+/// only reads it beside a process that does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KbAccess {
+    Write,
+    Read,
+}
+
 /// Where config is read and data kept.
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -50,7 +58,11 @@ impl Paths {
 
     /// The knowledge base over the configured articles, its index in the data dir; `None` when
     /// config names no article folder or it is not there.
-    pub fn open_knowledge_base(&self, config: &Config) -> anyhow::Result<Option<KnowledgeBase>> {
+    pub fn open_knowledge_base(
+        &self,
+        config: &Config,
+        access: KbAccess,
+    ) -> anyhow::Result<Option<KnowledgeBase>> {
         let Some(articles) = config.kb_articles_dir().filter(|dir| dir.is_dir()) else {
             tracing::info!("no knowledge-base folder; answering without articles");
             return Ok(None);
@@ -58,16 +70,42 @@ impl Paths {
         let index = self.data_dir.join("kb-index");
         std::fs::create_dir_all(&index).with_context(|| format!("cannot create {}", index.display()))?;
         let progress = crate::kb::progress::terminal_or_log("indexing the knowledge base");
-        let kb = KnowledgeBase::open_with_progress(&articles, &index, &progress)
-            .with_context(|| format!("cannot open the knowledge base in {}", articles.display()))?;
+        let kb = match access {
+            KbAccess::Write => KnowledgeBase::open_with_progress(&articles, &index, &progress),
+            KbAccess::Read => KnowledgeBase::open_read_only(&articles, &index),
+        };
+        let kb = kb.map_err(|e| match e {
+            // tantivy's lock file: another process (a running bot) holds the writer.
+            crate::kb::KbError::Index(tantivy::TantivyError::LockFailure(..)) => anyhow::anyhow!(
+                "the knowledge base in {} is being written by another resolvd process (a running bot?); \
+                 stop it first",
+                index.display()
+            ),
+            e => anyhow::Error::new(e)
+                .context(format!("cannot open the knowledge base in {}", articles.display())),
+        })?;
         Ok(Some(kb))
     }
 
-    /// Config, store, knowledge base and engine, with messages a failure left untaken taken in.
+    /// Config, store, knowledge base and engine, with messages a failure left untaken taken in:
+    /// a process that serves chat.
     pub async fn start(&self) -> anyhow::Result<Arc<Engine>> {
         let config = self.load_config()?;
         let store = self.open_store(&config).await?;
-        self.start_on(config, store).await
+        self.start_on(config, store, KbAccess::Write).await
+    }
+
+    /// An engine for an operator's one-off command beside a running bot: the knowledge base
+    /// read-only, untaken messages left to the bot's job.
+    pub async fn start_beside(&self) -> anyhow::Result<Arc<Engine>> {
+        let config = self.load_config()?;
+        let store = self.open_store(&config).await?;
+        let kb = self.open_knowledge_base(&config, KbAccess::Read)?;
+        let mut engine = Engine::new(store, Arc::new(config));
+        if let Some(kb) = kb {
+            engine = engine.with_knowledge_base(Arc::new(kb));
+        }
+        Ok(Arc::new(engine))
     }
 
     /// As `start`, with the Discord channel's memory over the same database and pool.
@@ -77,11 +115,16 @@ impl Paths {
         let (store, memory) = store::discord::open_with_discord_state(&url)
             .await
             .with_context(|| format!("cannot open the database {}", redact(&url)))?;
-        Ok((self.start_on(config, store).await?, memory))
+        Ok((self.start_on(config, store, KbAccess::Write).await?, memory))
     }
 
-    async fn start_on(&self, config: Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<Engine>> {
-        let kb = self.open_knowledge_base(&config)?;
+    async fn start_on(
+        &self,
+        config: Config,
+        store: Arc<dyn Store>,
+        access: KbAccess,
+    ) -> anyhow::Result<Arc<Engine>> {
+        let kb = self.open_knowledge_base(&config, access)?;
         let mut engine = Engine::new(store, Arc::new(config));
         if let Some(kb) = kb {
             engine = engine.with_knowledge_base(Arc::new(kb));

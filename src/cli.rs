@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tokio::io::BufReader;
 
-use crate::app::Paths;
+use crate::app::{KbAccess, Paths};
 use crate::chat;
 use crate::chat::console::Console;
 use crate::domain::{Status, TicketRef};
@@ -111,6 +111,10 @@ pub enum JobsCmd {
         /// The instant to run at, RFC 3339 (e.g. 2026-11-23T09:00:00+08:00) [default: now]
         #[arg(long, value_name = "RFC3339")]
         now: Option<String>,
+        /// Allow a --now more than a minute ahead of the clock: it claims those ticks and moves
+        /// alarms on the live database, so the running bot will not run them again
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -193,14 +197,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Jobs { action: JobsCmd::RunOnce { now } } => {
+        Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => {
+            let clock = chrono::Utc::now();
             let now = match now {
                 Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
                     .map_err(|e| anyhow::anyhow!("--now `{text}` is not an RFC 3339 instant: {e}"))?
                     .to_utc(),
-                None => chrono::Utc::now(),
+                None => clock,
             };
-            let scheduler = Scheduler::new(paths.start().await?)?;
+            if now > clock + chrono::Duration::minutes(1) && !force {
+                eprintln!(
+                    "resolvd: --now {} is ahead of the clock ({}): running the jobs then claims those ticks and moves \
+                     alarms on the live database; add --force if that is meant (a trial, a test database)",
+                    now.to_rfc3339(),
+                    clock.to_rfc3339()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            let scheduler = Scheduler::new(paths.start_beside().await?)?;
             let mut status = ExitCode::SUCCESS;
             for run in scheduler.run_due(now).await? {
                 let tick = run.tick.to_rfc3339();
@@ -258,7 +272,11 @@ async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
 
 async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
     let config = paths.load_config()?;
-    let Some(kb) = paths.open_knowledge_base(&config)? else {
+    let access = match action {
+        KbCmd::Search { .. } => KbAccess::Read,
+        KbCmd::Import { .. } | KbCmd::Reindex => KbAccess::Write,
+    };
+    let Some(kb) = paths.open_knowledge_base(&config, access)? else {
         anyhow::bail!("config names no knowledge-base folder (kb_dir), or it is not there");
     };
     match action {

@@ -39,7 +39,10 @@ fn show(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> Value {
 }
 
 fn run_once(db: &TestDb, data_dir: &std::path::Path, now: DateTime<Utc>) -> String {
-    ok(resolvd(db, data_dir).args(["jobs", "run-once", "--now", &now.to_rfc3339()]).output().unwrap())
+    ok(resolvd(db, data_dir)
+        .args(["jobs", "run-once", "--force", "--now", &now.to_rfc3339()])
+        .output()
+        .unwrap())
 }
 
 fn instant(value: &Value) -> DateTime<Utc> {

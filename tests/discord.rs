@@ -49,6 +49,7 @@ on_both_databases!(
     a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends,
     a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_lands_on_it,
     a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff,
+    operators_commands_work_beside_the_running_bot,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1046,4 +1047,35 @@ async fn a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff(db:
     let file = &view["events"][0]["attachments"][0];
     assert_eq!((file["filename"].as_str(), file["size"].as_u64()), (Some("IMG_0042.jpg"), Some(1_572_864)));
     assert_eq!(file["url"], url.as_str());
+}
+
+async fn operators_commands_work_beside_the_running_bot(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let _process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(1).await;
+    alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+
+    let (ok, out) = operator(db, data.path(), &["ticket", "show", "T-1"]).await;
+    assert!(ok && out.contains("T-1"), "{out}");
+    let (ok, out) = operator(db, data.path(), &["ticket", "list"]).await;
+    assert!(ok && out.lines().count() == 1, "{out}");
+    let (ok, out) = operator(db, data.path(), &["kb", "search", "screen flicker", "--json"]).await;
+    assert!(ok, "the bot holds the writer; a search only reads: {out}");
+    assert!(!serde_json::from_str::<Vec<serde_json::Value>>(&out).unwrap().is_empty(), "{out}");
+    let (ok, out) = operator(db, data.path(), &["check"]).await;
+    assert!(ok && out.contains("config is valid"), "{out}");
+    let (ok, out) = operator(db, data.path(), &["jobs", "run-once"]).await;
+    assert!(ok && out.contains("sla_sweep"), "{out}");
+
+    let ahead = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let (ok, out) = operator(db, data.path(), &["jobs", "run-once", "--now", &ahead]).await;
+    assert!(!ok && out.contains("ahead of the clock") && out.contains("--force"), "{out}");
+    let (ok, out) = operator(db, data.path(), &["kb", "reindex"]).await;
+    assert!(!ok && out.contains("being written by another resolvd process"), "{out}");
+
+    // The bot still serves.
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "any news?"));
+    let thread = db.discord.discord_staff_thread(TicketRef(1)).await.unwrap().unwrap();
+    fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 2).await;
 }

@@ -31,6 +31,11 @@ pub enum KbError {
 
     #[error("search index")]
     Index(#[from] tantivy::TantivyError),
+
+    #[error(
+        "the knowledge base is read-only in this process: only the serving `resolvd run` writes it (stop it to import or reindex)"
+    )]
+    ReadOnly,
 }
 
 pub type Result<T, E = KbError> = std::result::Result<T, E>;

@@ -73,12 +73,14 @@ pub enum OpenOutcome {
 /// The knowledge base: article files, published tickets, and the search index over them.
 ///
 /// Searching needs no lock and runs in parallel; writes (publish, import, rebuild) take turns.
+/// One process at a time holds the writer (tantivy's lock file says who); the others open it
+/// read-only (an operator's `kb search` or `jobs run-once` beside a running bot).
 pub struct KnowledgeBase {
     articles_dir: PathBuf,
     fields: Fields,
     reader: IndexReader,
     tickets: TicketStore,
-    writer: Mutex<WriteState>,
+    writer: Option<Mutex<WriteState>>,
     opened: OpenOutcome,
 }
 
@@ -145,9 +147,38 @@ impl KnowledgeBase {
             fields,
             reader,
             tickets,
-            writer: Mutex::new(WriteState { writer, fingerprint }),
+            writer: Some(Mutex::new(WriteState { writer, fingerprint })),
             opened,
         })
+    }
+
+    /// Opens the index for searching only, as built by whichever process holds the writer; the
+    /// articles are not checked (that process rebuilds a stale index). With no usable index yet,
+    /// it opens for writing to build one, which fails while another process holds the writer.
+    pub fn open_read_only(articles_dir: &Path, index_dir: &Path) -> Result<KnowledgeBase> {
+        let tantivy_dir = index_dir.join("tantivy");
+        let (index, fields, found) = match open_index(&tantivy_dir) {
+            Ok(opened) => opened,
+            Err(_) => return KnowledgeBase::open(articles_dir, index_dir),
+        };
+        if found.is_some() {
+            return KnowledgeBase::open(articles_dir, index_dir);
+        }
+        let tickets = TicketStore::new(index_dir.join("tickets"))?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(KnowledgeBase {
+            articles_dir: articles_dir.to_owned(),
+            fields,
+            reader,
+            tickets,
+            writer: None,
+            opened: OpenOutcome::Reused,
+        })
+    }
+
+    /// Whether this process may write (publish, import, rebuild).
+    pub fn is_writable(&self) -> bool {
+        self.writer.is_some()
     }
 
     /// Whether opening reused the index on disk or built it, and why.
@@ -171,7 +202,7 @@ impl KnowledgeBase {
 
     /// [`KnowledgeBase::rebuild`], calling `progress(done, total)` per document.
     pub fn rebuild_with_progress(&self, progress: &dyn Fn(usize, usize)) -> Result<()> {
-        let mut state = self.lock();
+        let mut state = self.lock()?;
         let index = self.reader.searcher().index().clone();
         let outcome = scan(&self.articles_dir, false).and_then(|scan| {
             let tickets = self.tickets.load_all()?;
@@ -335,7 +366,7 @@ impl KnowledgeBase {
     /// back to what the index holds; files the batch already wrote then differ from it, so the
     /// next open rebuilds rather than trusting an index that lacks them.
     fn write(&self, batch: impl FnOnce(&mut WriteState) -> Result<()>) -> Result<()> {
-        let mut state = self.lock();
+        let mut state = self.lock()?;
         let committed = state.fingerprint;
         let outcome = batch(&mut state).and_then(|()| {
             let fingerprint = state.fingerprint;
@@ -352,8 +383,9 @@ impl KnowledgeBase {
         Ok(())
     }
 
-    fn lock(&self) -> MutexGuard<'_, WriteState> {
-        self.writer.lock().unwrap_or_else(|poisoned| {
+    fn lock(&self) -> Result<MutexGuard<'_, WriteState>> {
+        let writer = self.writer.as_ref().ok_or(KbError::ReadOnly)?;
+        Ok(writer.lock().unwrap_or_else(|poisoned| {
             // A panic mid-write leaves uncommitted operations in the writer; drop them so the
             // next commit only holds what its caller added.
             let mut state = poisoned.into_inner();
@@ -361,7 +393,7 @@ impl KnowledgeBase {
                 tracing::error!(%error, "rolling back the knowledge-base writer failed");
             }
             state
-        })
+        }))
     }
 }
 
