@@ -50,6 +50,7 @@ on_both_databases!(
     a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_lands_on_it,
     a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff,
     operators_commands_work_beside_the_running_bot,
+    a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1078,4 +1079,26 @@ async fn operators_commands_work_beside_the_running_bot(db: &TestDb) {
     fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "any news?"));
     let thread = db.discord.discord_staff_thread(TicketRef(1)).await.unwrap().unwrap();
     fake.wait_calls("POST", &format!("/channels/{thread}/messages"), 2).await;
+}
+
+/// The small version of `cargo bench --bench crash_soak` (500 messages).
+async fn a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let repo = repo_path("");
+    let scenario = fake_discord::crash::Scenario {
+        binary: env!("CARGO_BIN_EXE_resolvd"),
+        repo,
+        database_url: db.url.clone(),
+        store: db.store.clone(),
+        data_dir: data.path(),
+        customers: 4,
+        messages: 40,
+        burst: 8,
+        kill_after: 20,
+        settle: Duration::from_secs(30),
+    };
+    let report = fake_discord::crash::run(&scenario).await;
+    assert!(report.dispatched_before_kill == 20 && report.written_while_down == 20, "{report:?}");
+    assert_eq!((report.missing, report.duplicates), (0, 0), "{report:?}");
+    assert_eq!(report.on_a_ticket, report.written, "every message on a ticket: {report:?}");
 }

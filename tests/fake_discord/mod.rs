@@ -20,6 +20,8 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as Frame;
 
+pub mod crash;
+
 pub const APPLICATION: u64 = 900_000_000_000_000_001;
 pub const BOT_USER: u64 = 900_000_000_000_000_002;
 pub const GUILD: u64 = 910_000_000_000_000_001;

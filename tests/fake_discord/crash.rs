@@ -1,0 +1,170 @@
+//! The crash scenario, shared by a test (small) and the `crash_soak` bench (500 messages): the
+//! binary serves the fake Discord while customers write in bursts, is killed with SIGKILL in the
+//! middle of a burst, misses what is written while it is down, and is started again. Afterwards
+//! every message must be stored once, on a ticket.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use resolvd::store::Store;
+
+use super::{FakeDiscord, GUILD};
+
+pub struct Scenario<'a> {
+    pub binary: &'a str,
+    pub repo: PathBuf,
+    pub database_url: String,
+    pub store: Arc<dyn Store>,
+    pub data_dir: &'a Path,
+    pub customers: usize,
+    /// Messages after each customer's first one, sent in bursts.
+    pub messages: usize,
+    pub burst: usize,
+    /// The kill comes after this many of `messages` were dispatched.
+    pub kill_after: usize,
+    /// How long to wait for the restarted bot to have taken everything in.
+    pub settle: Duration,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub written: usize,
+    pub dispatched_before_kill: usize,
+    pub written_while_down: usize,
+    pub stored: usize,
+    pub on_a_ticket: usize,
+    pub duplicates: usize,
+    pub missing: usize,
+    pub catch_up: Duration,
+}
+
+/// A staff channel id, away from the ids `new_id` hands out.
+const STAFF: u64 = 920_000_000_000_000_077;
+
+struct Bot(Child);
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(scenario: &Scenario<'_>, fake: &FakeDiscord) -> Bot {
+    let child = Command::new(scenario.binary)
+        .current_dir(&scenario.repo)
+        .env("RESOLVD_DATABASE_URL", &scenario.database_url)
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
+        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
+        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
+        // A storm is not a flood: the per-customer slow-down notice is not what is measured.
+        .env("RESOLVD_INTAKE__MAX_PER_MINUTE", "1000")
+        .arg("--data-dir")
+        .arg(scenario.data_dir)
+        .arg("run")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    Bot(child)
+}
+
+/// Every message the store holds, by its Discord id, with whether it is on a ticket.
+async fn stored(store: &dyn Store) -> Vec<(String, bool)> {
+    let mut all = Vec::new();
+    for ticket in store.tickets(None).await.unwrap() {
+        for message in store.messages_of(ticket.reference).await.unwrap() {
+            all.push((message.message.source_id, message.ticket.is_some()));
+        }
+    }
+    for message in store.untaken_messages().await.unwrap() {
+        all.push((message.message.source_id, false));
+    }
+    all
+}
+
+pub async fn run(scenario: &Scenario<'_>) -> Report {
+    let fake = FakeDiscord::start().await;
+    let customers: Vec<(u64, u64)> =
+        (0..scenario.customers).map(|_| (fake.new_id(), fake.new_id())).collect();
+    let mut written: Vec<String> = Vec::new();
+    // In the channel's history either way; over the gateway only while the bot is up.
+    let say = |written: &mut Vec<String>, channel: u64, author: u64, text: String, deliver: bool| {
+        let message = fake.message(channel, None, author, &text);
+        written.push(format!("discord:message:{}", message["id"].as_str().unwrap()));
+        if deliver {
+            fake.dispatch("MESSAGE_CREATE", message);
+        }
+    };
+
+    let bot = start(scenario, &fake);
+    fake.wait_ready(1).await;
+    // Each customer's first message: the DM channel becomes one resolvd reads after a restart.
+    for (i, (user, dm)) in customers.iter().enumerate() {
+        say(&mut written, *dm, *user, format!("customer {i}: my screen flickers"), true);
+    }
+    let first = written.len();
+    let deadline = Instant::now() + scenario.settle;
+    while stored(&*scenario.store).await.len() < first {
+        assert!(Instant::now() < deadline, "the first messages were not taken in");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut bot = Some(bot);
+    let mut dispatched_before_kill = 0;
+    let mut written_while_down = 0;
+    for n in 0..scenario.messages {
+        let (user, dm) = customers[n % customers.len()];
+        let up = bot.is_some();
+        say(&mut written, dm, user, format!("update {n}: still flickering"), up);
+        if up {
+            dispatched_before_kill += 1;
+        } else {
+            written_while_down += 1;
+        }
+        if (n + 1) % scenario.burst == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if n + 1 == scenario.kill_after {
+            // SIGKILL: no shutdown, whatever was in flight is lost in the process.
+            drop(bot.take());
+        }
+    }
+
+    let restarted = Instant::now();
+    let _bot = start(scenario, &fake);
+    fake.wait_ready(2).await;
+    let deadline = restarted + scenario.settle;
+    let expected: HashSet<&String> = written.iter().collect();
+    loop {
+        let now_stored = stored(&*scenario.store).await;
+        let taken: HashSet<&String> =
+            now_stored.iter().filter(|(_, on_ticket)| *on_ticket).map(|(id, _)| id).collect();
+        if expected.iter().all(|id| taken.contains(id)) || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let catch_up = restarted.elapsed();
+
+    let now_stored = stored(&*scenario.store).await;
+    let mut copies: HashMap<&String, usize> = HashMap::new();
+    for (id, _) in &now_stored {
+        *copies.entry(id).or_default() += 1;
+    }
+    Report {
+        written: written.len(),
+        dispatched_before_kill,
+        written_while_down,
+        stored: copies.len(),
+        on_a_ticket: now_stored.iter().filter(|(_, on_ticket)| *on_ticket).count(),
+        duplicates: copies.values().filter(|&&n| n > 1).count(),
+        missing: written.iter().filter(|id| !copies.contains_key(id)).count(),
+        catch_up,
+    }
+}
