@@ -241,6 +241,7 @@ fn check_warns_about_people_discord_cannot_reach_and_war_rooms_with_no_server() 
     assert!(out.contains("domains[0].queues.L2[0]: `carol`"), "{out}");
     assert!(!out.contains("`bob`"), "bob is mapped: {out}");
     assert!(out.contains("config/default.toml: discord.war_rooms.guild: no server for war rooms"), "{out}");
+    assert!(out.contains("ops.conversation: `ops` is not a Discord channel"), "{out}");
 
     let everyone = r#"{ "1" = "bob", "2" = "carol", "3" = "dave", "4" = "erin", "5" = "frank", "6" = "grace", "7" = "heidi", "8" = "ivan" }"#;
     let quiet = check(everyone, "[5]");

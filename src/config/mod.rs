@@ -343,6 +343,14 @@ impl Config {
                 }
             }
         }
+        let ops = &self.settings.ops.conversation;
+        let ops_channel = ["channel:", "thread:"].iter().find_map(|p| ops.strip_prefix(p)).unwrap_or(ops);
+        if ops_channel.parse::<u64>().is_err() {
+            warnings.push(format!(
+                "{default}: ops.conversation: `{ops}` is not a Discord channel (write channel:<id>); \
+                 the daily digest will be a dead letter"
+            ));
+        }
         if discord.war_room_guild().is_none() {
             warnings.push(format!(
                 "{default}: discord.war_rooms.guild: no server for war rooms (set it or discord.guilds); \
