@@ -207,6 +207,15 @@ pub struct IntakeSettings {
     /// is still stored on their ticket).
     #[serde(default = "default_max_per_minute")]
     pub max_per_minute: u32,
+    /// How much of a message the knowledge base reads to suggest articles (and of a `/kb search`
+    /// query): the whole message is stored, the search sees this prefix, so a huge message costs
+    /// no more than a long one.
+    #[serde(default = "default_search_chars")]
+    pub search_chars: usize,
+}
+
+fn default_search_chars() -> usize {
+    1_000
 }
 
 fn default_max_per_minute() -> u32 {
@@ -550,24 +559,59 @@ fn check_ops(file: &str, ops: &OpsSettings) -> Result<Digest, ConfigError> {
     Ok(Digest { at, time_zone })
 }
 
+/// Every count and duration in `default.toml` within what makes sense, so no instant computed
+/// from one can overflow and nothing sized by one can grow without end.
 fn check_timers(file: &str, settings: &Settings) -> Result<(), ConfigError> {
-    let positive = [
-        ("war_room.reminder_minutes", settings.war_room.reminder_minutes),
-        ("intake.max_per_minute", settings.intake.max_per_minute),
-        ("confirmation.remind_after_hours", settings.confirmation.remind_after_hours),
-        ("confirmation.auto_confirm_after_days", settings.confirmation.auto_confirm_after_days),
-        ("confirmation.remind_after_minutes", settings.confirmation.remind_after_minutes.unwrap_or(1)),
+    const YEAR_IN_MINUTES: u64 = 366 * 24 * 60;
+    let confirmation = &settings.confirmation;
+    let bounded: [(&str, u64, u64, &str); 9] = [
+        (
+            "war_room.reminder_minutes",
+            settings.war_room.reminder_minutes.into(),
+            YEAR_IN_MINUTES,
+            "minutes (a year)",
+        ),
+        ("intake.max_per_minute", settings.intake.max_per_minute.into(), 100_000, "messages"),
+        ("intake.title_chars", settings.intake.title_chars as u64, 500, "characters"),
+        ("intake.quote_chars", settings.intake.quote_chars as u64, 10_000, "characters"),
+        (
+            "confirmation.remind_after_hours",
+            confirmation.remind_after_hours.into(),
+            366 * 24,
+            "hours (a year)",
+        ),
+        (
+            "confirmation.auto_confirm_after_days",
+            confirmation.auto_confirm_after_days.into(),
+            366,
+            "days (a year)",
+        ),
+        (
+            "confirmation.remind_after_minutes",
+            confirmation.remind_after_minutes.unwrap_or(1).into(),
+            YEAR_IN_MINUTES,
+            "minutes (a year)",
+        ),
         (
             "confirmation.auto_confirm_after_minutes",
-            settings.confirmation.auto_confirm_after_minutes.unwrap_or(1),
+            confirmation.auto_confirm_after_minutes.unwrap_or(1).into(),
+            YEAR_IN_MINUTES,
+            "minutes (a year)",
         ),
+        ("intake.search_chars", settings.intake.search_chars as u64, 2_000, "characters"),
     ];
-    for (key, value) in positive {
+    for (key, value, most, unit) in bounded {
         if value == 0 {
             return Err(ConfigError::new(file, key, "must be at least 1"));
         }
+        if value > most {
+            return Err(ConfigError::new(
+                file,
+                key,
+                format!("`{value}` is too large: at most {most} {unit}"),
+            ));
+        }
     }
-    let confirmation = &settings.confirmation;
     if confirmation.remind_after() >= confirmation.auto_confirm_after() {
         return Err(ConfigError::new(
             file,
