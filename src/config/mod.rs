@@ -36,8 +36,15 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// Each part cleaned and elided: a key or value from a hostile file or environment variable
+    /// may hold escapes, NUL or a megabyte.
     pub fn new(file: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError { file: file.into(), key: key.into(), message: message.into() }
+        use crate::domain::text::elide;
+        ConfigError {
+            file: elide(&file.into(), 300),
+            key: elide(&key.into(), 120),
+            message: elide(&message.into(), 400),
+        }
     }
 
     fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
@@ -423,6 +430,19 @@ impl Config {
         let digest = check_ops(&default.display, &settings.ops)?;
         check_timers(&default.display, &settings)?;
         settings.scheduler.check(&default.display)?;
+        if let Some(url) = &settings.database_url
+            && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
+        {
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(ConfigError::new(
+                &default.display,
+                "database_url",
+                format!(
+                    "`{}:` is not a database resolvd speaks; use sqlite://… or postgres://…",
+                    crate::domain::text::elide(scheme, 40)
+                ),
+            ));
+        }
         if !(1..=1000).contains(&settings.outbox.max_attempts) {
             return Err(ConfigError::new(
                 &default.display,
@@ -666,10 +686,36 @@ fn check_domains(
     if domains.triage.is_empty() {
         return Err(ConfigError::new(file, "triage", "list at least one engineer"));
     }
+    // Domain ids are the choices of `/classify domain:`; Discord takes at most 25, each 1 to 100
+    // characters.
+    const MAX_DOMAINS: usize = 25;
+    if domains.domains.len() > MAX_DOMAINS {
+        return Err(ConfigError::new(
+            file,
+            "domains",
+            format!(
+                "{} domains; at most {MAX_DOMAINS} (they are the choices of /classify domain:)",
+                domains.domains.len()
+            ),
+        ));
+    }
     let mut seen = HashSet::new();
     let mut queues = HashMap::new();
     let mut owners = HashMap::new();
     for (i, domain) in domains.domains.iter().enumerate() {
+        let id = &domain.id;
+        let valid = (1..=100).contains(&id.chars().count())
+            && !id
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || crate::domain::text::is_bidi_control(c))
+            && !id.contains(['@', '<', '>', '#']);
+        if !valid {
+            return Err(ConfigError::new(
+                file,
+                format!("domains[{i}].id"),
+                "must be 1 to 100 characters, one word, with no control characters, @, <, > or #",
+            ));
+        }
         if !seen.insert(domain.id.as_str()) {
             return Err(ConfigError::new(
                 file,
