@@ -309,6 +309,18 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             }
         }
         KbCmd::Import { dir } => {
+            // An article of a domain config does not know would be offered for no ticket's domain.
+            let known: Vec<&str> = config.domains.iter().map(|d| d.id.as_str()).collect();
+            for (path, article) in crate::kb::KnowledgeBase::read_articles(&dir)? {
+                if !known.contains(&article.domain.as_str()) {
+                    anyhow::bail!(
+                        "{}: domain `{}` is not in domains.toml (known: {}); nothing was imported",
+                        path.display(),
+                        article.domain,
+                        known.join(", ")
+                    );
+                }
+            }
             let progress = crate::kb::progress::terminal_or_log("importing articles");
             let count = kb.import_dir_with_progress(&dir, &progress)?;
             println!("imported {count} articles from {}", dir.display());

@@ -247,3 +247,96 @@ fn a_rule_may_not_set_s_level() {
         "{error}"
     );
 }
+
+// ----- hostile config (issue 17): every count, duration and id bounded, errors naming the key -----
+
+#[test]
+fn a_reminder_of_four_billion_hours_is_refused_not_a_panic_at_resolve() {
+    let source = ConfigSource::Dir(repo_path("config"));
+    let error = error_of(source, &[("RESOLVD_CONFIRMATION__REMIND_AFTER_HOURS", "4000000000")]);
+    assert!(
+        error.contains("default.toml: confirmation.remind_after_hours: `4000000000` is too large"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_sla_target_that_would_wrap_around_is_refused() {
+    let (_dir, source) = broken("config/sla.toml", |t| {
+        t.replacen(
+            r#"P1 = { response = "1h", resolution = "24h" }"#,
+            r#"P1 = { response = "307445734561825861h", resolution = "24h" }"#,
+            1,
+        )
+    });
+    let error = error_of(source, &[]);
+    assert!(
+        error.contains("sla.toml: targets.screen.P1.response") && error.contains("longer than ten years"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_database_url_resolvd_cannot_speak_fails_the_check() {
+    let source = ConfigSource::Dir(repo_path("config"));
+    let error = error_of(source, &[("RESOLVD_DATABASE_URL", "mysql://x")]);
+    assert!(
+        error.contains("default.toml: database_url: `mysql:` is not a database resolvd speaks"),
+        "{error}"
+    );
+}
+
+#[test]
+fn domain_ids_must_be_valid_slash_command_choices() {
+    // As TOML writes them.
+    let long = format!("\"{}\"", "x".repeat(101));
+    for bad in [r#""@everyone""#, r#""two words""#, r#""a\u0007b""#, long.as_str()] {
+        let (_dir, source) =
+            broken("config/domains.toml", |t| t.replacen(r#"id = "screen""#, &format!("id = {bad}"), 1));
+        let error = error_of(source, &[]);
+        assert!(
+            error.contains("domains.toml: domains[0].id: must be 1 to 100 characters"),
+            "{bad:?}: {error}"
+        );
+        assert!(!error.contains('\u{7}') && !error.contains("@everyone"), "{error:?}");
+    }
+}
+
+#[test]
+fn more_than_25_domains_is_an_error_in_domains_toml() {
+    let (_dir, source) = broken("config/domains.toml", |t| {
+        let extra: String = (0..22)
+            .map(|n| {
+                format!(
+                    "\n[[domains]]\nid = \"extra{n}\"\nname = \"Extra {n}\"\nqueues = {{ L1 = [\"bob\"] }}\n"
+                )
+            })
+            .collect();
+        t + &extra
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("domains.toml: domains: 26 domains; at most 25"), "{error}");
+}
+
+#[test]
+fn an_sla_type_error_names_the_key_not_a_line() {
+    let (_dir, source) = broken("config/sla.toml", |t| {
+        t.replacen(
+            "[severities.P1]\nresponse_calendar = \"business_hours\"",
+            "[severities.P1]\nresponse_calendar = 42",
+            1,
+        )
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("sla.toml: severities.P1.response_calendar: invalid type"), "{error}");
+}
+
+#[test]
+fn a_config_error_shows_no_escape_and_no_megabyte() {
+    let huge = format!("\u{1b}]0;pwned\u{7}{}", "9".repeat(1_000_000));
+    let source = ConfigSource::Dir(repo_path("config"));
+    let error = error_of(source, &[("RESOLVD_INTAKE__TITLE_CHARS", &huge)]);
+    assert!(error.contains("config/default.toml: intake.title_chars"), "{}", &error[..200.min(error.len())]);
+    assert!(!error.chars().any(|c| c.is_control()), "{:?}", &error[..200.min(error.len())]);
+    assert!(error.len() < 2_000, "{} bytes", error.len());
+}

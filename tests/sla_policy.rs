@@ -265,12 +265,12 @@ fn a_warning_threshold_outside_zero_and_one_is_rejected() {
 }
 
 #[test]
-fn a_misspelt_key_is_reported_with_its_line() {
+fn a_misspelt_key_is_reported_with_its_key() {
     let message = error_after(
         r#"S = { response = "30m", resolution = "4h" }"#,
         r#"S = { respnse = "30m", resolution = "4h" }"#,
     );
-    assert!(message.starts_with("config/sla.toml: line "), "{message}");
+    assert!(message.starts_with("config/sla.toml: targets.screen.S.respnse: "), "{message}");
     assert!(message.contains("unknown field `respnse`"), "{message}");
 }
 

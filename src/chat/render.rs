@@ -2,36 +2,12 @@
 //! it can never carry a live mass, role or user mention. Intended mentions travel beside the text
 //! (`Post::mentions`) and each platform adds them its own way.
 
-/// A zero-width space: it keeps the text readable and breaks the mention syntax.
-const BREAK: char = '\u{200B}';
+pub use crate::domain::text::{clean, neutralize_mentions};
 
-/// Neutralises `@everyone`, `@here` and `<@…>` / `<@&…>` / `<@!…>` mentions in `text`.
-pub fn neutralize_mentions(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('@') {
-        let (before, from_at) = rest.split_at(at);
-        out.push_str(before);
-        out.push('@');
-        let after = &from_at[1..];
-        let mass = ["everyone", "here"].iter().any(|word| after.starts_with(word));
-        let user_or_role = before.ends_with('<');
-        if mass || user_or_role {
-            out.push(BREAK);
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Text for a terminal: control characters (escape sequences could restyle or rewrite the
-/// operator's screen) and bidirectional overrides (they disguise what a line says) are dropped;
-/// newlines and tabs stay.
+/// Text for a terminal: [`clean`] (no escape sequence can restyle or rewrite the operator's
+/// screen, no direction override disguise a line, no mention go live).
 pub fn terminal_safe(text: &str) -> String {
-    text.chars()
-        .filter(|c| matches!(c, '\n' | '\t') || !(c.is_control() || crate::domain::text::is_bidi_control(*c)))
-        .collect()
+    clean(text)
 }
 
 #[cfg(test)]
@@ -40,7 +16,7 @@ mod tests {
 
     #[test]
     fn terminal_text_loses_escapes_and_direction_overrides() {
-        assert_eq!(terminal_safe("a\u{1b}[31mred\u{0}\u{7}\n\tb"), "a[31mred\n\tb");
+        assert_eq!(terminal_safe("a\u{1b}[31mred\u{0}\u{7}\n\tb"), "a[31mred\n b");
         assert_eq!(terminal_safe("\u{202e}txt.exe\u{202c}"), "txt.exe");
     }
 
@@ -52,6 +28,17 @@ mod tests {
             let safe = neutralize_mentions(text);
             for live in ["@everyone", "@here", "<@&", "<@4", "<@!"] {
                 assert!(!safe.contains(live), "{safe:?} still contains {live}");
+            }
+        }
+    }
+
+    #[test]
+    fn stripping_never_rejoins_a_mention() {
+        for text in ["hi @\u{7}everyone", "<\u{0}@&123>", "@\u{202e}here", "@\u{61c}everyone", "@\u{85}here"]
+        {
+            let safe = clean(text);
+            for live in ["@everyone", "@here", "<@&"] {
+                assert!(!safe.contains(live), "{text:?} became {safe:?}");
             }
         }
     }

@@ -36,8 +36,15 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// Each part cleaned and elided: a key or value from a hostile file or environment variable
+    /// may hold escapes, NUL or a megabyte.
     pub fn new(file: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError { file: file.into(), key: key.into(), message: message.into() }
+        use crate::domain::text::elide;
+        ConfigError {
+            file: elide(&file.into(), 300),
+            key: elide(&key.into(), 120),
+            message: elide(&message.into(), 400),
+        }
     }
 
     fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
@@ -207,6 +214,15 @@ pub struct IntakeSettings {
     /// is still stored on their ticket).
     #[serde(default = "default_max_per_minute")]
     pub max_per_minute: u32,
+    /// How much of a message the knowledge base reads to suggest articles (and of a `/kb search`
+    /// query): the whole message is stored, the search sees this prefix, so a huge message costs
+    /// no more than a long one.
+    #[serde(default = "default_search_chars")]
+    pub search_chars: usize,
+}
+
+fn default_search_chars() -> usize {
+    1_000
 }
 
 fn default_max_per_minute() -> u32 {
@@ -414,6 +430,19 @@ impl Config {
         let digest = check_ops(&default.display, &settings.ops)?;
         check_timers(&default.display, &settings)?;
         settings.scheduler.check(&default.display)?;
+        if let Some(url) = &settings.database_url
+            && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
+        {
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(ConfigError::new(
+                &default.display,
+                "database_url",
+                format!(
+                    "`{}:` is not a database resolvd speaks; use sqlite://… or postgres://…",
+                    crate::domain::text::elide(scheme, 40)
+                ),
+            ));
+        }
         if !(1..=1000).contains(&settings.outbox.max_attempts) {
             return Err(ConfigError::new(
                 &default.display,
@@ -550,24 +579,59 @@ fn check_ops(file: &str, ops: &OpsSettings) -> Result<Digest, ConfigError> {
     Ok(Digest { at, time_zone })
 }
 
+/// Every count and duration in `default.toml` within what makes sense, so no instant computed
+/// from one can overflow and nothing sized by one can grow without end.
 fn check_timers(file: &str, settings: &Settings) -> Result<(), ConfigError> {
-    let positive = [
-        ("war_room.reminder_minutes", settings.war_room.reminder_minutes),
-        ("intake.max_per_minute", settings.intake.max_per_minute),
-        ("confirmation.remind_after_hours", settings.confirmation.remind_after_hours),
-        ("confirmation.auto_confirm_after_days", settings.confirmation.auto_confirm_after_days),
-        ("confirmation.remind_after_minutes", settings.confirmation.remind_after_minutes.unwrap_or(1)),
+    const YEAR_IN_MINUTES: u64 = 366 * 24 * 60;
+    let confirmation = &settings.confirmation;
+    let bounded: [(&str, u64, u64, &str); 9] = [
+        (
+            "war_room.reminder_minutes",
+            settings.war_room.reminder_minutes.into(),
+            YEAR_IN_MINUTES,
+            "minutes (a year)",
+        ),
+        ("intake.max_per_minute", settings.intake.max_per_minute.into(), 100_000, "messages"),
+        ("intake.title_chars", settings.intake.title_chars as u64, 500, "characters"),
+        ("intake.quote_chars", settings.intake.quote_chars as u64, 10_000, "characters"),
+        (
+            "confirmation.remind_after_hours",
+            confirmation.remind_after_hours.into(),
+            366 * 24,
+            "hours (a year)",
+        ),
+        (
+            "confirmation.auto_confirm_after_days",
+            confirmation.auto_confirm_after_days.into(),
+            366,
+            "days (a year)",
+        ),
+        (
+            "confirmation.remind_after_minutes",
+            confirmation.remind_after_minutes.unwrap_or(1).into(),
+            YEAR_IN_MINUTES,
+            "minutes (a year)",
+        ),
         (
             "confirmation.auto_confirm_after_minutes",
-            settings.confirmation.auto_confirm_after_minutes.unwrap_or(1),
+            confirmation.auto_confirm_after_minutes.unwrap_or(1).into(),
+            YEAR_IN_MINUTES,
+            "minutes (a year)",
         ),
+        ("intake.search_chars", settings.intake.search_chars as u64, 2_000, "characters"),
     ];
-    for (key, value) in positive {
+    for (key, value, most, unit) in bounded {
         if value == 0 {
             return Err(ConfigError::new(file, key, "must be at least 1"));
         }
+        if value > most {
+            return Err(ConfigError::new(
+                file,
+                key,
+                format!("`{value}` is too large: at most {most} {unit}"),
+            ));
+        }
     }
-    let confirmation = &settings.confirmation;
     if confirmation.remind_after() >= confirmation.auto_confirm_after() {
         return Err(ConfigError::new(
             file,
@@ -622,10 +686,36 @@ fn check_domains(
     if domains.triage.is_empty() {
         return Err(ConfigError::new(file, "triage", "list at least one engineer"));
     }
+    // Domain ids are the choices of `/classify domain:`; Discord takes at most 25, each 1 to 100
+    // characters.
+    const MAX_DOMAINS: usize = 25;
+    if domains.domains.len() > MAX_DOMAINS {
+        return Err(ConfigError::new(
+            file,
+            "domains",
+            format!(
+                "{} domains; at most {MAX_DOMAINS} (they are the choices of /classify domain:)",
+                domains.domains.len()
+            ),
+        ));
+    }
     let mut seen = HashSet::new();
     let mut queues = HashMap::new();
     let mut owners = HashMap::new();
     for (i, domain) in domains.domains.iter().enumerate() {
+        let id = &domain.id;
+        let valid = (1..=100).contains(&id.chars().count())
+            && !id
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || crate::domain::text::is_bidi_control(c))
+            && !id.contains(['@', '<', '>', '#']);
+        if !valid {
+            return Err(ConfigError::new(
+                file,
+                format!("domains[{i}].id"),
+                "must be 1 to 100 characters, one word, with no control characters, @, <, > or #",
+            ));
+        }
         if !seen.insert(domain.id.as_str()) {
             return Err(ConfigError::new(
                 file,

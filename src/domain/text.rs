@@ -3,7 +3,60 @@
 /// Characters that change the direction text is shown in: they can make a line read differently
 /// from what it holds.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// A zero-width space: it keeps the text readable and breaks the mention syntax.
+const MENTION_BREAK: char = '\u{200B}';
+
+/// Text fit to show anywhere: C0 and C1 control characters (terminal escapes, NUL, BEL) and
+/// direction controls are dropped, tabs become spaces, newlines stay; then `@everyone`, `@here`
+/// and `<@…>` mentions are neutralised. In that order: stripping after neutralising would rejoin
+/// `@\x07everyone` into a live mention. Every renderer, the command line and error messages use it.
+pub fn clean(text: &str) -> String {
+    let stripped: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() || is_bidi_control(c) => None,
+            c => Some(c),
+        })
+        .collect();
+    neutralize_mentions(&stripped)
+}
+
+/// [`clean`], cut to `max_chars` with a word on how much was left out: for echoing a value back
+/// in an error, where a megabyte would bury the message.
+pub fn elide(text: &str, max_chars: usize) -> String {
+    let cleaned = clean(text);
+    let total = cleaned.chars().count();
+    if total <= max_chars {
+        return cleaned;
+    }
+    let kept: String = cleaned.chars().take(max_chars).collect();
+    format!("{kept}… ({} more characters)", total - max_chars)
+}
+
+/// Neutralises `@everyone`, `@here` and `<@…>` / `<@&…>` / `<@!…>` mentions in `text`. Only
+/// safe on text already stripped of control characters: use [`clean`].
+pub fn neutralize_mentions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('@') {
+        let (before, from_at) = rest.split_at(at);
+        out.push_str(before);
+        out.push('@');
+        let after = &from_at[1..];
+        let mass = ["everyone", "here"].iter().any(|word| after.starts_with(word));
+        let user_or_role = before.ends_with('<') && !after.starts_with(MENTION_BREAK);
+        if mass || user_or_role {
+            out.push(MENTION_BREAK);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Invisible characters: zero-width spaces and joiners, word joiners, byte-order marks, and

@@ -97,7 +97,9 @@ impl Engine {
             ticket: ticket.reference,
             asked_at: at,
             step: ConfirmationStep::Remind,
-            due_at: at + settings.remind_after(),
+            due_at: at
+                .checked_add_signed(settings.remind_after())
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
         })
         .await
     }
@@ -128,7 +130,10 @@ impl Engine {
         let conversation = ticket.conversation.clone();
         let ctx = Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now };
         let settings = &self.config.settings.confirmation;
-        let closes_at = timer.asked_at + settings.auto_confirm_after();
+        let closes_at = timer
+            .asked_at
+            .checked_add_signed(settings.auto_confirm_after())
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
         match timer.step {
             ConfirmationStep::Remind => {
                 let events = tx.timeline(reference).await?;

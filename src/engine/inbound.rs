@@ -17,6 +17,61 @@ pub enum Inbound {
     RoomMessage(InboundRoomMessage),
 }
 
+/// NUL cannot be stored as text on PostgreSQL (SQLite would keep it), and no person means one:
+/// each becomes U+FFFD, so the same input is the same row on either database, and nothing a
+/// user sends is lost to a database error.
+fn storable(text: &mut String) {
+    if text.contains('\0') {
+        *text = text.replace('\0', "\u{FFFD}");
+    }
+}
+
+impl Inbound {
+    /// Every text the event carries, fit for the database.
+    pub fn storable(mut self) -> Inbound {
+        match &mut self {
+            Inbound::Message(m) => {
+                for text in [&mut m.source_id, &mut m.conversation, &mut m.author, &mut m.text] {
+                    storable(text);
+                }
+                for a in &mut m.attachments {
+                    for text in [&mut a.filename, &mut a.url] {
+                        storable(text);
+                    }
+                    a.content_type.as_mut().map(storable);
+                }
+            }
+            Inbound::Command(c) => {
+                for text in [&mut c.source_id, &mut c.conversation, &mut c.actor, &mut c.invocation.name] {
+                    storable(text);
+                }
+                c.invocation.subcommand.as_mut().map(storable);
+                for (name, value) in &mut c.invocation.options {
+                    storable(name);
+                    storable(value);
+                }
+            }
+            Inbound::Button(b) => {
+                for text in [&mut b.source_id, &mut b.conversation, &mut b.actor, &mut b.button_id] {
+                    storable(text);
+                }
+                b.answer.as_mut().map(storable);
+            }
+            Inbound::StaffReply(r) | Inbound::StaffNote(r) => {
+                for text in [&mut r.source_id, &mut r.conversation, &mut r.author, &mut r.text] {
+                    storable(text);
+                }
+            }
+            Inbound::RoomMessage(m) => {
+                for text in [&mut m.source_id, &mut m.author, &mut m.text] {
+                    storable(text);
+                }
+            }
+        }
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundMessage {
     /// The platform's message id: a message delivered twice is taken in once.

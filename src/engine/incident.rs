@@ -92,7 +92,12 @@ impl Engine {
         ctx: &Ctx<'_>,
         ticket: &Ticket,
     ) -> Result<SRequest, Failure> {
-        let domain = ticket.domain.as_deref().unwrap_or_default();
+        let Some(domain) = ticket.domain.as_deref() else {
+            return Err(Failure::user(format!(
+                "{} has no domain, so no S-level request to answer; classify it first",
+                ticket.reference
+            )));
+        };
         let owners = self.config.directory.owners_of(domain);
         if !owners.iter().any(|o| o == ctx.actor) {
             let who = if owners.is_empty() { "nobody".to_owned() } else { text::join_and(owners) };

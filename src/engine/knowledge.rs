@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tracing::warn;
 
-use super::{Engine, Failure, customer_post};
+use super::{Engine, Failure, customer_post, text};
 use crate::domain::incident::latest_resolution;
 use crate::domain::{Button, ButtonAction, EventKind, Post, Ticket, TicketRef};
 use crate::kb::{Hit, KnowledgeBase, TicketDoc};
@@ -19,7 +19,7 @@ impl Engine {
     /// Up to three articles for a customer's first message; none when none is relevant enough.
     pub(super) fn suggestions_for(&self, ticket: &Ticket, text: &str) -> Vec<Hit> {
         let Some(kb) = &self.kb else { return Vec::new() };
-        kb.suggest(text).unwrap_or_else(|e| {
+        kb.suggest(text::prefix(text, self.config.settings.intake.search_chars)).unwrap_or_else(|e| {
             // A search failure must not stop the ticket from opening.
             warn!(error = %e, ticket = %ticket.reference, "knowledge-base suggestion failed");
             Vec::new()

@@ -100,7 +100,7 @@ impl Engine {
     /// Handles one inbound event. It never fails: internal errors are logged and the person
     /// reads a short apology with a reference.
     pub async fn handle(&self, inbound: Inbound) -> Outcome {
-        match inbound {
+        match inbound.storable() {
             Inbound::Message(message) => self.take_in(message).await,
             Inbound::Command(command) => self.run_command(command).await,
             Inbound::Button(press) => self.press(press).await,

@@ -187,32 +187,54 @@ impl QueryText {
 /// Splits a query or a customer message into lookup units, leaving out function words ("I",
 /// "please", 的, 请问). When nothing but function words is left, they are kept: someone who
 /// searches for "how" wants articles with "how" in them, not nothing.
+///
+/// The work is bounded whatever the input: only the first [`MAX_QUERY_CHARS`] characters are
+/// read, and at most [`MAX_QUERY_WORDS`] distinct words and [`MAX_QUERY_CJK_CHARS`] Chinese
+/// characters are looked up (a message of a megabyte says what it is about in its first lines).
 pub(crate) fn analyze_query(text: &str) -> QueryText {
+    let text = match text.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    };
     let filtered = analyze(text, true);
     if filtered.is_empty() { analyze(text, false) } else { filtered }
 }
 
+/// Characters of a query (or a message a suggestion is sought for) that are read.
+pub(crate) const MAX_QUERY_CHARS: usize = 2_000;
+/// Distinct words looked up: past this, words add cost, not meaning.
+pub(crate) const MAX_QUERY_WORDS: usize = 64;
+/// Chinese characters looked up, over all runs.
+pub(crate) const MAX_QUERY_CJK_CHARS: usize = 256;
+
 fn analyze(text: &str, drop_function_words: bool) -> QueryText {
     let mut query = QueryText::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut cjk_chars = 0;
     for piece in pieces(text) {
         match piece {
             Piece::Word(_, word) => {
-                if word.len() > MAX_WORD_BYTES {
+                if word.len() > MAX_WORD_BYTES || query.words.len() == MAX_QUERY_WORDS {
                     continue;
                 }
                 let raw = word.to_lowercase();
                 if drop_function_words && ENGLISH_STOP_WORDS.contains(&raw.as_str()) {
                     continue;
                 }
-                if query.words.iter().any(|w| w.raw == raw) {
+                if !seen.insert(raw.clone()) {
                     continue;
                 }
                 let stem = stem(&raw);
                 query.words.push(QueryWord { raw, stem });
             }
             Piece::Cjk(_, run) => {
+                if cjk_chars >= MAX_QUERY_CJK_CHARS {
+                    continue;
+                }
+                let run: String = run.chars().take(MAX_QUERY_CJK_CHARS - cjk_chars).collect();
+                cjk_chars += run.chars().count();
                 let runs = if drop_function_words {
-                    split_at_function_words(run)
+                    split_at_function_words(&run)
                 } else {
                     vec![run.chars().collect()]
                 };

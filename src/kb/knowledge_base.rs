@@ -176,6 +176,12 @@ impl KnowledgeBase {
         })
     }
 
+    /// The articles of a folder, each with its file, read and checked as an import would.
+    pub fn read_articles(dir: &Path) -> Result<Vec<(PathBuf, Article)>> {
+        let scan = scan(dir, false)?;
+        Ok(scan.files.into_iter().map(|f| (dir.join(&f.file_name), f.article)).collect())
+    }
+
     /// Whether this process may write (publish, import, rebuild).
     pub fn is_writable(&self) -> bool {
         self.writer.is_some()

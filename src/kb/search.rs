@@ -26,6 +26,10 @@ const FUZZY_ANCHOR_MIN_CHARS: usize = 5;
 /// index has.
 const FUZZY_MAX_EXPANSIONS: usize = 8;
 
+/// Unknown words a query corrects: each costs a walk of the term dictionary, and a message with
+/// more unknown words than this is noise, not typos.
+const FUZZY_MAX_WORDS: usize = 12;
+
 /// A CJK bigram the index has never seen (the query straddles two words, or uses a word no
 /// article uses) falls back to its two characters at this weight.
 const UNIGRAM_FALLBACK_BOOST: f32 = 0.5;
@@ -83,6 +87,7 @@ impl Plan {
     }
 
     fn add_words(&mut self, query: &QueryText, stats: &Stats<'_>) -> Result<()> {
+        let mut corrected = 0;
         for word in &query.words {
             let doc_freq = stats.doc_freq(&word.stem)?;
             let alternatives = if doc_freq > 0 {
@@ -90,7 +95,9 @@ impl Plan {
                 vec![Alternative { term: word.stem.clone(), credit: 1.0, anchors: true }]
             } else if word.raw.chars().count() >= FUZZY_MIN_CHARS
                 && word.stem.chars().count() >= FUZZY_MIN_CHARS
+                && corrected < FUZZY_MAX_WORDS
             {
+                corrected += 1;
                 // Only a word the index does not know is treated as a typo: expanding known
                 // words too would let "form" pull in every article about "from".
                 let near = stats.near_terms(&word.stem)?;
@@ -157,10 +164,14 @@ impl Plan {
     /// also typed exactly): look it up once, at its best weight.
     fn dedupe_lookups(&mut self) {
         let mut best: Vec<Lookup> = Vec::with_capacity(self.lookups.len());
+        let mut at: HashMap<String, usize> = HashMap::with_capacity(self.lookups.len());
         for lookup in self.lookups.drain(..) {
-            match best.iter_mut().find(|b| b.term == lookup.term) {
-                Some(existing) => existing.boost = existing.boost.max(lookup.boost),
-                None => best.push(lookup),
+            match at.get(&lookup.term) {
+                Some(&i) => best[i].boost = best[i].boost.max(lookup.boost),
+                None => {
+                    at.insert(lookup.term.clone(), best.len());
+                    best.push(lookup);
+                }
             }
         }
         self.lookups = best;

@@ -27,6 +27,9 @@ pub enum Input {
     },
 }
 
+/// Longer is not a name but a mistake, and it would head every line printed for it.
+const MAX_USER_CHARS: usize = 64;
+
 /// Parses one line; `Ok(None)` for blank lines and `#` comments.
 pub fn parse_line(line: &str) -> Result<Option<Line>, String> {
     let line = line.trim();
@@ -35,6 +38,9 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, String> {
     }
     let (user, text) = line.split_once(':').ok_or("write lines as USER: TEXT")?;
     let user = user.trim();
+    if user.chars().count() > MAX_USER_CHARS {
+        return Err(format!("a user name is at most {MAX_USER_CHARS} characters; write lines as USER: TEXT"));
+    }
     if user.is_empty() || !user.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
         return Err(format!("`{user}` is not a user name; write lines as USER: TEXT"));
     }

@@ -1,7 +1,7 @@
 //! The console channel: the embedded default. People type `USER: TEXT` lines, interactively or
 //! from a script; the bot's replies and posts print as lines that say whom they are for.
 
-mod line;
+pub mod line;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use super::render::{neutralize_mentions, terminal_safe};
+use super::render::clean;
 use crate::domain::{Attachment, Form, FormSubmit, Post, RoomChange};
 use crate::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
@@ -17,6 +17,12 @@ use crate::engine::{
 use crate::store::StoreError;
 
 pub use line::{Input, Line, parse_line};
+
+/// What the transcript repeats of a line typed (a megabyte is stored, not echoed).
+const ECHO_CHARS: usize = 2_000;
+
+/// What a line error repeats of the line.
+const ERROR_CHARS: usize = 300;
 
 /// How often the console looks for posts nobody typed a line for (the scheduler's).
 const OUTBOX_POLL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -58,7 +64,8 @@ impl<W: Write> Console<W> {
     ) -> anyhow::Result<Summary> {
         let mut summary = Summary::default();
         self.drain(&mut summary).await?;
-        let mut lines = input.lines();
+        // Split on bytes, not `lines()`: one line that is not UTF-8 must not end the script.
+        let mut lines = input.split(b'\n');
         tokio::pin!(stop);
         // What the scheduler posts while nobody types is printed as it comes, not after the next line.
         let mut poll = tokio::time::interval(OUTBOX_POLL);
@@ -66,17 +73,26 @@ impl<W: Write> Console<W> {
         let mut number = 0;
         loop {
             let next = tokio::select! {
-                // `next_line` is cancel safe: a line half read when the poll fires is kept.
-                line = lines.next_line() => line?,
+                // `next_segment` is cancel safe: a line half read when the poll fires is kept.
+                line = lines.next_segment() => line?,
                 _ = poll.tick() => {
                     self.drain(&mut summary).await?;
                     continue;
                 }
                 () = &mut stop => break,
             };
-            let Some(text) = next else { break };
+            let Some(mut bytes) = next else { break };
             number += 1;
-            self.handle_line(number, &text, &mut summary).await?;
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => self.handle_line(number, &text, &mut summary).await?,
+                Err(_) => {
+                    summary.errors += 1;
+                    writeln!(self.out, "! line {number}: the line is not UTF-8 text; it is skipped")?;
+                }
+            }
         }
         Ok(summary)
     }
@@ -92,13 +108,13 @@ impl<W: Write> Console<W> {
             Ok(None) => return Ok(()),
             Err(message) => {
                 summary.errors += 1;
-                writeln!(self.out, "! line {number}: {}", terminal_safe(&neutralize_mentions(&message)))?;
+                writeln!(self.out, "! line {number}: {}", crate::domain::text::elide(&message, ERROR_CHARS))?;
                 return Ok(());
             }
         };
         summary.lines += 1;
         if self.echo {
-            writeln!(self.out, "{}", terminal_safe(&neutralize_mentions(text.trim())))?;
+            writeln!(self.out, "{}", crate::domain::text::elide(text.trim(), ECHO_CHARS))?;
         }
         let source_id = format!("{}:{number}:{:016x}", self.source, fnv1a(text.trim()));
         let outcome = self.engine.handle(inbound(line.clone(), source_id)).await;
@@ -113,7 +129,7 @@ impl<W: Write> Console<W> {
     fn print_reply(&mut self, user: &str, outcome: &Outcome) -> std::io::Result<()> {
         let Some(reply) = &outcome.reply else { return Ok(()) };
         let to = if reply.private { format!("{user} (only you)") } else { user.to_owned() };
-        print_block(&mut self.out, &format!("bot → {to}: "), &neutralize_mentions(&reply.text))?;
+        print_block(&mut self.out, &format!("bot → {to}: "), &clean(&reply.text))?;
         // The engine's words fit every platform; how to answer a form here is the console's own.
         if let Some(Form { submit: FormSubmit::Press { id }, .. }) = &outcome.form {
             writeln!(self.out, "  (answer with: !press {id} ANSWER)")?;
@@ -199,7 +215,7 @@ pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
     };
     let mentions: Vec<String> = post.mentions.iter().map(|m| format!("@{m}")).collect();
     let whom = if mentions.is_empty() { whom } else { format!("{whom}, for {}", mentions.join(" ")) };
-    print_block(out, &format!("bot → {whom}: "), &neutralize_mentions(&post.text))?;
+    print_block(out, &format!("bot → {whom}: "), &clean(&post.text))?;
     match &post.room {
         Some(RoomChange::Invite { users }) => writeln!(out, "    [room: let in {}]", users.join(", "))?,
         Some(RoomChange::Archive) => writeln!(out, "    [room: locked and archived]")?,
@@ -207,15 +223,15 @@ pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
     }
     if !post.buttons.is_empty() {
         let buttons: Vec<String> =
-            post.buttons.iter().map(|b| format!("[{}] {}", b.id, neutralize_mentions(&b.label))).collect();
-        writeln!(out, "    {}", terminal_safe(&buttons.join("  ")))?;
+            post.buttons.iter().map(|b| format!("[{}] {}", b.id, clean(&b.label))).collect();
+        writeln!(out, "    {}", clean(&buttons.join("  ")))?;
     }
     Ok(())
 }
 
 /// The first line after `head`, the rest indented under it.
 fn print_block(out: &mut impl Write, head: &str, text: &str) -> std::io::Result<()> {
-    let text = terminal_safe(text);
+    let (head, text) = (clean(head), clean(text));
     let mut lines = text.lines();
     writeln!(out, "{head}{}", lines.next().unwrap_or_default())?;
     for line in lines {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::chat::render::neutralize_mentions;
+use crate::chat::render::clean;
 use crate::domain::{Button, Form};
 
 /// Discord's longest message, in characters.
@@ -50,7 +50,7 @@ pub fn components(buttons: &[Button]) -> Value {
             let row: Vec<Value> = row
                 .iter()
                 .map(|b| {
-                    let label: String = neutralize_mentions(&b.label).chars().take(MAX_LABEL_CHARS).collect();
+                    let label: String = clean(&b.label).chars().take(MAX_LABEL_CHARS).collect();
                     json!({ "type": 2, "style": 1, "label": label, "custom_id": b.id })
                 })
                 .collect();
@@ -67,7 +67,7 @@ pub fn messages(text: &str, mention_ids: &[u64], buttons: &[Button]) -> Vec<Valu
     for id in mention_ids {
         body.push_str(&format!("<@{id}> "));
     }
-    body.push_str(&neutralize_mentions(text));
+    body.push_str(&clean(text));
     let pieces = split_text(&body, MAX_MESSAGE_CHARS);
     let last = pieces.len() - 1;
     pieces
@@ -91,7 +91,7 @@ const MAX_MODAL_LABEL_CHARS: usize = 45;
 const MAX_INPUT_CHARS: u32 = 4000;
 
 fn cut(text: &str, max_chars: usize) -> String {
-    neutralize_mentions(text).chars().take(max_chars).collect()
+    clean(text).chars().take(max_chars).collect()
 }
 
 /// A form as a modal: one text input per field, its custom id the field's name.
@@ -121,7 +121,7 @@ pub fn modal(form: &Form) -> Value {
 
 /// A reply's text: mentions broken, cut to one message.
 pub fn reply_text(text: &str) -> String {
-    let safe = neutralize_mentions(text);
+    let safe = clean(text);
     if safe.chars().count() <= MAX_MESSAGE_CHARS {
         return safe;
     }

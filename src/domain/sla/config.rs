@@ -78,7 +78,13 @@ struct RawCustomerTier {
 impl SlaPolicy {
     /// Parses and checks a policy; `file_name` only labels errors.
     pub fn from_toml_str(text: &str, file_name: &str) -> Result<SlaPolicy, SlaConfigError> {
-        let raw: RawPolicy = toml::from_str(text).map_err(|error| not_toml(text, file_name, &error))?;
+        // Syntax first (a position is all there is), then types, which name the key.
+        let value: toml::Value = toml::from_str(text).map_err(|error| not_toml(text, file_name, &error))?;
+        let raw: RawPolicy = serde_path_to_error::deserialize(value).map_err(|error| {
+            let key = error.path().to_string();
+            let key = if key == "." { String::new() } else { key };
+            SlaConfigError::new(file_name, key, ConfigProblem::NotToml(error.into_inner().to_string()))
+        })?;
         Builder { file: file_name }.build(raw)
     }
 

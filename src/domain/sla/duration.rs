@@ -39,6 +39,8 @@ pub enum DurationError {
     NotADuration,
     #[error("is zero (a target must be longer than that)")]
     Zero,
+    #[error("is longer than ten years")]
+    TooLong,
 }
 
 impl SlaDuration {
@@ -57,29 +59,31 @@ impl SlaDuration {
             }
             // Eighteen digits always fit an i64; anything longer is out of range anyway.
             if digits_len > 18 {
-                return Err(DurationError::NotADuration);
+                return Err(DurationError::TooLong);
             }
             let amount: i64 = rest[..digits_len].parse().map_err(|_| DurationError::NotADuration)?;
             rest = rest[digits_len..].trim_start();
             let word_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
             let word = &rest[..word_len];
             rest = rest[word_len..].trim_start();
-            match word {
-                "m" | "min" | "mins" | "minute" | "minutes" => minutes += amount,
-                "h" | "hr" | "hrs" | "hour" | "hours" => minutes += amount * 60,
-                "d" | "day" | "days" => days += amount,
+            let (total, add) = match word {
+                "m" | "min" | "mins" | "minute" | "minutes" => (&mut minutes, Some(amount)),
+                "h" | "hr" | "hrs" | "hour" | "hours" => (&mut minutes, amount.checked_mul(60)),
+                "d" | "day" | "days" => (&mut days, Some(amount)),
                 "working" => {
                     let next_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
                     if !matches!(&rest[..next_len], "day" | "days") {
                         return Err(DurationError::NotADuration);
                     }
                     rest = rest[next_len..].trim_start();
-                    days += amount;
+                    (&mut days, Some(amount))
                 }
                 _ => return Err(DurationError::NotADuration),
-            }
+            };
+            // Checked: "307445734561825861h" must not wrap around to 43 minutes.
+            *total = add.and_then(|add| total.checked_add(add)).ok_or(DurationError::TooLong)?;
             if days > MAX_DAYS || minutes > MAX_MINUTES {
-                return Err(DurationError::NotADuration);
+                return Err(DurationError::TooLong);
             }
         }
         if days == 0 && minutes == 0 {
@@ -170,21 +174,20 @@ mod tests {
 
     #[test]
     fn malformed_lengths_are_not_durations() {
-        for text in [
-            "",
-            "24x",
-            "h",
-            "24",
-            "immediately",
-            "-3h",
-            "1.5h",
-            "7 working",
-            "7 working hours",
-            "3 weeks",
-            "99999999999999999999h",
-            "4000d",
-        ] {
+        for text in
+            ["", "24x", "h", "24", "immediately", "-3h", "1.5h", "7 working", "7 working hours", "3 weeks"]
+        {
             assert_eq!(SlaDuration::parse(text), Err(DurationError::NotADuration), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lengths_past_ten_years_are_refused_never_wrapped() {
+        // 307445734561825861 × 60 wraps an i64 around to 43 minutes.
+        for text in
+            ["307445734561825861h", "99999999999999999999h", "4000d", "6000000m", "9223372036854775807m"]
+        {
+            assert_eq!(SlaDuration::parse(text), Err(DurationError::TooLong), "{text:?}");
         }
     }
 

@@ -4,9 +4,12 @@ use async_trait::async_trait;
 
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
-use crate::engine::{Ctx, Engine, Failure, Outcome};
+use crate::engine::{Ctx, Engine, Failure, Outcome, text};
 use crate::kb::Source;
 use crate::store::StoreTx;
+
+/// How much of a query a "nothing matches" reply repeats.
+const ECHOED_CHARS: usize = 80;
 
 /// How many hits `/kb search` shows.
 const SEARCH_LIMIT: usize = 5;
@@ -29,7 +32,7 @@ impl CommandHandler for KbSearch {
         _tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
     ) -> Result<Outcome, Failure> {
-        let query = &self.query;
+        let query = text::prefix(&self.query, engine.config().settings.intake.search_chars);
         let kb = engine.knowledge_base()?;
         let staff = engine.people.is_staff(ctx.actor);
         // Tickets are written for engineers and may hold internal detail.
@@ -41,7 +44,8 @@ impl CommandHandler for KbSearch {
             .take(SEARCH_LIMIT)
             .collect();
         if hits.is_empty() {
-            return Ok(Outcome::private(format!("Nothing in the knowledge base matches “{query}”"), None));
+            let shown = text::title(query, ECHOED_CHARS);
+            return Ok(Outcome::private(format!("Nothing in the knowledge base matches “{shown}”"), None));
         }
         let lines: Vec<String> = hits
             .iter()
