@@ -13,6 +13,7 @@ on_both_databases!(
     a_staff_member_who_writes_to_the_bot_gets_help_not_a_ticket,
     ticket_list_strips_control_characters_from_what_customers_wrote,
     a_photo_alone_opens_a_ticket_and_every_file_is_on_its_message,
+    commands_take_their_first_option_bare_and_help_explains_each,
 );
 
 fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
@@ -86,4 +87,25 @@ async fn a_photo_alone_opens_a_ticket_and_every_file_is_on_its_message(db: &Test
     assert!(message["attachments"][0]["url"].as_str().unwrap().ends_with("/modem.log"));
     let list = ticket_list(db, data.path());
     assert_eq!(list.lines().count(), 1, "{list}");
+}
+
+async fn commands_take_their_first_option_bare_and_help_explains_each(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let out = chat(
+        db,
+        data.path(),
+        "alice: my screen flickers\nalice: /status T-1\nbob: /help\nbob: /help classify\nalice: /help classify\nbob: /classify T-1 domain:rf\n",
+    );
+    assert!(
+        out.contains("bot → alice (only you): T-1 “my screen flickers”: new"),
+        "/status T-1 is /status ticket:T-1: {out}"
+    );
+    assert!(out.contains("/classify [ticket:] [domain:] [kind:] [severity:] [reason:] — "), "{out}");
+    assert!(out.contains("/reply text: [ticket:] — "), "a required option is bare: {out}");
+    assert!(out.contains("severity: How severe it is (one of S, P1, P2, P3, optional)"), "{out}");
+    assert!(out.contains("Example: /classify ticket:T-1 domain:screen"), "{out}");
+    assert!(out.contains("bot → alice (only you): there is no /classify you may use"), "{out}");
+    let show = resolvd(db, data.path()).args(["ticket", "show", "T-1", "--json"]).output().unwrap();
+    let view: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(view["domain"], "rf", "/classify T-1 domain:rf classified T-1");
 }

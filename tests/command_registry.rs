@@ -116,7 +116,7 @@ async fn a_toy_command_runs_from_its_definition_and_handler_alone(db: &TestDb) {
         .count();
     assert_eq!(tallies, 3);
     // `/help` lists it from its definition.
-    assert!(reply(&d.command("bob", "help").await).contains("/tally — Count one on a ticket"));
+    assert!(reply(&d.command("bob", "help").await).contains("/tally ticket: what: — Count one on a ticket"));
 }
 
 #[test]

@@ -46,6 +46,35 @@ pub struct Leaf {
     pub options: Vec<OptionSpec>,
 }
 
+impl Leaf {
+    /// `/classify [ticket:] [domain:] …`: required options bare, optional ones in brackets.
+    pub fn usage(&self) -> String {
+        let mut usage = format!("/{}", self.path);
+        for option in &self.options {
+            let part =
+                if option.required { format!(" {}:", option.name) } else { format!(" [{}:]", option.name) };
+            usage.push_str(&part);
+        }
+        usage
+    }
+
+    /// A line that would run: every option with a plausible value.
+    pub fn example(&self) -> String {
+        let mut example = format!("/{}", self.path);
+        for option in &self.options {
+            let value = match (option.choices.first(), option.kind) {
+                (Some(choice), _) => choice.clone(),
+                (None, OptionType::Ticket) => "T-1".to_owned(),
+                (None, OptionType::User) => "bob".to_owned(),
+                (None, OptionType::Integer) => "1".to_owned(),
+                (None, OptionType::String) => format!("\"{}\"", option.name.replace('_', " ")),
+            };
+            example.push_str(&format!(" {}:{value}", option.name));
+        }
+        example
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptionSpec {
@@ -300,6 +329,20 @@ impl CommandSet {
     /// Everything runnable, by path.
     pub fn leaves(&self) -> impl Iterator<Item = &Leaf> {
         self.leaves.values()
+    }
+
+    /// `/status T-1` as `/status ticket:T-1`, `/help classify` as `/help command:classify`: a bare
+    /// word after a command without subcommands is its first option, unless that is named too.
+    pub fn with_positional(&self, mut invocation: Invocation) -> Invocation {
+        let Some(spec) = self.specs.get(&invocation.name) else { return invocation };
+        let Some(first) = spec.options.first() else { return invocation };
+        if !spec.subcommands.is_empty() || invocation.options.iter().any(|(name, _)| name == &first.name) {
+            return invocation;
+        }
+        if let Some(word) = invocation.subcommand.take() {
+            invocation.options.insert(0, (first.name.clone(), word));
+        }
+        invocation
     }
 
     /// Checks an invocation against its definition: known command (and subcommand), known

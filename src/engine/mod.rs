@@ -111,7 +111,8 @@ impl Engine {
     }
 
     /// A command: its definition's roles, its arguments, then its handler in one transaction.
-    async fn run_command(&self, inbound: InboundCommand) -> Outcome {
+    async fn run_command(&self, mut inbound: InboundCommand) -> Outcome {
+        inbound.invocation = self.config.commands.with_positional(inbound.invocation);
         let leaf = match self.config.commands.leaf(&inbound.invocation) {
             Ok(leaf) => leaf,
             Err(usage) => return Outcome::private(usage.0, None),
