@@ -14,6 +14,7 @@ on_both_databases!(
     ticket_list_strips_control_characters_from_what_customers_wrote,
     a_photo_alone_opens_a_ticket_and_every_file_is_on_its_message,
     commands_take_their_first_option_bare_and_help_explains_each,
+    a_customer_closes_their_own_ticket_after_one_confirmation,
 );
 
 fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
@@ -108,4 +109,24 @@ async fn commands_take_their_first_option_bare_and_help_explains_each(db: &TestD
     let show = resolvd(db, data.path()).args(["ticket", "show", "T-1", "--json"]).output().unwrap();
     let view: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
     assert_eq!(view["domain"], "rf", "/classify T-1 domain:rf classified T-1");
+}
+
+async fn a_customer_closes_their_own_ticket_after_one_confirmation(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let out = chat(db, data.path(), "alice: my screen flickers\nmallory: /close T-1\nalice: /close T-1\n");
+    assert!(out.contains("bot → mallory (only you): there is no ticket T-1"), "{out}");
+    assert!(out.contains("[closeown:T-1] Yes, close it"), "one confirmation is asked: {out}");
+    let show = |db: &TestDb| {
+        let output = resolvd(db, data.path()).args(["ticket", "show", "T-1", "--json"]).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    assert_eq!(show(db)["status"], "new", "asking closes nothing");
+    let out = chat(db, data.path(), "mallory: !press closeown:T-1\nalice: !press closeown:T-1\n");
+    assert!(out.contains("bot → alice (only you): T-1 is closed. Thank you"), "{out}");
+    assert!(out.contains("bot → staff of T-1, for @bob: alice closed T-1 themselves."), "{out}");
+    let view = show(db);
+    assert_eq!(
+        (view["status"].as_str(), view["close_reason"].as_str()),
+        (Some("closed"), Some("closed_by_customer"))
+    );
 }

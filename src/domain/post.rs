@@ -123,6 +123,8 @@ pub enum ButtonAction {
     Rate,
     /// Someone in the war room files the incident report; the answer holds its fields.
     Report,
+    /// The customer confirms they want their own ticket closed (asked by `/close`).
+    CloseOwn,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

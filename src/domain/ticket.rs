@@ -178,6 +178,8 @@ pub enum CloseReason {
     AutoConfirmed,
     SelfServed,
     ClosedByStaff,
+    /// The customer ended it themselves (`/close` on their own ticket, confirmed).
+    ClosedByCustomer,
     Merged,
 }
 

@@ -2,6 +2,7 @@
 //! opened the transaction that claims the press; a handler checks who pressed and does the rest.
 
 mod claim;
+mod close_own;
 mod confirm;
 mod need_help;
 mod not_fixed;
@@ -45,8 +46,9 @@ pub(super) struct ButtonRegistry {
 
 impl ButtonRegistry {
     pub(super) fn builtin() -> ButtonRegistry {
-        let handlers: [Box<dyn ButtonHandler>; 9] = [
+        let handlers: [Box<dyn ButtonHandler>; 10] = [
             Box::new(claim::Claim),
+            Box::new(close_own::CloseOwn),
             Box::new(confirm::Confirm),
             Box::new(need_help::NeedHelp),
             Box::new(not_fixed::NotFixed),

@@ -1,0 +1,38 @@
+//! `closeown:T-n`: the customer confirms the `/close` they typed on their own ticket.
+
+use async_trait::async_trait;
+
+use super::{ButtonHandler, Press};
+use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::store::StoreTx;
+
+pub struct CloseOwn;
+
+#[async_trait]
+impl ButtonHandler for CloseOwn {
+    fn action(&self) -> ButtonAction {
+        ButtonAction::CloseOwn
+    }
+
+    async fn press(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        _press: &Press<'_>,
+    ) -> Result<Outcome, Failure> {
+        customer_only(ticket, ctx, "only the customer who opened it can close it this way")?;
+        ticket.close(CloseReason::ClosedByCustomer)?;
+        let kind = EventKind::Closed { reason: CloseReason::ClosedByCustomer, comment: None, article: None };
+        engine.save(tx, ctx, ticket, kind).await?;
+        let owner = ticket.assignee.clone();
+        let notice = format!("{} closed {} themselves.", ctx.actor, ticket.reference);
+        tx.enqueue_post(&staff_post(ticket, notice, owner.into_iter().collect(), vec![]), ctx.at).await?;
+        Ok(Outcome::private(
+            format!("{} is closed. Thank you for contacting us.", ticket.reference),
+            Some(ticket.reference),
+        ))
+    }
+}
