@@ -153,7 +153,7 @@ async fn a_customer_typing_a_staff_command_is_refused_and_audited(db: &TestDb) {
     );
     assert_eq!(timeline.last().unwrap().actor, "alice");
 
-    d.command("mallory", "close").await;
+    d.command("mallory", "unassign").await;
     let audit = d.store().audit_log().await.unwrap();
     assert_eq!(audit.len(), 2, "a refusal naming no ticket goes to the audit log");
 }
