@@ -100,12 +100,7 @@ impl Paths {
     pub async fn start_beside(&self) -> anyhow::Result<Arc<Engine>> {
         let config = self.load_config()?;
         let store = self.open_store(&config).await?;
-        let kb = self.open_knowledge_base(&config, KbAccess::Read)?;
-        let mut engine = Engine::new(store, Arc::new(config));
-        if let Some(kb) = kb {
-            engine = engine.with_knowledge_base(Arc::new(kb));
-        }
-        Ok(Arc::new(engine))
+        self.start_on(config, store, KbAccess::Read).await
     }
 
     /// As `start`, with the Discord channel's memory over the same database and pool.
@@ -130,9 +125,12 @@ impl Paths {
             engine = engine.with_knowledge_base(Arc::new(kb));
         }
         let engine = Arc::new(engine);
-        let untaken = engine.take_in_untaken().await?;
-        if untaken > 0 {
-            tracing::info!(untaken, "took in messages stored before a failure");
+        // A process beside the bot leaves them to the bot's `untaken_messages` job.
+        if access == KbAccess::Write {
+            let untaken = engine.take_in_untaken().await?;
+            if untaken > 0 {
+                tracing::info!(untaken, "took in messages stored before a failure");
+            }
         }
         Ok(engine)
     }

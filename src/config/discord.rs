@@ -157,6 +157,16 @@ impl Default for DiscordSettings {
     }
 }
 
+/// A named conversation (the ops digest's) on Discord: a channel id, bare or as `channel:<id>`,
+/// `dm:<id>` or `thread:<id>`; any other name has no channel there.
+pub fn channel_of(conversation: &str) -> Option<u64> {
+    let id = ["channel:", "dm:", "thread:"]
+        .iter()
+        .find_map(|prefix| conversation.strip_prefix(prefix))
+        .unwrap_or(conversation);
+    id.parse().ok()
+}
+
 impl DiscordSettings {
     /// The API base without a trailing slash.
     pub fn api_base(&self) -> &str {
@@ -234,5 +244,17 @@ mod tests {
         assert_eq!(settings.to_customer("!replying to myself"), None);
         settings.relay_staff = RelayStaff::All;
         assert_eq!(settings.to_customer("she sounds upset"), Some("she sounds upset"));
+    }
+}
+
+#[cfg(test)]
+mod conversation_tests {
+    use super::channel_of;
+
+    #[test]
+    fn a_named_conversation_is_a_discord_channel_only_when_it_names_one() {
+        assert_eq!(channel_of("channel:123"), Some(123));
+        assert_eq!(channel_of("456"), Some(456));
+        assert_eq!(channel_of("ops"), None);
     }
 }

@@ -18,7 +18,7 @@ use crate::domain::routing::Routing;
 use crate::domain::sla::SlaPolicy;
 use crate::domain::{Directory, Kind, Person, Role, RoomLeads, Severity, Tier};
 
-pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake, WarRoomChannels};
+pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake, WarRoomChannels, channel_of};
 pub use scheduler::SchedulerSettings;
 use source::ConfigFile;
 pub use source::ConfigSource;
@@ -360,8 +360,7 @@ impl Config {
             }
         }
         let ops = &self.settings.ops.conversation;
-        let ops_channel = ["channel:", "thread:"].iter().find_map(|p| ops.strip_prefix(p)).unwrap_or(ops);
-        if ops_channel.parse::<u64>().is_err() {
+        if channel_of(ops).is_none() {
             warnings.push(format!(
                 "{default}: ops.conversation: `{ops}` is not a Discord channel (write channel:<id>); \
                  the daily digest will be a dead letter"

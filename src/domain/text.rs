@@ -26,6 +26,14 @@ pub fn clean(text: &str) -> String {
     neutralize_mentions(&stripped)
 }
 
+/// The first `max_chars` characters of `text`, borrowed.
+pub fn prefix(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 /// [`clean`], cut to `max_chars` with a word on how much was left out: for echoing a value back
 /// in an error, where a megabyte would bury the message.
 pub fn elide(text: &str, max_chars: usize) -> String {

@@ -42,13 +42,7 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// The first `max_chars` characters of `text`, borrowed.
-pub fn prefix(text: &str, max_chars: usize) -> &str {
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
-}
+pub use crate::domain::text::prefix;
 
 pub fn title(text: &str, max_chars: usize) -> String {
     let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no text)");

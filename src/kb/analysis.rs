@@ -192,10 +192,7 @@ impl QueryText {
 /// read, and at most [`MAX_QUERY_WORDS`] distinct words and [`MAX_QUERY_CJK_CHARS`] Chinese
 /// characters are looked up (a message of a megabyte says what it is about in its first lines).
 pub(crate) fn analyze_query(text: &str) -> QueryText {
-    let text = match text.char_indices().nth(MAX_QUERY_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    };
+    let text = crate::domain::text::prefix(text, MAX_QUERY_CHARS);
     let filtered = analyze(text, true);
     if filtered.is_empty() { analyze(text, false) } else { filtered }
 }

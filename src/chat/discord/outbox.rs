@@ -12,6 +12,7 @@ use tracing::warn;
 
 use super::events::{id_of, thread_name};
 use super::{Bot, RestError, render, snowflake};
+use crate::config::channel_of;
 use crate::domain::{Audience, Post, RoomChange, TicketRef, WarRoom};
 use crate::store::AfterFailure;
 use crate::store::discord::{DiscordChannel, DiscordChannelKind};
@@ -67,15 +68,16 @@ pub(super) async fn drain_once(bot: &Bot) -> anyhow::Result<usize> {
                     let now = Utc::now();
                     let max_attempts = bot.engine.config().settings.outbox.max_attempts;
                     let then = after_failure(&e, queued.attempts, max_attempts, now);
+                    let error = format!("{e:#}");
                     match then {
                         AfterFailure::Dead(_) => {
-                            warn!(error = %format!("{e:#}"), post = queued.id, "a post cannot be delivered; it is a dead letter (resolvd outbox list --dead)");
+                            warn!(%error, post = queued.id, "a post cannot be delivered; it is a dead letter (resolvd outbox list --dead)");
                         }
                         AfterFailure::RetryAt(at) => {
-                            warn!(error = %format!("{e:#}"), post = queued.id, retry_in = %(at - now), "could not send a post");
+                            warn!(%error, post = queued.id, retry_in = %(at - now), "could not send a post");
                         }
                     }
-                    store.mark_post_failed(queued.id, &format!("{e:#}"), then).await?;
+                    store.mark_post_failed(queued.id, &error, then).await?;
                 }
             }
         }
@@ -330,16 +332,6 @@ impl Bot {
     }
 }
 
-/// A named conversation (the ops digest's) on Discord: a channel id, bare or as `channel:<id>`,
-/// `dm:<id>` or `thread:<id>`; any other name has no channel here.
-fn channel_of(conversation: &str) -> Option<u64> {
-    let id = ["channel:", "dm:", "thread:"]
-        .iter()
-        .find_map(|prefix| conversation.strip_prefix(prefix))
-        .unwrap_or(conversation);
-    id.parse().ok()
-}
-
 #[cfg(test)]
 mod failure_tests {
     use super::*;
@@ -375,17 +367,5 @@ mod failure_tests {
             "a 429 is never a dead letter"
         );
         assert_eq!(after_failure(&Undeliverable("x".into()).into(), 0, 10, now), AfterFailure::Dead(now));
-    }
-}
-
-#[cfg(test)]
-mod conversation_tests {
-    use super::channel_of;
-
-    #[test]
-    fn a_named_conversation_is_a_discord_channel_only_when_it_names_one() {
-        assert_eq!(channel_of("channel:123"), Some(123));
-        assert_eq!(channel_of("456"), Some(456));
-        assert_eq!(channel_of("ops"), None);
     }
 }
