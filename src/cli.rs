@@ -323,7 +323,11 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             }
             let progress = crate::kb::progress::terminal_or_log("importing articles");
             let count = kb.import_dir_with_progress(&dir, &progress)?;
-            println!("imported {count} articles from {}", dir.display());
+            println!(
+                "imported {} from {}",
+                crate::domain::text::count(count as u64, "article", "articles"),
+                dir.display()
+            );
         }
         KbCmd::Reindex => {
             let progress = crate::kb::progress::terminal_or_log("reindexing");
@@ -407,10 +411,8 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
     };
     ticking.stop().await;
     if summary.already_handled > 0 {
-        eprintln!(
-            "resolvd: {} lines were taken in by an earlier run and changed nothing",
-            summary.already_handled
-        );
+        let lines = crate::domain::text::count(summary.already_handled as u64, "line was", "lines were");
+        eprintln!("resolvd: {lines} taken in by an earlier run and changed nothing");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -96,6 +96,7 @@ fn is_clock_event(kind: &EventKind) -> bool {
             | EventKind::Classified { .. }
             | EventKind::SeverityChanged { .. }
             | EventKind::Escalated { .. }
+            | EventKind::TierChanged { .. }
             | EventKind::StaffReply { .. }
             | EventKind::Waiting { .. }
             | EventKind::Resumed

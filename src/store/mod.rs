@@ -225,7 +225,24 @@ pub trait StoreTx: Send {
     /// Takes a message kept untaken into `ticket`; false when another transaction took it in first.
     async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<bool>;
 
-    /// The customer's ticket in this conversation that is not closed, if any.
+    /// The ticket a message (by its platform id) was taken into.
+    async fn ticket_of_message(&mut self, source_id: &str) -> StoreResult<Option<TicketRef>>;
+    async fn message(&mut self, message_id: i64) -> StoreResult<Option<StoredMessage>>;
+    /// Puts a message on another ticket (`/move`).
+    async fn move_message(&mut self, message_id: i64, to: TicketRef) -> StoreResult<()>;
+    /// The customer's tickets in this conversation that are not closed, most recently active first.
+    async fn open_tickets_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Vec<Ticket>>;
+    /// The customer's newest ticket in this conversation that was merged into another.
+    async fn last_merged_ticket_of(
+        &mut self,
+        conversation: &str,
+        customer: &str,
+    ) -> StoreResult<Option<TicketRef>>;
+    /// The tickets merged (closed as duplicates) into this one.
+    async fn merged_into(&mut self, reference: TicketRef) -> StoreResult<Vec<Ticket>>;
+    /// The ticket this one was merged into, if it was.
+    async fn merged_target(&mut self, reference: TicketRef) -> StoreResult<Option<TicketRef>>;
+    /// The customer's most recently active ticket in this conversation that is not closed, if any.
     async fn open_ticket_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Option<Ticket>>;
     /// The newest ticket of a conversation that is not closed: the default for commands typed there.
     async fn ticket_of_conversation(&mut self, conversation: &str) -> StoreResult<Option<Ticket>>;

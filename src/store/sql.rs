@@ -322,6 +322,107 @@ macro_rules! sql_store {
                 Ok(attached == 1)
             }
 
+            async fn ticket_of_message(
+                &mut self,
+                source_id: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::TicketRef>> {
+                let found: Option<Option<i64>> = sqlx::query_scalar("SELECT ticket_id FROM messages WHERE source_id = $1")
+                    .bind(source_id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(found.flatten().map($crate::domain::TicketRef))
+            }
+
+            async fn message(&mut self, message_id: i64) -> $crate::store::StoreResult<Option<$crate::store::StoredMessage>> {
+                let row: Option<$crate::store::sql::MessageRow> = sqlx::query_as(
+                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at, attachments FROM messages \
+                     WHERE id = $1",
+                )
+                .bind(message_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn move_message(
+                &mut self,
+                message_id: i64,
+                to: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE messages SET ticket_id = $1 WHERE id = $2")
+                    .bind(to.0)
+                    .bind(message_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn open_tickets_of(
+                &mut self,
+                conversation: &str,
+                customer: &str,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE conversation = $1 AND customer = $2 AND status <> 'closed' \
+                     ORDER BY updated_at DESC, id DESC LIMIT 25",
+                    $crate::store::sql::TICKET_COLUMNS,
+                );
+                let rows: Vec<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
+                    .bind(conversation)
+                    .bind(customer)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn last_merged_ticket_of(
+                &mut self,
+                conversation: &str,
+                customer: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::TicketRef>> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tickets WHERE conversation = $1 AND customer = $2 AND close_reason = 'merged' \
+                     ORDER BY id DESC LIMIT 1",
+                )
+                .bind(conversation)
+                .bind(customer)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(found.map($crate::domain::TicketRef))
+            }
+
+            async fn merged_into(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                let columns = $crate::store::sql::TICKET_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("t.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "SELECT {columns} FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id \
+                     WHERE l.other_id = $1 AND l.relation = 'duplicate' AND t.close_reason = 'merged' ORDER BY t.id"
+                );
+                let rows: Vec<$crate::store::sql::TicketRow> =
+                    sqlx::query_as(&sql).bind(reference.0).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn merged_target(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::TicketRef>> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT other_id FROM ticket_links WHERE ticket_id = $1 AND relation = 'duplicate' \
+                     ORDER BY other_id DESC LIMIT 1",
+                )
+                .bind(reference.0)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(found.map($crate::domain::TicketRef))
+            }
+
             async fn open_ticket_of(
                 &mut self,
                 conversation: &str,
@@ -329,7 +430,7 @@ macro_rules! sql_store {
             ) -> $crate::store::StoreResult<Option<$crate::domain::Ticket>> {
                 let sql = format!(
                     "SELECT {} FROM tickets WHERE conversation = $1 AND customer = $2 AND status <> 'closed' \
-                     ORDER BY id DESC LIMIT 1{}",
+                     ORDER BY updated_at DESC, id DESC LIMIT 1{}",
                     $crate::store::sql::TICKET_COLUMNS,
                     $lock
                 );

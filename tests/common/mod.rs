@@ -211,6 +211,7 @@ impl Driver {
             text: text.to_owned(),
             at,
             attachments: vec![],
+            reply_to: None,
         };
         self.engine.handle(Inbound::Message(message)).await
     }
