@@ -106,7 +106,7 @@ impl TestDb {
         let base = postgres_url();
         let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
         let schema =
-            format!("blank_{}_{}", std::process::id(), SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed));
+            format!("rt_{}_blank_{}", std::process::id(), SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed));
         sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options[search_path]={schema}");
