@@ -311,8 +311,16 @@ fn describe(kind: &EventKind) -> String {
             AssignedVia::Routing => format!("assigned to {} (by routing)", q(assignee)),
             AssignedVia::Command => format!("assigned to {}", q(assignee)),
         },
-        EventKind::Claimed { assignee } => format!("claimed it for {}", q(assignee)),
-        EventKind::Unassigned { previous } => format!("unassigned {}", q(previous)),
+        EventKind::Claimed { assignee, previous, reason } => {
+            let from = previous.as_deref().map(|p| format!(" from {}", q(p))).unwrap_or_default();
+            format!("claimed it for {}{from}{}", q(assignee), because(reason))
+        }
+        EventKind::Unassigned { previous, assignee } => format!(
+            "unassigned {}; {}",
+            q(previous),
+            assignee.as_deref().map_or_else(|| "nobody has it".to_owned(), |a| format!("now with {}", q(a)))
+        ),
+        EventKind::TierChanged { from, to, reason } => format!("moved {from} → {to}: {}", q(reason)),
         EventKind::Escalated { from, to, reason, assignee } => format!(
             "escalated {from} → {to}{}: {}",
             assignee.as_deref().map(|a| format!(" (now with {})", q(a))).unwrap_or_default(),
@@ -362,12 +370,10 @@ fn describe(kind: &EventKind) -> String {
         EventKind::RoomArchived => "archived the war room".to_owned(),
         EventKind::Rated { score } => format!("rated the resolution {score}/5"),
         EventKind::ConfirmationReminded => "reminded the customer to confirm the fix".to_owned(),
-        other => {
-            let details = serde_json::to_value(other).unwrap_or_default();
-            let mut details = details.as_object().cloned().unwrap_or_default();
-            details.remove("type");
-            format!("{} {}", other.type_name(), q(&serde_json::Value::Object(details).to_string()))
+        EventKind::MessageMoved { message_id, from, to, text } => {
+            format!("moved message {message_id} {from} → {to}: {}", q(text))
         }
+        EventKind::RoomReopened => "opened the war room again".to_owned(),
     }
 }
 

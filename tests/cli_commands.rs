@@ -117,7 +117,7 @@ fn the_readme_command_table_names_the_roles_each_definition_allows() {
         let (command, who) = (cells[1], cells[2]);
         let path: String = command
             .trim_start_matches("`/")
-            .split(|c: char| c == '`' || c == '[')
+            .split(['`', '['])
             .next()
             .unwrap()
             .split_whitespace()

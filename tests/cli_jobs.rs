@@ -75,7 +75,7 @@ async fn run_once_past_the_l1_share_escalates_with_one_notice_and_a_rerun_or_res
     let now = instant(&before["ola_due"]) + Duration::minutes(1);
     let first = run_once(db, data.path(), now);
     assert!(first.contains("sla_sweep"), "{first}");
-    assert!(first.contains("1 escalations"), "{first}");
+    assert!(first.contains("1 escalation"), "{first}");
     let after = show(db, data.path(), "T-1");
     assert_eq!((after["tier"].as_str(), after["assignee"].as_str()), (Some("L2"), Some("carol")));
     let notices = staff_notices(db).await;

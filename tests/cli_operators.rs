@@ -242,7 +242,7 @@ async fn run_once_at_a_local_now_prints_the_notices_it_posted(db: &TestDb) {
     let out = run_once(&local);
     let tick = now.with_second(0).unwrap();
     assert!(out.contains(&format!("sla_sweep (tick {}): ", tick.to_rfc3339())), "read in Shanghai: {out}");
-    assert!(out.contains("1 escalations"), "{out}");
+    assert!(out.contains("1 escalation"), "{out}");
     assert!(out.contains("\nposted "), "{out}");
     let notice =
         out.lines().find(|l| l.starts_with("  to staff of T-1: ")).unwrap_or_else(|| panic!("{out}"));

@@ -37,6 +37,9 @@ on_both_databases!(
     the_posts_of_one_instant_after_an_id_are_found_sent_or_not,
     a_read_refuses_a_schema_behind_and_migrates_nothing,
     a_read_refuses_a_blank_database_and_creates_nothing,
+    open_tickets_come_most_recently_active_first,
+    a_message_is_found_by_its_platform_id_and_moves_to_another_ticket,
+    merged_tickets_are_found_from_both_ends,
 );
 
 fn message(source_id: &str, text: &str) -> NewMessage {
@@ -627,4 +630,75 @@ async fn a_read_refuses_a_blank_database_and_creates_nothing(db: &TestDb) {
         assert!(matches!(refused, StoreError::NoSchema { pending } if pending > 1), "{refused:?}");
     }
     blank.finish().await;
+}
+
+async fn open_tickets_come_most_recently_active_first(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let older = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut newer = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut closed = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    closed.status = Status::Closed;
+    tx.update_ticket(&closed).await.unwrap();
+    newer.updated_at = t0() + Duration::minutes(1);
+    tx.update_ticket(&newer).await.unwrap();
+    let mut touched = older.clone();
+    touched.updated_at = t0() + Duration::minutes(2);
+    tx.update_ticket(&touched).await.unwrap();
+    let open: Vec<TicketRef> =
+        tx.open_tickets_of("direct:alice", "alice").await.unwrap().iter().map(|t| t.reference).collect();
+    assert_eq!(open, [older.reference, newer.reference], "the one written to last comes first");
+    assert_eq!(
+        tx.open_ticket_of("direct:alice", "alice").await.unwrap().map(|t| t.reference),
+        Some(older.reference)
+    );
+    assert!(tx.open_tickets_of("direct:alice", "mallory").await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+async fn a_message_is_found_by_its_platform_id_and_moves_to_another_ticket(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let first = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let second = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let id = tx
+        .insert_message(&message("discord:message:1'; DROP TABLE messages; --", "hi"), first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        tx.ticket_of_message("discord:message:1'; DROP TABLE messages; --").await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(tx.ticket_of_message("discord:message:2").await.unwrap(), None);
+    tx.move_message(id, second).await.unwrap();
+    let stored = tx.message(id).await.unwrap().unwrap();
+    assert_eq!((stored.ticket, stored.message.text.as_str()), (Some(second), "hi"));
+    assert!(tx.message(id + 100).await.unwrap().is_none());
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.messages_of(second).await.unwrap().len(), 1);
+    assert!(db.store.messages_of(first).await.unwrap().is_empty());
+}
+
+async fn merged_tickets_are_found_from_both_ends(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let target = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut merged = tx.insert_ticket(&new_ticket("mallory")).await.unwrap();
+    let related = tx.insert_ticket(&new_ticket("zoe")).await.unwrap();
+    merged.status = Status::Closed;
+    merged.close_reason = Some(CloseReason::Merged);
+    tx.update_ticket(&merged).await.unwrap();
+    tx.insert_link(merged.reference, target.reference, LinkRelation::Duplicate).await.unwrap();
+    tx.insert_link(related.reference, target.reference, LinkRelation::Related).await.unwrap();
+    let into: Vec<TicketRef> =
+        tx.merged_into(target.reference).await.unwrap().iter().map(|t| t.reference).collect();
+    assert_eq!(into, [merged.reference], "a related ticket is not merged");
+    assert_eq!(tx.merged_target(merged.reference).await.unwrap(), Some(target.reference));
+    assert_eq!(tx.merged_target(related.reference).await.unwrap(), None);
+    assert_eq!(tx.last_merged_ticket_of("direct:mallory", "mallory").await.unwrap(), Some(merged.reference));
+    assert_eq!(tx.last_merged_ticket_of("direct:alice", "alice").await.unwrap(), None);
+    // Reopened, it is merged no more.
+    merged.status = Status::Open;
+    merged.close_reason = None;
+    tx.update_ticket(&merged).await.unwrap();
+    assert!(tx.merged_into(target.reference).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
 }

@@ -262,22 +262,31 @@ impl Engine {
         if let Some(reference) = replied {
             // A reply to a merged ticket is about the ticket that carries on.
             let reference = self.merged_successor(tx, reference).await?.unwrap_or(reference);
-            if let Some(ticket) = tx.ticket_for_update(reference).await?
+            if let Some(mut ticket) = tx.ticket_for_update(reference).await?
                 && !ticket.is_closed()
                 && ticket.customer == message.author
             {
+                // A ticket staff opened for them takes the conversation they answer from.
+                if ticket.conversation == direct_conversation(&message.author) {
+                    ticket.conversation = message.conversation.clone();
+                    tx.update_ticket(&ticket).await?;
+                }
                 return Ok(Some((ticket, Landed::Replied)));
             }
         }
         let mut open = tx.open_tickets_of(&message.conversation, &message.author).await?;
+        let latest_here = open.first().map(|t| t.updated_at);
+        // A ticket staff opened for them since is the most recently active one.
+        if let Some(ticket) = self.adopt_opened_for(tx, message, latest_here).await? {
+            let others: Vec<TicketRef> = open.iter().map(|t| t.reference).collect();
+            let landed = if others.is_empty() { Landed::Only } else { Landed::MostRecent { others } };
+            return Ok(Some((ticket, landed)));
+        }
         if !open.is_empty() {
             let latest = tx.ticket_for_update(open.remove(0).reference).await?;
             let others = open.iter().map(|t| t.reference).collect::<Vec<_>>();
             let landed = if others.is_empty() { Landed::Only } else { Landed::MostRecent { others } };
             return Ok(latest.map(|ticket| (ticket, landed)));
-        }
-        if let Some(ticket) = self.adopt_opened_for(tx, message).await? {
-            return Ok(Some((ticket, Landed::Only)));
         }
         let Some(merged) = tx.last_merged_ticket_of(&message.conversation, &message.author).await? else {
             return Ok(None);
@@ -291,16 +300,21 @@ impl Engine {
     /// conversation, wherever the platform reaches them; the customer's first answer, from the
     /// conversation they actually write in, is about it. That conversation becomes the ticket's,
     /// so what follows goes back and forth there.
+    /// Only a ticket more recently active than `newer_than` (the latest here) is taken.
     async fn adopt_opened_for(
         &self,
         tx: &mut dyn StoreTx,
         message: &InboundMessage,
+        newer_than: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Option<Ticket>, StoreError> {
         let direct = direct_conversation(&message.author);
         if message.conversation == direct {
             return Ok(None);
         }
         let Some(mut ticket) = tx.open_ticket_of(&direct, &message.author).await? else { return Ok(None) };
+        if newer_than.is_some_and(|latest| ticket.updated_at <= latest) {
+            return Ok(None);
+        }
         ticket.conversation = message.conversation.clone();
         tx.update_ticket(&ticket).await?;
         Ok(Some(ticket))
