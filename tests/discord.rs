@@ -299,10 +299,10 @@ async fn classify_assign_and_escalate_arrive_as_interactions(db: &TestDb) {
     let callbacks = fake.wait_calls("POST", "/callback", 2).await;
     assert_eq!(callbacks[1].body["data"]["content"], "T-1 assigned to carol; it moves to L2 with them");
 
-    let escalate = json!([option("reason", "needs panel diagnostics"), option("to", "L2")]);
+    let escalate = json!([option("reason", "needs the display firmware team"), option("to", "RnD")]);
     fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "escalate", escalate));
     let callbacks = fake.wait_calls("POST", "/callback", 3).await;
-    assert_eq!(callbacks[2].body["data"]["content"], "T-1 escalated to L2, now with carol");
+    assert_eq!(callbacks[2].body["data"]["content"], "T-1 escalated to RnD, now with dave");
 
     // A customer may not classify: an ephemeral refusal that says why.
     fake.dispatch(
@@ -316,7 +316,7 @@ async fn classify_assign_and_escalate_arrive_as_interactions(db: &TestDb) {
     let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!(
         (t.domain.as_deref(), t.severity.map(|s| s.to_string()), t.tier.to_string(), t.assignee.as_deref()),
-        (Some("screen"), Some("P1".to_owned()), "L2".to_owned(), Some("carol"))
+        (Some("screen"), Some("P1".to_owned()), "RnD".to_owned(), Some("dave"))
     );
     bot.stop().await;
 }

@@ -222,7 +222,8 @@ async fn malformed_commands_get_a_specific_reply(db: &TestDb) {
 async fn customers_see_only_their_own_tickets(db: &TestDb) {
     let d = Driver::new(db);
     d.message("alice", "my screen flickers").await;
-    let status = reply(&d.command("alice", "status").await);
+    let status = d.command("alice", "status").await;
+    let status = reply(&status);
     assert!(
         status.starts_with("T-1 “my screen flickers”: we are working on it. Bob Li is helping you."),
         "{status}"
