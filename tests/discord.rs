@@ -771,6 +771,22 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     assert_eq!(room_row.report.unwrap().root_cause, "a missing timing table");
     let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!((t.status, t.close_reason), (Status::Closed, Some(resolvd::domain::CloseReason::Confirmed)));
+
+    // It comes back: reopening the ticket opens the room again, unlocked and under its name.
+    let reopen = json!([option("ticket", "T-1"), option("reason", "black screens again on rev C")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "reopen", reopen));
+    let calls = fake
+        .wait_for("the room reopened", |calls| {
+            calls.iter().filter(|c| c.method == "PATCH" && c.path == room_path).count() == 2
+        })
+        .await;
+    let reopened = calls.iter().filter(|c| c.method == "PATCH" && c.path == room_path).nth(1).unwrap();
+    assert_eq!(reopened.body["name"], "war-room-t-1");
+    let open = reopened.body["permission_overwrites"].as_array().unwrap();
+    let grace = open.iter().find(|o| is_id(&o["id"], GRACE)).unwrap();
+    assert_eq!(grace["deny"], "0", "the roster may write again");
+    let room_row = db.store.war_room(TicketRef(1)).await.unwrap().unwrap();
+    assert!(!room_row.is_archived());
     bot.stop().await;
 }
 
