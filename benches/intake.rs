@@ -116,6 +116,7 @@ async fn engine_rate(
                     text: TEXTS[i % TEXTS.len()].to_owned(),
                     at: Utc::now(),
                     attachments: vec![],
+                    reply_to: None,
                 };
                 let outcome = engine.handle(Inbound::Message(message)).await;
                 assert!(outcome.ticket.is_some(), "message {i} was not taken in: {outcome:?}");

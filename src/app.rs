@@ -41,19 +41,34 @@ impl Paths {
         Ok(Config::load(self.config_source(), std::env::vars())?)
     }
 
-    /// The configured database, or a SQLite file in the data dir.
+    /// The configured database, or a SQLite file in the data dir (which is created).
     pub fn database_url(&self, config: &Config) -> anyhow::Result<String> {
-        if let Some(url) = &config.settings.database_url {
-            return Ok(url.clone());
+        if config.settings.database_url.is_none() {
+            std::fs::create_dir_all(&self.data_dir)
+                .with_context(|| format!("cannot create the data dir {}", self.data_dir.display()))?;
         }
-        std::fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("cannot create the data dir {}", self.data_dir.display()))?;
-        Ok(format!("sqlite://{}", self.data_dir.join("resolvd.db").display()))
+        Ok(self.configured_database_url(config))
     }
 
+    /// The configured database, or a SQLite file in the data dir, creating nothing.
+    fn configured_database_url(&self, config: &Config) -> String {
+        match &config.settings.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("resolvd.db").display()),
+        }
+    }
+
+    /// The store, its schema brought up to date (the database created when it is a new SQLite file).
     pub async fn open_store(&self, config: &Config) -> anyhow::Result<Arc<dyn Store>> {
         let url = self.database_url(config)?;
         store::open(&url).await.with_context(|| format!("cannot open the database {}", redact(&url)))
+    }
+
+    /// The store for an operator's read: never migrated, nothing created. A database that is not
+    /// there, or whose schema is behind this build, is refused with an error naming `resolvd migrate`.
+    pub async fn open_store_for_reading(&self, config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+        let url = self.configured_database_url(config);
+        store::open_current(&url).await.with_context(|| format!("cannot read the database {}", redact(&url)))
     }
 
     /// The knowledge base over the configured articles, its index in the data dir; `None` when

@@ -9,10 +9,10 @@ use tokio::io::BufReader;
 use crate::app::{KbAccess, Paths};
 use crate::chat;
 use crate::chat::console::Console;
-use crate::domain::{Status, TicketRef};
+use crate::domain::TicketRef;
 use crate::inspect;
 use crate::scheduler::Scheduler;
-use crate::store::Resend;
+use crate::store::{Resend, StatusFilter, TicketFilter};
 
 #[derive(Debug, Parser)]
 #[command(name = "resolvd", version, about = "A chat-bot driven ticket orchestrator (Issue to Resolved)")]
@@ -108,8 +108,9 @@ pub enum KbCmd {
 pub enum JobsCmd {
     /// Run every job that is due at that instant, once, and exit
     RunOnce {
-        /// The instant to run at, RFC 3339 (e.g. 2026-11-23T09:00:00+08:00) [default: now]
-        #[arg(long, value_name = "RFC3339")]
+        /// The instant to run at: RFC 3339 (2026-11-23T09:00:00+08:00), or a local time without an
+        /// offset (2026-11-23 09:00), read in the ops time zone [default: now]
+        #[arg(long, value_name = "TIME")]
         now: Option<String>,
         /// Allow a --now more than a minute ahead of the clock: it claims those ticks and moves
         /// alarms on the live database, so the running bot will not run them again
@@ -120,7 +121,7 @@ pub enum JobsCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum TicketCmd {
-    /// One ticket with its timeline
+    /// One ticket with its timeline, times in the ops time zone
     Show {
         /// The ticket, as T-12
         reference: String,
@@ -129,9 +130,16 @@ pub enum TicketCmd {
     },
     /// Tickets, oldest first
     List {
-        /// Only tickets with this status (new, open, waiting_customer, resolved, closed)
-        #[arg(long)]
+        /// Only tickets with this status (new, waiting_customer, resolved, closed), or `open`:
+        /// every status but closed
+        #[arg(long, value_name = "STATUS")]
         status: Option<String>,
+        /// Only tickets assigned to this person (their id in people.toml)
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
+        /// Only tickets of this domain (its id in domains.toml)
+        #[arg(long, value_name = "ID")]
+        domain: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -155,6 +163,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for warning in config.warnings() {
                 println!("warning: {warning}");
             }
+            // The database as it is: `check` migrates nothing and creates no file.
+            match paths.open_store_for_reading(&config).await {
+                Ok(_) => println!("database schema is up to date"),
+                Err(e) => println!("warning: {}", crate::domain::text::clean(&format!("{e:#}"))),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate => {
@@ -165,70 +178,122 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Kb { action } => kb(&paths, action).await,
         Cmd::Outbox { action } => outbox(&paths, action).await,
-        Cmd::Ticket { action } => {
-            let config = paths.load_config()?;
-            let store = paths.open_store(&config).await?;
+        Cmd::Ticket { action } => ticket(&paths, action).await,
+        Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => run_once(&paths, now, force).await,
+    }
+}
+
+/// `ticket show|list`: reads only, from a database already migrated.
+async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    match action {
+        TicketCmd::Show { reference, json } => {
+            let reference: TicketRef = reference.parse()?;
+            let store = paths.open_store_for_reading(&config).await?;
             let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
-            match action {
-                TicketCmd::Show { reference, json } => {
-                    let reference: TicketRef = reference.parse()?;
-                    match inspect::ticket_view(&*store, sla, reference).await? {
-                        Some(view) if json => println!("{}", serde_json::to_string_pretty(&view)?),
-                        Some(view) => print!("{}", inspect::ticket_text(&view)),
-                        None => {
-                            eprintln!("resolvd: there is no ticket {reference}");
-                            return Ok(ExitCode::FAILURE);
-                        }
-                    }
-                }
-                TicketCmd::List { status, json } => {
-                    let status = status
-                        .map(|s| s.parse::<Status>().map_err(|_| anyhow::anyhow!("`{s}` is not a status; use one of new, open, waiting_customer, resolved, closed")))
-                        .transpose()?;
-                    let views = inspect::ticket_list(&*store, sla, status).await?;
-                    if json {
-                        println!("{}", serde_json::to_string_pretty(&views)?);
-                    } else {
-                        for view in &views {
-                            println!("{}", inspect::ticket_line(view));
-                        }
-                    }
+            match inspect::ticket_view(&*store, sla, reference).await? {
+                Some(view) if json => println!("{}", serde_json::to_string_pretty(&view)?),
+                Some(view) => print!("{}", inspect::ticket_text(&view, config.digest.time_zone)),
+                None => {
+                    eprintln!("resolvd: there is no ticket {reference}");
+                    return Ok(ExitCode::FAILURE);
                 }
             }
-            Ok(ExitCode::SUCCESS)
         }
-        Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => {
-            let clock = chrono::Utc::now();
-            let now = match now {
-                Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
-                    .map_err(|e| anyhow::anyhow!("--now `{text}` is not an RFC 3339 instant: {e}"))?
-                    .to_utc(),
-                None => clock,
-            };
-            if now > clock + chrono::Duration::minutes(1) && !force {
-                eprintln!(
-                    "resolvd: --now {} is ahead of the clock ({}): running the jobs then claims those ticks and moves \
-                     alarms on the live database; add --force if that is meant (a trial, a test database)",
-                    now.to_rfc3339(),
-                    clock.to_rfc3339()
+        TicketCmd::List { status, assignee, domain, json } => {
+            let status = status.map(|s| s.parse::<StatusFilter>()).transpose().map_err(anyhow::Error::msg)?;
+            let filter = TicketFilter { status, assignee, domain };
+            let store = paths.open_store_for_reading(&config).await?;
+            let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
+            let views = inspect::ticket_list(&*store, sla, &filter).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&views)?);
+            } else {
+                for view in &views {
+                    println!("{}", inspect::ticket_line(view));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `jobs run-once`: every job due at `now`, then what they posted.
+async fn run_once(paths: &Paths, now: Option<String>, force: bool) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    let clock = chrono::Utc::now();
+    let now = match now {
+        Some(text) => parse_instant(&text, config.digest.time_zone).map_err(anyhow::Error::msg)?,
+        None => clock,
+    };
+    if now > clock + chrono::Duration::minutes(1) && !force {
+        eprintln!(
+            "resolvd: --now {} is ahead of the clock ({}): running the jobs then claims those ticks and moves \
+             alarms on the live database; add --force if that is meant (a trial, a test database)",
+            now.to_rfc3339(),
+            clock.to_rfc3339()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let engine = paths.start_beside().await?;
+    let store = engine.store().clone();
+    let scheduler = Scheduler::new(engine)?;
+    let before = store.last_post_id().await?;
+    let mut status = ExitCode::SUCCESS;
+    for run in scheduler.run_due(now).await? {
+        let tick = run.tick.to_rfc3339();
+        match (run.summary, run.failed) {
+            (Some(summary), _) => println!("{} (tick {tick}): {summary}", run.job),
+            (None, Some(failed)) => {
+                println!(
+                    "{} (tick {tick}): FAILED, runs again next time: {}",
+                    run.job,
+                    crate::domain::text::clean(&failed)
                 );
-                return Ok(ExitCode::FAILURE);
+                status = ExitCode::FAILURE;
             }
-            let scheduler = Scheduler::new(paths.start_beside().await?)?;
-            let mut status = ExitCode::SUCCESS;
-            for run in scheduler.run_due(now).await? {
-                let tick = run.tick.to_rfc3339();
-                match (run.summary, run.failed) {
-                    (Some(summary), _) => println!("{} (tick {tick}): {summary}", run.job),
-                    (None, Some(failed)) => {
-                        println!("{} (tick {tick}): FAILED, runs again next time: {failed}", run.job);
-                        status = ExitCode::FAILURE;
-                    }
-                    (None, None) => println!("{} (tick {tick}): already run", run.job),
-                }
-            }
-            Ok(status)
+            (None, None) => println!("{} (tick {tick}): already run", run.job),
         }
+    }
+    // Every job enqueues at `now`: posts after the newest before the run, at that instant, are
+    // this run's (not those a bot running beside it enqueued meanwhile).
+    let posts = store.posts_enqueued_at(before, now).await?;
+    match posts.len() {
+        0 => println!("posted nothing"),
+        1 => println!("posted 1:"),
+        n => println!("posted {n}:"),
+    }
+    for enqueued in &posts {
+        println!("  {}", inspect::post_line(&enqueued.post));
+    }
+    Ok(status)
+}
+
+/// `--now`: an RFC 3339 instant, or a local time without an offset (`2026-11-23 09:00`, seconds
+/// optional, `T` or a space between date and time) read in `zone`. A time the clocks skip (the
+/// change to summer time) is an error; a time they pass twice is the earlier.
+pub fn parse_instant(text: &str, zone: chrono_tz::Tz) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    use chrono::TimeZone;
+    if let Ok(instant) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(instant.to_utc());
+    }
+    let shown = crate::domain::text::elide(text, 64);
+    let local = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+        .ok_or_else(|| {
+            format!(
+                "--now `{shown}` is not a time: write 2026-11-23T09:00:00+08:00, or 2026-11-23 09:00 in the ops \
+                 time zone ({zone})"
+            )
+        })?;
+    match zone.from_local_datetime(&local) {
+        chrono::LocalResult::Single(at) => Ok(at.to_utc()),
+        chrono::LocalResult::Ambiguous(earlier, _) => Ok(earlier.to_utc()),
+        chrono::LocalResult::None => Err(format!(
+            "--now `{shown}` does not exist in {zone}: the clocks skip it (the change to summer time); \
+             give a time outside the gap, or an offset"
+        )),
     }
 }
 
@@ -236,7 +301,11 @@ async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
     /// Enough for any backlog an operator reads on a terminal; `--json` takes the same.
     const LISTED: i64 = 10_000;
     let config = paths.load_config()?;
-    let store = paths.open_store(&config).await?;
+    // Listing reads the database as it is; resending writes, so it brings the schema up first.
+    let store = match action {
+        OutboxCmd::List { .. } => paths.open_store_for_reading(&config).await?,
+        OutboxCmd::Retry { .. } => paths.open_store(&config).await?,
+    };
     match action {
         OutboxCmd::List { dead, json } => {
             let views: Vec<inspect::UnsentView> =
@@ -323,7 +392,11 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             }
             let progress = crate::kb::progress::terminal_or_log("importing articles");
             let count = kb.import_dir_with_progress(&dir, &progress)?;
-            println!("imported {count} articles from {}", dir.display());
+            println!(
+                "imported {} from {}",
+                crate::domain::text::count(count as u64, "article", "articles"),
+                dir.display()
+            );
         }
         KbCmd::Reindex => {
             let progress = crate::kb::progress::terminal_or_log("reindexing");
@@ -407,10 +480,8 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
     };
     ticking.stop().await;
     if summary.already_handled > 0 {
-        eprintln!(
-            "resolvd: {} lines were taken in by an earlier run and changed nothing",
-            summary.already_handled
-        );
+        let lines = crate::domain::text::count(summary.already_handled as u64, "line was", "lines were");
+        eprintln!("resolvd: {lines} taken in by an earlier run and changed nothing");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -431,5 +502,39 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_instant;
+    use chrono_tz::Tz;
+
+    fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    #[test]
+    fn now_takes_an_offset_or_a_local_time_in_the_ops_time_zone() {
+        let shanghai: Tz = "Asia/Shanghai".parse().unwrap();
+        assert_eq!(parse_instant("2026-11-23T09:00:00+08:00", shanghai), Ok(utc("2026-11-23T01:00:00Z")));
+        assert_eq!(parse_instant("2026-11-23T09:00:00Z", shanghai), Ok(utc("2026-11-23T09:00:00Z")));
+        for local in
+            ["2026-11-23 09:00", "2026-11-23T09:00", "2026-11-23 09:00:00", "2026-11-23T09:00:00.000"]
+        {
+            assert_eq!(parse_instant(local, shanghai), Ok(utc("2026-11-23T01:00:00Z")), "{local}");
+        }
+        assert_eq!(parse_instant("2026-11-23 09:00:30", shanghai), Ok(utc("2026-11-23T01:00:30Z")));
+        let bad = parse_instant("tomorrow", shanghai).unwrap_err();
+        assert!(bad.contains("not a time") && bad.contains("Asia/Shanghai"), "{bad}");
+    }
+
+    #[test]
+    fn a_skipped_local_time_is_an_error_and_a_doubled_one_the_earlier() {
+        let new_york: Tz = "America/New_York".parse().unwrap();
+        let gap = parse_instant("2027-03-14 02:30", new_york).unwrap_err();
+        assert!(gap.contains("does not exist in America/New_York"), "{gap}");
+        // 01:30 comes twice on 2027-11-07: first in summer time (UTC-4).
+        assert_eq!(parse_instant("2027-11-07 01:30", new_york), Ok(utc("2027-11-07T05:30:00Z")));
     }
 }

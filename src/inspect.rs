@@ -1,13 +1,16 @@
-//! Read-only views of tickets for the CLI (`resolvd ticket show|list`).
+//! Read-only views of tickets for the CLI (`resolvd ticket show|list`, `outbox list`, the posts
+//! `jobs run-once` made).
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 
+use crate::domain::event::AssignedVia;
 use crate::domain::incident::{confirmation_wait, satisfaction};
 use crate::domain::sla::{ClockFacts, ClockKind, SlaPolicy, clock_states};
-use crate::domain::text::one_line;
-use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Status, Ticket, TicketRef, WarRoom};
-use crate::store::{Store, StoreResult};
+use crate::domain::text::{elide, one_line};
+use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Post, Ticket, TicketRef, WarRoom};
+use crate::store::{Store, StoreResult, TicketFilter};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketView {
@@ -96,6 +99,7 @@ fn is_clock_event(kind: &EventKind) -> bool {
             | EventKind::Classified { .. }
             | EventKind::SeverityChanged { .. }
             | EventKind::Escalated { .. }
+            | EventKind::TierChanged { .. }
             | EventKind::StaffReply { .. }
             | EventKind::Waiting { .. }
             | EventKind::Resumed
@@ -155,10 +159,10 @@ pub async fn ticket_view(
 pub async fn ticket_list(
     store: &dyn Store,
     sla: SlaAt<'_>,
-    status: Option<Status>,
+    filter: &TicketFilter,
 ) -> StoreResult<Vec<TicketView>> {
     let mut views = Vec::new();
-    for ticket in store.tickets(status).await? {
+    for ticket in store.find_tickets(filter).await? {
         views.push(view(store, sla, ticket).await?);
     }
     Ok(views)
@@ -183,26 +187,45 @@ pub fn ticket_line(view: &TicketView) -> String {
     )
 }
 
-/// A ticket for a terminal: what customers wrote cannot restyle or rewrite the operator's screen.
-pub fn ticket_text(view: &TicketView) -> String {
-    crate::chat::render::terminal_safe(&ticket_text_raw(view))
+/// How much of a text (a message, a reply, a reason) a line of `ticket show` quotes.
+const QUOTED_CHARS: usize = 200;
+
+/// `text` on one line, cleaned and cut: for quoting what people wrote in a listing.
+pub fn quoted(text: &str, max_chars: usize) -> String {
+    one_line(&elide(text, max_chars))
 }
 
-fn ticket_text_raw(view: &TicketView) -> String {
+/// An instant as the ops team reads it: `2026-12-03 09:14 (Asia/Shanghai)`.
+pub fn local_time(at: DateTime<Utc>, zone: Tz) -> String {
+    format!("{} ({zone})", at.with_timezone(&zone).format("%Y-%m-%d %H:%M"))
+}
+
+/// A ticket for a terminal, its times in the ops time zone: a header, then its timeline one line
+/// per event. What customers wrote cannot restyle or rewrite the operator's screen.
+pub fn ticket_text(view: &TicketView, zone: Tz) -> String {
+    crate::chat::render::terminal_safe(&ticket_text_raw(view, zone))
+}
+
+fn ticket_text_raw(view: &TicketView, zone: Tz) -> String {
     let t = &view.ticket;
-    let mut out = format!("{} “{}”\n", t.reference, t.title);
+    let name = |value: &str| quoted(value, 64);
+    let mut out = format!("{} “{}”\n", t.reference, quoted(&t.title, QUOTED_CHARS));
     out.push_str(&format!(
-        "  status {}{} · kind {} · domain {} · severity {} · tier {} · assignee {} · customer {}\n",
+        "  status {}{} · severity {} · kind {} · domain {} · tier {}\n",
         t.status,
         t.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
-        or_dash(t.kind.map(|k| k.to_string())),
-        or_dash(t.domain.clone()),
         or_dash(t.severity.map(|s| s.to_string())),
+        or_dash(t.kind.map(|k| k.to_string())),
+        or_dash(t.domain.as_deref().map(name)),
         t.tier,
-        or_dash(t.assignee.clone()),
-        t.customer
     ));
-    let due = |d: Option<DateTime<Utc>>| d.map_or_else(|| "-".to_owned(), |d| d.to_rfc3339());
+    out.push_str(&format!(
+        "  assignee {} · customer {} · created {}\n",
+        or_dash(t.assignee.as_deref().map(name)),
+        name(&t.customer),
+        local_time(t.created_at, zone)
+    ));
+    let due = |d: Option<DateTime<Utc>>| d.map_or_else(|| "-".to_owned(), |d| local_time(d, zone));
     out.push_str(&format!(
         "  response due {} · resolve due {} · OLA due {}{}\n",
         due(view.sla.response_due),
@@ -227,28 +250,136 @@ fn ticket_text_raw(view: &TicketView) -> String {
         out.push_str(&format!(
             "  war room {} ({state}) · leader {} · roster {}\n",
             room.id,
-            or_dash(room.leader.clone()),
-            room.roster.join(", ")
+            or_dash(room.leader.as_deref().map(name)),
+            room.roster.iter().map(|p| name(p)).collect::<Vec<_>>().join(", ")
         ));
         if let Some(report) = &room.report {
             for line in report.lines() {
-                out.push_str(&format!("    {line}\n"));
+                out.push_str(&format!("    {}\n", quoted(&line, QUOTED_CHARS)));
             }
         }
     }
+    out.push_str("timeline:\n");
     for event in &view.events {
-        let details = serde_json::to_value(&event.kind).unwrap_or_default();
-        let mut details = details.as_object().cloned().unwrap_or_default();
-        details.remove("type");
         out.push_str(&format!(
-            "  {}  {:<16} {:<8} {}\n",
-            event.at.format("%Y-%m-%d %H:%M:%S"),
-            event.kind.type_name(),
-            event.actor,
-            serde_json::Value::Object(details)
+            "  {}  {}  {}\n",
+            local_time(event.at, zone),
+            name(&event.actor),
+            describe(&event.kind)
         ));
     }
     out
+}
+
+/// What an event did, in words, on one line.
+fn describe(kind: &EventKind) -> String {
+    let q = |text: &str| quoted(text, QUOTED_CHARS);
+    let because =
+        |reason: &Option<String>| reason.as_deref().map(|r| format!(": {}", q(r))).unwrap_or_default();
+    let files = |n: usize| match n {
+        0 => String::new(),
+        1 => " (1 file)".to_owned(),
+        n => format!(" ({n} files)"),
+    };
+    // A kind added to the timeline later reads as its name and fields until it is described here.
+    #[allow(unreachable_patterns)]
+    match kind {
+        EventKind::Created { text, attachments, .. } => {
+            format!("opened the ticket, writing: {}{}", q(text), files(attachments.len()))
+        }
+        EventKind::Message { text, attachments, .. } => {
+            format!("wrote: {}{}", q(text), files(attachments.len()))
+        }
+        EventKind::Classified { domain, kind, severity, reason, assignee } => {
+            let mut parts = Vec::new();
+            if let Some(domain) = domain {
+                parts.push(format!("domain {}", q(domain)));
+            }
+            if let Some(kind) = kind {
+                parts.push(format!("kind {kind}"));
+            }
+            if let Some(severity) = severity {
+                parts.push(format!("severity {severity}"));
+            }
+            let mut text = format!("classified: {}", parts.join(", "));
+            if let Some(assignee) = assignee {
+                text.push_str(&format!(" (now with {})", q(assignee)));
+            }
+            text + &because(reason)
+        }
+        EventKind::Assigned { assignee, via } => match via {
+            AssignedVia::Routing => format!("assigned to {} (by routing)", q(assignee)),
+            AssignedVia::Command => format!("assigned to {}", q(assignee)),
+        },
+        EventKind::Claimed { assignee, previous, reason } => {
+            let from = previous.as_deref().map(|p| format!(" from {}", q(p))).unwrap_or_default();
+            format!("claimed it for {}{from}{}", q(assignee), because(reason))
+        }
+        EventKind::Unassigned { previous, assignee } => format!(
+            "unassigned {}; {}",
+            q(previous),
+            assignee.as_deref().map_or_else(|| "nobody has it".to_owned(), |a| format!("now with {}", q(a)))
+        ),
+        EventKind::TierChanged { from, to, reason } => format!("moved {from} → {to}: {}", q(reason)),
+        EventKind::Escalated { from, to, reason, assignee } => format!(
+            "escalated {from} → {to}{}: {}",
+            assignee.as_deref().map(|a| format!(" (now with {})", q(a))).unwrap_or_default(),
+            q(reason)
+        ),
+        EventKind::SeverityChanged { from, to, reason } => {
+            format!("changed the severity {} → {to}{}", or_dash(from.map(|s| s.to_string())), because(reason))
+        }
+        EventKind::Note { text } => format!("noted: {}", q(text)),
+        EventKind::SlaAlarm { clock, alarm, threshold, due } => {
+            let share = threshold.map(|t| format!(" at {:.0}%", t * 100.0)).unwrap_or_default();
+            let due = due.map(|d| format!(", due {}", d.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
+            format!("SLA {} on the {} clock{share}{due}", q(alarm), q(clock))
+        }
+        EventKind::StaffReply { text, relayed } => {
+            format!("replied{}: {}", if *relayed { " (relayed)" } else { "" }, q(text))
+        }
+        EventKind::Waiting { reason } => format!("waiting for the customer{}", because(reason)),
+        EventKind::Resumed => "the customer answered; the ticket runs again".to_owned(),
+        EventKind::Resolved { resolution } => format!("resolved: {}", q(resolution)),
+        EventKind::Closed { reason, comment, article } => format!(
+            "closed ({reason}){}{}",
+            article.as_deref().map(|a| format!(" by article {}", q(a))).unwrap_or_default(),
+            because(comment)
+        ),
+        EventKind::NeedsHelp => "said the articles did not solve it".to_owned(),
+        EventKind::ArticleDrafted { article } => format!("drafted the article {}", q(article)),
+        EventKind::ArticlePublished { article } => format!("published the article {}", q(article)),
+        EventKind::Reopened { reason } => format!("reopened it{}", because(reason)),
+        EventKind::Linked { other, relation } => format!("linked it to {other} ({relation})"),
+        EventKind::Refused { command, reason } => format!("was refused {}: {}", q(command), q(reason)),
+        EventKind::StatusChanged { from, to } => format!("status {from} → {to}"),
+        EventKind::SRequested { reason, .. } => format!("asked for S-level: {}", q(reason)),
+        EventKind::SDeclined { reason } => format!("declined S-level: {}", q(reason)),
+        EventKind::WarRoomOpened { room, leader, roster } => format!(
+            "opened the war room {} (leader {}; {})",
+            q(room),
+            or_dash(leader.as_deref().map(q)),
+            roster.iter().map(|p| q(p)).collect::<Vec<_>>().join(", ")
+        ),
+        EventKind::RoomInvited { user } => format!("let {} into the war room", q(user)),
+        EventKind::TimelineEntry { text, .. } => format!("incident timeline: {}", q(text)),
+        EventKind::CustomerUpdate { text } => format!("updated the customer: {}", q(text)),
+        EventKind::IncidentReported { report } => {
+            format!("filed the incident report: {}", q(&report.root_cause))
+        }
+        EventKind::RoomArchived => "archived the war room".to_owned(),
+        EventKind::Rated { score } => format!("rated the resolution {score}/5"),
+        EventKind::ConfirmationReminded => "reminded the customer to confirm the fix".to_owned(),
+        EventKind::MessageMoved { message_id, from, to, text } => {
+            format!("moved message {message_id} {from} → {to}: {}", q(text))
+        }
+        EventKind::RoomReopened => "opened the war room again".to_owned(),
+    }
+}
+
+/// A post as `jobs run-once` reports it: `to staff of T-1: The L1 OLA ran out…`, one line.
+pub fn post_line(post: &Post) -> String {
+    format!("to {}: {}", quoted(&post.audience.to_string(), 64), quoted(&post.text, QUOTED_CHARS))
 }
 
 /// A post not sent yet, as `resolvd outbox list` shows it.

@@ -63,12 +63,12 @@ async fn the_demo_script_leaves_the_ticket_with_its_values_and_one_event_per_ste
     assert!(ticket["created_at"].is_string() && ticket["updated_at"].is_string());
     assert_eq!(
         event_types(&ticket),
-        ["created", "classified", "assigned", "escalated", "resolved", "closed"]
+        ["created", "classified", "assigned", "tier_changed", "resolved", "closed"]
     );
     for event in ticket["events"].as_array().unwrap() {
         assert!(event["actor"].is_string() && event["at"].is_string(), "{event}");
     }
-    assert_eq!(ticket["events"][3]["reason"], "needs panel diagnostics");
+    assert_eq!(ticket["events"][3]["reason"], "carol works in L2");
     assert_eq!(ticket["events"][3]["from"], "L1");
 }
 
@@ -173,7 +173,7 @@ async fn a_script_stopped_midway_and_run_again_loses_and_duplicates_nothing(db: 
     let ticket = show(db, data.path(), "T-1");
     assert_eq!(
         event_types(&ticket),
-        ["created", "classified", "assigned", "escalated", "resolved", "closed"]
+        ["created", "classified", "assigned", "tier_changed", "resolved", "closed"]
     );
     let list = resolvd(db, data.path()).args(["ticket", "list", "--json"]).output().unwrap();
     let list: Value = serde_json::from_slice(&list.stdout).unwrap();
@@ -372,7 +372,7 @@ fn kb_import_adds_a_folder_of_articles_that_search_then_finds() {
     };
     let imported = resolvd(&["kb", "import", incoming.path().to_str().unwrap()]);
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
-    assert!(String::from_utf8_lossy(&imported.stdout).starts_with("imported 1 articles"));
+    assert!(String::from_utf8_lossy(&imported.stdout).starts_with("imported 1 article from"));
     let found = resolvd(&["kb", "search", "lanyard", "--json"]);
     let hits: Value = serde_json::from_slice(&found.stdout).unwrap();
     assert_eq!(hits[0]["id"], "id-lanyard-en");

@@ -101,3 +101,50 @@ fn the_example_scripts_together_run_every_registered_command_and_button() {
         assert!(presses.contains(&action.to_string()), "no example script presses {action}");
     }
 }
+
+/// README's command table says who may run each command; the definitions decide it. Each row's
+/// "who" is a list of role plurals, or `everyone`.
+#[test]
+fn the_readme_command_table_names_the_roles_each_definition_allows() {
+    use resolvd::config::{Config, ConfigSource};
+    use resolvd::domain::Role;
+    let config = Config::load(ConfigSource::Dir(repo_path("config")), std::iter::empty()).unwrap();
+    let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
+    let table = readme.split("| command | who | what |").nth(1).expect("README has the command table");
+    let mut documented = BTreeSet::new();
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (command, who) = (cells[1], cells[2]);
+        let path: String = command
+            .trim_start_matches("`/")
+            .split(['`', '['])
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .take_while(|w| !w.contains(':'))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let roles: BTreeSet<String> = if who == "everyone" {
+            Role::VARIANTS.iter().map(|r| format!("{r:?}")).collect()
+        } else {
+            who.split(", ")
+                .map(|plural| match plural {
+                    "customers" => "Customer",
+                    "engineers" => "Engineer",
+                    "owners" => "Owner",
+                    "managers" => "Manager",
+                    "leads" => "Lead",
+                    other => panic!("README's /{path} row names `{other}`, which is no role"),
+                })
+                .map(str::to_owned)
+                .collect()
+        };
+        let leaf = config.commands.leaves().find(|l| l.path == path).unwrap_or_else(|| panic!("no /{path}"));
+        let allowed: BTreeSet<String> = leaf.roles.iter().map(|r| format!("{r:?}")).collect();
+        assert_eq!(roles, allowed, "README's who for /{path}");
+        documented.insert(path);
+    }
+    for leaf in config.commands.leaves() {
+        assert!(documented.contains(&leaf.path), "README's command table leaves out /{}", leaf.path);
+    }
+}

@@ -98,10 +98,13 @@ async fn commands_take_their_first_option_bare_and_help_explains_each(db: &TestD
         "alice: my screen flickers\nalice: /status T-1\nbob: /help\nbob: /help classify\nalice: /help classify\nbob: /classify T-1 domain:rf\n",
     );
     assert!(
-        out.contains("bot → alice (only you): T-1 “my screen flickers”: new"),
+        out.contains("bot → alice (only you): T-1 “my screen flickers”: we are working on it."),
         "/status T-1 is /status ticket:T-1: {out}"
     );
-    assert!(out.contains("/classify [ticket:] [domain:] [kind:] [severity:] [reason:] — "), "{out}");
+    assert!(
+        out.contains("/classify [ticket:] [domain:] [kind:] [severity:] [reason:] [reroute:] — "),
+        "{out}"
+    );
     assert!(out.contains("/reply text: [ticket:] — "), "a required option is bare: {out}");
     assert!(out.contains("severity: How severe it is (one of S, P1, P2, P3, optional)"), "{out}");
     assert!(out.contains("Example: /classify ticket:T-1 domain:screen"), "{out}");

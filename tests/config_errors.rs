@@ -89,7 +89,7 @@ fn a_syntax_error_names_the_line() {
     let (_dir, source) =
         broken("config/default.toml", |t| t.replace("title_chars = 80", "title_chars = = 80"));
     let error = error_of(source, &[]);
-    assert!(error.contains("default.toml: line 26: invalid string; expected"), "{error}");
+    assert!(error.contains("default.toml: line 31: invalid string; expected"), "{error}");
 }
 
 #[test]

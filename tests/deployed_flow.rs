@@ -110,7 +110,7 @@ async fn a_failing_job_stops_no_other_and_its_tick_runs_again(db: &TestDb) {
     let flaky_run = first.iter().find(|r| r.job == "flaky").unwrap();
     assert!(flaky_run.failed.as_deref().unwrap().contains("the tracker is down"));
     let sweep = first.iter().find(|r| r.job == "sla_sweep").unwrap();
-    assert!(sweep.summary.as_deref().unwrap().starts_with("1 due tickets"), "{first:?}");
+    assert!(sweep.summary.as_deref().unwrap().starts_with("1 due ticket,"), "{first:?}");
 
     // The failed tick was given back: the next run runs it, and only it.
     let second = scheduler.run_due(now).await.unwrap();

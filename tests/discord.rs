@@ -49,6 +49,7 @@ on_both_databases!(
     a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends,
     a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_lands_on_it,
     a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff,
+    a_reply_to_the_bots_post_about_a_ticket_lands_on_that_ticket,
     operators_commands_work_beside_the_running_bot,
     a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart,
 );
@@ -296,12 +297,12 @@ async fn classify_assign_and_escalate_arrive_as_interactions(db: &TestDb) {
     let assign = json!([{ "name": "user", "type": 6, "value": CAROL.to_string() }]);
     fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "assign", assign));
     let callbacks = fake.wait_calls("POST", "/callback", 2).await;
-    assert_eq!(callbacks[1].body["data"]["content"], "T-1 assigned to carol");
+    assert_eq!(callbacks[1].body["data"]["content"], "T-1 assigned to carol; it moves to L2 with them");
 
-    let escalate = json!([option("reason", "needs panel diagnostics"), option("to", "L2")]);
+    let escalate = json!([option("reason", "needs the display firmware team"), option("to", "RnD")]);
     fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "escalate", escalate));
     let callbacks = fake.wait_calls("POST", "/callback", 3).await;
-    assert_eq!(callbacks[2].body["data"]["content"], "T-1 escalated to L2, now with carol");
+    assert_eq!(callbacks[2].body["data"]["content"], "T-1 escalated to RnD, now with dave");
 
     // A customer may not classify: an ephemeral refusal that says why.
     fake.dispatch(
@@ -315,7 +316,7 @@ async fn classify_assign_and_escalate_arrive_as_interactions(db: &TestDb) {
     let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!(
         (t.domain.as_deref(), t.severity.map(|s| s.to_string()), t.tier.to_string(), t.assignee.as_deref()),
-        (Some("screen"), Some("P1".to_owned()), "L2".to_owned(), Some("carol"))
+        (Some("screen"), Some("P1".to_owned()), "RnD".to_owned(), Some("dave"))
     );
     bot.stop().await;
 }
@@ -770,6 +771,22 @@ async fn an_s_level_ticket_gets_a_private_war_room_with_a_pinned_card_and_its_bu
     assert_eq!(room_row.report.unwrap().root_cause, "a missing timing table");
     let t = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!((t.status, t.close_reason), (Status::Closed, Some(resolvd::domain::CloseReason::Confirmed)));
+
+    // It comes back: reopening the ticket opens the room again, unlocked and under its name.
+    let reopen = json!([option("ticket", "T-1"), option("reason", "black screens again on rev C")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "reopen", reopen));
+    let calls = fake
+        .wait_for("the room reopened", |calls| {
+            calls.iter().filter(|c| c.method == "PATCH" && c.path == room_path).count() == 2
+        })
+        .await;
+    let reopened = calls.iter().filter(|c| c.method == "PATCH" && c.path == room_path).nth(1).unwrap();
+    assert_eq!(reopened.body["name"], "war-room-t-1");
+    let open = reopened.body["permission_overwrites"].as_array().unwrap();
+    let grace = open.iter().find(|o| is_id(&o["id"], GRACE)).unwrap();
+    assert_eq!(grace["deny"], "0", "the roster may write again");
+    let room_row = db.store.war_room(TicketRef(1)).await.unwrap().unwrap();
+    assert!(!room_row.is_archived());
     bot.stop().await;
 }
 
@@ -1011,6 +1028,64 @@ async fn a_ticket_staff_open_for_a_customer_reaches_their_dm_and_their_answer_la
     let (_, list) = operator(db, data.path(), &["ticket", "list", "--json"]).await;
     let tickets: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
     assert_eq!(tickets.len(), 1, "no second ticket: {list}");
+}
+
+/// A customer with two open tickets in one DM replies (Discord's reply) to the bot's post about
+/// the older one: the message lands there, not on the most recently active one.
+async fn a_reply_to_the_bots_post_about_a_ticket_lands_on_that_ticket(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let _process = spawn_binary(db, &fake, data.path());
+    fake.wait_ready(1).await;
+    fake.wait_calls("PUT", &format!("/guilds/{GUILD}/commands"), 1).await;
+    let open_for_alice = |text: &str| {
+        let options =
+            json!([{ "name": "customer", "type": 6, "value": ALICE.to_string() }, option("text", text)]);
+        fake.dispatch("INTERACTION_CREATE", fake.command(STAFF, Some(GUILD), BOB, "ticket", options));
+    };
+    open_for_alice("alice called: the battery drains overnight");
+    let dm = eventually("the bot opening a DM with alice", || async { fake.dm_channel_of(ALICE) }).await;
+    fake.wait_calls("POST", &format!("/channels/{dm}/messages"), 1).await;
+    fake.dispatch("MESSAGE_CREATE", fake.message(dm, None, ALICE, "yes, every night since Monday"));
+    eventually("alice's answer on T-1", || async {
+        let (_, out) = operator(db, data.path(), &["ticket", "show", "T-1", "--json"]).await;
+        out.contains("every night since Monday").then_some(())
+    })
+    .await;
+    open_for_alice("alice called again: the screen flickers too");
+    let about_t2 = eventually("the bot's post to alice about T-2", || async {
+        fake.history_of(dm)
+            .into_iter()
+            .find(|m| m["author"]["bot"] == true && m["content"].as_str().is_some_and(|c| c.contains("T-2")))
+    })
+    .await;
+    let about_t2: u64 = about_t2["id"].as_str().unwrap().parse().unwrap();
+    let memory = db.discord.clone();
+    eventually("the bot remembering its post about T-2", || {
+        let memory = memory.clone();
+        async move { memory.discord_state(&format!("sent:{about_t2}")).await.unwrap() }
+    })
+    .await;
+    // T-1 is the most recently active now: staff write to alice on it.
+    let reply = json!([option("ticket", "T-1"), option("text", "Which app drains it most?")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(STAFF, Some(GUILD), BOB, "reply", reply));
+    fake.wait_calls("POST", "/callback", 3).await;
+
+    let mut answer = fake.message(dm, None, ALICE, "only below half brightness");
+    answer["message_reference"] = json!({ "message_id": about_t2.to_string(), "channel_id": dm.to_string() });
+    answer["type"] = json!(19);
+    fake.dispatch("MESSAGE_CREATE", answer);
+    let t2 = eventually("the reply on T-2", || async {
+        let (ok, out) = operator(db, data.path(), &["ticket", "show", "T-2", "--json"]).await;
+        assert!(ok, "{out}");
+        let view: serde_json::Value = serde_json::from_str(&out).unwrap();
+        view["events"].to_string().contains("only below half brightness").then_some(view)
+    })
+    .await;
+    assert_eq!(t2["conversation"], format!("dm:{dm}"));
+    let (_, t1) = operator(db, data.path(), &["ticket", "show", "T-1", "--json"]).await;
+    assert!(!t1.contains("only below half brightness"), "{t1}");
+    assert!(t1.contains("every night since Monday"), "{t1}");
 }
 
 async fn a_photo_alone_in_a_dm_opens_a_ticket_with_the_file_linked_for_staff(db: &TestDb) {

@@ -164,6 +164,7 @@ async fn an_s_incident_runs_from_the_request_to_a_filed_report_and_an_archived_r
             "created",
             "classified",
             "assigned",
+            "tier_changed",
             "s_requested",
             // carol's refused press; mallory's, not her ticket, is in the audit log.
             "refused",

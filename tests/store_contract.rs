@@ -10,7 +10,8 @@ use resolvd::domain::{
 };
 use resolvd::store::discord::{DiscordChannel, DiscordChannelKind};
 use resolvd::store::{
-    AfterFailure, ConfirmationStep, ConfirmationTimer, MessageSlot, NewMessage, NewTicket, Resend,
+    AfterFailure, ConfirmationStep, ConfirmationTimer, MessageSlot, NewMessage, NewTicket, Resend, Schema,
+    StatusFilter, StoreError, TicketFilter,
 };
 
 on_both_databases!(
@@ -32,6 +33,13 @@ on_both_databases!(
     a_war_room_round_trips_and_is_found_when_its_reminder_is_due,
     a_confirmation_timer_is_replaced_found_when_due_and_cleared,
     messages_are_counted_by_author_from_an_instant,
+    tickets_are_found_by_status_or_open_assignee_and_domain,
+    the_posts_of_one_instant_after_an_id_are_found_sent_or_not,
+    a_read_refuses_a_schema_behind_and_migrates_nothing,
+    a_read_refuses_a_blank_database_and_creates_nothing,
+    open_tickets_come_most_recently_active_first,
+    a_message_is_found_by_its_platform_id_and_moves_to_another_ticket,
+    merged_tickets_are_found_from_both_ends,
 );
 
 fn message(source_id: &str, text: &str) -> NewMessage {
@@ -472,5 +480,225 @@ async fn messages_are_counted_by_author_from_an_instant(db: &TestDb) {
     assert_eq!(tx.messages_from_since("alice", t0() + chrono::Duration::seconds(30)).await.unwrap(), 3);
     assert_eq!(tx.messages_from_since("alice", t0() + chrono::Duration::seconds(91)).await.unwrap(), 0);
     assert_eq!(tx.messages_from_since("bob", t0()).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+}
+
+async fn tickets_are_found_by_status_or_open_assignee_and_domain(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let mut refs = Vec::new();
+    for (status, assignee, domain) in [
+        (Status::New, Some("bob"), Some("screen")),
+        (Status::Open, Some("bob"), Some("rf")),
+        (Status::WaitingCustomer, Some("carol"), Some("screen")),
+        (Status::Resolved, Some("bob"), Some("screen")),
+        (Status::Closed, Some("bob"), Some("screen")),
+        (Status::Open, None, None),
+    ] {
+        let mut ticket = tx
+            .insert_ticket(&NewTicket {
+                assignee: assignee.map(Into::into),
+                domain: domain.map(Into::into),
+                ..new_ticket("alice")
+            })
+            .await
+            .unwrap();
+        ticket.status = status;
+        tx.update_ticket(&ticket).await.unwrap();
+        refs.push(ticket.reference.0);
+    }
+    tx.commit().await.unwrap();
+    let find = |filter: TicketFilter| {
+        let store = db.store.clone();
+        async move { store.find_tickets(&filter).await.unwrap().iter().map(|t| t.reference.0).collect::<Vec<_>>() }
+    };
+    let [new, open, waiting, resolved, closed, unassigned] = refs[..] else { unreachable!() };
+    assert_eq!(find(TicketFilter::default()).await, refs);
+    assert_eq!(
+        find(TicketFilter { status: Some(StatusFilter::NotClosed), ..TicketFilter::default() }).await,
+        [new, open, waiting, resolved, unassigned],
+        "open, as staff read it, is every status but closed"
+    );
+    assert_eq!(
+        find(TicketFilter { status: Some(StatusFilter::Is(Status::Open)), ..TicketFilter::default() }).await,
+        [open, unassigned]
+    );
+    assert_eq!(
+        find(TicketFilter {
+            status: Some(StatusFilter::NotClosed),
+            assignee: Some("bob".into()),
+            domain: Some("screen".into()),
+        })
+        .await,
+        [new, resolved]
+    );
+    assert_eq!(
+        find(TicketFilter { assignee: Some("carol".into()), ..TicketFilter::default() }).await,
+        [waiting]
+    );
+    assert_eq!(find(TicketFilter { domain: Some("rf".into()), ..TicketFilter::default() }).await, [open]);
+    assert_eq!(
+        find(TicketFilter { status: Some(StatusFilter::Is(Status::Closed)), ..TicketFilter::default() })
+            .await,
+        [closed]
+    );
+    // Values are bound, never formatted in: a quote is a name like any other.
+    assert!(
+        find(TicketFilter { assignee: Some("bob' OR '1'='1".into()), ..TicketFilter::default() })
+            .await
+            .is_empty()
+    );
+    assert_eq!("open".parse::<StatusFilter>(), Ok(StatusFilter::NotClosed));
+    assert_eq!("waiting_customer".parse::<StatusFilter>(), Ok(StatusFilter::Is(Status::WaitingCustomer)));
+    assert!("lost".parse::<StatusFilter>().unwrap_err().contains("`lost` is not a status"));
+}
+
+async fn the_posts_of_one_instant_after_an_id_are_found_sent_or_not(db: &TestDb) {
+    assert_eq!(db.store.last_post_id().await.unwrap(), 0, "an empty outbox");
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    tx.enqueue_post(&post(ticket, "before the run"), t0()).await.unwrap();
+    tx.commit().await.unwrap();
+    let before = db.store.last_post_id().await.unwrap();
+    assert!(before > 0);
+
+    let run = t0() + Duration::milliseconds(1_234);
+    let mut tx = db.store.begin().await.unwrap();
+    tx.enqueue_post(&post(ticket, "first notice"), run).await.unwrap();
+    tx.enqueue_post(&post(ticket, "meanwhile, by someone else"), run + Duration::seconds(1)).await.unwrap();
+    tx.enqueue_post(&post(ticket, "second notice"), run).await.unwrap();
+    tx.commit().await.unwrap();
+    let first = db.store.claim_posts(run + Duration::days(1), run + Duration::days(1), 10).await.unwrap();
+    db.store.mark_post_sent(first[1].id, run).await.unwrap();
+
+    let posts = db.store.posts_enqueued_at(before, run).await.unwrap();
+    let texts: Vec<&str> = posts.iter().map(|p| p.post.text.as_str()).collect();
+    assert_eq!(texts, ["first notice", "second notice"], "sent or not, in order");
+    assert!(posts.iter().all(|p| p.created_at == run && p.id > before));
+    assert!(
+        db.store.posts_enqueued_at(db.store.last_post_id().await.unwrap(), run).await.unwrap().is_empty()
+    );
+}
+
+async fn a_read_refuses_a_schema_behind_and_migrates_nothing(db: &TestDb) {
+    assert_eq!(db.store.schema().await.unwrap(), Schema::Current);
+    let older = db.blank().await;
+    older.migrate_all_but_last().await;
+    let applied = common::applied_migrations(&older.url).await;
+
+    let refused = resolvd::store::open_current(&older.url).await.err().expect("a schema behind is refused");
+    assert!(matches!(refused, StoreError::SchemaBehind { pending: 1 }), "{refused:?}");
+    assert_eq!(
+        refused.to_string(),
+        "the database schema is behind this resolvd (1 migration to apply); run `resolvd migrate`"
+    );
+    assert_eq!(common::applied_migrations(&older.url).await, applied, "nothing was migrated");
+
+    let migrated = resolvd::store::open(&older.url).await.unwrap();
+    assert_eq!(migrated.schema().await.unwrap(), Schema::Current);
+    drop(migrated);
+    assert!(resolvd::store::open_current(&older.url).await.is_ok());
+    older.finish().await;
+
+    // A migration a newer build applied is no reason to refuse a read.
+    common::execute(
+        &db.url,
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         SELECT 99999, 'a newer build', success, checksum, execution_time FROM _sqlx_migrations WHERE version = 1",
+    )
+    .await;
+    assert_eq!(db.store.schema().await.unwrap(), Schema::Current);
+}
+
+async fn a_read_refuses_a_blank_database_and_creates_nothing(db: &TestDb) {
+    let blank = db.blank().await;
+    let refused = resolvd::store::open_current(&blank.url).await.err().expect("a blank database is refused");
+    let text = refused.to_string();
+    assert!(text.contains("run `resolvd migrate`"), "{text}");
+    match db.store.backend() {
+        resolvd::store::Backend::Sqlite => {
+            assert!(matches!(refused, StoreError::NoDatabase(_)), "{refused:?}")
+        }
+        resolvd::store::Backend::Postgres => {
+            assert!(matches!(refused, StoreError::NoSchema { pending } if pending > 1), "{refused:?}")
+        }
+    }
+    assert!(blank.is_untouched().await, "a read created nothing");
+    if let Some(path) = &blank.path {
+        // A SQLite file with no tables in it is a database nobody migrated.
+        std::fs::File::create(path).unwrap();
+        let refused = resolvd::store::open_current(&blank.url).await.err().expect("an empty file is refused");
+        assert!(matches!(refused, StoreError::NoSchema { pending } if pending > 1), "{refused:?}");
+    }
+    blank.finish().await;
+}
+
+async fn open_tickets_come_most_recently_active_first(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let older = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut newer = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut closed = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    closed.status = Status::Closed;
+    tx.update_ticket(&closed).await.unwrap();
+    newer.updated_at = t0() + Duration::minutes(1);
+    tx.update_ticket(&newer).await.unwrap();
+    let mut touched = older.clone();
+    touched.updated_at = t0() + Duration::minutes(2);
+    tx.update_ticket(&touched).await.unwrap();
+    let open: Vec<TicketRef> =
+        tx.open_tickets_of("direct:alice", "alice").await.unwrap().iter().map(|t| t.reference).collect();
+    assert_eq!(open, [older.reference, newer.reference], "the one written to last comes first");
+    assert_eq!(
+        tx.open_ticket_of("direct:alice", "alice").await.unwrap().map(|t| t.reference),
+        Some(older.reference)
+    );
+    assert!(tx.open_tickets_of("direct:alice", "mallory").await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+}
+
+async fn a_message_is_found_by_its_platform_id_and_moves_to_another_ticket(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let first = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let second = tx.insert_ticket(&new_ticket("alice")).await.unwrap().reference;
+    let id = tx
+        .insert_message(&message("discord:message:1'; DROP TABLE messages; --", "hi"), first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        tx.ticket_of_message("discord:message:1'; DROP TABLE messages; --").await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(tx.ticket_of_message("discord:message:2").await.unwrap(), None);
+    tx.move_message(id, second).await.unwrap();
+    let stored = tx.message(id).await.unwrap().unwrap();
+    assert_eq!((stored.ticket, stored.message.text.as_str()), (Some(second), "hi"));
+    assert!(tx.message(id + 100).await.unwrap().is_none());
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.messages_of(second).await.unwrap().len(), 1);
+    assert!(db.store.messages_of(first).await.unwrap().is_empty());
+}
+
+async fn merged_tickets_are_found_from_both_ends(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let target = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut merged = tx.insert_ticket(&new_ticket("mallory")).await.unwrap();
+    let related = tx.insert_ticket(&new_ticket("zoe")).await.unwrap();
+    merged.status = Status::Closed;
+    merged.close_reason = Some(CloseReason::Merged);
+    tx.update_ticket(&merged).await.unwrap();
+    tx.insert_link(merged.reference, target.reference, LinkRelation::Duplicate).await.unwrap();
+    tx.insert_link(related.reference, target.reference, LinkRelation::Related).await.unwrap();
+    let into: Vec<TicketRef> =
+        tx.merged_into(target.reference).await.unwrap().iter().map(|t| t.reference).collect();
+    assert_eq!(into, [merged.reference], "a related ticket is not merged");
+    assert_eq!(tx.merged_target(merged.reference).await.unwrap(), Some(target.reference));
+    assert_eq!(tx.merged_target(related.reference).await.unwrap(), None);
+    assert_eq!(tx.last_merged_ticket_of("direct:mallory", "mallory").await.unwrap(), Some(merged.reference));
+    assert_eq!(tx.last_merged_ticket_of("direct:alice", "alice").await.unwrap(), None);
+    // Reopened, it is merged no more.
+    merged.status = Status::Open;
+    merged.close_reason = None;
+    tx.update_ticket(&merged).await.unwrap();
+    assert!(tx.merged_into(target.reference).await.unwrap().is_empty());
     tx.commit().await.unwrap();
 }

@@ -5,6 +5,7 @@ mod discord;
 mod scheduler;
 mod source;
 
+use crate::domain::text::count;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use regex::Regex;
@@ -78,6 +79,52 @@ pub struct Settings {
     pub scheduler: SchedulerSettings,
     #[serde(default)]
     pub outbox: OutboxSettings,
+    #[serde(default)]
+    pub assignment: AssignmentSettings,
+    #[serde(default)]
+    pub kb: KbSettings,
+}
+
+/// `[kb]`: how customers reach the articles offered to them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbSettings {
+    /// Where the articles are published for customers (`https://help.example.com/kb`); an
+    /// offer links each article as `<public_url>/<article id>`. Left out, offers carry no link.
+    #[serde(default)]
+    pub public_url: Option<String>,
+}
+
+/// `[assignment]`: taking a ticket someone else has, and giving one to an engineer outside its
+/// domain's queues.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentSettings {
+    #[serde(default)]
+    pub claim_taken: ClaimTaken,
+    #[serde(default)]
+    pub outside_queue: OutsideQueue,
+}
+
+/// What `/claim` of a ticket someone else has does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimTaken {
+    /// Allowed with `reason:…`; the previous owner is told.
+    #[default]
+    Reason,
+    /// Refused: the owner gives it up, or someone `/assign`s it.
+    Refuse,
+}
+
+/// What giving a ticket to an engineer in none of its domain's queues does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutsideQueue {
+    /// Allowed; the ticket keeps its tier.
+    #[default]
+    Allow,
+    Refuse,
 }
 
 /// `[outbox]`: how hard a post is tried before it becomes a dead letter.
@@ -173,11 +220,10 @@ impl ConfirmationSettings {
 
     /// `auto_confirm_after` as people read it: `3 days`, `2 minutes`.
     pub fn auto_confirm_wait(&self) -> String {
-        let (n, unit) = match self.auto_confirm_after_minutes {
-            Some(minutes) => (minutes, "minute"),
-            None => (self.auto_confirm_after_days, "day"),
-        };
-        format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+        match self.auto_confirm_after_minutes {
+            Some(minutes) => count(minutes, "minute", "minutes"),
+            None => count(self.auto_confirm_after_days, "day", "days"),
+        }
     }
 }
 
@@ -652,6 +698,15 @@ fn check_people(file: &str, people: &[Person]) -> Result<(), ConfigError> {
                 file,
                 format!("people[{i}].id"),
                 format!("`{}` is listed twice", person.id),
+            ));
+        }
+        if let Some(tz) = &person.time_zone
+            && tz.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(ConfigError::new(
+                file,
+                format!("people[{i}].time_zone"),
+                format!("`{tz}` is not a time zone; write an IANA name such as Europe/Berlin"),
             ));
         }
         if person.roles.contains(&Role::Engineer) && person.tier.is_none() {

@@ -61,9 +61,24 @@ pub enum EventKind {
     },
     Claimed {
         assignee: String,
+        /// Who had it before, when someone did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<String>,
+        /// Why it was taken from them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     Unassigned {
         previous: String,
+        /// Whom the queue gave it to next, if anyone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
+    },
+    /// The ticket moved to the tier of the engineer it was given to (up or down).
+    TierChanged {
+        from: Tier,
+        to: Tier,
+        reason: String,
     },
     Escalated {
         from: Tier,
@@ -176,6 +191,15 @@ pub enum EventKind {
     },
     /// The customer had not answered the resolution card; they were reminded once.
     ConfirmationReminded,
+    /// Staff put a customer message on the ticket it is about (`/move`); on both tickets.
+    MessageMoved {
+        message_id: i64,
+        from: TicketRef,
+        to: TicketRef,
+        text: String,
+    },
+    /// An S ticket reopened after its room was archived: the room is open again.
+    RoomReopened,
 }
 
 /// Where an incident timeline entry came from.
@@ -228,8 +252,29 @@ impl EventKind {
             EventKind::RoomArchived => "room_archived",
             EventKind::Rated { .. } => "rated",
             EventKind::ConfirmationReminded => "confirmation_reminded",
+            EventKind::MessageMoved { .. } => "message_moved",
+            EventKind::RoomReopened => "room_reopened",
+            EventKind::TierChanged { .. } => "tier_changed",
         }
     }
+}
+
+/// Whether the ticket's current owner was chosen by a person (`/assign`, `/claim`, the Claim
+/// button) rather than by a queue: a hand-picked owner stays through a change of domain.
+pub fn assigned_by_hand(events: &[Event]) -> bool {
+    events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::Assigned { via, .. } => Some(*via == AssignedVia::Command),
+            EventKind::Claimed { .. } => Some(true),
+            EventKind::Created { assignee: Some(_), .. }
+            | EventKind::Classified { assignee: Some(_), .. }
+            | EventKind::Escalated { assignee: Some(_), .. }
+            | EventKind::Unassigned { .. } => Some(false),
+            _ => None,
+        })
+        .unwrap_or(false)
 }
 
 /// An event as stored: on a ticket's timeline, or (with no ticket) in the audit log.

@@ -145,6 +145,21 @@ pub struct SRequest {
     pub reason: String,
 }
 
+/// Who may answer an S request of `requester`: the domain's owners; when an owner asked, the
+/// other owners and the managers (the second confirmation: nobody confirms their own S).
+pub fn s_confirmers(owners: &[String], managers: &[&str], requester: &str) -> Vec<String> {
+    if !owners.iter().any(|o| o == requester) {
+        return owners.to_vec();
+    }
+    let mut confirmers: Vec<String> = owners.iter().filter(|o| *o != requester).cloned().collect();
+    for manager in managers {
+        if *manager != requester && !confirmers.iter().any(|c| c == manager) {
+            confirmers.push((*manager).to_owned());
+        }
+    }
+    confirmers
+}
+
 /// The S request on the timeline that no owner has answered yet, if any.
 pub fn pending_s_request(events: &[Event]) -> Option<SRequest> {
     let mut pending = None;
@@ -285,5 +300,13 @@ mod tests {
         ];
         assert_eq!(satisfaction(&events), Some(4));
         assert_eq!(satisfaction(&[]), None);
+    }
+
+    #[test]
+    fn an_owner_asking_for_s_needs_another_owner_or_a_manager() {
+        let owners = vec!["olga".to_owned(), "oscar".to_owned()];
+        assert_eq!(s_confirmers(&owners, &["mia"], "bob"), owners);
+        assert_eq!(s_confirmers(&owners, &["mia"], "olga"), ["oscar", "mia"]);
+        assert_eq!(s_confirmers(&owners[..1], &[], "olga"), Vec::<String>::new());
     }
 }

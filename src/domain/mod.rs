@@ -12,7 +12,7 @@ pub mod text;
 pub mod ticket;
 
 pub use error::DomainError;
-pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource};
+pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource, assigned_by_hand};
 pub use incident::{IncidentReport, RoomLeads, WarRoom};
 pub use people::{Directory, People, Person, Role};
 pub use post::{

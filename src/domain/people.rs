@@ -45,6 +45,16 @@ pub struct Person {
     /// The support tier an engineer works at.
     #[serde(default)]
     pub tier: Option<Tier>,
+    /// Where they are (an IANA name such as Europe/Berlin): times the bot tells them are in it.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+impl Person {
+    /// Their time zone, when config names one (checked when config is read).
+    pub fn time_zone(&self) -> Option<chrono_tz::Tz> {
+        self.time_zone.as_deref().and_then(|tz| tz.parse().ok())
+    }
 }
 
 /// Everyone config knows, as config says: it never changes while resolvd runs. Someone it does
@@ -151,8 +161,20 @@ mod tests {
 
     fn directory() -> People {
         let people = vec![
-            Person { id: "bob".into(), name: None, roles: vec![Role::Engineer], tier: Some(Tier::L1) },
-            Person { id: "erin".into(), name: None, roles: vec![Role::Engineer], tier: Some(Tier::L2) },
+            Person {
+                id: "bob".into(),
+                name: None,
+                roles: vec![Role::Engineer],
+                tier: Some(Tier::L1),
+                time_zone: None,
+            },
+            Person {
+                id: "erin".into(),
+                name: None,
+                roles: vec![Role::Engineer],
+                tier: Some(Tier::L2),
+                time_zone: None,
+            },
         ];
         People::new(Directory::new(people, HashMap::from([("screen".into(), vec!["erin".into()])])))
     }

@@ -54,6 +54,8 @@ pub enum RoomChange {
     Invite { users: Vec<String> },
     /// Lock the room and put it away (moved or renamed, as the channel's config says).
     Archive,
+    /// Open an archived room again to these people (its roster): unlocked, back in its place.
+    Reopen { users: Vec<String> },
 }
 
 /// A button on a card. Its id is stable (`ACTION:T-n` or `ACTION:T-n:VALUE`) so a button keeps

@@ -34,6 +34,16 @@ impl Routing {
     pub fn is_member(&self, domain: Option<&str>, tier: Tier, person: &str) -> bool {
         self.members(domain, tier).iter().any(|m| m == person)
     }
+
+    /// The tier of `domain` that `person` works in: `current` when they serve it, else the lowest
+    /// they serve; `None` when they are in none of the domain's queues.
+    pub fn tier_of(&self, domain: &str, current: Tier, person: &str) -> Option<Tier> {
+        let serves = |tier: Tier| self.is_member(Some(domain), tier, person);
+        if serves(current) {
+            return Some(current);
+        }
+        <Tier as strum::VariantArray>::VARIANTS.iter().copied().find(|tier| serves(*tier))
+    }
 }
 
 /// Round robin: the `turn`-th pick (counting from 1) of a queue.
@@ -67,5 +77,21 @@ mod tests {
         assert_eq!(routing.members(Some("screen"), Tier::L1), ["bob".to_string()]);
         assert!(routing.members(Some("rf"), Tier::L1).is_empty());
         assert_eq!(queue_name(Some("screen"), Tier::L2), "screen/L2");
+    }
+
+    #[test]
+    fn an_engineer_works_in_the_tier_they_serve_the_current_one_first() {
+        let queue = |tier, members: &[&str]| {
+            (("screen".to_string(), tier), members.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+        };
+        let routing = Routing::new(
+            HashMap::from([queue(Tier::L1, &["bob", "bea"]), queue(Tier::L2, &["carol", "bea"])]),
+            vec![],
+        );
+        assert_eq!(routing.tier_of("screen", Tier::L1, "carol"), Some(Tier::L2));
+        assert_eq!(routing.tier_of("screen", Tier::L2, "bea"), Some(Tier::L2));
+        assert_eq!(routing.tier_of("screen", Tier::RnD, "bea"), Some(Tier::L1));
+        assert_eq!(routing.tier_of("screen", Tier::L1, "dave"), None);
+        assert_eq!(routing.tier_of("rf", Tier::L1, "bob"), None);
     }
 }

@@ -9,6 +9,13 @@ pub fn is_bidi_control(c: char) -> bool {
 /// A zero-width space: it keeps the text readable and breaks the mention syntax.
 const MENTION_BREAK: char = '\u{200B}';
 
+/// A number with its noun: `1 ticket`, `2 tickets`, `1 due ticket`. `plural` is the noun for
+/// any other count.
+pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// Text fit to show anywhere: C0 and C1 control characters (terminal escapes, NUL, BEL) and
 /// direction controls are dropped, tabs become spaces, newlines stay; then `@everyone`, `@here`
 /// and `<@…>` mentions are neutralised. In that order: stripping after neutralising would rejoin

@@ -181,6 +181,8 @@ pub enum CloseReason {
     /// The customer ended it themselves (`/close` on their own ticket, confirmed).
     ClosedByCustomer,
     Merged,
+    /// Closed by staff as spam (`/close reason:spam`): nobody is thanked.
+    Spam,
 }
 
 /// How two tickets relate; `duplicate` merges the ticket into the other.

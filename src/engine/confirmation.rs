@@ -91,7 +91,7 @@ impl Engine {
             "{} is resolved: {resolution}\nIs it fixed? And how did we do, from 1 to 5?",
             ticket.reference
         );
-        tx.enqueue_post(&card(ticket, text), at).await?;
+        self.tell_customers(tx, ticket, card(ticket, text), at).await?;
         let settings = &self.config.settings.confirmation;
         tx.set_confirmation_timer(&ConfirmationTimer {
             ticket: ticket.reference,
@@ -144,7 +144,7 @@ impl Engine {
                     ticket.reference,
                     self.local(closes_at)
                 );
-                tx.enqueue_post(&card(&ticket, text), now).await?;
+                self.tell_customers(tx, &ticket, card(&ticket, text), now).await?;
                 tx.set_confirmation_timer(&ConfirmationTimer {
                     step: ConfirmationStep::AutoConfirm,
                     due_at: closes_at,
@@ -163,7 +163,7 @@ impl Engine {
                     "We closed {} as we have not heard from you. If it is not fixed after all, write to us and we will help.",
                     ticket.reference
                 );
-                tx.enqueue_post(&customer_post(&ticket, goodbye), now).await?;
+                self.tell_customers(tx, &ticket, customer_post(&ticket, goodbye), now).await?;
                 let notice = format!(
                     "{} closed as auto-confirmed: the customer did not answer the resolution card within {wait}.",
                     ticket.reference

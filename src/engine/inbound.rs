@@ -82,6 +82,18 @@ pub struct InboundMessage {
     pub at: DateTime<Utc>,
     /// Files sent with it; a message may be files alone.
     pub attachments: Vec<Attachment>,
+    /// What the customer replied to (a reply or a thread on the platform), when anything.
+    pub reply_to: Option<ReplyTo>,
+}
+
+/// What a customer's message answers, as the platform knows it: it decides which of the
+/// customer's open tickets the message is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyTo {
+    /// One of their own earlier messages, by its platform id.
+    Message(String),
+    /// A post of the bot about this ticket.
+    Ticket(TicketRef),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,13 +3,14 @@
 //! `/invite` and pins work the incident, a silent room is reminded, and closing the ticket asks for
 //! the incident report, whose filing archives the room.
 
+use crate::domain::text::count;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::jobs::BatchJob;
 use super::sla::capitalized;
 use super::{Ctx, Engine, Failure, Outcome, event, refused, staff_post, text};
-use crate::domain::incident::{SRequest, pending_s_request};
+use crate::domain::incident::{SRequest, pending_s_request, s_confirmers};
 use crate::domain::sla::{ClockKind, ClockState};
 use crate::domain::{
     Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Post, RoomChange,
@@ -17,6 +18,16 @@ use crate::domain::{
 };
 use crate::engine::InboundRoomMessage;
 use crate::store::{StoreError, StoreResult, StoreTx};
+
+/// What the change just saved means for an S ticket's war room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RoomStep {
+    /// Work goes on.
+    Goes,
+    Closes,
+    /// The ticket reopened: an archived room opens again.
+    Reopens,
+}
 
 /// The key of the incident card: the first post with it is pinned, later ones edit it.
 pub const INCIDENT_CARD: &str = "incident";
@@ -44,6 +55,12 @@ impl Engine {
         if owners.is_empty() {
             return Err(Failure::User(format!(
                 "the {domain} domain has no owner to confirm S-level; name its owners in domains.toml"
+            )));
+        }
+        let owners = s_confirmers(&owners, &self.config.directory.managers(), ctx.actor);
+        if owners.is_empty() {
+            return Err(Failure::User(format!(
+                "you own the {domain} domain, and S-level needs a second confirmation from another owner or a manager; people.toml names none"
             )));
         }
         let events = tx.timeline(ticket.reference).await?;
@@ -99,7 +116,8 @@ impl Engine {
             )));
         };
         let owners = self.config.directory.owners_of(domain);
-        if !owners.iter().any(|o| o == ctx.actor) {
+        let managers = self.config.directory.managers();
+        if !owners.iter().any(|o| o == ctx.actor) && !managers.contains(&ctx.actor) {
             let who = if owners.is_empty() { "nobody".to_owned() } else { text::join_and(owners) };
             return Err(refused(
                 &format!(
@@ -110,14 +128,45 @@ impl Engine {
             ));
         }
         let events = tx.timeline(ticket.reference).await?;
-        pending_s_request(&events).ok_or_else(|| {
+        let request = pending_s_request(&events).ok_or_else(|| {
             let state = if ticket.severity == Some(Severity::S) {
                 "is S-level already"
             } else {
                 "has no S-level request waiting"
             };
             Failure::User(format!("{} {state}", ticket.reference))
-        })
+        })?;
+        let confirmers = s_confirmers(owners, &managers, &request.by);
+        if !confirmers.iter().any(|c| c == ctx.actor) {
+            let reason = if request.by == ctx.actor {
+                format!(
+                    "you asked for S-level on {}; {} answers it (a second confirmation)",
+                    ticket.reference,
+                    text::join_or(&confirmers)
+                )
+            } else {
+                format!(
+                    "only the owners of the {domain} domain ({}) can answer S-level for {}",
+                    text::join_and(owners),
+                    ticket.reference
+                )
+            };
+            return Err(refused(&reason, ticket));
+        }
+        Ok(request)
+    }
+
+    /// The open war room of an S ticket: while there is one, the incident's clock and its room
+    /// drive the ticket, not the tiers' OLAs, and the customer hears from the room.
+    pub(super) async fn open_incident(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+    ) -> Result<Option<WarRoom>, StoreError> {
+        if ticket.severity != Some(Severity::S) {
+            return Ok(None);
+        }
+        Ok(tx.war_room_for_update(ticket.reference).await?.filter(|room| !room.is_archived()))
     }
 
     /// The ticket's war room, open, or a reply saying why `what` needs one.
@@ -165,12 +214,16 @@ impl Engine {
         ctx: &Ctx<'_>,
         ticket: &Ticket,
         clocks: &[ClockState],
-        closes: bool,
+        step: RoomStep,
     ) -> Result<(), StoreError> {
         let Some(mut room) = tx.war_room_for_update(ticket.reference).await? else { return Ok(()) };
         if room.is_archived() {
-            return Ok(());
+            if step != RoomStep::Reopens {
+                return Ok(());
+            }
+            self.reopen_room(tx, ctx, ticket, &mut room).await?;
         }
+        let closes = step == RoomStep::Closes;
         if ctx.actor != SYSTEM_ACTOR {
             room.remind_at = Some(ctx.at + self.room_cadence());
         }
@@ -236,6 +289,31 @@ impl Engine {
         tx.enqueue_post(&post, at).await?;
         room.card = Some(card);
         Ok(())
+    }
+
+    /// The incident is back (its ticket reopened after the report): the room opens again with its
+    /// roster, and closing asks for the report again, since the one filed did not hold.
+    async fn reopen_room(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &Ticket,
+        room: &mut WarRoom,
+    ) -> Result<(), StoreError> {
+        room.archived_at = None;
+        room.report = None;
+        room.remind_at = Some(ctx.at + self.room_cadence());
+        tx.append_event(&event(ticket, ctx, EventKind::RoomReopened)).await?;
+        let text = format!(
+            "{} is open again, and so is its war room: {} reopened it. /timeline and /update work again; closing it asks for a new incident report.",
+            ticket.reference, ctx.actor
+        );
+        let post = Post {
+            mentions: room.roster.clone(),
+            room: Some(RoomChange::Reopen { users: room.roster.clone() }),
+            ..room_post(ticket.reference, text)
+        };
+        tx.enqueue_post(&post, ctx.at).await
     }
 
     pub(super) async fn archive_room(
@@ -318,7 +396,8 @@ impl Engine {
             )
         } else {
             format!(
-                "Nothing new in the war room of {reference} for {minutes} minutes. {}.",
+                "Nothing new in the war room of {reference} for {}. {}.",
+                count(minutes, "minute", "minutes"),
                 please("post progress with /timeline and tell the customer with /update")
             )
         };

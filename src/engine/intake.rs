@@ -14,9 +14,12 @@ use tokio::sync::oneshot;
 use tracing::{error, warn};
 
 use super::{
-    Ctx, Engine, InboundMessage, Outcome, customer_post, direct_conversation, event, staff_post, text,
+    Ctx, Engine, InboundMessage, Outcome, ReplyTo, customer_post, direct_conversation, event, staff_post,
+    text,
 };
-use crate::domain::{Attachment, Button, ButtonAction, EventKind, Status, Ticket, TicketRef, Tier};
+use crate::domain::{
+    Attachment, Audience, Button, ButtonAction, EventKind, Post, Status, Ticket, TicketRef, Tier,
+};
 use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 
 /// Why a resolved ticket reopens when its customer writes.
@@ -45,6 +48,35 @@ pub(super) struct Sent<'a> {
     pub attachments: &'a [Attachment],
 }
 
+/// How a message found its ticket, as the staff notice tells it.
+pub(super) enum Landed {
+    /// The customer's one open ticket here (or a new one).
+    Only,
+    /// The ticket the customer replied to.
+    Replied,
+    /// The most recently active of several open tickets.
+    MostRecent { others: Vec<TicketRef> },
+    /// The customer's ticket `from` was merged into this one.
+    Merged { from: TicketRef },
+}
+
+impl Landed {
+    fn how(&self, message_id: i64) -> String {
+        match self {
+            Landed::Only => String::new(),
+            Landed::Replied => " (a reply about it)".to_owned(),
+            Landed::MostRecent { others } => {
+                let others: Vec<String> = others.iter().map(ToString::to_string).collect();
+                format!(
+                    " (the most recently active of their open tickets, beside {}; if it is about another: /move message:{message_id} to:T-n)",
+                    text::join_and(&others)
+                )
+            }
+            Landed::Merged { from } => format!(" (from {from}, merged into it)"),
+        }
+    }
+}
+
 /// How taking one message in within a transaction went.
 enum Taken {
     Done(Outcome),
@@ -67,6 +99,7 @@ impl Engine {
                 text: m.text,
                 at: m.received_at,
                 attachments: m.attachments,
+                reply_to: None,
             };
             self.take_in_alone(&inbound).await;
         }
@@ -176,16 +209,13 @@ impl Engine {
             return Ok(Taken::Done(Outcome::duplicate()));
         }
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
-        let open = match tx.open_ticket_of(&message.conversation, &message.author).await? {
-            Some(ticket) => Some(ticket),
-            None => self.adopt_opened_for(tx, message).await?,
-        };
-        let is_new = open.is_none();
-        let ticket = match open {
-            Some(ticket) => ticket,
+        let landing = self.landing_for(tx, message).await?;
+        let is_new = landing.is_none();
+        let (ticket, landed) = match landing {
+            Some(found) => found,
             None => {
                 let subject = text::or_files(&message.text, &message.attachments);
-                self.insert_ticket(tx, &ctx, &message.author, &subject).await?
+                (self.insert_ticket(tx, &ctx, &message.author, &subject).await?, Landed::Only)
             }
         };
         let message_id = match slot {
@@ -210,25 +240,81 @@ impl Engine {
             let flooding = self.slows_down(tx, &ctx, &ticket).await?;
             let sent =
                 Sent { text: &message.text, message_id: Some(message_id), attachments: &message.attachments };
-            self.append_message(tx, &ctx, ticket, sent, flooding).await?;
+            self.append_message(tx, &ctx, ticket, sent, landed, flooding).await?;
         }
         Ok(Taken::Done(Outcome::silent(Some(reference))))
+    }
+
+    /// Which ticket a customer's message is about, the rule README states: the open ticket of
+    /// theirs it replies to; else their most recently active open ticket in this conversation;
+    /// else a ticket staff opened for them (`/ticket customer:`); else, when their ticket here was
+    /// merged, the ticket it was merged into, while that is open. `None`: a new ticket.
+    async fn landing_for(
+        &self,
+        tx: &mut dyn StoreTx,
+        message: &InboundMessage,
+    ) -> Result<Option<(Ticket, Landed)>, StoreError> {
+        let replied = match &message.reply_to {
+            Some(ReplyTo::Ticket(reference)) => Some(*reference),
+            Some(ReplyTo::Message(source_id)) => tx.ticket_of_message(source_id).await?,
+            None => None,
+        };
+        if let Some(reference) = replied {
+            // A reply to a merged ticket is about the ticket that carries on.
+            let reference = self.merged_successor(tx, reference).await?.unwrap_or(reference);
+            if let Some(mut ticket) = tx.ticket_for_update(reference).await?
+                && !ticket.is_closed()
+                && ticket.customer == message.author
+            {
+                // A ticket staff opened for them takes the conversation they answer from.
+                if ticket.conversation == direct_conversation(&message.author) {
+                    ticket.conversation = message.conversation.clone();
+                    tx.update_ticket(&ticket).await?;
+                }
+                return Ok(Some((ticket, Landed::Replied)));
+            }
+        }
+        let mut open = tx.open_tickets_of(&message.conversation, &message.author).await?;
+        let latest_here = open.first().map(|t| t.updated_at);
+        // A ticket staff opened for them since is the most recently active one.
+        if let Some(ticket) = self.adopt_opened_for(tx, message, latest_here).await? {
+            let others: Vec<TicketRef> = open.iter().map(|t| t.reference).collect();
+            let landed = if others.is_empty() { Landed::Only } else { Landed::MostRecent { others } };
+            return Ok(Some((ticket, landed)));
+        }
+        if !open.is_empty() {
+            let latest = tx.ticket_for_update(open.remove(0).reference).await?;
+            let others = open.iter().map(|t| t.reference).collect::<Vec<_>>();
+            let landed = if others.is_empty() { Landed::Only } else { Landed::MostRecent { others } };
+            return Ok(latest.map(|ticket| (ticket, landed)));
+        }
+        let Some(merged) = tx.last_merged_ticket_of(&message.conversation, &message.author).await? else {
+            return Ok(None);
+        };
+        let Some(successor) = self.merged_successor(tx, merged).await? else { return Ok(None) };
+        let ticket = tx.ticket_for_update(successor).await?.filter(|t| !t.is_closed());
+        Ok(ticket.map(|ticket| (ticket, Landed::Merged { from: merged })))
     }
 
     /// A ticket staff opened for this customer (`/ticket customer:`) waits in their direct
     /// conversation, wherever the platform reaches them; the customer's first answer, from the
     /// conversation they actually write in, is about it. That conversation becomes the ticket's,
     /// so what follows goes back and forth there.
+    /// Only a ticket more recently active than `newer_than` (the latest here) is taken.
     async fn adopt_opened_for(
         &self,
         tx: &mut dyn StoreTx,
         message: &InboundMessage,
+        newer_than: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Option<Ticket>, StoreError> {
         let direct = direct_conversation(&message.author);
         if message.conversation == direct {
             return Ok(None);
         }
         let Some(mut ticket) = tx.open_ticket_of(&direct, &message.author).await? else { return Ok(None) };
+        if newer_than.is_some_and(|latest| ticket.updated_at <= latest) {
+            return Ok(None);
+        }
         ticket.conversation = message.conversation.clone();
         tx.update_ticket(&ticket).await?;
         Ok(Some(ticket))
@@ -269,6 +355,7 @@ impl Engine {
         ctx: &Ctx<'_>,
         mut ticket: Ticket,
         sent: Sent<'_>,
+        landed: Landed,
         flooding: bool,
     ) -> Result<TicketRef, StoreError> {
         let Sent { text, message_id, attachments } = sent;
@@ -298,14 +385,15 @@ impl Engine {
         }
         let quote_chars = self.config.settings.intake.quote_chars;
         if let Some(note) = text::long_message(text, quote_chars) {
-            tx.enqueue_post(
-                &customer_post(&ticket, format!("Added to {}. {note}", ticket.reference)),
-                ctx.at,
-            )
-            .await?;
+            // To the writer, who may be a merged ticket's customer in a conversation of their own.
+            let writer =
+                Audience::Customer { user: ctx.actor.to_owned(), conversation: ctx.conversation.to_owned() };
+            let added = format!("Added to {}. {note}", ticket.reference);
+            tx.enqueue_post(&Post::new(writer, Some(ticket.reference), added), ctx.at).await?;
         }
         let quote = text::quote(text, quote_chars);
-        let mut notice = format!("{} wrote on {}:\n{quote}", ctx.actor, ticket.reference);
+        let mut notice =
+            format!("{} wrote on {}{}:\n{quote}", ctx.actor, ticket.reference, landed.how(message_id));
         if let Some(files) = text::files(attachments) {
             notice.push_str(&files);
         }

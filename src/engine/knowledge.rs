@@ -31,10 +31,20 @@ impl Engine {
         if hits.is_empty() {
             return None;
         }
+        let public_url = self.config.settings.kb.public_url.as_deref().map(|u| u.trim_end_matches('/'));
         let lines: Vec<String> = hits
             .iter()
             .enumerate()
-            .map(|(i, hit)| format!("{}. {} (kb:{})", i + 1, hit.title, hit.id))
+            .map(|(i, hit)| {
+                let mut line = format!("{}. {}", i + 1, hit.title);
+                if !hit.summary.is_empty() {
+                    line.push_str(&format!("\n   {}", hit.summary));
+                }
+                if let Some(url) = public_url {
+                    line.push_str(&format!("\n   {url}/{}", hit.id));
+                }
+                line
+            })
             .collect();
         let mut buttons: Vec<Button> = hits
             .iter()
@@ -50,7 +60,7 @@ impl Engine {
             .collect();
         buttons.push(Button::new(ButtonAction::NeedHelp, ticket.reference, "I still need help"));
         let text = format!(
-            "While you wait, these articles may help with {}:\n{}",
+            "While you wait, these articles may help with {}:\n{}\nIf one of them fixes it, press its “solved it” button; otherwise an engineer is on the way.",
             ticket.reference,
             lines.join("\n")
         );

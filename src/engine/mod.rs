@@ -8,6 +8,7 @@
 mod buttons;
 pub mod commands;
 mod confirmation;
+mod customer;
 mod failure;
 mod inbound;
 mod incident;
@@ -26,9 +27,9 @@ use chrono::{DateTime, Utc};
 use tracing::error;
 
 use crate::command::{Leaf, check_args};
-use crate::config::Config;
+use crate::config::{ClaimTaken, Config, OutsideQueue};
 use crate::domain::routing::{queue_name, round_robin};
-use crate::domain::{ButtonId, Event, EventKind, People, Severity, Ticket, TicketRef, Tier};
+use crate::domain::{ButtonId, Event, EventKind, People, Post, Severity, Ticket, TicketRef, Tier};
 use crate::kb::KnowledgeBase;
 use crate::store::{Store, StoreError, StoreTx};
 
@@ -38,10 +39,10 @@ pub use confirmation::ConfirmationReport;
 pub use failure::{Ctx, Failure};
 use failure::{customer_only, refused};
 pub use inbound::{
-    Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply,
+    Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, ReplyTo,
     direct_conversation,
 };
-use incident::room_post;
+use incident::{RoomStep, room_post};
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, event, person_post, staff_post};
 pub use sla::{DigestReport, SweepReport};
@@ -291,7 +292,8 @@ impl Engine {
     ) -> Result<(), StoreError> {
         ticket.updated_at = ctx.at;
         let closes = matches!(kind, EventKind::Closed { .. });
-        let answers_card = closes || matches!(kind, EventKind::Reopened { .. });
+        let reopens = matches!(kind, EventKind::Reopened { .. });
+        let answers_card = closes || reopens;
         // A ticket lowered from S keeps its room, whose card then shows the new severity.
         let leaves_s = matches!(kind, EventKind::SeverityChanged { from: Some(Severity::S), .. });
         tx.update_ticket(ticket).await?;
@@ -301,7 +303,14 @@ impl Engine {
             tx.clear_confirmation_timer(ticket.reference).await?;
         }
         if ticket.severity == Some(Severity::S) || leaves_s {
-            self.keep_room_in_step(tx, ctx, ticket, &clocks, closes).await?;
+            let step = if closes {
+                RoomStep::Closes
+            } else if reopens {
+                RoomStep::Reopens
+            } else {
+                RoomStep::Goes
+            };
+            self.keep_room_in_step(tx, ctx, ticket, &clocks, step).await?;
         }
         Ok(())
     }
@@ -319,6 +328,28 @@ impl Engine {
         }
         let turn = tx.advance_queue(&queue_name(domain, tier)).await?;
         Ok(round_robin(members, turn).map(str::to_owned))
+    }
+
+    /// The next member of the ticket's queue other than `but` (a queue of one gives nobody).
+    async fn next_in_queue_but(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        but: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let domain = ticket.domain.as_deref();
+        let others = self.config.routing.members(domain, ticket.tier).iter().filter(|m| *m != but).count();
+        if others == 0 {
+            return Ok(None);
+        }
+        // Round robin reaches another member within the queue's length.
+        for _ in 0..=self.config.routing.members(domain, ticket.tier).len() {
+            match self.route(tx, domain, ticket.tier).await? {
+                Some(next) if next != but => return Ok(Some(next)),
+                _ => {}
+            }
+        }
+        Ok(None)
     }
 
     /// Keep the assignee or route: `None` when the ticket's assignee is a member of its domain's
@@ -359,25 +390,179 @@ impl Engine {
         let assignee = ticket.assignee.clone();
         let kind = EventKind::Escalated { from, to, reason: reason.to_owned(), assignee: assignee.clone() };
         self.save(tx, ctx, ticket, kind).await?;
-        let update = format!(
-            "We have passed {} to our {} team, who will follow up with you.",
-            ticket.reference,
-            text::tier_team(to)
-        );
-        tx.enqueue_post(&customer_post(ticket, update), ctx.at).await?;
+        // In an incident the customer hears from the war room (`/update`), not of tiers.
+        if self.open_incident(tx, ticket).await?.is_none() {
+            let update = format!(
+                "We have passed {} to our {} team, who will follow up with you.",
+                ticket.reference,
+                text::tier_team(to)
+            );
+            self.tell_customers(tx, ticket, customer_post(ticket, update), ctx.at).await?;
+        }
         Ok((from, to, assignee))
     }
 
-    /// The actor takes the ticket: `/claim` and the Claim button.
+    /// Tells the ticket's customer, and the customer of every ticket merged into it (and into
+    /// those), each in their own conversation: a merged customer follows the ticket that carries on.
+    async fn tell_customers(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        post: Post,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut audiences = vec![post.audience.clone()];
+        for merged in self.merged_customers(tx, ticket.reference).await? {
+            let audience = customer_audience(&merged);
+            if !audiences.contains(&audience) {
+                audiences.push(audience);
+            }
+        }
+        for audience in audiences {
+            tx.enqueue_post(&Post { audience, ..post.clone() }, at).await?;
+        }
+        Ok(())
+    }
+
+    /// The tickets merged into this one, directly or through a ticket merged into it.
+    async fn merged_customers(
+        &self,
+        tx: &mut dyn StoreTx,
+        reference: TicketRef,
+    ) -> Result<Vec<Ticket>, StoreError> {
+        let (mut found, mut next) = (Vec::new(), vec![reference]);
+        while let Some(reference) = next.pop() {
+            for merged in tx.merged_into(reference).await? {
+                if merged.reference != reference
+                    && !found.iter().any(|t: &Ticket| t.reference == merged.reference)
+                {
+                    next.push(merged.reference);
+                    found.push(merged);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Only a customer of the ticket (its own, or one whose ticket was merged into it) may do this;
+    /// `refusal` is what anyone else reads.
+    async fn customer_of(
+        &self,
+        tx: &mut dyn StoreTx,
+        ticket: &Ticket,
+        ctx: &Ctx<'_>,
+        refusal: &str,
+    ) -> Result<(), Failure> {
+        if ticket.customer == ctx.actor {
+            return Ok(());
+        }
+        let merged = self.merged_customers(tx, ticket.reference).await?;
+        if merged.iter().any(|t| t.customer == ctx.actor) { Ok(()) } else { Err(refused(refusal, ticket)) }
+    }
+
+    /// The ticket a merged ticket carries on as: its merge target, followed while that was merged
+    /// too; `None` when the ticket was not merged.
+    async fn merged_successor(
+        &self,
+        tx: &mut dyn StoreTx,
+        reference: TicketRef,
+    ) -> Result<Option<TicketRef>, StoreError> {
+        let mut current = reference;
+        // A merge into a closed ticket is refused, so a chain is short; the bound is for a history
+        // written before that rule.
+        for _ in 0..16 {
+            match tx.merged_target(current).await? {
+                Some(next) if next != reference => current = next,
+                _ => break,
+            }
+        }
+        Ok((current != reference).then_some(current))
+    }
+
+    /// The actor takes the ticket: `/claim` and the Claim button. Taking it from someone else
+    /// needs a reason (or is refused, as `assignment.claim_taken` says), and they are told.
     async fn claim(
         &self,
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
         ticket: &mut Ticket,
+        reason: Option<&str>,
     ) -> Result<Outcome, Failure> {
+        let previous = ticket.assignee.clone().filter(|owner| owner != ctx.actor);
+        if let Some(owner) = &previous {
+            let reference = ticket.reference;
+            match (self.config.settings.assignment.claim_taken, reason) {
+                (ClaimTaken::Refuse, _) => {
+                    return Err(Failure::User(format!(
+                        "{reference} is with {owner}; they can /unassign it, or a manager can /assign it to you"
+                    )));
+                }
+                (ClaimTaken::Reason, None) => {
+                    return Err(Failure::User(format!(
+                        "{reference} is with {owner}; to take it over, say why: /claim ticket:{reference} reason:…"
+                    )));
+                }
+                (ClaimTaken::Reason, Some(_)) => {}
+            }
+        }
+        let moves_to = self.tier_for(ticket, ctx.actor)?;
         ticket.assign(ctx.actor)?;
-        self.save(tx, ctx, ticket, EventKind::Claimed { assignee: ctx.actor.to_owned() }).await?;
-        Ok(Outcome::public(format!("{} claimed {}", ctx.actor, ticket.reference), Some(ticket.reference)))
+        let kind = EventKind::Claimed {
+            assignee: ctx.actor.to_owned(),
+            previous: previous.clone(),
+            reason: previous.as_ref().and(reason).map(str::to_owned),
+        };
+        self.save(tx, ctx, ticket, kind).await?;
+        self.follow_tier(tx, ctx, ticket, moves_to, ctx.actor).await?;
+        let mut reply = format!("{} claimed {}", ctx.actor, ticket.reference);
+        if let Some(owner) = &previous {
+            let why = reason.unwrap_or_default();
+            let notice = format!("{} took {} from you: {why}", ctx.actor, ticket.reference);
+            tx.enqueue_post(&person_post(ticket, owner, notice), ctx.at).await?;
+            reply.push_str(&format!(" from {owner} ({why}); {owner} is told"));
+        }
+        if let Some(tier) = moves_to {
+            reply.push_str(&format!("; it moves to {tier} with them"));
+        }
+        Ok(Outcome::public(reply, Some(ticket.reference)))
+    }
+
+    /// The tier a ticket moves to when `user` takes it: the tier of its domain's queue they work
+    /// in, when that is another (`None`: it stays). Someone in none of its domain's queues is
+    /// refused when `assignment.outside_queue = "refuse"`.
+    fn tier_for(&self, ticket: &Ticket, user: &str) -> Result<Option<Tier>, Failure> {
+        let Some(domain) = ticket.domain.as_deref() else { return Ok(None) };
+        match self.config.routing.tier_of(domain, ticket.tier, user) {
+            Some(tier) => Ok((tier != ticket.tier).then_some(tier)),
+            None if self.config.settings.assignment.outside_queue == OutsideQueue::Refuse => {
+                Err(Failure::User(format!(
+                    "{user} is in none of the {domain} queues, so {} cannot go to them (assignment.outside_queue = \"refuse\")",
+                    ticket.reference
+                )))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Moves the ticket to the tier of the engineer who now has it, as `tier_for` chose; its OLA
+    /// starts again there. Said nowhere but the timeline and the staff thread: the customer hears
+    /// of escalations, not of who sits in which tier.
+    async fn follow_tier(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        to: Option<Tier>,
+        user: &str,
+    ) -> Result<(), Failure> {
+        let Some(to) = to else { return Ok(()) };
+        let from = ticket.tier;
+        ticket.tier = to;
+        let reason = format!("{user} works in {to}");
+        self.save(tx, ctx, ticket, EventKind::TierChanged { from, to, reason }).await?;
+        let notice = format!("{} moved from {from} to {to} with {user}, who has it now.", ticket.reference);
+        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        Ok(())
     }
 }
 

@@ -78,8 +78,8 @@ impl Engine {
         if relayed {
             let name = self.config.directory.person(ctx.actor).and_then(|p| p.name.clone());
             let name = name.unwrap_or_else(|| ctx.actor.to_owned());
-            tx.enqueue_post(&customer_post(ticket, format!("{name} ({}): {text}", ticket.reference)), ctx.at)
-                .await?;
+            let post = customer_post(ticket, format!("{name} ({}): {text}", ticket.reference));
+            self.tell_customers(tx, ticket, post, ctx.at).await?;
         }
         Ok(relayed)
     }

@@ -2,12 +2,13 @@
 //! that sends warnings and breach notices and escalates when a tier's OLA runs out, the daily digest,
 //! and the `/sla` view. Every function takes `now` from its caller.
 
+use crate::domain::text::count;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::jobs::{BatchJob, Tally};
-use super::{Ctx, Engine, event, staff_post, text};
+use super::{Ctx, Engine, event, room_post, staff_post, text};
 use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
 use crate::domain::{Audience, EventKind, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
 use crate::store::{StoreError, StoreResult, StoreTx};
@@ -120,6 +121,8 @@ impl Engine {
         let conversation = ticket.conversation.clone();
         let ctx = Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now };
         let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
+        // An incident has one clock: its room drives the ticket, not the tiers' OLAs.
+        let incident = self.open_incident(tx, &ticket).await?;
         let mut lines = Vec::new();
         let mut ola_ran_out = false;
         for state in &states {
@@ -147,13 +150,28 @@ impl Engine {
             let escalates = matches!(state.kind, ClockKind::Ola(tier) if tier.next().is_some())
                 && alarm == Alarm::Breach
                 && had_time;
-            if escalates {
+            if escalates && incident.is_none() {
                 ola_ran_out = true;
+            } else if escalates {
+                lines.push(format!(
+                    "The {} OLA ran out; the war room drives this incident, so it is not escalated on its own.",
+                    ticket.tier
+                ));
             } else {
                 lines.push(self.alarm_line(state, alarm));
             }
         }
         let mut mentions: Vec<String> = ticket.assignee.iter().cloned().collect();
+        if let Some(leader) = incident.as_ref().and_then(|room| room.leader.clone())
+            && !lines.is_empty()
+        {
+            if !mentions.contains(&leader) {
+                mentions.push(leader.clone());
+            }
+            let notice = format!("SLA on {}:\n{}", ticket.reference, lines.join("\n"));
+            let post = Post { mentions: vec![leader], ..room_post(ticket.reference, notice) };
+            tx.enqueue_post(&post, now).await?;
+        }
         if ola_ran_out {
             let from = ticket.tier;
             let reason = format!("the {from} OLA ran out");
@@ -263,8 +281,8 @@ impl Engine {
         report.due_today = due_today.len();
         let list = |refs: &[String]| if refs.is_empty() { "none".to_owned() } else { refs.join(", ") };
         let text = format!(
-            "Daily digest for {today}: {} open tickets.\nBreached: {}\nResolution due today: {}",
-            report.open,
+            "Daily digest for {today}: {}.\nBreached: {}\nResolution due today: {}",
+            count(report.open as u64, "open ticket", "open tickets"),
             list(&breached),
             list(&due_today)
         );

@@ -1,5 +1,8 @@
 //! The wording of the bot's replies and posts, in one place.
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
 use crate::domain::{Attachment, IncidentReport, Role, Ticket, TicketRef, Tier, WarRoom};
 
 fn truncate(text: &str, max_chars: usize) -> (String, bool) {
@@ -104,6 +107,68 @@ pub fn status(ticket: &Ticket) -> String {
     text
 }
 
+/// Where a ticket stands, as its customer reads it.
+pub enum CustomerStanding {
+    Working { promise: Option<Promise> },
+    WaitingForYou,
+    Solved { on: String },
+    Closed { on: String },
+}
+
+/// The next time we promised the customer something.
+pub enum Promise {
+    /// A first answer, by then.
+    Answer(String),
+    /// A solution, by then.
+    Solve(String),
+}
+
+/// `/status` for a customer: plain words, a name rather than a tier, the next promise.
+pub fn customer_status(ticket: &Ticket, stands: &CustomerStanding, helper: Option<&str>) -> String {
+    let mut text = format!("{} “{}”: ", ticket.reference, ticket.title);
+    let helping = |text: &mut String| {
+        if let Some(name) = helper {
+            text.push_str(&format!(" {name} is helping you."));
+        }
+    };
+    match stands {
+        CustomerStanding::Working { promise } => {
+            text.push_str(if helper.is_some() {
+                "we are working on it."
+            } else {
+                "we have it, and an engineer will pick it up shortly."
+            });
+            helping(&mut text);
+            match promise {
+                Some(Promise::Answer(by)) => text.push_str(&format!(" You will hear from us by {by}.")),
+                Some(Promise::Solve(by)) => text.push_str(&format!(" We aim to solve it by {by}.")),
+                None => {}
+            }
+        }
+        CustomerStanding::WaitingForYou => {
+            text.push_str("waiting for you: please answer our last question here, and we carry on.");
+            helping(&mut text);
+        }
+        CustomerStanding::Solved { on } => text.push_str(&format!(
+            "solved on {on}, please confirm: press “Yes, it is fixed” on our message, or tell us here if it is not."
+        )),
+        CustomerStanding::Closed { on } => {
+            text.push_str(&format!("closed on {on}. If the problem comes back, write to us here."))
+        }
+    }
+    text
+}
+
+/// An instant as a person reads it in their time zone: `Thu 3 Dec 2026, 14:00 (Europe/Berlin)`.
+pub fn time_in(at: DateTime<Utc>, zone: Tz) -> String {
+    format!("{} ({})", at.with_timezone(&zone).format("%a %-d %b %Y, %H:%M"), zone.name())
+}
+
+/// The day of an instant in a time zone: `Thu 3 Dec 2026`.
+pub fn day_in(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%a %-d %b %Y").to_string()
+}
+
 /// The incident card pinned in a war room.
 pub fn incident_card(ticket: &Ticket, room: &WarRoom, customer: &str, resolution_due: &str) -> String {
     let owner = ticket.assignee.as_deref().unwrap_or("nobody");
@@ -154,6 +219,18 @@ pub fn role_singular(role: Role) -> &'static str {
         Role::Owner => "a domain owner",
         Role::Manager => "a manager",
         Role::Lead => "a lead",
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`; `nobody` for none.
+pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => "nobody".to_owned(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", init.join(", "), last.as_ref())
+        }
     }
 }
 

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::kb::error::{IoContext, KbError, Result};
 
+/// How much of an article an offer shows.
+const SUMMARY_CHARS: usize = 200;
+
 /// Front matter is TOML between `+++` lines (the Hugo convention), so the `toml` crate the rest
 /// of resolvd already uses can read it and no YAML parser is needed.
 const FENCE: &str = "+++";
@@ -168,6 +171,28 @@ impl Article {
     }
 
     /// The file text, front matter included; [`Article::parse`] reads it back unchanged.
+    /// The first lines of the body a reader sees (headings and Markdown marks left out), at most
+    /// `SUMMARY_CHARS` characters: what an offer shows of the article.
+    pub fn summary(&self) -> String {
+        let lines = self
+            .body
+            .lines()
+            .map(str::trim)
+            .filter(|l| {
+                !l.is_empty() && !l.starts_with('#') && !l.starts_with("```") && !l.starts_with("---")
+            })
+            .map(|l| l.trim_start_matches(['-', '*', '>', ' ']).replace("**", "").replace('`', ""));
+        let mut summary = String::new();
+        for line in lines.take(3) {
+            if !summary.is_empty() {
+                summary.push(' ');
+            }
+            summary.push_str(&line);
+        }
+        let short = crate::domain::text::prefix(&summary, SUMMARY_CHARS);
+        if short.len() < summary.len() { format!("{}…", short.trim_end()) } else { summary }
+    }
+
     pub fn to_markdown(&self) -> String {
         let meta = FrontMatter {
             title: self.title.clone(),

@@ -10,7 +10,7 @@ use crate::kb::ticket::TicketDoc;
 
 /// Bump when the schema or the analysis changes: an index built by an older binary then no
 /// longer matches the fingerprint and is rebuilt on open instead of answering wrongly.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// Where a hit comes from: a curated article, or a resolved ticket published for engineers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +48,8 @@ pub(crate) struct Fields {
     pub body: Field,
     pub domain: Field,
     pub language: Field,
+    /// An article's first lines, shown to a customer it is offered to; not searched.
+    pub summary: Field,
 }
 
 impl Fields {
@@ -74,6 +76,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         body: builder.add_text_field("body", text),
         domain: builder.add_text_field("domain", STRING | STORED),
         language: builder.add_text_field("language", STRING | STORED),
+        summary: builder.add_text_field("summary", STORED),
     };
     (builder.build(), fields)
 }
@@ -96,6 +99,7 @@ pub(crate) fn article_document(fields: &Fields, article: &Article) -> TantivyDoc
     doc.add_text(fields.body, &article.body);
     doc.add_text(fields.domain, &article.domain);
     doc.add_text(fields.language, article.language.as_str());
+    doc.add_text(fields.summary, article.summary());
     doc
 }
 

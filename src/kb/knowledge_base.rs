@@ -50,6 +50,9 @@ pub struct Hit {
     /// Articles always have one; tickets have none.
     pub domain: Option<String>,
     pub language: Language,
+    /// An article's first lines, for a customer to read before pressing "solved it"; empty for
+    /// tickets.
+    pub summary: String,
 }
 
 /// Why [`KnowledgeBase::open`] built the index instead of reusing it.
@@ -348,6 +351,7 @@ impl KnowledgeBase {
             score,
             domain: text(self.fields.domain),
             language: text(self.fields.language).and_then(|l| Language::parse(&l)).unwrap_or(Language::En),
+            summary: text(self.fields.summary).unwrap_or_default(),
         })
     }
 

@@ -7,6 +7,7 @@
 //! released again, so the next run (a moment later in `run_until`, or the next `jobs run-once`)
 //! runs it once more; within a job, each ticket has its own fallback (`engine::jobs`).
 
+use crate::domain::text::count;
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
@@ -62,8 +63,10 @@ fn sla_sweep(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
         let report = engine.sla_sweep(now).await?;
         Ok(format!(
-            "{} due tickets, {} notices, {} escalations",
-            report.looked_at, report.notices, report.escalated
+            "{}, {}, {}",
+            count(report.looked_at as u64, "due ticket", "due tickets"),
+            count(report.notices as u64, "notice", "notices"),
+            count(report.escalated as u64, "escalation", "escalations")
         ))
     })
 }
@@ -78,7 +81,7 @@ fn confirmations(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
 fn war_room_reminders(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
         let reminded = engine.remind_war_rooms(now).await?;
-        Ok(format!("{reminded} war rooms reminded"))
+        Ok(format!("{} reminded", count(reminded as u64, "war room", "war rooms")))
     })
 }
 
@@ -86,7 +89,7 @@ fn war_room_reminders(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
 fn untaken_messages(engine: &Engine, _now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
         let retried = engine.take_in_untaken().await?;
-        Ok(format!("{retried} untaken messages retried"))
+        Ok(format!("{} retried", count(retried as u64, "untaken message", "untaken messages")))
     })
 }
 

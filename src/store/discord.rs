@@ -59,7 +59,7 @@ pub trait DiscordState: Send + Sync + 'static {
 /// Opens the database the URL names and brings its schema up to date, as `store::open` does,
 /// and gives the Discord channel its memory over the same connection pool.
 pub async fn open_with_discord_state(url: &str) -> StoreResult<(Arc<dyn Store>, Arc<dyn DiscordState>)> {
-    let opened = super::connect(url).await?;
+    let opened = super::connect(url, super::Connect::Migrate).await?;
     let state: Arc<dyn DiscordState> = match &opened {
         Opened::Sqlite(backend) => backend.clone(),
         Opened::Postgres(backend) => backend.clone(),

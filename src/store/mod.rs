@@ -32,6 +32,24 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// A read found no database file where the URL points (reads never create one).
+    #[error(
+        "there is no database at {0}; run `resolvd migrate` (or start resolvd, which migrates) to create it"
+    )]
+    NoDatabase(String),
+    /// A read found a database nobody migrated.
+    #[error("the database has no resolvd schema yet ({} to apply); run `resolvd migrate`", migrations(*.pending))]
+    NoSchema { pending: usize },
+    /// A read found a schema older than this build's (reads never migrate).
+    #[error("the database schema is behind this resolvd ({} to apply); run `resolvd migrate`", migrations(*.pending))]
+    SchemaBehind { pending: usize },
+}
+
+fn migrations(count: usize) -> String {
+    match count {
+        1 => "1 migration".to_owned(),
+        n => format!("{n} migrations"),
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -40,6 +58,51 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// A database's schema beside this build's migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// Never migrated: no migrations table at all.
+    Empty { pending: usize },
+    /// Some of this build's migrations are not applied (or one failed halfway).
+    Behind { pending: usize },
+    /// Every migration of this build is applied (a newer build's may be too).
+    Current,
+}
+
+/// Which tickets an operator lists; every part left `None` matches all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFilter {
+    pub status: Option<StatusFilter>,
+    pub assignee: Option<String>,
+    pub domain: Option<String>,
+}
+
+/// A status, or every status staff count as open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Is(Status),
+    /// Every status but closed: new, open, waiting for the customer, resolved.
+    NotClosed,
+}
+
+impl std::str::FromStr for StatusFilter {
+    type Err = String;
+
+    /// A status name, or `open` for every status but closed (as staff say "open tickets").
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text == "open" {
+            return Ok(StatusFilter::NotClosed);
+        }
+        text.parse::<Status>().map(StatusFilter::Is).map_err(|_| {
+            format!(
+                "`{}` is not a status; use one of new, open (every status but closed), waiting_customer, \
+                 resolved, closed",
+                crate::domain::text::elide(text, 64)
+            )
+        })
+    }
 }
 
 /// A customer message as it arrives.
@@ -99,6 +162,14 @@ pub enum AfterFailure {
     RetryAt(DateTime<Utc>),
     /// Never tried again by itself: a dead letter, from this instant, until an operator resends it.
     Dead(DateTime<Utc>),
+}
+
+/// A post as it was enqueued, sent or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnqueuedPost {
+    pub id: i64,
+    pub post: Post,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A post not sent (yet), as an operator lists it.
@@ -165,11 +236,15 @@ pub struct ConfirmationTimer {
 pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
+    /// How the database's schema stands beside this build's migrations; changes nothing.
+    async fn schema(&self) -> StoreResult<Schema>;
     /// A write transaction: everything the engine changes for one inbound event goes through one.
     async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
 
     async fn ticket(&self, reference: TicketRef) -> StoreResult<Option<Ticket>>;
     async fn tickets(&self, status: Option<Status>) -> StoreResult<Vec<Ticket>>;
+    /// Tickets matching every part of the filter, oldest first.
+    async fn find_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<Ticket>>;
     async fn timeline(&self, reference: TicketRef) -> StoreResult<Vec<Event>>;
     async fn links(&self, reference: TicketRef) -> StoreResult<Vec<Link>>;
     /// Events with no ticket: refusals of commands that named none.
@@ -196,6 +271,11 @@ pub trait Store: Send + Sync + 'static {
     async fn resend_posts(&self, which: Resend, at: DateTime<Utc>) -> StoreResult<u64>;
     /// Posts still to be sent, dead letters not counted.
     async fn unsent_post_count(&self) -> StoreResult<i64>;
+    /// The id of the newest post in the outbox, sent or not; 0 when there is none.
+    async fn last_post_id(&self) -> StoreResult<i64>;
+    /// Posts with an id above `after_id` enqueued at exactly `at`, sent or not, in order: what
+    /// one run at that instant (a `jobs run-once`) enqueued.
+    async fn posts_enqueued_at(&self, after_id: i64, at: DateTime<Utc>) -> StoreResult<Vec<EnqueuedPost>>;
 
     /// Tickets whose next SLA alarm is at or before `now`, earliest first: read through the index
     /// on `next_alarm_at`, so the cost follows the number due, not the number open.
@@ -225,7 +305,24 @@ pub trait StoreTx: Send {
     /// Takes a message kept untaken into `ticket`; false when another transaction took it in first.
     async fn attach_message(&mut self, message_id: i64, ticket: TicketRef) -> StoreResult<bool>;
 
-    /// The customer's ticket in this conversation that is not closed, if any.
+    /// The ticket a message (by its platform id) was taken into.
+    async fn ticket_of_message(&mut self, source_id: &str) -> StoreResult<Option<TicketRef>>;
+    async fn message(&mut self, message_id: i64) -> StoreResult<Option<StoredMessage>>;
+    /// Puts a message on another ticket (`/move`).
+    async fn move_message(&mut self, message_id: i64, to: TicketRef) -> StoreResult<()>;
+    /// The customer's tickets in this conversation that are not closed, most recently active first.
+    async fn open_tickets_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Vec<Ticket>>;
+    /// The customer's newest ticket in this conversation that was merged into another.
+    async fn last_merged_ticket_of(
+        &mut self,
+        conversation: &str,
+        customer: &str,
+    ) -> StoreResult<Option<TicketRef>>;
+    /// The tickets merged (closed as duplicates) into this one.
+    async fn merged_into(&mut self, reference: TicketRef) -> StoreResult<Vec<Ticket>>;
+    /// The ticket this one was merged into, if it was.
+    async fn merged_target(&mut self, reference: TicketRef) -> StoreResult<Option<TicketRef>>;
+    /// The customer's most recently active ticket in this conversation that is not closed, if any.
     async fn open_ticket_of(&mut self, conversation: &str, customer: &str) -> StoreResult<Option<Ticket>>;
     /// The newest ticket of a conversation that is not closed: the default for commands typed there.
     async fn ticket_of_conversation(&mut self, conversation: &str) -> StoreResult<Option<Ticket>>;
@@ -272,10 +369,29 @@ pub trait StoreTx: Send {
 
 /// Opens the database the URL names and brings its schema up to date.
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
-    Ok(connect(url).await?.store())
+    Ok(connect(url, Connect::Migrate).await?.store())
 }
 
-/// A backend connected and migrated, before it is seen through a trait: one pool, which the
+/// Opens the database the URL names for an operator's read, as it is: never migrated, no SQLite
+/// file created. A database whose schema is not up to date with this build is refused with an
+/// error naming `resolvd migrate`.
+pub async fn open_current(url: &str) -> StoreResult<Arc<dyn Store>> {
+    let store = connect(url, Connect::Existing).await?.store();
+    match store.schema().await? {
+        Schema::Current => Ok(store),
+        Schema::Empty { pending } => Err(StoreError::NoSchema { pending }),
+        Schema::Behind { pending } => Err(StoreError::SchemaBehind { pending }),
+    }
+}
+
+/// Whether opening may create and migrate the database, or takes it as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Connect {
+    Migrate,
+    Existing,
+}
+
+/// A backend connected (and migrated, unless opened for reading), before it is seen through a trait: one pool, which the
 /// core store and a channel adapter's memory can share.
 enum Opened {
     Sqlite(Arc<SqliteStore>),
@@ -291,14 +407,20 @@ impl Opened {
     }
 }
 
-async fn connect(url: &str) -> StoreResult<Opened> {
+async fn connect(url: &str, how: Connect) -> StoreResult<Opened> {
     let opened = if url.starts_with("sqlite:") {
-        Opened::Sqlite(Arc::new(SqliteStore::connect(url).await?))
+        let store = match how {
+            Connect::Migrate => SqliteStore::connect(url).await?,
+            Connect::Existing => SqliteStore::connect_existing(url).await?,
+        };
+        Opened::Sqlite(Arc::new(store))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Opened::Postgres(Arc::new(PostgresStore::connect(url).await?))
     } else {
         return Err(StoreError::UnsupportedUrl(url.to_owned()));
     };
-    opened.store().migrate().await?;
+    if how == Connect::Migrate {
+        opened.store().migrate().await?;
+    }
     Ok(opened)
 }

@@ -29,6 +29,9 @@ super::sql::sql_store! {
     db: Postgres,
     backend: crate::store::Backend::Postgres,
     migrations: "migrations/postgres",
+    // Where an unqualified `_sqlx_migrations` is created and read: the first schema of the search path.
+    migrations_table: "SELECT COUNT(*) FROM information_schema.tables \
+                       WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
     lock_row: " FOR UPDATE",
     skip_locked: " FOR UPDATE SKIP LOCKED",
 }

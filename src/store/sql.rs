@@ -223,6 +223,25 @@ pub(super) fn parse_post(json: &str) -> StoreResult<Post> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("outbox post `{json}`: {e}")))
 }
 
+/// What the applied versions leave of this build's migrations to apply.
+pub(super) fn schema_of(known: &[i64], applied: &[i64]) -> super::Schema {
+    match known.iter().filter(|version| !applied.contains(version)).count() {
+        0 => super::Schema::Current,
+        pending => super::Schema::Behind { pending },
+    }
+}
+
+/// The status a ticket must have, and the one it must not, for a filter's status.
+pub(super) fn status_binds(
+    filter: Option<super::StatusFilter>,
+) -> (Option<&'static str>, Option<&'static str>) {
+    match filter {
+        None => (None, None),
+        Some(super::StatusFilter::Is(status)) => (Some(status.into()), None),
+        Some(super::StatusFilter::NotClosed) => (None, Some(crate::domain::Status::Closed.into())),
+    }
+}
+
 pub(super) fn enum_text<T: Into<&'static str>>(value: Option<T>) -> Option<&'static str> {
     value.map(Into::into)
 }
@@ -236,6 +255,7 @@ macro_rules! sql_store {
         db: $db:ty,
         backend: $backend:expr,
         migrations: $migrations:literal,
+        migrations_table: $migrations_table:literal,
         lock_row: $lock:literal,
         skip_locked: $skip:literal $(,)?
     ) => {
@@ -322,6 +342,107 @@ macro_rules! sql_store {
                 Ok(attached == 1)
             }
 
+            async fn ticket_of_message(
+                &mut self,
+                source_id: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::TicketRef>> {
+                let found: Option<Option<i64>> = sqlx::query_scalar("SELECT ticket_id FROM messages WHERE source_id = $1")
+                    .bind(source_id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(found.flatten().map($crate::domain::TicketRef))
+            }
+
+            async fn message(&mut self, message_id: i64) -> $crate::store::StoreResult<Option<$crate::store::StoredMessage>> {
+                let row: Option<$crate::store::sql::MessageRow> = sqlx::query_as(
+                    "SELECT id, source_id, conversation, author, text, ticket_id, received_at, attachments FROM messages \
+                     WHERE id = $1",
+                )
+                .bind(message_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn move_message(
+                &mut self,
+                message_id: i64,
+                to: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE messages SET ticket_id = $1 WHERE id = $2")
+                    .bind(to.0)
+                    .bind(message_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn open_tickets_of(
+                &mut self,
+                conversation: &str,
+                customer: &str,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE conversation = $1 AND customer = $2 AND status <> 'closed' \
+                     ORDER BY updated_at DESC, id DESC LIMIT 25",
+                    $crate::store::sql::TICKET_COLUMNS,
+                );
+                let rows: Vec<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
+                    .bind(conversation)
+                    .bind(customer)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn last_merged_ticket_of(
+                &mut self,
+                conversation: &str,
+                customer: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::TicketRef>> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tickets WHERE conversation = $1 AND customer = $2 AND close_reason = 'merged' \
+                     ORDER BY id DESC LIMIT 1",
+                )
+                .bind(conversation)
+                .bind(customer)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(found.map($crate::domain::TicketRef))
+            }
+
+            async fn merged_into(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                let columns = $crate::store::sql::TICKET_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("t.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "SELECT {columns} FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id \
+                     WHERE l.other_id = $1 AND l.relation = 'duplicate' AND t.close_reason = 'merged' ORDER BY t.id"
+                );
+                let rows: Vec<$crate::store::sql::TicketRow> =
+                    sqlx::query_as(&sql).bind(reference.0).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn merged_target(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+            ) -> $crate::store::StoreResult<Option<$crate::domain::TicketRef>> {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT other_id FROM ticket_links WHERE ticket_id = $1 AND relation = 'duplicate' \
+                     ORDER BY other_id DESC LIMIT 1",
+                )
+                .bind(reference.0)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(found.map($crate::domain::TicketRef))
+            }
+
             async fn open_ticket_of(
                 &mut self,
                 conversation: &str,
@@ -329,7 +450,7 @@ macro_rules! sql_store {
             ) -> $crate::store::StoreResult<Option<$crate::domain::Ticket>> {
                 let sql = format!(
                     "SELECT {} FROM tickets WHERE conversation = $1 AND customer = $2 AND status <> 'closed' \
-                     ORDER BY id DESC LIMIT 1{}",
+                     ORDER BY updated_at DESC, id DESC LIMIT 1{}",
                     $crate::store::sql::TICKET_COLUMNS,
                     $lock
                 );
@@ -657,6 +778,23 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn schema(&self) -> $crate::store::StoreResult<$crate::store::Schema> {
+                let migrator = sqlx::migrate!($migrations);
+                let known: Vec<i64> = migrator
+                    .iter()
+                    .filter(|m| !m.migration_type.is_down_migration())
+                    .map(|m| m.version)
+                    .collect();
+                let tables: i64 = sqlx::query_scalar($migrations_table).fetch_one(&self.pool).await?;
+                if tables == 0 {
+                    return Ok($crate::store::Schema::Empty { pending: known.len() });
+                }
+                let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok($crate::store::sql::schema_of(&known, &applied))
+            }
+
             async fn begin(&self) -> $crate::store::StoreResult<Box<dyn $crate::store::StoreTx>> {
                 Ok(Box::new($tx { tx: self.begin_tx().await? }))
             }
@@ -669,6 +807,26 @@ macro_rules! sql_store {
                 let row: Option<$crate::store::sql::TicketRow> =
                     sqlx::query_as(&sql).bind(reference.0).fetch_optional(&self.pool).await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn find_tickets(
+                &self,
+                filter: &$crate::store::TicketFilter,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                let (is, is_not) = $crate::store::sql::status_binds(filter.status);
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR status <> $2) \
+                     AND ($3 IS NULL OR assignee = $3) AND ($4 IS NULL OR domain = $4) ORDER BY id",
+                    $crate::store::sql::TICKET_COLUMNS
+                );
+                let rows: Vec<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
+                    .bind(is)
+                    .bind(is_not)
+                    .bind(filter.assignee.as_deref())
+                    .bind(filter.domain.as_deref())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn tickets(
@@ -898,6 +1056,29 @@ macro_rules! sql_store {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL")
                     .fetch_one(&self.pool)
                     .await?)
+            }
+
+            async fn last_post_id(&self) -> $crate::store::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").fetch_one(&self.pool).await?)
+            }
+
+            async fn posts_enqueued_at(
+                &self,
+                after_id: i64,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::EnqueuedPost>> {
+                let rows: Vec<(i64, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT id, post, created_at FROM outbox WHERE id > $1 AND created_at = $2 ORDER BY id",
+                )
+                .bind(after_id)
+                .bind(at)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(id, post, created_at)| {
+                        Ok($crate::store::EnqueuedPost { id, post: $crate::store::sql::parse_post(&post)?, created_at })
+                    })
+                    .collect()
             }
 
             async fn due_tickets(

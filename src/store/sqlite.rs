@@ -4,7 +4,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite, Transaction};
 
-use super::StoreResult;
+use super::{StoreError, StoreResult};
 
 /// SQLite in WAL mode with `synchronous = FULL`: a customer message is on disk before the bot
 /// answers it, even across a power cut, which `NORMAL` does not promise.
@@ -13,9 +13,23 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Opens the database file, creating it when it is not there.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
+        Self::connect_with(SqliteConnectOptions::from_str(url)?.create_if_missing(true)).await
+    }
+
+    /// Opens a database file that is there already: an operator's read creates no file.
+    pub async fn connect_existing(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?.create_if_missing(false);
+        let file = options.get_filename();
+        if !file.exists() {
+            return Err(StoreError::NoDatabase(file.display().to_string()));
+        }
+        Self::connect_with(options).await
+    }
+
+    async fn connect_with(options: SqliteConnectOptions) -> StoreResult<Self> {
+        let options = options
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -37,6 +51,7 @@ super::sql::sql_store! {
     db: Sqlite,
     backend: crate::store::Backend::Sqlite,
     migrations: "migrations/sqlite",
+    migrations_table: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
     lock_row: "",
     skip_locked: "",
 }

@@ -84,6 +84,108 @@ impl TestDb {
     }
 }
 
+/// A database of a test's backend that nobody migrated: a SQLite path with no file there, or a
+/// new empty PostgreSQL schema.
+pub struct BlankDb {
+    pub url: String,
+    /// The SQLite file the URL names (not there until someone creates it).
+    pub path: Option<PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+}
+
+impl TestDb {
+    /// A blank database on this test's backend, beside the test's own.
+    pub async fn blank(&self) -> BlankDb {
+        if self.schema.is_none() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("blank.db");
+            let url = format!("sqlite://{}", path.display());
+            return BlankDb { url, path: Some(path), _dir: Some(dir), schema: None };
+        }
+        let base = postgres_url();
+        let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+        let schema =
+            format!("rt_{}_blank_{}", std::process::id(), SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed));
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options[search_path]={schema}");
+        BlankDb { url, path: None, _dir: None, schema: Some(schema) }
+    }
+}
+
+/// Runs one statement on a test database, outside the store (to put it in a state the store would
+/// never leave it in).
+pub async fn execute(url: &str, sql: &str) {
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+}
+
+/// The versions recorded in a test database's `_sqlx_migrations`, in order.
+pub async fn applied_migrations(url: &str) -> Vec<i64> {
+    const SQL: &str = "SELECT version FROM _sqlx_migrations ORDER BY version";
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(SQL).fetch_all(&mut conn).await.unwrap()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(SQL).fetch_all(&mut conn).await.unwrap()
+    }
+}
+
+impl BlankDb {
+    /// Whether anything was created: the SQLite file, or any table in the PostgreSQL schema.
+    pub async fn is_untouched(&self) -> bool {
+        match (&self.path, &self.schema) {
+            (Some(path), _) => !path.exists(),
+            (None, Some(schema)) => {
+                let mut admin = sqlx::PgConnection::connect(&postgres_url()).await.unwrap();
+                let tables: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = $1",
+                )
+                .bind(schema)
+                .fetch_one(&mut admin)
+                .await
+                .unwrap();
+                tables == 0
+            }
+            (None, None) => unreachable!("a blank database is a file or a schema"),
+        }
+    }
+
+    /// Applies every migration of this build but the last, as an older resolvd would have left
+    /// the database (the SQLite file is created).
+    pub async fn migrate_all_but_last(&self) {
+        let folder = if self.path.is_some() { "migrations/sqlite" } else { "migrations/postgres" };
+        let mut migrator = sqlx::migrate::Migrator::new(repo_path(folder)).await.unwrap();
+        let mut migrations = migrator.migrations.to_vec();
+        migrations.pop();
+        migrator.migrations = migrations.into();
+        if let Some(path) = &self.path {
+            let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true);
+            let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+            migrator.run(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+            migrator.run(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+
+    pub async fn finish(self) {
+        if let Some(schema) = self.schema {
+            let mut admin = sqlx::PgConnection::connect(&postgres_url()).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await.unwrap();
+        }
+    }
+}
+
 /// Runs each named `async fn(TestDb)` as a test on SQLite and as one on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
@@ -211,6 +313,7 @@ impl Driver {
             text: text.to_owned(),
             at,
             attachments: vec![],
+            reply_to: None,
         };
         self.engine.handle(Inbound::Message(message)).await
     }

@@ -154,6 +154,11 @@ impl FakeDiscord {
         sender.send((event.to_owned(), data)).unwrap();
     }
 
+    /// The messages of a channel, the bot's included, oldest first.
+    pub fn history_of(&self, channel: u64) -> Vec<Value> {
+        self.state.history.lock().unwrap().get(&channel).cloned().unwrap_or_default()
+    }
+
     /// Puts a message in a channel's history without sending it over the gateway (as if the bot
     /// was away).
     pub fn add_history(&self, message: &Value) {

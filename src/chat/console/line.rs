@@ -1,9 +1,11 @@
 //! The console's line syntax: `USER: TEXT`, where TEXT is a message, a command
 //! (`/classify ticket:T-1 reason:"quoted text"`) or a button press (`!press confirm:T-1`, and
 //! for a button that asks something, the answer after it: `!press sdecline:T-1 not fleet-wide`),
-//! or a message with a file (`!attach screenshot.png the screen after the update`).
+//! or a message with a file (`!attach screenshot.png the screen after the update`), or a reply to
+//! the bot's post about a ticket (`!reply T-2 it happened again`).
 
 use crate::command::Invocation;
+use crate::domain::TicketRef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -23,6 +25,12 @@ pub enum Input {
     /// A message with a file, as a chat app sends a photo with a caption (`!attach FILE [TEXT]`).
     Attach {
         file: String,
+        text: String,
+    },
+    /// A message written as a reply to the bot's post about a ticket, as a chat app's "reply"
+    /// does (`!reply T-2 TEXT`).
+    Reply {
+        ticket: TicketRef,
         text: String,
     },
 }
@@ -57,6 +65,12 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, String> {
             return Err("write !press BUTTON-ID [ANSWER], e.g. !press confirm:T-1".to_owned());
         }
         Input::Press { id: id.to_owned(), answer }
+    } else if let Some(rest) = text.strip_prefix("!reply") {
+        let rest = rest.trim();
+        let (ticket, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let ticket =
+            ticket.parse().map_err(|_| "write !reply T-n TEXT, e.g. !reply T-2 it happened again")?;
+        Input::Reply { ticket, text: text.trim().to_owned() }
     } else if let Some(rest) = text.strip_prefix("!attach") {
         let rest = rest.trim();
         let (file, caption) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));

@@ -12,7 +12,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use super::render::clean;
 use crate::domain::{Attachment, Form, FormSubmit, Post, RoomChange};
 use crate::engine::{
-    Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, direct_conversation,
+    Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, ReplyTo, direct_conversation,
 };
 use crate::store::StoreError;
 
@@ -169,6 +169,16 @@ fn inbound(line: Line, source_id: String) -> Inbound {
             text,
             at,
             attachments: Vec::new(),
+            reply_to: None,
+        }),
+        Input::Reply { ticket, text } => Inbound::Message(InboundMessage {
+            source_id,
+            conversation,
+            author: line.user,
+            text,
+            at,
+            attachments: Vec::new(),
+            reply_to: Some(ReplyTo::Ticket(ticket)),
         }),
         Input::Attach { file, text } => Inbound::Message(InboundMessage {
             source_id,
@@ -177,6 +187,7 @@ fn inbound(line: Line, source_id: String) -> Inbound {
             text,
             at,
             attachments: vec![local_file(&file)],
+            reply_to: None,
         }),
         Input::Command(invocation) => {
             Inbound::Command(InboundCommand { source_id, conversation, actor: line.user, invocation, at })
@@ -219,6 +230,9 @@ pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
     match &post.room {
         Some(RoomChange::Invite { users }) => writeln!(out, "    [room: let in {}]", users.join(", "))?,
         Some(RoomChange::Archive) => writeln!(out, "    [room: locked and archived]")?,
+        Some(RoomChange::Reopen { users }) => {
+            writeln!(out, "    [room: open again to {}]", users.join(", "))?
+        }
         None => {}
     }
     if !post.buttons.is_empty() {

@@ -16,11 +16,12 @@ use tracing::{error, info, warn};
 use super::commands::{self, OptionValue};
 use super::cursor::Ending;
 use super::render::{EPHEMERAL, components, modal, reply_text};
-use super::{Bot, snowflake};
+use super::{Bot, sent_post_key, snowflake};
 use crate::command::Invocation;
 use crate::domain::{Attachment, FormSubmit};
 use crate::engine::{
     Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, Outcome,
+    ReplyTo,
 };
 use crate::store::discord::{DiscordChannel, DiscordChannelKind};
 
@@ -138,6 +139,18 @@ impl Bot {
         }
     }
 
+    /// What a message replies to: the bot's post about a ticket (remembered when it was sent), or
+    /// one of the author's own messages.
+    async fn reply_to(&self, message: &Message) -> anyhow::Result<Option<ReplyTo>> {
+        let Some(replied) = message.message_reference.as_ref().and_then(|r| r.message_id) else {
+            return Ok(None);
+        };
+        if let Some(ticket) = self.memory.discord_state(&sent_post_key(replied.get())).await? {
+            return Ok(ticket.parse().ok().map(ReplyTo::Ticket));
+        }
+        Ok(Some(ReplyTo::Message(format!("discord:message:{replied}"))))
+    }
+
     async fn take_message(&self, message: &Message) -> anyhow::Result<()> {
         let memory = &self.memory;
         let channel = message.channel_id.get();
@@ -179,6 +192,7 @@ impl Bot {
             None => return Ok(()),
         };
         let staff = self.is_staff(&author);
+        let reply_to = self.reply_to(message).await?;
         let mut reply_channel = channel;
         let inbound = match kind {
             DiscordChannelKind::Dm => Some(Inbound::Message(InboundMessage {
@@ -188,6 +202,7 @@ impl Bot {
                 text,
                 at,
                 attachments: attachments.clone(),
+                reply_to: reply_to.clone(),
             })),
             // Staff talking in an intake channel is not a ticket; nor is an empty message.
             DiscordChannelKind::Intake
@@ -205,6 +220,7 @@ impl Bot {
                     text,
                     at,
                     attachments: attachments.clone(),
+                    reply_to: reply_to.clone(),
                 }))
             }
             DiscordChannelKind::CustomerThread if staff => Some(Inbound::StaffReply(InboundStaffReply {
@@ -222,6 +238,7 @@ impl Bot {
                 text,
                 at,
                 attachments: attachments.clone(),
+                reply_to: reply_to.clone(),
             })),
             DiscordChannelKind::StaffThread if staff => {
                 let conversation = format!("thread:{channel}");

@@ -170,6 +170,12 @@ impl Bot {
     }
 }
 
+/// The memory key under which a post the bot sent to a customer names its ticket, so that a reply
+/// to it lands on that ticket.
+fn sent_post_key(message_id: u64) -> String {
+    format!("sent:{message_id}")
+}
+
 /// Discord ids are below 2^63, so they fit the database's signed integers.
 fn snowflake(id: u64) -> i64 {
     i64::try_from(id).unwrap_or(i64::MAX)

@@ -11,7 +11,7 @@ use serde_json::json;
 use tracing::warn;
 
 use super::events::{id_of, thread_name};
-use super::{Bot, RestError, render, snowflake};
+use super::{Bot, RestError, render, sent_post_key, snowflake};
 use crate::config::channel_of;
 use crate::domain::{Audience, Post, RoomChange, TicketRef, WarRoom};
 use crate::store::AfterFailure;
@@ -145,15 +145,28 @@ impl Bot {
                 self.rest.call_patiently(Method::PUT, &path, Some(&body)).await?;
             }
         }
+        if let (Some(RoomChange::Reopen { .. }), Some(ticket)) = (&post.room, post.ticket) {
+            self.reopen_war_room(channel, ticket).await?;
+        }
         let mentions: Vec<u64> = post.mentions.iter().filter_map(|p| self.discord_id(p)).collect();
         let messages = render::messages(&post.text, &mentions, &post.buttons);
         match (&post.card, post.ticket) {
             (Some(card), Some(ticket)) => self.send_card(channel, ticket, card, &messages[0]).await?,
             _ => {
                 for message in &messages {
-                    self.rest
+                    let sent = self
+                        .rest
                         .call_patiently(Method::POST, &format!("/channels/{channel}/messages"), Some(message))
                         .await?;
+                    // A customer who replies to it is writing about this ticket. Sent is sent: a
+                    // failure to remember it must not send it again.
+                    if let (Audience::Customer { .. }, Some(ticket), Ok(id)) =
+                        (&post.audience, post.ticket, id_of(&sent))
+                        && let Err(e) =
+                            self.memory.set_discord_state(&sent_post_key(id), &ticket.to_string()).await
+                    {
+                        warn!(error = %e, %ticket, "could not remember a post for replies to it");
+                    }
                 }
             }
         }
@@ -276,6 +289,22 @@ impl Bot {
         match self.settings.war_rooms.archive_category {
             Some(category) => body["parent_id"] = json!(category.to_string()),
             None => body["name"] = json!(thread_name(&format!("archived-{}", room.name))),
+        }
+        self.rest.call_patiently(Method::PATCH, &format!("/channels/{channel}"), Some(&body)).await?;
+        Ok(())
+    }
+
+    /// Undoes `archive_war_room`: the roster may write again, and the room is back under its name
+    /// (and category).
+    async fn reopen_war_room(&self, channel: u64, ticket: TicketRef) -> anyhow::Result<()> {
+        let Some(room) = self.engine.store().war_room(ticket).await? else { return Ok(()) };
+        let guild = self.settings.war_room_guild().map_or(0, |g| g.0);
+        let mut body = json!({
+            "name": room.name,
+            "permission_overwrites": self.room_overwrites(guild, &room, MEMBER_ALLOW, 0),
+        });
+        if let Some(category) = self.settings.war_rooms.category {
+            body["parent_id"] = json!(category.to_string());
         }
         self.rest.call_patiently(Method::PATCH, &format!("/channels/{channel}"), Some(&body)).await?;
         Ok(())

@@ -60,7 +60,7 @@ impl ClockFacts {
                     }
                     facts.closed_at = None;
                 }
-                EventKind::Escalated { .. } => facts.tier_since = event.at,
+                EventKind::Escalated { .. } | EventKind::TierChanged { .. } => facts.tier_since = event.at,
                 EventKind::SeverityChanged { to, .. } => {
                     facts.s_since = (*to == Severity::S).then_some(event.at);
                 }

@@ -26,6 +26,6 @@ impl ButtonHandler for Claim {
         if !engine.people.is_engineer(ctx.actor) {
             return Err(refused("only engineers can claim tickets", ticket));
         }
-        engine.claim(tx, ctx, ticket).await
+        engine.claim(tx, ctx, ticket, None).await
     }
 }

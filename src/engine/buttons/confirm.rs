@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::{ButtonHandler, Press};
 use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::engine::{Ctx, Engine, Failure, Outcome, staff_post};
 use crate::store::StoreTx;
 
 pub struct Confirm;
@@ -23,7 +23,9 @@ impl ButtonHandler for Confirm {
         ticket: &mut Ticket,
         _press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        customer_only(ticket, ctx, "only the customer who reported it can confirm this ticket")?;
+        engine
+            .customer_of(tx, ticket, ctx, "only the customer who reported it can confirm this ticket")
+            .await?;
         ticket.close(CloseReason::Confirmed)?;
         let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None, article: None };
         engine.save(tx, ctx, ticket, kind).await?;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::{ButtonHandler, Press};
 use crate::domain::{ButtonAction, EventKind, Ticket};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::engine::{Ctx, Engine, Failure, Outcome, staff_post};
 use crate::store::StoreTx;
 
 pub struct NotFixed;
@@ -23,7 +23,9 @@ impl ButtonHandler for NotFixed {
         ticket: &mut Ticket,
         _press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        customer_only(ticket, ctx, "only the customer who reported it can reopen this ticket")?;
+        engine
+            .customer_of(tx, ticket, ctx, "only the customer who reported it can reopen this ticket")
+            .await?;
         ticket.reopen()?;
         let kind = EventKind::Reopened { reason: Some("the customer says it is not fixed".to_owned()) };
         engine.save(tx, ctx, ticket, kind).await?;

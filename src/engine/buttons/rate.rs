@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::{ButtonHandler, Press};
 use crate::domain::incident::SCORES;
 use crate::domain::{ButtonAction, EventKind, Status, Ticket};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
+use crate::engine::{Ctx, Engine, Failure, Outcome, staff_post};
 use crate::store::StoreTx;
 
 pub struct Rate;
@@ -24,7 +24,7 @@ impl ButtonHandler for Rate {
         ticket: &mut Ticket,
         press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        customer_only(ticket, ctx, "only the customer who reported it can rate this ticket")?;
+        engine.customer_of(tx, ticket, ctx, "only the customer who reported it can rate this ticket").await?;
         let score =
             press.value.and_then(|v| v.parse::<u8>().ok()).filter(|s| SCORES.contains(s)).ok_or_else(
                 || {

@@ -53,7 +53,7 @@ impl ButtonHandler for SConfirm {
             "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
             ticket.reference
         );
-        tx.enqueue_post(&customer_post(ticket, to_customer), ctx.at).await?;
+        engine.tell_customers(tx, ticket, customer_post(ticket, to_customer), ctx.at).await?;
         let notice = format!(
             "{} confirmed S-level for {}; war room {} is open with {}.",
             ctx.actor,

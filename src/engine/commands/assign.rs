@@ -27,13 +27,25 @@ impl CommandHandler for Assign {
             return Err(Failure::User(format!("`{user}` is not an engineer; tickets go to engineers")));
         }
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        let moves_to = engine.tier_for(&ticket, user)?;
+        let previous = ticket.assignee.clone();
         ticket.assign(user)?;
         let kind = EventKind::Assigned { assignee: user.clone(), via: AssignedVia::Command };
         engine.save(tx, ctx, &mut ticket, kind).await?;
+        engine.follow_tier(tx, ctx, &mut ticket, moves_to, user).await?;
         if user != ctx.actor {
             let notice = format!("{} gave you {}: {}", ctx.actor, ticket.reference, ticket.title);
             tx.enqueue_post(&person_post(&ticket, user, notice), ctx.at).await?;
         }
-        Ok(Outcome::public(format!("{} assigned to {user}", ticket.reference), Some(ticket.reference)))
+        let mut reply = format!("{} assigned to {user}", ticket.reference);
+        if let Some(previous) = previous.filter(|p| p != ctx.actor) {
+            let notice = format!("{} gave {} to {user}; you no longer have it.", ctx.actor, ticket.reference);
+            tx.enqueue_post(&person_post(&ticket, &previous, notice), ctx.at).await?;
+            reply.push_str(&format!(" (from {previous}, who is told)"));
+        }
+        if let Some(tier) = moves_to {
+            reply.push_str(&format!("; it moves to {tier} with them"));
+        }
+        Ok(Outcome::public(reply, Some(ticket.reference)))
     }
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{Classification, EventKind, Severity, TicketRef};
+use crate::domain::{Classification, EventKind, Severity, TicketRef, assigned_by_hand};
 use crate::engine::{Ctx, Engine, Failure, Outcome, person_post, text};
 use crate::store::StoreTx;
 
@@ -12,6 +12,7 @@ pub struct Classify {
     ticket: Option<TicketRef>,
     change: Classification,
     reason: Option<String>,
+    reroute: bool,
 }
 
 #[async_trait]
@@ -27,6 +28,7 @@ impl CommandHandler for Classify {
                 severity: args.parsed("severity"),
             },
             reason: optional(args, "reason"),
+            reroute: optional(args, "reroute").is_some_and(|v| v == "true"),
         })
     }
 
@@ -40,8 +42,14 @@ impl CommandHandler for Classify {
         }
         let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
         ticket.classify(change)?;
+        // A hand-picked owner keeps the ticket through a change of domain unless asked otherwise.
+        let kept_by_hand = domain_changed
+            && !self.reroute
+            && ticket.assignee.is_some()
+            && assigned_by_hand(&tx.timeline(ticket.reference).await?);
         let mut rerouted = None;
         if domain_changed
+            && !kept_by_hand
             && let Some(Some(next)) = engine.route_unless_member(tx, &ticket, ticket.tier).await?
         {
             ticket.assignee = Some(next.clone());
@@ -59,9 +67,15 @@ impl CommandHandler for Classify {
             let notice = format!("{} moved {} to your queue: {}", ctx.actor, ticket.reference, ticket.title);
             tx.enqueue_post(&person_post(&ticket, assignee, notice), ctx.at).await?;
         }
-        Ok(Outcome::public(
-            format!("{} classified: {}", ticket.reference, text::summary(&ticket)),
-            Some(ticket.reference),
-        ))
+        let mut reply = format!("{} classified: {}", ticket.reference, text::summary(&ticket));
+        if kept_by_hand && let Some(owner) = &ticket.assignee {
+            reply.push_str(&format!(
+                "; {owner} keeps it (given by hand; reroute:true hands it to the new domain's queue)"
+            ));
+        }
+        if let Some(next) = &rerouted {
+            reply.push_str(&format!("; now with {next}, from the new domain's queue"));
+        }
+        Ok(Outcome::public(reply, Some(ticket.reference)))
     }
 }

@@ -40,15 +40,45 @@ impl CommandHandler for Close {
                 Some(ticket.reference),
             ));
         }
-        ticket.close(CloseReason::ClosedByStaff)?;
-        let kind = EventKind::Closed {
-            reason: CloseReason::ClosedByStaff,
-            comment: self.reason.clone(),
-            article: None,
+        let reason = if self.reason.as_deref().is_some_and(is_spam) {
+            CloseReason::Spam
+        } else {
+            CloseReason::ClosedByStaff
         };
+        ticket.close(reason)?;
+        let kind = EventKind::Closed { reason, comment: self.reason.clone(), article: None };
         engine.save(tx, ctx, &mut ticket, kind).await?;
+        if reason == CloseReason::Spam {
+            // Nobody is thanked for spam, and a spammer learns nothing from a goodbye.
+            return Ok(Outcome::public(
+                format!("{} closed as spam", ticket.reference),
+                Some(ticket.reference),
+            ));
+        }
         let goodbye = format!("{} is closed. Thank you for contacting us.", ticket.reference);
-        tx.enqueue_post(&customer_post(&ticket, goodbye), ctx.at).await?;
+        engine.tell_customers(tx, &ticket, customer_post(&ticket, goodbye), ctx.at).await?;
         Ok(Outcome::public(format!("{} closed", ticket.reference), Some(ticket.reference)))
+    }
+}
+
+/// `reason:spam`, or a reason that starts with the word (`spam: a bot posting links`).
+fn is_spam(reason: &str) -> bool {
+    reason
+        .trim()
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("spam"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_spam;
+
+    #[test]
+    fn spam_is_the_reason_or_its_first_word() {
+        assert!(is_spam("spam"));
+        assert!(is_spam(" Spam: links to a casino"));
+        assert!(!is_spam("spammy customer asked twice"));
+        assert!(!is_spam("not spam"));
     }
 }

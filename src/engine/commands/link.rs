@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{CloseReason, DomainError, EventKind, LinkRelation, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post, staff_post};
 use crate::store::StoreTx;
 
 pub struct Link {
@@ -37,6 +37,17 @@ impl CommandHandler for Link {
             .await?
             .ok_or_else(|| Failure::User(format!("there is no ticket {to}")))?;
         if relation == LinkRelation::Duplicate {
+            if other.is_closed() {
+                return Err(Failure::User(format!(
+                    "{to} is closed; merge into an open ticket, or /reopen {to} first"
+                )));
+            }
+            if engine.merged_successor(tx, to).await? == Some(ticket.reference) {
+                return Err(Failure::User(format!(
+                    "{to} was merged into {}; merging back would make a circle",
+                    ticket.reference
+                )));
+            }
             ticket.close(CloseReason::Merged)?;
         }
         if !tx.insert_link(ticket.reference, to, relation).await? {
@@ -53,8 +64,16 @@ impl CommandHandler for Link {
         let comment = Some(format!("merged into {to}"));
         let closed = EventKind::Closed { reason: CloseReason::Merged, comment, article: None };
         engine.save(tx, ctx, &mut ticket, closed).await?;
-        let note = format!("{} is the same problem as {to}; we will follow up there.", ticket.reference);
+        let note = format!(
+            "{} is the same problem as {to}; we will follow up there, and you will hear from us here as it goes on.",
+            ticket.reference
+        );
         tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
+        let notice = format!(
+            "{} merged {} into {to}: its customer {} now hears what {to}'s customer hears, and their messages land here.",
+            ctx.actor, ticket.reference, ticket.customer
+        );
+        tx.enqueue_post(&staff_post(&other, notice, vec![], vec![]), ctx.at).await?;
         Ok(Outcome::public(format!("{} merged into {to}", ticket.reference), Some(ticket.reference)))
     }
 }

@@ -14,6 +14,7 @@ mod kb_add;
 mod kb_publish;
 mod kb_search;
 mod link;
+mod move_message;
 mod note;
 mod reopen;
 mod reply;
@@ -97,6 +98,7 @@ impl CommandRegistry {
             .with::<kb_publish::KbPublish>()
             .with::<kb_search::KbSearch>()
             .with::<link::Link>()
+            .with::<move_message::MoveMessage>()
             .with::<note::Note>()
             .with::<reopen::Reopen>()
             .with::<reply::Reply>()

@@ -26,7 +26,7 @@ impl CommandHandler for Reopen {
         ticket.reopen()?;
         engine.save(tx, ctx, &mut ticket, EventKind::Reopened { reason: self.reason.clone() }).await?;
         let again = format!("We reopened {} and are working on it again.", ticket.reference);
-        tx.enqueue_post(&customer_post(&ticket, again), ctx.at).await?;
+        engine.tell_customers(tx, &ticket, customer_post(&ticket, again), ctx.at).await?;
         Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
     }
 }

@@ -1,10 +1,11 @@
-//! `/status`: a ticket's state (customers see only their own tickets).
+//! `/status`: a ticket's state. Staff read its labels and tier; a customer reads, of their own
+//! tickets only, where it stands in plain words, who helps them and the next time we promised.
 
 use async_trait::async_trait;
 
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
-use crate::domain::TicketRef;
+use crate::domain::{CloseReason, TicketRef};
 use crate::engine::{Ctx, Engine, Failure, Outcome, text};
 use crate::store::StoreTx;
 
@@ -22,6 +23,20 @@ impl CommandHandler for Status {
 
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let ticket = engine.target(tx, ctx, self.ticket).await?;
-        Ok(Outcome::private(text::status(&ticket), Some(ticket.reference)))
+        if engine.people.is_staff(ctx.actor) {
+            return Ok(Outcome::private(text::status(&ticket), Some(ticket.reference)));
+        }
+        let mut answer = String::new();
+        let mut shown = ticket;
+        if shown.close_reason == Some(CloseReason::Merged)
+            && let Some(successor) = engine.merged_successor(tx, shown.reference).await?
+            && let Some(carries_on) = tx.ticket_for_update(successor).await?
+        {
+            answer =
+                format!("{} was the same problem as {successor}, so we carry on there. ", shown.reference);
+            shown = carries_on;
+        }
+        answer.push_str(&engine.customer_status(tx, &shown, ctx.actor, ctx.at).await?);
+        Ok(Outcome::private(answer, Some(shown.reference)))
     }
 }

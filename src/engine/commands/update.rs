@@ -33,7 +33,7 @@ impl CommandHandler for Update {
         let update = self.text.trim().to_owned();
         engine.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
         let note = format!("Update on {}: {update}", ticket.reference);
-        tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
+        engine.tell_customers(tx, &ticket, customer_post(&ticket, note), ctx.at).await?;
         Ok(Outcome::public(
             format!("Update sent to {} on {}", ticket.customer, ticket.reference),
             Some(ticket.reference),

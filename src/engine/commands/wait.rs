@@ -31,7 +31,7 @@ impl CommandHandler for Wait {
             }
             None => format!("We are waiting for your reply to go on with {}.", ticket.reference),
         };
-        tx.enqueue_post(&customer_post(&ticket, ask), ctx.at).await?;
+        engine.tell_customers(tx, &ticket, customer_post(&ticket, ask), ctx.at).await?;
         Ok(Outcome::public(
             format!("{} is waiting for the customer", ticket.reference),
             Some(ticket.reference),

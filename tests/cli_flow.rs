@@ -1,0 +1,229 @@
+//! The ticket flow as customers and engineers live it, through the binary: each example script
+//! about merges, follow-ups, ownership, the incident's clock and what customers read is run with
+//! `resolvd chat --script`, and its end state read back with `ticket show --json` and the posts
+//! it printed, on SQLite and PostgreSQL.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use chrono::{Duration, Utc};
+use common::{TestDb, repo_path};
+use serde_json::Value;
+
+on_both_databases!(
+    a_merged_customer_hears_the_other_ticket_and_their_follow_up_lands_there,
+    a_follow_up_goes_to_the_ticket_it_replies_to_and_staff_can_move_one,
+    ownership_changes_are_said_and_the_tier_follows_the_engineer,
+    an_incident_has_one_clock_a_second_confirmation_and_a_room_that_reopens,
+    the_ola_does_not_escalate_an_open_incident_but_tells_its_leader,
+    customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam,
+);
+
+fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_resolvd"));
+    command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
+    command
+}
+
+fn ok(output: Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs an example script; returns what it printed.
+fn run_example(db: &TestDb, data_dir: &std::path::Path, name: &str) -> String {
+    let stdout =
+        ok(resolvd(db, data_dir).args(["chat", "--script", &format!("examples/{name}")]).output().unwrap());
+    assert!(!stdout.contains("internal error"), "{stdout}");
+    stdout
+}
+
+fn show(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> Value {
+    let stdout = ok(resolvd(db, data_dir).args(["ticket", "show", reference, "--json"]).output().unwrap());
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn events(ticket: &Value) -> Vec<&Value> {
+    ticket["events"].as_array().unwrap().iter().collect()
+}
+
+fn types(ticket: &Value) -> Vec<String> {
+    events(ticket).iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect()
+}
+
+/// The lines the bot printed to `whom` (`bot → whom: …` and `bot → whom (…): …`).
+fn to<'a>(stdout: &'a str, whom: &str) -> Vec<&'a str> {
+    let plain = format!("bot → {whom}: ");
+    let marked = format!("bot → {whom} (");
+    stdout.lines().filter(|l| l.starts_with(&plain) || l.starts_with(&marked)).collect()
+}
+
+async fn a_merged_customer_hears_the_other_ticket_and_their_follow_up_lands_there(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "merge.txt");
+    let mallory = to(&stdout, "mallory");
+    let said = |text: &str| mallory.iter().any(|l| l.contains(text));
+    assert!(said("T-2 is the same problem as T-1"), "{mallory:#?}");
+    assert!(said("Bob Li (T-1): We found the cause"), "the reply on T-1 reaches mallory: {mallory:#?}");
+    assert!(said("T-2 was the same problem as T-1, so we carry on there."), "{mallory:#?}");
+    assert!(said("T-1 is resolved: update 2.1.4"), "the card reaches mallory: {mallory:#?}");
+    assert!(stdout.contains("itself"), "a merge into itself is refused: {stdout}");
+    assert!(stdout.contains("T-2 is closed; merge into an open ticket"), "{stdout}");
+    assert!(stdout.contains("T-1 is closed; merge into an open ticket"), "{stdout}");
+
+    let t1 = show(db, data.path(), "T-1");
+    let follow_up = events(&t1)
+        .into_iter()
+        .find(|e| e["type"] == "message" && e["actor"] == "mallory")
+        .expect("mallory's follow-up is on T-1");
+    assert_eq!(follow_up["text"], "is there a workaround until then?");
+    assert_eq!(t1["status"], "closed");
+    assert_eq!(t1["close_reason"], "confirmed", "mallory confirmed the card of T-1");
+    let t2 = show(db, data.path(), "T-2");
+    assert_eq!((t2["status"].as_str(), t2["close_reason"].as_str()), (Some("closed"), Some("merged")));
+    let t3 = show(db, data.path(), "T-3");
+    assert_eq!(t3["status"], "new", "T-3 stayed open: {t3:#}");
+}
+
+async fn a_follow_up_goes_to_the_ticket_it_replies_to_and_staff_can_move_one(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "follow-ups.txt");
+    let texts = |ticket: &Value, kind: &str| -> Vec<String> {
+        events(ticket)
+            .into_iter()
+            .filter(|e| e["type"] == kind)
+            .map(|e| e["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let t1 = show(db, data.path(), "T-1");
+    let t2 = show(db, data.path(), "T-2");
+    assert_eq!(
+        texts(&t2, "message"),
+        ["the battery is at 40% every morning"],
+        "the most recently active ticket took the message"
+    );
+    assert_eq!(
+        texts(&t1, "message"),
+        ["only below half brightness", "and it started on Monday"],
+        "the reply went to T-1, and so did the next message, T-1 being the most recently active"
+    );
+    assert!(
+        stdout.contains("beside T-1; if it is about another: /move message:2 to:T-n"),
+        "staff are told where it went and how to move it: {stdout}"
+    );
+    assert_eq!(texts(&t1, "message_moved"), ["and it started on Monday"]);
+    assert_eq!(texts(&t2, "message_moved"), ["and it started on Monday"]);
+    assert!(stdout.contains("Message 4 moved from T-1 to T-2"), "{stdout}");
+}
+
+async fn ownership_changes_are_said_and_the_tier_follows_the_engineer(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "ownership.txt");
+    assert!(
+        stdout.contains("T-1 is with bob; to take it over, say why: /claim ticket:T-1 reason:…"),
+        "{stdout}"
+    );
+    let bob = to(&stdout, "bob");
+    assert!(
+        bob.iter().any(|l| l.contains("erin took T-1 from you: I fixed the same flicker yesterday")),
+        "the previous owner is told: {bob:#?}"
+    );
+    assert!(stdout.contains("erin keeps it (given by hand"), "{stdout}");
+    assert!(stdout.contains("it is with erin now, next in its queue"), "{stdout}");
+    let erin = to(&stdout, "erin");
+    assert!(erin.iter().any(|l| l.contains("T-1 is yours now")), "the next owner is told: {erin:#?}");
+
+    let t1 = show(db, data.path(), "T-1");
+    assert_eq!((t1["assignee"].as_str(), t1["tier"].as_str()), (Some("dave"), Some("RnD")), "{t1:#}");
+    assert_eq!(t1["domain"], "screen");
+    assert_eq!(
+        types(&t1),
+        [
+            "created",
+            "classified",
+            "claimed",
+            "tier_changed",
+            "classified",
+            "classified",
+            "classified",
+            "classified",
+            "unassigned",
+            "assigned",
+            "tier_changed"
+        ]
+    );
+    let claimed = events(&t1).into_iter().find(|e| e["type"] == "claimed").unwrap();
+    assert_eq!((claimed["previous"].as_str(), claimed["assignee"].as_str()), (Some("bob"), Some("erin")));
+    let rerouted: Vec<&Value> = events(&t1).into_iter().filter(|e| e["type"] == "classified").collect();
+    assert_eq!(rerouted[1]["assignee"], Value::Null, "erin kept it through the first change of domain");
+    assert_eq!(rerouted[3]["assignee"], "carol", "reroute:true handed it to the rf queue");
+}
+
+async fn an_incident_has_one_clock_a_second_confirmation_and_a_room_that_reopens(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "incident-clock.txt");
+    assert!(
+        stdout.contains("Asked frank to confirm S-level for T-1"),
+        "an owner's own S goes to a manager: {stdout}"
+    );
+    assert!(stdout.contains("you asked for S-level on T-1; frank answers it"), "{stdout}");
+    let alice = to(&stdout, "alice");
+    assert!(!alice.iter().any(|l| l.contains("passed") || l.contains("R&D")), "{alice:#?}");
+    assert!(stdout.contains("[room: open again to"), "{stdout}");
+
+    let t1 = show(db, data.path(), "T-1");
+    let types = types(&t1);
+    let position =
+        |kind: &str| types.iter().rposition(|t| t == kind).unwrap_or_else(|| panic!("no {kind}: {types:?}"));
+    assert_eq!(types.iter().filter(|t| *t == "severity_changed").count(), 1);
+    assert!(position("room_archived") < position("reopened"));
+    assert!(position("reopened") < position("room_reopened"));
+    assert!(position("room_reopened") < position("timeline_entry"), "/timeline works again: {types:?}");
+    assert_eq!((t1["tier"].as_str(), t1["status"].as_str()), (Some("RnD"), Some("open")));
+}
+
+async fn the_ola_does_not_escalate_an_open_incident_but_tells_its_leader(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("incident.txt");
+    let script = "alice: every phone in our fleet reboots in a loop after the update\n\
+                  bob: /classify ticket:T-1 domain:screen kind:fault severity:P1\n\
+                  bob: /escalate ticket:T-1 to:S reason:\"fleet-wide boot loop\"\n\
+                  erin: !press sconfirm:T-1\n";
+    std::fs::write(&file, script).unwrap();
+    ok(resolvd(db, data.path()).args(["chat", "--script"]).arg(&file).output().unwrap());
+    let later = Utc::now() + Duration::days(10);
+    let printed = ok(resolvd(db, data.path())
+        .args(["jobs", "run-once", "--force", "--now", &later.to_rfc3339()])
+        .output()
+        .unwrap());
+    assert!(printed.contains("The L1 OLA ran out; the war room drives this incident"), "{printed}");
+    assert!(printed.contains("war room of T-1"), "the leader hears of it in the room: {printed}");
+    let t1 = show(db, data.path(), "T-1");
+    assert!(!types(&t1).contains(&"escalated".to_owned()), "{:?}", types(&t1));
+    assert_eq!(t1["tier"], "L1");
+    assert!(types(&t1).contains(&"sla_alarm".to_owned()));
+}
+
+async fn customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "customers.txt");
+    let alice = to(&stdout, "alice");
+    let statuses: Vec<&&str> = alice.iter().filter(|l| l.contains("T-1 “my screen flickers")).collect();
+    assert_eq!(statuses.len(), 3, "{alice:#?}");
+    assert!(statuses[1].contains("we are working on it. Bob Li is helping you."), "{statuses:#?}");
+    assert!(statuses[1].contains("(Europe/Berlin)"), "the promise is in alice's time zone: {statuses:#?}");
+    assert!(statuses[2].contains("waiting for you"), "{statuses:#?}");
+    for status in &statuses {
+        for internal in ["L1", "fault", "P3", "waiting_customer", " new", "screen ·"] {
+            assert!(!status.contains(internal), "`{internal}` in {status}");
+        }
+    }
+    let offer = stdout.split("While you wait").nth(1).expect("an article is offered");
+    let offer: String = offer.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert!(!offer.contains("(kb:"), "no internal ids: {offer}");
+    assert!(offer.lines().nth(1).is_some_and(|l| l.starts_with("   ")), "the article's first lines: {offer}");
+    assert!(to(&stdout, "mallory").iter().all(|l| !l.contains("is closed")), "{stdout}");
+    let t2 = show(db, data.path(), "T-2");
+    assert_eq!(t2["close_reason"], "spam");
+}
