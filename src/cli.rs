@@ -140,6 +140,12 @@ pub enum TicketCmd {
         /// Only tickets of this domain (its id in domains.toml)
         #[arg(long, value_name = "ID")]
         domain: Option<String>,
+        /// At most this many tickets (a page; the next starts with --after the last one shown)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+        limit: Option<i64>,
+        /// Only tickets after this one, as T-12
+        #[arg(long, value_name = "T-N")]
+        after: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -200,9 +206,13 @@ async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        TicketCmd::List { status, assignee, domain, json } => {
+        TicketCmd::List { status, assignee, domain, limit, after, json } => {
             let status = status.map(|s| s.parse::<StatusFilter>()).transpose().map_err(anyhow::Error::msg)?;
-            let filter = TicketFilter { status, assignee, domain };
+            let after = after
+                .map(|a| a.parse::<TicketRef>())
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("--after takes a ticket, as T-12"))?;
+            let filter = TicketFilter { status, assignee, domain, after, limit };
             let store = paths.open_store_for_reading(&config).await?;
             let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
             let views = inspect::ticket_list(&*store, sla, &filter).await?;
@@ -212,6 +222,11 @@ async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
                 for view in &views {
                     println!("{}", inspect::ticket_line(view));
                 }
+            }
+            if let (Some(limit), Some(last)) = (limit, views.last())
+                && views.len() as i64 == limit
+            {
+                eprintln!("resolvd: {limit} shown; the next page: --after {}", last.ticket.reference);
             }
         }
     }

@@ -16,6 +16,7 @@ on_both_databases!(
     tickets_are_listed_by_open_assignee_and_domain,
     ticket_show_reads_as_a_timeline_in_the_ops_time_zone,
     run_once_at_a_local_now_prints_the_notices_it_posted,
+    the_retention_job_prunes_what_only_guards_against_repeats,
 );
 
 /// `resolvd` with its own data dir, on the database at `url`.
@@ -158,6 +159,15 @@ async fn tickets_are_listed_by_open_assignee_and_domain(db: &TestDb) {
     let bad = resolvd(db, data.path()).args(["ticket", "list", "--status", "lost"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(!bad.status.success() && stderr.contains("`lost` is not a status"), "{stderr}");
+    // Pages: --limit, then --after the last one shown (said on stderr for the text listing).
+    assert_eq!(list(&["--limit", "2"]), ["T-1", "T-2"]);
+    assert_eq!(list(&["--limit", "2", "--after", "T-2"]), ["T-3", "T-4"]);
+    assert!(list(&["--limit", "2", "--after", "T-4"]).is_empty());
+    let paged = resolvd(db, data.path()).args(["ticket", "list", "--limit", "1"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&paged.stderr).contains("the next page: --after T-1"));
+    let bad = resolvd(db, data.path()).args(["ticket", "list", "--after", "yesterday"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--after takes a ticket, as T-12"));
 }
 
 async fn ticket_show_reads_as_a_timeline_in_the_ops_time_zone(db: &TestDb) {
@@ -276,4 +286,24 @@ fn a_local_now_the_clocks_skip_is_refused() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success() && stderr.contains("is not a time"), "{stderr}");
+}
+
+async fn the_retention_job_prunes_what_only_guards_against_repeats(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(db, data.path(), "alice: my screen flickers\nbob: /reply ticket:T-1 text:\"which firmware?\"\n");
+    let run_once = |now: DateTime<Utc>| {
+        ok(resolvd(db, data.path())
+            .args(["jobs", "run-once", "--force", "--now", &now.to_rfc3339()])
+            .output()
+            .unwrap())
+    };
+    let soon = run_once(Utc::now() + chrono::Duration::days(1));
+    assert!(soon.contains("retention (tick"), "{soon}");
+    assert!(soon.contains("deleted 0 sent posts"), "nothing is 90 days old yet: {soon}");
+    let later = run_once(Utc::now() + chrono::Duration::days(200));
+    let line = later.lines().find(|l| l.starts_with("retention")).unwrap_or_else(|| panic!("{later}"));
+    assert!(!line.contains("deleted 0 sent posts"), "{line}");
+    assert!(line.contains("older than 90 days"), "{line}");
+    let t1 = show(db, data.path(), "T-1");
+    assert!(t1["events"].as_array().unwrap().len() >= 2, "the timeline is never pruned: {t1:#}");
 }

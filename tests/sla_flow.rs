@@ -259,8 +259,8 @@ async fn two_schedulers_side_by_side_run_each_tick_once(db: &TestDb) {
         }
     }
     // Five ticks of each minutely job (the sweep, confirmations, war-room reminders, untaken
-    // messages) and one digest tick, each run by exactly one of the two.
-    assert_eq!(ran.len(), 21);
+    // messages), one digest tick and one retention tick, each run by exactly one of the two.
+    assert_eq!(ran.len(), 22);
     assert!(ran.values().all(|runs| *runs == 1), "{ran:?}");
 }
 

@@ -40,6 +40,8 @@ on_both_databases!(
     open_tickets_come_most_recently_active_first,
     a_message_is_found_by_its_platform_id_and_moves_to_another_ticket,
     merged_tickets_are_found_from_both_ends,
+    tickets_are_listed_a_page_at_a_time,
+    retention_deletes_only_old_guards_and_keeps_open_tickets_notices,
 );
 
 fn message(source_id: &str, text: &str) -> NewMessage {
@@ -527,6 +529,7 @@ async fn tickets_are_found_by_status_or_open_assignee_and_domain(db: &TestDb) {
             status: Some(StatusFilter::NotClosed),
             assignee: Some("bob".into()),
             domain: Some("screen".into()),
+            ..TicketFilter::default()
         })
         .await,
         [new, resolved]
@@ -701,4 +704,66 @@ async fn merged_tickets_are_found_from_both_ends(db: &TestDb) {
     tx.update_ticket(&merged).await.unwrap();
     assert!(tx.merged_into(target.reference).await.unwrap().is_empty());
     tx.commit().await.unwrap();
+}
+
+async fn tickets_are_listed_a_page_at_a_time(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let mut all = Vec::new();
+    for customer in ["alice", "mallory", "zoe", "yan", "xu"] {
+        all.push(tx.insert_ticket(&new_ticket(customer)).await.unwrap().reference);
+    }
+    tx.commit().await.unwrap();
+    let page = |after: Option<TicketRef>| TicketFilter { after, limit: Some(2), ..TicketFilter::default() };
+    let refs =
+        |tickets: Vec<resolvd::domain::Ticket>| tickets.iter().map(|t| t.reference).collect::<Vec<_>>();
+    let first = refs(db.store.find_tickets(&page(None)).await.unwrap());
+    assert_eq!(first, all[..2]);
+    let second = refs(db.store.find_tickets(&page(first.last().copied())).await.unwrap());
+    assert_eq!(second, all[2..4]);
+    let last = refs(db.store.find_tickets(&page(second.last().copied())).await.unwrap());
+    assert_eq!(last, all[4..]);
+    assert!(db.store.find_tickets(&page(last.last().copied())).await.unwrap().is_empty());
+}
+
+async fn retention_deletes_only_old_guards_and_keeps_open_tickets_notices(db: &TestDb) {
+    let old = t0();
+    let recent = t0() + Duration::days(100);
+    let mut tx = db.store.begin().await.unwrap();
+    let open = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    let mut closed = tx.insert_ticket(&new_ticket("mallory")).await.unwrap();
+    closed.status = Status::Closed;
+    closed.close_reason = Some(CloseReason::Confirmed);
+    tx.update_ticket(&closed).await.unwrap();
+    for (ticket, at) in [(open.reference, old), (closed.reference, old), (closed.reference, recent)] {
+        tx.enqueue_post(&post(ticket, "hello"), at).await.unwrap();
+        assert!(tx.record_notice(ticket, &format!("breach:{at}"), at).await.unwrap());
+    }
+    assert!(tx.claim_inbound("discord:old", old).await.unwrap());
+    assert!(tx.claim_inbound("discord:recent", recent).await.unwrap());
+    tx.commit().await.unwrap();
+    let posts = db.store.claim_posts(recent, recent, 10).await.unwrap();
+    for p in &posts {
+        let at = if p.post.ticket == Some(closed.reference) && p.id == posts.last().unwrap().id {
+            recent
+        } else {
+            old
+        };
+        db.store.mark_post_sent(p.id, at).await.unwrap();
+    }
+    assert!(db.store.claim_tick("sla_sweep", old, old).await.unwrap());
+    assert!(db.store.claim_tick("sla_sweep", recent, recent).await.unwrap());
+
+    let pruned = db.store.prune_before(old + Duration::days(10)).await.unwrap();
+    assert_eq!(
+        pruned,
+        resolvd::store::Pruned { sent_posts: 2, handled_inbound: 1, scheduler_ticks: 1, notices: 1 },
+        "the open ticket keeps its notice, so the sweep never sends it again"
+    );
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(!tx.record_notice(open.reference, &format!("breach:{old}"), recent).await.unwrap());
+    assert!(!tx.claim_inbound("discord:recent", recent).await.unwrap(), "a recent id still guards");
+    assert!(tx.claim_inbound("discord:old", recent).await.unwrap());
+    tx.commit().await.unwrap();
+    assert!(!db.store.claim_tick("sla_sweep", recent, recent).await.unwrap());
+    assert_eq!(db.store.prune_before(old + Duration::days(10)).await.unwrap().sent_posts, 0);
 }

@@ -83,6 +83,29 @@ pub struct Settings {
     pub assignment: AssignmentSettings,
     #[serde(default)]
     pub kb: KbSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
+}
+
+/// `[retention]`: how long what only guards against repeats is kept (sent posts, handled
+/// command ids, scheduler ticks, closed tickets' SLA notices). Tickets, messages and timelines are
+/// never pruned.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Days; 0 keeps everything.
+    #[serde(default = "default_retention_days")]
+    pub days: u32,
+}
+
+fn default_retention_days() -> u32 {
+    90
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings { days: default_retention_days() }
+    }
 }
 
 /// `[kb]`: how customers reach the articles offered to them.

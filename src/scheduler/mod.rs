@@ -51,6 +51,12 @@ pub fn jobs(config: &Config) -> Vec<Job> {
             run: untaken_messages,
         },
         Job {
+            name: "retention",
+            cron: "0 30 3 * * *".to_owned(),
+            time_zone: digest.time_zone,
+            run: retention,
+        },
+        Job {
             name: "daily_digest",
             cron: format!("{} {} {} * * *", digest.at.second(), digest.at.minute(), digest.at.hour()),
             time_zone: digest.time_zone,
@@ -90,6 +96,26 @@ fn untaken_messages(engine: &Engine, _now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
         let retried = engine.take_in_untaken().await?;
         Ok(format!("{} retried", count(retried as u64, "untaken message", "untaken messages")))
+    })
+}
+
+/// What only guards against repeats, older than `retention.days`, is deleted.
+fn retention(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let days = engine.config().settings.retention.days;
+        if days == 0 {
+            return Ok("kept everything (retention.days = 0)".to_owned());
+        }
+        let before = now - chrono::Duration::days(i64::from(days));
+        let pruned = engine.store().prune_before(before).await?;
+        Ok(format!(
+            "older than {}: deleted {}, {}, {}, {}",
+            count(u64::from(days), "day", "days"),
+            count(pruned.sent_posts, "sent post", "sent posts"),
+            count(pruned.handled_inbound, "handled command id", "handled command ids"),
+            count(pruned.scheduler_ticks, "scheduler tick", "scheduler ticks"),
+            count(pruned.notices, "closed ticket's notice", "closed tickets' notices"),
+        ))
     })
 }
 

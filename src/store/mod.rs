@@ -77,6 +77,20 @@ pub struct TicketFilter {
     pub status: Option<StatusFilter>,
     pub assignee: Option<String>,
     pub domain: Option<String>,
+    /// A page: only tickets after this one (by number).
+    pub after: Option<TicketRef>,
+    /// At most this many.
+    pub limit: Option<i64>,
+}
+
+/// What one pass of retention deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub sent_posts: u64,
+    pub handled_inbound: u64,
+    pub scheduler_ticks: u64,
+    /// SLA notices of closed tickets (an open ticket keeps its own, so none is sent twice).
+    pub notices: u64,
 }
 
 /// A status, or every status staff count as open.
@@ -244,6 +258,9 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket(&self, reference: TicketRef) -> StoreResult<Option<Ticket>>;
     async fn tickets(&self, status: Option<Status>) -> StoreResult<Vec<Ticket>>;
     /// Tickets matching every part of the filter, oldest first.
+    /// Deletes what only guards against repeats and has grown old: posts sent before `before`,
+    /// handled inbound ids, scheduler ticks, and the SLA notices of closed tickets.
+    async fn prune_before(&self, before: DateTime<Utc>) -> StoreResult<Pruned>;
     async fn find_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<Ticket>>;
     async fn timeline(&self, reference: TicketRef) -> StoreResult<Vec<Event>>;
     async fn links(&self, reference: TicketRef) -> StoreResult<Vec<Link>>;

@@ -816,7 +816,8 @@ macro_rules! sql_store {
                 let (is, is_not) = $crate::store::sql::status_binds(filter.status);
                 let sql = format!(
                     "SELECT {} FROM tickets WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR status <> $2) \
-                     AND ($3 IS NULL OR assignee = $3) AND ($4 IS NULL OR domain = $4) ORDER BY id",
+                     AND ($3 IS NULL OR assignee = $3) AND ($4 IS NULL OR domain = $4) \
+                     AND ($5 IS NULL OR id > $5) ORDER BY id LIMIT $6",
                     $crate::store::sql::TICKET_COLUMNS
                 );
                 let rows: Vec<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
@@ -824,9 +825,33 @@ macro_rules! sql_store {
                     .bind(is_not)
                     .bind(filter.assignee.as_deref())
                     .bind(filter.domain.as_deref())
+                    .bind(filter.after.map(|t| t.0))
+                    .bind(filter.limit.unwrap_or(i64::MAX))
                     .fetch_all(&self.pool)
                     .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn prune_before(
+                &self,
+                before: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<$crate::store::Pruned> {
+                let mut tx = self.pool.begin().await?;
+                let mut delete = async |sql: &str| -> $crate::store::StoreResult<u64> {
+                    Ok(sqlx::query(sql).bind(before).execute(&mut *tx).await?.rows_affected())
+                };
+                let pruned = $crate::store::Pruned {
+                    sent_posts: delete("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1").await?,
+                    handled_inbound: delete("DELETE FROM handled_inbound WHERE handled_at < $1").await?,
+                    scheduler_ticks: delete("DELETE FROM scheduler_ticks WHERE claimed_at < $1").await?,
+                    notices: delete(
+                        "DELETE FROM sla_notices WHERE sent_at < $1 \
+                         AND ticket_id IN (SELECT id FROM tickets WHERE status = 'closed')",
+                    )
+                    .await?,
+                };
+                tx.commit().await?;
+                Ok(pruned)
             }
 
             async fn tickets(
