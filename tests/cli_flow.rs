@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
 use chrono::{Duration, Utc};
-use common::{TestDb, repo_path};
+use common::{TestDb, ok, resolvd, ticket_json};
 use serde_json::Value;
 
 on_both_databases!(
@@ -20,17 +18,6 @@ on_both_databases!(
     customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam,
 );
 
-fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_resolvd"));
-    command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
-    command
-}
-
-fn ok(output: Output) -> String {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// Runs an example script; returns what it printed.
 fn run_example(db: &TestDb, data_dir: &std::path::Path, name: &str) -> String {
     let stdout =
@@ -40,8 +27,7 @@ fn run_example(db: &TestDb, data_dir: &std::path::Path, name: &str) -> String {
 }
 
 fn show(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> Value {
-    let stdout = ok(resolvd(db, data_dir).args(["ticket", "show", reference, "--json"]).output().unwrap());
-    serde_json::from_str(&stdout).unwrap()
+    ticket_json(db, data_dir, reference)
 }
 
 fn events(ticket: &Value) -> Vec<&Value> {

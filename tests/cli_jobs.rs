@@ -2,10 +2,8 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
 use chrono::{DateTime, Duration, Utc};
-use common::{TestDb, repo_path};
+use common::{TestDb, ok, resolvd, script, ticket_json};
 use resolvd::domain::{Audience, TicketRef};
 use serde_json::Value;
 
@@ -16,26 +14,8 @@ on_both_databases!(
     run_once_reminds_an_unanswered_card_and_later_closes_it_as_auto_confirmed,
 );
 
-fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_resolvd"));
-    command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
-    command
-}
-
-fn ok(output: Output) -> String {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn script(db: &TestDb, data_dir: &std::path::Path, lines: &str) {
-    let file = data_dir.join("script.txt");
-    std::fs::write(&file, lines).unwrap();
-    ok(resolvd(db, data_dir).args(["chat", "--script"]).arg(&file).output().unwrap());
-}
-
 fn show(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> Value {
-    let stdout = ok(resolvd(db, data_dir).args(["ticket", "show", reference, "--json"]).output().unwrap());
-    serde_json::from_str(&stdout).unwrap()
+    ticket_json(db, data_dir, reference)
 }
 
 fn run_once(db: &TestDb, data_dir: &std::path::Path, now: DateTime<Utc>) -> String {

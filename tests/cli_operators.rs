@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
-use common::{TestDb, repo_path};
+use common::{TestDb, ok, repo_path, resolvd, script, ticket_json};
 use serde_json::Value;
 
 on_both_databases!(
@@ -26,24 +26,8 @@ fn resolvd_on(url: &str, data_dir: &std::path::Path) -> Command {
     command
 }
 
-fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> Command {
-    resolvd_on(&db.url, data_dir)
-}
-
-fn ok(output: Output) -> String {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn script(db: &TestDb, data_dir: &std::path::Path, lines: &str) {
-    let file = data_dir.join("script.txt");
-    std::fs::write(&file, lines).unwrap();
-    ok(resolvd(db, data_dir).args(["chat", "--script"]).arg(&file).output().unwrap());
-}
-
 fn show(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> Value {
-    let stdout = ok(resolvd(db, data_dir).args(["ticket", "show", reference, "--json"]).output().unwrap());
-    serde_json::from_str(&stdout).unwrap()
+    ticket_json(db, data_dir, reference)
 }
 
 fn instant(value: &Value) -> DateTime<Utc> {

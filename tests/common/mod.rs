@@ -367,3 +367,29 @@ impl Driver {
 pub fn reply(outcome: &Outcome) -> &str {
     &outcome.reply.as_ref().unwrap_or_else(|| panic!("no reply in {outcome:?}")).text
 }
+
+/// The binary as an operator starts it on this test's database, with its own data dir.
+pub fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"));
+    command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
+    command
+}
+
+/// What a command that must succeed printed.
+pub fn ok(output: std::process::Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// `resolvd ticket show T-n --json`, read.
+pub fn ticket_json(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> serde_json::Value {
+    let stdout = ok(resolvd(db, data_dir).args(["ticket", "show", reference, "--json"]).output().unwrap());
+    serde_json::from_str(&stdout).unwrap()
+}
+
+/// Runs these console lines through `resolvd chat --script`.
+pub fn script(db: &TestDb, data_dir: &std::path::Path, lines: &str) {
+    let file = data_dir.join("script.txt");
+    std::fs::write(&file, lines).unwrap();
+    ok(resolvd(db, data_dir).args(["chat", "--script"]).arg(&file).output().unwrap());
+}

@@ -161,34 +161,21 @@ impl<W: Write> Console<W> {
 fn inbound(line: Line, source_id: String) -> Inbound {
     let conversation = direct_conversation(&line.user);
     let at = Utc::now();
+    let message = |text: String, attachments: Vec<Attachment>, reply_to: Option<ReplyTo>| {
+        Inbound::Message(InboundMessage {
+            source_id: source_id.clone(),
+            conversation: conversation.clone(),
+            author: line.user.clone(),
+            text,
+            at,
+            attachments,
+            reply_to,
+        })
+    };
     match line.input {
-        Input::Message(text) => Inbound::Message(InboundMessage {
-            source_id,
-            conversation,
-            author: line.user,
-            text,
-            at,
-            attachments: Vec::new(),
-            reply_to: None,
-        }),
-        Input::Reply { ticket, text } => Inbound::Message(InboundMessage {
-            source_id,
-            conversation,
-            author: line.user,
-            text,
-            at,
-            attachments: Vec::new(),
-            reply_to: Some(ReplyTo::Ticket(ticket)),
-        }),
-        Input::Attach { file, text } => Inbound::Message(InboundMessage {
-            source_id,
-            conversation,
-            author: line.user,
-            text,
-            at,
-            attachments: vec![local_file(&file)],
-            reply_to: None,
-        }),
+        Input::Message(text) => message(text, Vec::new(), None),
+        Input::Reply { ticket, text } => message(text, Vec::new(), Some(ReplyTo::Ticket(ticket))),
+        Input::Attach { file, text } => message(text, vec![local_file(&file)], None),
         Input::Command(invocation) => {
             Inbound::Command(InboundCommand { source_id, conversation, actor: line.user, invocation, at })
         }
