@@ -16,6 +16,7 @@ on_both_databases!(
     an_incident_has_one_clock_a_second_confirmation_and_a_room_that_reopens,
     the_ola_does_not_escalate_an_open_incident_but_tells_its_leader,
     customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam,
+    an_engineer_outside_the_queues_takes_their_own_tier_or_is_refused_as_config_says,
 );
 
 /// Runs an example script; returns what it printed.
@@ -212,4 +213,29 @@ async fn customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam(db: 
     assert!(to(&stdout, "mallory").iter().all(|l| !l.contains("is closed")), "{stdout}");
     let t2 = show(db, data.path(), "T-2");
     assert_eq!(t2["close_reason"], "spam");
+}
+
+async fn an_engineer_outside_the_queues_takes_their_own_tier_or_is_refused_as_config_says(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    // Erin works L2 (people.toml) but is in none of the rf domain's queues.
+    let lines = "mallory: no signal at home since yesterday\n\
+                 bob: /classify ticket:T-1 domain:rf kind:fault severity:P3\n\
+                 bob: /assign ticket:T-1 user:erin\n";
+    let file = data.path().join("outside.txt");
+    std::fs::write(&file, lines).unwrap();
+    let refused = ok(resolvd(db, data.path())
+        .env("RESOLVD_ASSIGNMENT__OUTSIDE_QUEUE", "refuse")
+        .args(["chat", "--script"])
+        .arg(&file)
+        .output()
+        .unwrap());
+    assert!(refused.contains("erin is in none of the rf queues, so T-1 cannot go to them"), "{refused}");
+    assert_eq!(show(db, data.path(), "T-1")["assignee"], "bob");
+
+    let allowed = "bob: /assign ticket:T-1 user:erin\n";
+    std::fs::write(&file, allowed).unwrap();
+    let out = ok(resolvd(db, data.path()).args(["chat", "--script"]).arg(&file).output().unwrap());
+    assert!(out.contains("T-1 assigned to erin; it moves to L2 with them"), "{out}");
+    let t1 = show(db, data.path(), "T-1");
+    assert_eq!((t1["assignee"].as_str(), t1["tier"].as_str()), (Some("erin"), Some("L2")));
 }

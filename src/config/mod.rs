@@ -568,6 +568,24 @@ fn deserialize<T: DeserializeOwned>(file: &str, value: toml::Value) -> Result<T,
     })
 }
 
+/// The top-level keys of `default.toml` an environment variable may set.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "database_url",
+    "commands_dir",
+    "kb_dir",
+    "files",
+    "intake",
+    "ops",
+    "discord",
+    "war_room",
+    "confirmation",
+    "scheduler",
+    "outbox",
+    "assignment",
+    "kb",
+    "retention",
+];
+
 /// Sets `RESOLVD_A__B=v` as key `a.b`. Values are read as TOML when they parse (numbers, booleans,
 /// arrays) and as strings otherwise. Only variables naming a top-level key of `default.toml` take
 /// part, so unrelated `RESOLVD_…` variables (the data dir, test settings) are left alone.
@@ -576,19 +594,6 @@ fn apply_env_overrides(
     env: impl IntoIterator<Item = (String, String)>,
     file: &str,
 ) -> Result<(), ConfigError> {
-    const TOP_LEVEL_KEYS: &[&str] = &[
-        "database_url",
-        "commands_dir",
-        "kb_dir",
-        "files",
-        "intake",
-        "ops",
-        "discord",
-        "war_room",
-        "confirmation",
-        "scheduler",
-        "outbox",
-    ];
     /// Read as text whatever they look like.
     const TEXT_KEYS: &[&str] = &["discord.token", "discord.api_base", "database_url"];
     // `DISCORD_TOKEN` is the usual name for a bot's token; `RESOLVD_DISCORD__TOKEN` wins over it.
@@ -883,4 +888,21 @@ fn compile_rules(file: &str, defs: Vec<RuleDef>, domains: &[String]) -> Result<R
         rules.push(Rule { pattern, domain: def.domain, kind: def.kind, severity: def.severity });
     }
     Ok(RuleSet::new(rules))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TOP_LEVEL_KEYS;
+
+    #[test]
+    fn every_key_of_the_sample_default_toml_can_be_set_from_the_environment() {
+        let sample: toml::Table = include_str!("../../config/default.toml").parse().unwrap();
+        for key in sample.keys() {
+            assert!(
+                TOP_LEVEL_KEYS.contains(&key.as_str()),
+                "RESOLVD_{}… would be ignored",
+                key.to_uppercase()
+            );
+        }
+    }
 }

@@ -528,19 +528,20 @@ impl Engine {
     }
 
     /// The tier a ticket moves to when `user` takes it: the tier of its domain's queue they work
-    /// in, when that is another (`None`: it stays). Someone in none of its domain's queues is
-    /// refused when `assignment.outside_queue = "refuse"`.
+    /// in, else their tier in `people.toml`, when that is another (`None`: it stays). Someone in
+    /// none of its domain's queues is refused when `assignment.outside_queue = "refuse"`.
     fn tier_for(&self, ticket: &Ticket, user: &str) -> Result<Option<Tier>, Failure> {
         let Some(domain) = ticket.domain.as_deref() else { return Ok(None) };
+        let own_tier = || self.config.directory.person(user).and_then(|p| p.tier);
         match self.config.routing.tier_of(domain, ticket.tier, user) {
             Some(tier) => Ok((tier != ticket.tier).then_some(tier)),
-            None if self.config.settings.assignment.outside_queue == OutsideQueue::Refuse => {
-                Err(Failure::User(format!(
-                    "{user} is in none of the {domain} queues, so {} cannot go to them (assignment.outside_queue = \"refuse\")",
-                    ticket.reference
-                )))
+            None if self.config.settings.assignment.outside_queue == OutsideQueue::Allow => {
+                Ok(own_tier().filter(|tier| *tier != ticket.tier))
             }
-            None => Ok(None),
+            None => Err(Failure::User(format!(
+                "{user} is in none of the {domain} queues, so {} cannot go to them (assignment.outside_queue = \"refuse\")",
+                ticket.reference
+            ))),
         }
     }
 
