@@ -21,5 +21,5 @@ mod ticket;
 pub use article::{Article, ArticleId, Language};
 pub use error::{KbError, Result};
 pub use index::Source;
-pub use knowledge_base::{BuildReason, Hit, KnowledgeBase, OpenOutcome};
+pub use knowledge_base::{BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome};
 pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};
