@@ -1,6 +1,10 @@
 //! Search quality on the labelled set in `benches/kb_queries.toml`, beside a baseline that
 //! answers the same queries with SQL `LIKE '%query%'` over the same articles.
 //!
+//! Then `suggest` on the held-out messages of `benches/kb_heldout.toml`, which nothing was tuned
+//! on: precision of offers, recall@3, and how many off-topic messages got no offer, each beside
+//! its goal.
+//!
 //! Run with `cargo bench --bench kb_quality`.
 
 use std::collections::BTreeMap;
@@ -14,6 +18,24 @@ use sqlx::{Row, SqlitePool};
 
 /// Recall@3 the ranking is expected to reach (from issue 6).
 const RECALL_AT_3_GOAL: f64 = 0.9;
+
+/// Share of off-topic held-out messages that must get no offer at all (issue 15).
+const NO_FALSE_OFFER_GOAL: f64 = 0.95;
+
+/// Recall@3 of `suggest` on the held-out messages (issue 15).
+const HELDOUT_RECALL_GOAL: f64 = 0.9;
+
+#[derive(Debug, Deserialize)]
+struct HeldOut {
+    message: Vec<HeldOutMessage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HeldOutMessage {
+    text: String,
+    expect: Option<Expect>,
+    kind: String,
+}
 
 #[derive(Debug, Deserialize)]
 struct LabelledSet {
@@ -158,6 +180,109 @@ fn main() -> Result<()> {
         println!("  {verdict} {:?} -> {:?} (want {wanted})", message.text, suggested);
     }
     println!("suggest accuracy: {right}/{}", labelled.message.len());
+
+    held_out(root, &kb)
+}
+
+/// `suggest` on messages nothing was tuned on.
+fn held_out(root: &Path, kb: &KnowledgeBase) -> Result<()> {
+    let set: HeldOut = toml::from_str(
+        &std::fs::read_to_string(root.join("benches/kb_heldout.toml"))
+            .context("reading benches/kb_heldout.toml")?,
+    )
+    .context("parsing benches/kb_heldout.toml")?;
+    #[derive(Default)]
+    struct Counts {
+        on_topic: usize,
+        found: usize,
+        off_topic: usize,
+        quiet: usize,
+        offered: usize,
+        offered_right: usize,
+    }
+    let mut by_language: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut misses = Vec::new();
+    for message in &set.message {
+        let suggested: Vec<String> = kb.suggest(&message.text)?.into_iter().map(|h| h.id).collect();
+        for group in ["all".to_owned(), language_of(&message.kind)] {
+            let counts = by_language.entry(group).or_default();
+            if !suggested.is_empty() {
+                counts.offered += 1;
+            }
+            match &message.expect {
+                Some(expect) => {
+                    counts.on_topic += 1;
+                    let hit = suggested.iter().take(3).any(|id| expect.accepts(id));
+                    counts.found += usize::from(hit);
+                    counts.offered_right += usize::from(hit);
+                }
+                None => {
+                    counts.off_topic += 1;
+                    counts.quiet += usize::from(suggested.is_empty());
+                }
+            }
+        }
+        let ok = match &message.expect {
+            Some(expect) => suggested.iter().take(3).any(|id| expect.accepts(id)),
+            None => suggested.is_empty(),
+        };
+        if !ok {
+            misses.push(format!(
+                "  {} {:?} -> {:?} (want {:?})",
+                message.kind, message.text, suggested, message.expect
+            ));
+        }
+    }
+    let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
+    println!();
+    println!(
+        "held-out: suggest() on {} messages of benches/kb_heldout.toml (not used for tuning)",
+        set.message.len()
+    );
+    println!(
+        "{:<6} {:>9} {:>10} {:>10} {:>14} {:>16}",
+        "group", "on-topic", "recall@3", "off-topic", "no offer", "offer precision"
+    );
+    for (group, c) in &by_language {
+        println!(
+            "{:<6} {:>9} {:>10.3} {:>10} {:>14.3} {:>16.3}",
+            group,
+            c.on_topic,
+            share(c.found, c.on_topic),
+            c.off_topic,
+            share(c.quiet, c.off_topic),
+            share(c.offered_right, c.offered),
+        );
+    }
+    let all = &by_language["all"];
+    let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    let quiet = share(all.quiet, all.off_topic);
+    let recall = share(all.found, all.on_topic);
+    println!();
+    println!(
+        "held-out off-topic messages with no offer = {quiet:.3} ({}/{}; goal >= {NO_FALSE_OFFER_GOAL}: {})",
+        all.quiet,
+        all.off_topic,
+        verdict(quiet >= NO_FALSE_OFFER_GOAL)
+    );
+    println!(
+        "held-out recall@3 = {recall:.3} ({}/{}; goal >= {HELDOUT_RECALL_GOAL}: {})",
+        all.found,
+        all.on_topic,
+        verdict(recall >= HELDOUT_RECALL_GOAL)
+    );
+    println!(
+        "held-out offer precision = {:.3} ({} of {} messages offered anything got the right article)",
+        share(all.offered_right, all.offered),
+        all.offered_right,
+        all.offered
+    );
+    if !misses.is_empty() {
+        println!("held-out misses:");
+        for miss in &misses {
+            println!("{miss}");
+        }
+    }
     Ok(())
 }
 

@@ -393,25 +393,43 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             }
         }
         KbCmd::Import { dir } => {
-            // An article of a domain config does not know would be offered for no ticket's domain.
+            // An article of a domain config does not know would be offered for no ticket's domain;
+            // one without a domain is offered in every domain.
             let known: Vec<&str> = config.domains.iter().map(|d| d.id.as_str()).collect();
-            for (path, article) in crate::kb::KnowledgeBase::read_articles(&dir)? {
-                if !known.contains(&article.domain.as_str()) {
-                    anyhow::bail!(
-                        "{}: domain `{}` is not in domains.toml (known: {}); nothing was imported",
-                        path.display(),
-                        article.domain,
-                        known.join(", ")
-                    );
-                }
-            }
+            let accept = |article: &crate::kb::Article| {
+                let domain = article.domain.as_deref()?;
+                (!known.contains(&domain)).then(|| {
+                    format!("domain `{domain}` is not in domains.toml (known: {})", known.join(", "))
+                })
+            };
             let progress = crate::kb::progress::terminal_or_log("importing articles");
-            let count = kb.import_dir_with_progress(&dir, &progress)?;
-            println!(
+            let report = kb.import_each(&dir, &accept, &progress)?;
+            let imported =
+                report.iter().filter(|f| matches!(f.outcome, crate::kb::FileOutcome::Imported(_))).count();
+            let refused = report.len() - imported;
+            let mut summary = format!(
                 "imported {} from {}",
-                crate::domain::text::count(count as u64, "article", "articles"),
+                crate::domain::text::count(imported as u64, "article", "articles"),
                 dir.display()
             );
+            if refused > 0 {
+                summary.push_str(&format!(
+                    "; refused {}",
+                    crate::domain::text::count(refused as u64, "file", "files")
+                ));
+            }
+            println!("{summary}");
+            for file in &report {
+                match &file.outcome {
+                    crate::kb::FileOutcome::Imported(id) => {
+                        println!("  imported {} as {id}", file.path.display())
+                    }
+                    crate::kb::FileOutcome::Refused(reason) => println!("  refused  {reason}"),
+                }
+            }
+            if refused > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         KbCmd::Reindex => {
             let progress = crate::kb::progress::terminal_or_log("reindexing");

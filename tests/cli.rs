@@ -351,6 +351,68 @@ async fn the_knowledge_base_script_self_serves_and_publishes(db: &TestDb) {
 }
 
 #[test]
+fn kb_import_takes_yaml_and_toml_articles_and_reports_each_file() {
+    let config = common::config_copy();
+    let data = tempfile::tempdir().unwrap();
+    let incoming = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(incoming.path().join(name), text).unwrap();
+    // YAML front matter, as most static-site tools write it; language given as people write it.
+    write(
+        "id-lanyard-en.md",
+        "---\ntitle: Attach a lanyard to the case\ntags: [lanyard, strap]\ndomain: id\nlanguage: en-US\n---\n\nThread the lanyard through the loop at the bottom of the case.\n",
+    );
+    // TOML front matter without a domain: offered in every domain.
+    write(
+        "wallpaper-en.md",
+        "+++\ntitle = \"Change the wallpaper\"\ntags = [\"wallpaper\"]\n+++\n\nOpen Settings, then Wallpaper, and pick a picture.\n",
+    );
+    // Only a title: the language is guessed from the text.
+    write("id-keyring-zh.md", "---\ntitle: 钥匙扣挂孔松了\n---\n\n把钥匙扣挂绳从挂孔里取出，再重新穿好。\n");
+    // Broken YAML on line 3 of the file.
+    write("broken.md", "---\ntags: [broken]\ntitle: Broken: twice\n---\n\nbody\n");
+    // A domain config does not know.
+    write("kitchen-en.md", "+++\ntitle = \"Kitchen timer\"\ndomain = \"kitchen\"\n+++\n\nSet it.\n");
+    let resolvd = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_resolvd"))
+            .arg("--config")
+            .arg(config.path().join("config"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let imported = resolvd(&["kb", "import", incoming.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(!imported.status.success(), "a refused file must show in the exit status:\n{stdout}");
+    assert!(stdout.starts_with("imported 3 articles from"), "{stdout}");
+    assert!(stdout.contains("refused 2 files"), "{stdout}");
+    let line_of = |name: &str| stdout.lines().find(|l| l.contains(name)).unwrap_or_default().to_owned();
+    assert!(line_of("id-lanyard-en.md").contains("imported"), "{stdout}");
+    assert!(line_of("wallpaper-en.md").contains("imported"), "{stdout}");
+    assert!(line_of("id-keyring-zh.md").contains("imported"), "{stdout}");
+    let broken = line_of("broken.md");
+    assert!(broken.contains("refused") && broken.contains("broken.md:3"), "{stdout}");
+    let kitchen = line_of("kitchen-en.md");
+    assert!(kitchen.contains("refused") && kitchen.contains("kitchen"), "{stdout}");
+
+    let search = |query: &str| -> Value {
+        let found = resolvd(&["kb", "search", query, "--json"]);
+        serde_json::from_slice(&found.stdout).unwrap()
+    };
+    assert_eq!(search("lanyard")[0]["id"], "id-lanyard-en");
+    assert_eq!(search("wallpaper")[0]["id"], "wallpaper-en");
+    assert_eq!(search("钥匙扣")[0]["id"], "id-keyring-zh");
+    assert_eq!(search("kitchen").as_array().map(Vec::len), Some(0));
+    let articles = config.path().join("config/kb");
+    assert!(articles.join("wallpaper-en.md").exists());
+    assert!(!articles.join("broken.md").exists() && !articles.join("kitchen-en.md").exists());
+    // What was imported reads back on the next start, refused files were never copied.
+    let reindexed = resolvd(&["kb", "reindex"]);
+    assert!(reindexed.status.success(), "{}", String::from_utf8_lossy(&reindexed.stderr));
+}
+
+#[test]
 fn kb_import_adds_a_folder_of_articles_that_search_then_finds() {
     let config = common::config_copy();
     let data = tempfile::tempdir().unwrap();

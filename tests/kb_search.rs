@@ -84,7 +84,7 @@ fn a_word_in_the_title_outranks_the_same_word_in_a_body() {
         id: ArticleId::parse(id).unwrap(),
         title: title.to_owned(),
         tags: Vec::new(),
-        domain: "id".to_owned(),
+        domain: Some("id".to_owned()),
         language: Language::En,
         source_ticket: None,
         body: body.to_owned(),

@@ -1,7 +1,7 @@
 mod kb_support;
 
 use kb_support::sample_kb;
-use resolvd::kb::{Source, TicketDoc};
+use resolvd::kb::{Article, ArticleId, Language, Source, TicketDoc};
 
 fn suggested(sample: &kb_support::Sample, message: &str) -> Vec<String> {
     sample.kb.suggest(message).unwrap().into_iter().map(|hit| hit.id).collect()
@@ -79,4 +79,36 @@ fn tickets_are_never_suggested_to_customers() {
     let hits = sample.kb.suggest("I want a refund for my order").unwrap();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|hit| hit.source == Source::Article), "{hits:?}");
+}
+
+#[test]
+fn a_correctly_spelt_word_is_not_read_as_a_typo_of_another() {
+    let sample = sample_kb();
+    // "black" is no word of the index, but it is no typo of "back" either.
+    let ids = suggested(&sample, "black screen after the update");
+    assert!(!ids.iter().any(|id| id == "id-scratches-en"), "{ids:?}");
+    // Nor is "pain" one of "pin".
+    sample
+        .kb
+        .publish_article(&Article {
+            id: ArticleId::parse("account-sim-pin-en").unwrap(),
+            title: "Change or unlock the SIM PIN".to_owned(),
+            tags: vec!["pin".to_owned(), "sim".to_owned()],
+            domain: None,
+            language: Language::En,
+            source_ticket: None,
+            body: "Open Settings, then SIM, then PIN, and enter the old PIN before the new one.".to_owned(),
+        })
+        .unwrap();
+    let ids = suggested(&sample, "how do I change my sim pin");
+    assert!(ids.iter().any(|id| id == "account-sim-pin-en"), "{ids:?}");
+    let ids = suggested(&sample, "pain in my wrist from holding the phone");
+    assert!(!ids.iter().any(|id| id == "account-sim-pin-en"), "{ids:?}");
+}
+
+#[test]
+fn a_real_typo_still_finds_its_article() {
+    let sample = sample_kb();
+    let ids = suggested(&sample, "my screen flikers");
+    assert_eq!(ids.first().map(String::as_str), Some("screen-flicker-en"), "{ids:?}");
 }

@@ -13,8 +13,9 @@ pub enum KbError {
         source: std::io::Error,
     },
 
-    #[error("article {path}: {reason}")]
-    InvalidArticle { path: PathBuf, reason: String },
+    /// `line` is the line of the file that is wrong, when one is.
+    #[error("article {}: {reason}", located(path, *line))]
+    InvalidArticle { path: PathBuf, line: Option<usize>, reason: String },
 
     #[error("invalid article id {id:?}: use 1 to 80 characters from a-z, 0-9, '-' and '_'")]
     InvalidArticleId { id: String },
@@ -36,6 +37,14 @@ pub enum KbError {
         "the knowledge base is read-only in this process: only the serving `resolvd run` writes it (stop it to import or reindex)"
     )]
     ReadOnly,
+}
+
+/// `path:line`, the form editors and terminals jump to.
+fn located(path: &std::path::Path, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("{}:{line}", path.display()),
+        None => path.display().to_string(),
+    }
 }
 
 pub type Result<T, E = KbError> = std::result::Result<T, E>;

@@ -97,7 +97,9 @@ pub(crate) fn article_document(fields: &Fields, article: &Article) -> TantivyDoc
     doc.add_text(fields.title, &article.title);
     doc.add_text(fields.tags, article.tags.join(" "));
     doc.add_text(fields.body, &article.body);
-    doc.add_text(fields.domain, &article.domain);
+    if let Some(domain) = &article.domain {
+        doc.add_text(fields.domain, domain);
+    }
     doc.add_text(fields.language, article.language.as_str());
     doc.add_text(fields.summary, article.summary());
     doc

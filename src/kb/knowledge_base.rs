@@ -10,7 +10,7 @@ use tantivy::{
 };
 
 use crate::kb::analysis::{TOKENIZER, index_analyzer};
-use crate::kb::article::{Article, Language, article_files, id_from_path};
+use crate::kb::article::{Article, ArticleId, Language, article_files, id_from_path};
 use crate::kb::error::{IoContext, KbError, Result};
 use crate::kb::index::{
     Fields, Fingerprint, Source, article_document, article_key, file_hash, schema, ticket_document,
@@ -47,12 +47,27 @@ pub struct Hit {
     pub source: Source,
     /// BM25 with field boosts; only comparable within one query.
     pub score: f32,
-    /// Articles always have one; tickets have none.
+    /// The article's domain; `None` for tickets and for articles offered in every domain.
     pub domain: Option<String>,
     pub language: Language,
     /// An article's first lines, for a customer to read before pressing "solved it"; empty for
     /// tickets.
     pub summary: String,
+}
+
+/// What [`KnowledgeBase::import_each`] did with one file of the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedFile {
+    pub path: PathBuf,
+    pub outcome: FileOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    /// Copied into the articles directory and indexed under this id.
+    Imported(ArticleId),
+    /// Left out, and why (the error names the file, and its line when there is one).
+    Refused(String),
 }
 
 /// Why [`KnowledgeBase::open`] built the index instead of reusing it.
@@ -264,6 +279,59 @@ impl KnowledgeBase {
         Ok(total)
     }
 
+    /// Imports a folder file by file: each article that reads and that `accept` takes (it
+    /// returns why not, or `None`) is copied into the articles directory, replacing one with the
+    /// same id, and all of them are indexed in one commit; every other file is reported with
+    /// the reason, and changes nothing. `progress(done, total)` is called per imported article.
+    pub fn import_each(
+        &self,
+        dir: &Path,
+        accept: &dyn Fn(&Article) -> Option<String>,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Vec<ImportedFile>> {
+        let mut report = Vec::new();
+        let mut taken = Vec::new();
+        for (path, read) in read_each(dir)? {
+            match read.map(|file| (accept(&file.article), file)) {
+                Ok((None, file)) => {
+                    report
+                        .push(ImportedFile { path, outcome: FileOutcome::Imported(file.article.id.clone()) });
+                    taken.push(file);
+                }
+                Ok((Some(reason), _)) => {
+                    let reason = format!("article {}: {reason}", path.display());
+                    report.push(ImportedFile { path, outcome: FileOutcome::Refused(reason) });
+                }
+                Err(error) => {
+                    report.push(ImportedFile { path, outcome: FileOutcome::Refused(error.to_string()) })
+                }
+            }
+        }
+        if same_dir(dir, &self.articles_dir) {
+            // The files are already where they belong; a refused one would stop the rebuild,
+            // and must be fixed (or removed) there.
+            if report.iter().all(|f| matches!(f.outcome, FileOutcome::Imported(_))) {
+                self.rebuild_with_progress(progress)?;
+            }
+            return Ok(report);
+        }
+        let total = taken.len();
+        if total == 0 {
+            return Ok(report);
+        }
+        self.write(|state| {
+            for (done, file) in taken.iter().enumerate() {
+                self.store_article_file(state, &file.file_name, &file.text)?;
+                let key = article_key(&self.fields, file.article.id.as_str());
+                state.writer.delete_term(key);
+                state.writer.add_document(article_document(&self.fields, &file.article))?;
+                progress(done + 1, total);
+            }
+            Ok(())
+        })?;
+        Ok(report)
+    }
+
     /// Saves `article` as `<id>.md` in the articles directory and makes it searchable at once.
     pub fn publish_article(&self, article: &Article) -> Result<()> {
         let file_name = article.id.file_name();
@@ -468,12 +536,33 @@ fn scan(dir: &Path, keep_text: bool) -> Result<Scan> {
         fingerprint.add(file_hash(&file_name, &bytes));
         let text = String::from_utf8(bytes).map_err(|_| KbError::InvalidArticle {
             path: path.clone(),
+            line: None,
             reason: "not UTF-8 text".to_owned(),
         })?;
         let article = Article::parse(id_from_path(&path)?, &text, &path)?;
         files.push(ScannedFile { file_name, text: if keep_text { text } else { String::new() }, article });
     }
     Ok(Scan { files, fingerprint })
+}
+
+/// Reads and parses each article in `dir` on its own, keeping the text for copying: one bad
+/// file does not hide the others.
+fn read_each(dir: &Path) -> Result<Vec<(PathBuf, Result<ScannedFile>)>> {
+    let mut files = Vec::new();
+    for path in article_files(dir)? {
+        let read = (|| {
+            let bytes = std::fs::read(&path).at(&path)?;
+            let text = String::from_utf8(bytes).map_err(|_| KbError::InvalidArticle {
+                path: path.clone(),
+                line: None,
+                reason: "not UTF-8 text".to_owned(),
+            })?;
+            let article = Article::parse(id_from_path(&path)?, &text, &path)?;
+            Ok(ScannedFile { file_name: file_name(&path), text, article })
+        })();
+        files.push((path, read));
+    }
+    Ok(files)
 }
 
 /// Replaces every document, commits, and merges the result into one segment.

@@ -1,10 +1,10 @@
 //! Knowledge-base search: FAQ articles and resolved tickets, in Chinese and English.
 //!
-//! Articles are Markdown files with TOML front matter in `config/kb/` (id = file stem). They
+//! Articles are Markdown files with YAML or TOML front matter in `config/kb/` (id = file stem). They
 //! are indexed with tantivy into a directory the caller owns; the index is rebuilt only when the
 //! article files change. Chinese is indexed as character unigrams and bigrams so one or two
 //! characters find an article; English is stemmed, and a word the index does not know is
-//! matched against its one-edit neighbours.
+//! matched against its one-edit neighbours that are plausible typos of it.
 //!
 //! Architecture invariant: this module knows no chat platform, no database and no engine
 //! types; the engine hands it text and gets [`Hit`]s back.
@@ -21,5 +21,5 @@ mod ticket;
 pub use article::{Article, ArticleId, Language};
 pub use error::{KbError, Result};
 pub use index::Source;
-pub use knowledge_base::{BuildReason, Hit, KnowledgeBase, OpenOutcome};
+pub use knowledge_base::{BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome};
 pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};

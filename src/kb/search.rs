@@ -299,10 +299,67 @@ impl<'a> Stats<'a> {
             }
         }
         found.remove(stem);
-        let mut near: Vec<(String, u64)> = found.into_iter().collect();
+        let mut near: Vec<(String, u64)> =
+            found.into_iter().filter(|(term, _)| is_plausible_typo(stem, term)).collect();
         near.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         near.truncate(FUZZY_MAX_EXPANSIONS);
         Ok(near.into_iter().map(|(term, _)| term).collect())
+    }
+}
+
+/// Whether `typed` is `meant` as fingers mistype it, not another word spelt right: a letter
+/// left out, two letters swapped, a key struck twice or its neighbour struck with it, a
+/// neighbouring key instead, or a letter spelt as it sounds ("invoise", "flikker"). One edit is not enough: "black" is "back" with an `l` no finger
+/// slips to from `b` or `a`, and "pain" is "pin" with such an `a`; both are words the index
+/// merely lacks, and reading them as typos offered the wrong articles.
+pub(crate) fn is_plausible_typo(typed: &str, meant: &str) -> bool {
+    let typed: Vec<char> = typed.chars().collect();
+    let meant: Vec<char> = meant.chars().collect();
+    match typed.len() as isize - meant.len() as isize {
+        // A letter left out: the commonest typo, and the one a finger cannot tell.
+        -1 => (0..meant.len()).any(|i| meant[..i] == typed[..i] && meant[i + 1..] == typed[i..]),
+        // A letter too many: only as a key struck twice or together with its neighbour.
+        1 => (0..typed.len()).any(|i| {
+            typed[..i] == meant[..i] && typed[i + 1..] == meant[i..] && {
+                let extra = typed[i];
+                let beside = [i.checked_sub(1).map(|j| typed[j]), typed.get(i + 1).copied()];
+                beside.into_iter().flatten().any(|c| c == extra || keys_touch(c, extra))
+            }
+        }),
+        0 => {
+            let differ: Vec<usize> = (0..typed.len()).filter(|&i| typed[i] != meant[i]).collect();
+            match differ.as_slice() {
+                [i] => keys_touch(typed[*i], meant[*i]) || sound_alike(typed[*i], meant[*i]),
+                [i, j] => *j == i + 1 && typed[*i] == meant[*j] && typed[*j] == meant[*i],
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Letters that spell the same sound in English, so writing one for the other is how a word is
+/// misspelt rather than another word.
+fn sound_alike(a: char, b: char) -> bool {
+    const PAIRS: [(char, char); 5] = [('c', 'k'), ('c', 's'), ('s', 'z'), ('k', 'q'), ('i', 'y')];
+    PAIRS.iter().any(|&(x, y)| (a, b) == (x, y) || (a, b) == (y, x))
+}
+
+/// Whether two letters are neighbouring keys on a QWERTY keyboard (rows staggered as on one).
+fn keys_touch(a: char, b: char) -> bool {
+    const ROWS: [(&str, f32); 3] = [("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75)];
+    let at = |c: char| {
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(row, (keys, offset))| keys.find(c).map(|x| (row as i32, x as f32 + offset)))
+    };
+    match (at(a), at(b)) {
+        (Some((ra, xa)), Some((rb, xb))) => match (ra - rb).abs() {
+            0 => (xa - xb).abs() == 1.0,
+            1 => (xa - xb).abs() <= 0.8,
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -314,4 +371,30 @@ pub(crate) fn only(fields: &Fields, source: Source, query: Box<dyn Query>) -> Bo
         (Occur::Must, query),
         (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plausible_typo;
+
+    #[test]
+    fn typos_fingers_make_are_plausible() {
+        for (typed, meant) in [
+            ("fliker", "flicker"),
+            ("inacur", "inaccur"),
+            ("refnud", "refund"),
+            ("screem", "screen"),
+            ("reffund", "refund"),
+            ("invois", "invoic"),
+        ] {
+            assert!(is_plausible_typo(typed, meant), "{typed} → {meant}");
+        }
+    }
+
+    #[test]
+    fn words_spelt_right_are_not_read_as_other_words() {
+        for (typed, meant) in [("black", "back"), ("pain", "pin"), ("cook", "look"), ("block", "black")] {
+            assert!(!is_plausible_typo(typed, meant), "{typed} → {meant}");
+        }
+    }
 }

@@ -30,7 +30,8 @@ impl TicketDoc {
 
 /// Turns a resolved ticket into a draft article for an engineer to review, save into
 /// `config/kb/` and publish. The draft is in the ticket's language and keeps the reference in
-/// its front matter (`source_ticket`) so the article can be traced back.
+/// its front matter (`source_ticket`) so the article can be traced back. An empty `domain`
+/// makes an article offered in every domain.
 pub fn draft_from_ticket(ticket: &TicketDoc, domain: &str) -> Article {
     let language = ticket.language();
     let id = draft_id_for(&ticket.reference);
@@ -53,7 +54,7 @@ pub fn draft_from_ticket(ticket: &TicketDoc, domain: &str) -> Article {
         id,
         title: ticket.title.trim().to_owned(),
         tags: vec!["from-ticket".to_owned()],
-        domain: domain.to_owned(),
+        domain: Some(domain.trim().to_owned()).filter(|d| !d.is_empty()),
         language,
         source_ticket: Some(ticket.reference.clone()),
         body,

@@ -80,7 +80,7 @@ async fn edited_article(
     })?;
     doc.problem = problem.trim().to_owned();
     doc.title = text::title(problem, engine.config.settings.intake.title_chars);
-    Ok(draft_from_ticket(&doc, &drafted.domain))
+    Ok(draft_from_ticket(&doc, drafted.domain.as_deref().unwrap_or_default()))
 }
 
 fn ask_for_problem(draft: &Draft) -> Outcome {
