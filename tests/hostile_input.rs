@@ -266,8 +266,9 @@ fn an_article_of_an_unknown_domain_is_not_imported() {
         .arg(articles.path())
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(stderr.contains("toaster.md: domain `toasters` is not in domains.toml"), "{stderr}");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{report}");
+    assert!(report.contains("toaster.md: domain `toasters` is not in domains.toml"), "{report}");
+    assert!(report.starts_with("imported 0 articles"), "{report}");
     assert!(!config.path().join("config/kb/toaster.md").exists(), "nothing was imported");
 }
