@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{Engine, text};
-use crate::domain::sla::ClockKind;
+use crate::domain::sla::{ClockFacts, ClockKind, clock_states};
 use crate::domain::{EventKind, Status, Ticket};
 use crate::store::{StoreError, StoreTx};
 
@@ -33,7 +33,8 @@ impl Engine {
             }
             Status::WaitingCustomer => text::CustomerStanding::WaitingForYou,
             Status::New | Status::Open => {
-                let clocks = self.clock_states_in(tx, ticket, now).await?.unwrap_or_default();
+                let facts = ClockFacts::from_timeline(ticket, &events);
+                let clocks = clock_states(&self.config.sla, ticket, &facts, now).unwrap_or_default();
                 let due = |kind: ClockKind| {
                     clocks.iter().find(|c| c.kind == kind && !c.stopped).and_then(|c| c.reading.due)
                 };
