@@ -4,6 +4,7 @@ pub mod classify;
 pub mod error;
 pub mod event;
 pub mod incident;
+pub mod indicators;
 pub mod people;
 pub mod post;
 pub mod routing;

@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for TicketRef {
     EnumString,
     IntoStaticStr,
     VariantArray,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -91,6 +92,7 @@ pub enum Kind {
     EnumString,
     IntoStaticStr,
     VariantArray,
+    utoipa::ToSchema,
 )]
 pub enum Severity {
     S,
@@ -115,6 +117,7 @@ pub enum Severity {
     EnumString,
     IntoStaticStr,
     VariantArray,
+    utoipa::ToSchema,
 )]
 pub enum Tier {
     L1,
@@ -146,6 +149,7 @@ impl Tier {
     EnumString,
     IntoStaticStr,
     VariantArray,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
