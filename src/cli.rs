@@ -61,6 +61,40 @@ pub enum Cmd {
         #[command(subcommand)]
         action: OutboxCmd,
     },
+    /// Print a sign-in link to the dashboard for a staff member (it works once, for 10 minutes)
+    LoginLink {
+        /// The person's id in people.toml
+        #[arg(long, value_name = "ID")]
+        person: String,
+    },
+    /// API tokens for tools: the REST API and /metrics (Authorization: Bearer TOKEN)
+    Token {
+        #[command(subcommand)]
+        action: TokenCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a token speaking for a staff member, printed once
+    Create {
+        /// The person's id in people.toml: the token may do what they may
+        #[arg(long, value_name = "ID")]
+        person: String,
+        /// What the token is for (e.g. grafana)
+        #[arg(long, value_name = "NAME", default_value = "api")]
+        name: String,
+    },
+    /// Tokens issued, revoked ones included (never the tokens themselves)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: it stops working at once
+    Revoke {
+        /// The token's id, as `token list` shows it
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,7 +220,84 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Outbox { action } => outbox(&paths, action).await,
         Cmd::Ticket { action } => ticket(&paths, action).await,
         Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => run_once(&paths, now, force).await,
+        Cmd::LoginLink { person } => login_link(&paths, &person).await,
+        Cmd::Token { action } => token(&paths, action).await,
     }
+}
+
+/// The person's staff roles in people.toml, or why they get no access to the cockpit.
+fn staff_person(config: &crate::config::Config, person: &str) -> anyhow::Result<()> {
+    let mut roles = config.directory.configured_roles(person);
+    roles.remove(&crate::domain::Role::Customer);
+    if roles.is_empty() {
+        let shown = crate::domain::text::clean(&crate::domain::text::elide(person, 64));
+        anyhow::bail!("{shown} is not staff in people.toml: only staff get a sign-in link or a token");
+    }
+    Ok(())
+}
+
+/// `login-link --person ID`: the same link `/dashboard` gives in chat.
+async fn login_link(paths: &Paths, person: &str) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    staff_person(&config, person)?;
+    let base = match (&config.settings.web.public_url, config.settings.web.listen_addr()) {
+        (Some(url), _) => url.clone(),
+        (None, Some(addr)) => format!("http://{addr}"),
+        (None, None) => {
+            anyhow::bail!("the web server is off (web.listen is empty): there is nothing to sign in to")
+        }
+    };
+    let store = paths.open_store(&config).await?;
+    let signer = crate::access::Signer::load(&*store).await?;
+    println!("{}", signer.login_link(&base, person, chrono::Utc::now()));
+    eprintln!("resolvd: the link works once, for {} minutes", crate::access::LINK_MINUTES);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token(paths: &Paths, action: TokenCmd) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    let store = paths.open_store(&config).await?;
+    match action {
+        TokenCmd::Create { person, name } => {
+            staff_person(&config, &person)?;
+            let name = crate::domain::text::one_line(&crate::domain::text::elide(&name, 64));
+            let (token, hash) = crate::access::new_api_token();
+            let id = store.create_api_token(&person, &name, &hash, chrono::Utc::now()).await?;
+            println!("{token}");
+            eprintln!(
+                "resolvd: token {id} for {person} ({name}); it is shown only now, keep it somewhere safe"
+            );
+        }
+        TokenCmd::List { json } => {
+            let tokens = store.api_tokens().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tokens)?);
+            } else if tokens.is_empty() {
+                println!("no tokens");
+            } else {
+                for t in &tokens {
+                    let state = t
+                        .revoked_at
+                        .map_or_else(|| "live".to_owned(), |at| format!("revoked {}", at.to_rfc3339()));
+                    println!(
+                        "{:>4}  {:<16} {:<16} created {}  {state}",
+                        t.id,
+                        chat::render::terminal_safe(&t.person),
+                        chat::render::terminal_safe(&t.name),
+                        t.created_at.to_rfc3339()
+                    );
+                }
+            }
+        }
+        TokenCmd::Revoke { id } => {
+            if !store.revoke_api_token(id, chrono::Utc::now()).await? {
+                eprintln!("resolvd: there is no live token {id} (see resolvd token list)");
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("token {id} is revoked");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `ticket show|list`: reads only, from a database already migrated.
@@ -212,7 +323,7 @@ async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
                 .map(|a| a.parse::<TicketRef>())
                 .transpose()
                 .map_err(|_| anyhow::anyhow!("--after takes a ticket, as T-12"))?;
-            let filter = TicketFilter { status, assignee, domain, after, limit };
+            let filter = TicketFilter { status, assignee, domain, after, limit, ..TicketFilter::default() };
             let store = paths.open_store_for_reading(&config).await?;
             let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
             let views = inspect::ticket_list(&*store, sla, &filter).await?;
@@ -448,9 +559,11 @@ async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
     }
     let (engine, memory) = paths.start_with_discord_state().await?;
     let ticking = Ticking::start(engine.clone())?;
+    let web = Serving::start(engine.clone(), true).await?;
     eprintln!("resolvd: serving Discord at {}", config.settings.discord.api_base());
     let served = crate::chat::discord::serve(engine, memory, shutdown_signal()).await;
     ticking.stop().await;
+    web.stop().await;
     served?;
     Ok(ExitCode::SUCCESS)
 }
@@ -482,10 +595,44 @@ impl Ticking {
     }
 }
 
+/// The web server (dashboard, API, metrics) beside a long-running mode, when `web.listen` is set.
+struct Serving {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Serving {
+    async fn start(engine: std::sync::Arc<crate::engine::Engine>, gateway: bool) -> anyhow::Result<Serving> {
+        let Some(listener) = crate::web::bind(&engine).await? else {
+            return Ok(Serving { stop: None, task: None });
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = crate::web::serve(engine, listener, gateway, shutdown).await {
+                tracing::error!(error = %format!("{e:#}"), "the web server stopped");
+            }
+        });
+        Ok(Serving { stop: Some(stop), task: Some(task) })
+    }
+
+    async fn stop(self) {
+        if let Some(stop) = self.stop {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task {
+            let _ = task.await;
+        }
+    }
+}
+
 async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode> {
     let engine = paths.start().await?;
-    // The scheduler ticks beside the console for as long as it runs.
+    // The scheduler ticks beside the console for as long as it runs, and the cockpit is served.
     let ticking = Ticking::start(engine.clone())?;
+    let web = Serving::start(engine.clone(), false).await?;
     let stdout = std::io::stdout();
     let summary = match script {
         None => {
@@ -512,6 +659,7 @@ async fn chat(paths: &Paths, script: Option<String>) -> anyhow::Result<ExitCode>
         }
     };
     ticking.stop().await;
+    web.stop().await;
     if summary.already_handled > 0 {
         let lines = crate::domain::text::count(summary.already_handled as u64, "line was", "lines were");
         eprintln!("resolvd: {lines} taken in by an earlier run and changed nothing");

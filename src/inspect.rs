@@ -272,7 +272,7 @@ fn ticket_text_raw(view: &TicketView, zone: Tz) -> String {
 }
 
 /// What an event did, in words, on one line.
-fn describe(kind: &EventKind) -> String {
+pub fn describe(kind: &EventKind) -> String {
     let q = |text: &str| quoted(text, QUOTED_CHARS);
     let because =
         |reason: &Option<String>| reason.as_deref().map(|r| format!(": {}", q(r))).unwrap_or_default();

@@ -1,6 +1,7 @@
 //! resolvd: a chat-bot driven ticket orchestrator for the "Issue to Resolved" service process.
 //! ARCHITECTURE.md has the code map and the rules between the layers.
 
+pub mod access;
 pub mod app;
 pub mod chat;
 pub mod cli;
@@ -10,5 +11,7 @@ pub mod domain;
 pub mod engine;
 pub mod inspect;
 pub mod kb;
+pub mod metrics;
 pub mod scheduler;
 pub mod store;
+pub mod web;

@@ -85,6 +85,81 @@ pub struct Settings {
     pub kb: KbSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    #[serde(default)]
+    pub web: WebSettings,
+}
+
+/// `[web]`: the managers' cockpit (dashboard, REST API, metrics) served beside the chat.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    /// `HOST:PORT` to serve on; empty turns the web server off.
+    #[serde(default = "default_web_listen")]
+    pub listen: String,
+    /// Where people reach it (`https://support.example.com`), for sign-in links; left out, the
+    /// address it listens on.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// How long a sign-in lasts, in hours.
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u32,
+}
+
+fn default_web_listen() -> String {
+    "127.0.0.1:8080".to_owned()
+}
+
+fn default_session_hours() -> u32 {
+    12
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings { listen: default_web_listen(), public_url: None, session_hours: default_session_hours() }
+    }
+}
+
+impl WebSettings {
+    /// The address to listen on; `None` when the web server is off. Checked at load.
+    pub fn listen_addr(&self) -> Option<std::net::SocketAddr> {
+        self.listen.trim().parse().ok()
+    }
+
+    /// Whether `listen` was left at its default (a busy default port then turns the server off
+    /// with a warning instead of stopping start-up).
+    pub fn listen_is_default(&self) -> bool {
+        self.listen == default_web_listen()
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        if !self.listen.trim().is_empty() && self.listen_addr().is_none() {
+            return Err(ConfigError::new(
+                file,
+                "web.listen",
+                format!(
+                    "`{}` is not an address; write HOST:PORT (127.0.0.1:8080), or \"\" to turn the web server off",
+                    crate::domain::text::elide(&self.listen, 64)
+                ),
+            ));
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::new(
+                file,
+                "web.public_url",
+                format!("`{}` is not an http(s) URL", crate::domain::text::elide(url, 64)),
+            ));
+        }
+        if !(1..=24 * 30).contains(&self.session_hours) {
+            return Err(ConfigError::new(
+                file,
+                "web.session_hours",
+                format!("`{}` is out of range; use 1 to 720", self.session_hours),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `[retention]`: how long what only guards against repeats is kept (sent posts, handled
@@ -498,6 +573,7 @@ impl Config {
         let digest = check_ops(&default.display, &settings.ops)?;
         check_timers(&default.display, &settings)?;
         settings.scheduler.check(&default.display)?;
+        settings.web.check(&default.display)?;
         if let Some(url) = &settings.database_url
             && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
         {
@@ -584,6 +660,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "assignment",
     "kb",
     "retention",
+    "web",
 ];
 
 /// Sets `RESOLVD_A__B=v` as key `a.b`. Values are read as TOML when they parse (numbers, booleans,
@@ -595,7 +672,8 @@ fn apply_env_overrides(
     file: &str,
 ) -> Result<(), ConfigError> {
     /// Read as text whatever they look like.
-    const TEXT_KEYS: &[&str] = &["discord.token", "discord.api_base", "database_url"];
+    const TEXT_KEYS: &[&str] =
+        &["discord.token", "discord.api_base", "database_url", "web.listen", "web.public_url"];
     // `DISCORD_TOKEN` is the usual name for a bot's token; `RESOLVD_DISCORD__TOKEN` wins over it.
     let mut env: Vec<(String, String)> = env.into_iter().collect();
     env.sort_by_key(|(name, _)| name != "DISCORD_TOKEN");

@@ -27,9 +27,31 @@ macro_rules! embedded_commands {
 }
 
 const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
-    "assign", "claim", "classify", "close", "escalate", "help", "invite", "kb", "link", "move", "note",
-    "reopen", "reply", "report", "resolve", "severity", "sla", "status", "ticket", "timeline", "unassign",
-    "update", "wait",
+    "assign",
+    "claim",
+    "classify",
+    "close",
+    "dashboard",
+    "escalate",
+    "help",
+    "invite",
+    "kb",
+    "link",
+    "move",
+    "note",
+    "queue",
+    "reopen",
+    "reply",
+    "report",
+    "resolve",
+    "severity",
+    "sla",
+    "status",
+    "ticket",
+    "timeline",
+    "unassign",
+    "update",
+    "wait",
 ];
 
 /// A config file's text and the name errors call it by.

@@ -57,6 +57,10 @@ pub struct Engine {
     buttons: ButtonRegistry,
     intake: intake::IntakeQueue,
     kb: Option<Arc<KnowledgeBase>>,
+    metrics: Arc<crate::metrics::Metrics>,
+    /// Where the web cockpit is reached and how its links are signed, once it serves: for
+    /// `/dashboard`, which must not write (it runs inside its command's transaction).
+    cockpit: std::sync::OnceLock<(String, crate::access::Signer)>,
 }
 
 impl Engine {
@@ -70,7 +74,24 @@ impl Engine {
             buttons: ButtonRegistry::builtin(),
             intake: intake::IntakeQueue::default(),
             kb: None,
+            metrics: Arc::new(crate::metrics::Metrics::new()),
+            cockpit: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Records where the web cockpit is served and its signer (once; later calls change nothing).
+    pub fn set_cockpit(&self, url: String, signer: crate::access::Signer) {
+        let _ = self.cockpit.set((url, signer));
+    }
+
+    /// The cockpit's public URL and signer, when this process serves it.
+    pub fn cockpit(&self) -> Option<&(String, crate::access::Signer)> {
+        self.cockpit.get()
+    }
+
+    /// What this process measures about itself (`/metrics`); channels report their gateway here.
+    pub fn metrics(&self) -> &Arc<crate::metrics::Metrics> {
+        &self.metrics
     }
 
     /// Answers new tickets from the knowledge base and makes resolved tickets searchable.
@@ -102,10 +123,30 @@ impl Engine {
     /// Handles one inbound event. It never fails: internal errors are logged and the person
     /// reads a short apology with a reference.
     pub async fn handle(&self, inbound: Inbound) -> Outcome {
+        let started = std::time::Instant::now();
         match inbound.storable() {
-            Inbound::Message(message) => self.take_in(message).await,
-            Inbound::Command(command) => self.run_command(command).await,
-            Inbound::Button(press) => self.press(press).await,
+            Inbound::Message(message) => {
+                let outcome = self.take_in(message).await;
+                self.metrics.observe_intake(started.elapsed());
+                outcome
+            }
+            Inbound::Command(command) => {
+                // A label from config's command names only: never text a user typed.
+                let label = self
+                    .config
+                    .commands
+                    .get(&command.invocation.name)
+                    .map_or("unknown", |spec| spec.name.as_str())
+                    .to_owned();
+                let outcome = self.run_command(command).await;
+                self.metrics.observe_command(&label, started.elapsed());
+                outcome
+            }
+            Inbound::Button(press) => {
+                let outcome = self.press(press).await;
+                self.metrics.observe_command("button", started.elapsed());
+                outcome
+            }
             Inbound::StaffReply(reply) => self.staff_reply(reply).await,
             Inbound::StaffNote(note) => self.staff_note(note).await,
             Inbound::RoomMessage(message) => self.room_message(message).await,

@@ -8,6 +8,7 @@ pub mod discord;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -81,6 +82,11 @@ pub struct TicketFilter {
     pub after: Option<TicketRef>,
     /// At most this many.
     pub limit: Option<i64>,
+    pub severity: Option<Severity>,
+    /// Only tickets whose next SLA alarm is at or before this instant ("at risk").
+    pub alarm_before: Option<DateTime<Utc>>,
+    /// Words the title, a message or the customer contains (any case).
+    pub text: Option<String>,
 }
 
 /// What one pass of retention deleted.
@@ -247,7 +253,7 @@ pub struct ConfirmationTimer {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: web::WebStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     /// How the database's schema stands beside this build's migrations; changes nothing.
@@ -262,6 +268,15 @@ pub trait Store: Send + Sync + 'static {
     /// handled inbound ids, scheduler ticks, and the SLA notices of closed tickets.
     async fn prune_before(&self, before: DateTime<Utc>) -> StoreResult<Pruned>;
     async fn find_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<Ticket>>;
+    /// As `find_tickets`, each with its next SLA alarm (`None`: nothing pending): the staff queue.
+    async fn queue(&self, filter: &TicketFilter) -> StoreResult<Vec<(Ticket, Option<DateTime<Utc>>)>>;
+    /// The cockpit's four indicators over a range of days (`domain::indicators`).
+    async fn indicators(
+        &self,
+        _query: &crate::domain::indicators::IndicatorQuery,
+    ) -> StoreResult<crate::domain::indicators::Indicators> {
+        Err(StoreError::Corrupt("the indicators are computed by the indicators branch".into()))
+    }
     async fn timeline(&self, reference: TicketRef) -> StoreResult<Vec<Event>>;
     async fn links(&self, reference: TicketRef) -> StoreResult<Vec<Link>>;
     /// Events with no ticket: refusals of commands that named none.

@@ -39,3 +39,7 @@ super::sql::sql_store! {
 super::discord::sql_discord_state! {
     store: PostgresStore,
 }
+
+super::web::sql_web_store! {
+    store: PostgresStore,
+}

@@ -109,6 +109,19 @@ impl TryFrom<MessageRow> for StoredMessage {
     }
 }
 
+/// A `LIKE` pattern matching `text` anywhere, in lower case, its own `%`, `_` and `\\` escaped.
+pub(super) fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 pub(super) fn attachments_json(attachments: &[crate::domain::Attachment]) -> String {
     serde_json::to_string(attachments).expect("attachments serialize to JSON")
 }
@@ -813,23 +826,44 @@ macro_rules! sql_store {
                 &self,
                 filter: &$crate::store::TicketFilter,
             ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                Ok(self.queue(filter).await?.into_iter().map(|(ticket, _)| ticket).collect())
+            }
+
+            async fn queue(
+                &self,
+                filter: &$crate::store::TicketFilter,
+            ) -> $crate::store::StoreResult<Vec<($crate::domain::Ticket, Option<chrono::DateTime<chrono::Utc>>)>> {
+                #[derive(sqlx::FromRow)]
+                struct QueueRow {
+                    #[sqlx(flatten)]
+                    ticket: $crate::store::sql::TicketRow,
+                    next_alarm_at: Option<chrono::DateTime<chrono::Utc>>,
+                }
                 let (is, is_not) = $crate::store::sql::status_binds(filter.status);
                 let sql = format!(
-                    "SELECT {} FROM tickets WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR status <> $2) \
+                    "SELECT {}, next_alarm_at FROM tickets WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR status <> $2) \
                      AND ($3 IS NULL OR assignee = $3) AND ($4 IS NULL OR domain = $4) \
-                     AND ($5 IS NULL OR id > $5) ORDER BY id LIMIT $6",
+                     AND ($5 IS NULL OR id > $5) AND ($7 IS NULL OR severity = $7) \
+                     AND ($8 IS NULL OR next_alarm_at <= $8) \
+                     AND ($9 IS NULL OR LOWER(title) LIKE $9 ESCAPE '\\' OR LOWER(customer) LIKE $9 ESCAPE '\\' \
+                          OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = tickets.id \
+                                     AND LOWER(m.text) LIKE $9 ESCAPE '\\')) \
+                     ORDER BY id LIMIT $6",
                     $crate::store::sql::TICKET_COLUMNS
                 );
-                let rows: Vec<$crate::store::sql::TicketRow> = sqlx::query_as(&sql)
+                let rows: Vec<QueueRow> = sqlx::query_as(&sql)
                     .bind(is)
                     .bind(is_not)
                     .bind(filter.assignee.as_deref())
                     .bind(filter.domain.as_deref())
                     .bind(filter.after.map(|t| t.0))
                     .bind(filter.limit.unwrap_or(i64::MAX))
+                    .bind(filter.severity.map(<&'static str>::from))
+                    .bind(filter.alarm_before)
+                    .bind(filter.text.as_deref().map($crate::store::sql::like_pattern))
                     .fetch_all(&self.pool)
                     .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|row| Ok((row.ticket.try_into()?, row.next_alarm_at))).collect()
             }
 
             async fn prune_before(

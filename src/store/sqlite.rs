@@ -59,3 +59,7 @@ super::sql::sql_store! {
 super::discord::sql_discord_state! {
     store: SqliteStore,
 }
+
+super::web::sql_web_store! {
+    store: SqliteStore,
+}

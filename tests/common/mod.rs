@@ -372,6 +372,8 @@ pub fn reply(outcome: &Outcome) -> &str {
 pub fn resolvd(db: &TestDb, data_dir: &std::path::Path) -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"));
     command.current_dir(repo_path("")).env("RESOLVD_DATABASE_URL", &db.url).arg("--data-dir").arg(data_dir);
+    // The cockpit is off unless a test serves it (tests/web.rs): tests run side by side.
+    command.env("RESOLVD_WEB__LISTEN", "");
     command
 }
 

@@ -37,6 +37,7 @@ impl EventHandler for Handler {
         let _ = bot.application_id.set(application);
         let _ = bot.bot_user.set(ready.user.id.get());
         info!(application, user = %ready.user.name, "connected to Discord");
+        bot.engine.metrics().gateway_connected.set(1);
         tokio::spawn(async move {
             match bot.register_commands(application).await {
                 Ok(0) => info!("slash commands unchanged; nothing registered"),
@@ -50,6 +51,11 @@ impl EventHandler for Handler {
             }
             bot.outbox.notify_one();
         });
+    }
+
+    async fn shard_stage_update(&self, _ctx: Context, event: serenity::all::ShardStageUpdateEvent) {
+        let connected = event.new == serenity::all::ConnectionStage::Connected;
+        self.bot.engine.metrics().gateway_connected.set(i64::from(connected));
     }
 
     async fn message(&self, _ctx: Context, message: Message) {

@@ -7,6 +7,7 @@ mod assign;
 mod claim;
 mod classify;
 mod close;
+mod dashboard;
 mod escalate;
 mod help;
 mod invite;
@@ -16,6 +17,7 @@ mod kb_search;
 mod link;
 mod move_message;
 mod note;
+mod queue;
 mod reopen;
 mod reply;
 mod report;
@@ -91,6 +93,7 @@ impl CommandRegistry {
             .with::<claim::Claim>()
             .with::<classify::Classify>()
             .with::<close::Close>()
+            .with::<dashboard::Dashboard>()
             .with::<escalate::Escalate>()
             .with::<help::Help>()
             .with::<invite::Invite>()
@@ -100,6 +103,7 @@ impl CommandRegistry {
             .with::<link::Link>()
             .with::<move_message::MoveMessage>()
             .with::<note::Note>()
+            .with::<queue::Queue>()
             .with::<reopen::Reopen>()
             .with::<reply::Reply>()
             .with::<report::Report>()

@@ -1,0 +1,369 @@
+//! The managers' cockpit through the binary as an operator runs it: `resolvd run` (the console
+//! here) serving the web layer, signed into with `resolvd login-link` or `/dashboard`, the API
+//! with `resolvd token`, metrics and health; the dashboard in a real headless Chromium.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{TestDb, ok, resolvd, script};
+use serde_json::Value;
+
+/// `resolvd run` on the console with the web server on a free port, its stdin held open.
+struct Served {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: mpsc::Receiver<String>,
+    base: String,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The binary with the web server on `port`, as `login-link` must see it too.
+fn on_port(db: &TestDb, data_dir: &std::path::Path, port: u16) -> Command {
+    let mut command = resolvd(db, data_dir);
+    command.env("RESOLVD_WEB__LISTEN", format!("127.0.0.1:{port}"));
+    command
+}
+
+impl Served {
+    fn start(db: &TestDb, data_dir: &std::path::Path) -> Served {
+        let port = free_port();
+        let mut child = on_port(db, data_dir, port)
+            .arg("run")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, started) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("dashboard at") {
+                    let _ = tx.send(line.clone());
+                }
+                eprintln!("[resolvd] {line}");
+            }
+        });
+        let (out_tx, stdout) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = out_tx.send(line);
+            }
+        });
+        let line = started.recv_timeout(Duration::from_secs(60)).expect("the dashboard starts");
+        let base = format!("http://127.0.0.1:{port}");
+        assert!(line.contains(&base), "{line}");
+        let stdin = child.stdin.take();
+        Served { child, stdin, stdout, base, port }
+    }
+
+    /// Types a console line into the running bot.
+    fn say(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next stdout line containing `needle`.
+    fn printed(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("the bot never printed `{needle}`");
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        // End of input stops the console; the web server stops with it.
+        drop(self.stdin.take());
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+async fn get(url: &str, headers: &[(&str, &str)]) -> (u16, String, reqwest::header::HeaderMap) {
+    let mut request = client().get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, response.text().await.unwrap(), headers)
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+const SEED: &str = "\
+alice: my screen flickers after the update
+bob: /classify ticket:T-1 domain:screen kind:fault severity:P2
+mallory: the antenna drops calls in the lift
+bob: /classify ticket:T-2 domain:rf kind:fault severity:P3
+alice: and the touch screen ignores taps
+";
+
+fn login_link(db: &TestDb, data_dir: &std::path::Path, port: u16, person: &str) -> String {
+    ok(on_port(db, data_dir, port).args(["login-link", "--person", person]).output().unwrap())
+        .trim()
+        .to_owned()
+}
+
+/// Follows a sign-in link: the session cookie it sets and where it sends the person.
+async fn sign_in(link: &str) -> (String, String) {
+    let (status, _, headers) = get(link, &[]).await;
+    assert_eq!(status, 303, "a link signs in and redirects");
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    (pair, headers["location"].to_str().unwrap().to_owned())
+}
+
+async fn the_cockpit_refuses_strangers_and_signs_staff_in_once(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(db, data.path(), SEED);
+    let served = Served::start(db, data.path());
+
+    // Health needs no sign-in; everything else does.
+    assert_eq!(get(&served.url("/healthz"), &[]).await.0, 200);
+    let (status, body, _) = get(&served.url("/readyz"), &[]).await;
+    assert_eq!((status, body.as_str()), (200, "ready\n"));
+    let (status, body, headers) = get(&served.url("/api/v1/tickets"), &[]).await;
+    assert_eq!(status, 401);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(json(&body)["error"].as_str().unwrap().contains("Bearer"), "{body}");
+    for page in ["/", "/queue", "/tickets/T-1", "/incidents", "/metrics"] {
+        let (status, body, _) = get(&served.url(page), &[]).await;
+        assert_eq!(status, 401, "{page}");
+        if page != "/metrics" {
+            assert!(body.contains("/dashboard") && body.contains("resolvd login-link"), "{page}: {body}");
+        }
+    }
+    let (status, _, _) = get(&served.url("/queue"), &[("cookie", "resolvd_session=forged.value")]).await;
+    assert_eq!(status, 401, "a forged session is no session");
+
+    // Customers get no link.
+    let refused =
+        on_port(db, data.path(), served.port).args(["login-link", "--person", "alice"]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("alice is not staff"));
+
+    // A manager's link signs in once and lands on the indicators.
+    let link = login_link(db, data.path(), served.port, "frank");
+    assert!(link.starts_with(&served.url("/login?t=")), "{link}");
+    let (cookie, home) = sign_in(&link).await;
+    assert_eq!(home, "/");
+    let (status, body, _) = get(&link, &[]).await;
+    assert_eq!(status, 401, "a link works once");
+    assert!(body.contains("used already"), "{body}");
+    let (status, body, _) = get(&format!("{link}x"), &[]).await;
+    assert_eq!(status, 401);
+    assert!(body.contains("not valid"), "{body}");
+
+    let (status, body, _) = get(&served.url("/queue"), &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"data-ticket="T-1""#) && body.contains(r#"data-ticket="T-2""#), "{body}");
+    let (_, body, _) = get(&served.url("/queue?q=ANTENNA"), &[("cookie", &cookie)]).await;
+    assert!(body.contains(r#"data-ticket="T-2""#) && !body.contains(r#"data-ticket="T-1""#), "{body}");
+    let (_, body, _) = get(&served.url("/queue?q=ignores%20taps"), &[("cookie", &cookie)]).await;
+    assert!(body.contains(r#"data-ticket="T-1""#), "a later message is searched too: {body}");
+    let (status, body, _) = get(&served.url("/tickets/T-1"), &[("cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Timeline") && body.contains("resolution due"), "{body}");
+    let (status, _, _) = get(&served.url("/tickets/T-99"), &[("cookie", &cookie)]).await;
+    assert_eq!(status, 404);
+    assert_eq!(get(&served.url("/incidents"), &[("cookie", &cookie)]).await.0, 200);
+
+    // An engineer sees the queue and tickets, not the indicators or the war rooms.
+    let (engineer, home) = sign_in(&login_link(db, data.path(), served.port, "bob")).await;
+    assert_eq!(home, "/queue");
+    let (status, _, headers) = get(&served.url("/"), &[("cookie", &engineer)]).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (303, "/queue"));
+    assert_eq!(get(&served.url("/incidents"), &[("cookie", &engineer)]).await.0, 403);
+    let (status, body, _) = get(&served.url("/api/v1/indicators"), &[("cookie", &engineer)]).await;
+    assert_eq!(status, 403, "{body}");
+}
+
+async fn dashboard_in_chat_gives_a_private_link_that_signs_in(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let mut served = Served::start(db, data.path());
+    served.say("frank: /dashboard");
+    let line = served.printed("sign-in link");
+    assert!(line.contains("(only you)"), "the link is private: {line}");
+    let line = served.printed("/login?t=");
+    let link = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(link.starts_with(&served.url("/login?t=")), "{line}");
+    let (_, home) = sign_in(&link).await;
+    assert_eq!(home, "/");
+    served.say("alice: /dashboard");
+    let line = served.printed("bot → alice");
+    assert!(!line.contains("/login"), "customers get no link: {line}");
+}
+
+async fn tokens_authorise_the_api_until_revoked(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(db, data.path(), SEED);
+    let served = Served::start(db, data.path());
+    let token = ok(resolvd(db, data.path())
+        .args(["token", "create", "--person", "frank", "--name", "grafana"])
+        .output()
+        .unwrap());
+    let token = token.trim().to_owned();
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+
+    let list = |query: &'static str| {
+        let url = served.url(&format!("/api/v1/tickets{query}"));
+        let bearer = bearer.clone();
+        async move {
+            let (status, body, _) = get(&url, &[("authorization", &bearer)]).await;
+            (status, json(&body))
+        }
+    };
+    let refs = |page: &Value| -> Vec<String> {
+        page["tickets"].as_array().unwrap().iter().map(|t| t["ref"].as_str().unwrap().to_owned()).collect()
+    };
+    let (status, all) = list("").await;
+    assert_eq!(status, 200);
+    assert_eq!(refs(&all), ["T-1", "T-2"]);
+    assert_eq!(all["tickets"][0]["severity"], "P2");
+    assert!(all["tickets"][0]["next_alarm_at"].is_string(), "{all}");
+    assert_eq!(refs(&list("?severity=P3").await.1), ["T-2"]);
+    assert_eq!(refs(&list("?domain=screen&status=open").await.1), ["T-1"]);
+    assert_eq!(refs(&list("?q=FLICKERS").await.1), ["T-1"]);
+    assert_eq!(refs(&list("?q=100%25").await.1), Vec::<String>::new(), "% is a character, not a wildcard");
+    assert_eq!(refs(&list("?assignee=bob%27%20OR%20%271%27%3D%271").await.1), Vec::<String>::new());
+    let (_, first) = list("?limit=1").await;
+    assert_eq!((refs(&first), first["next_after"].as_str()), (vec!["T-1".to_owned()], Some("T-1")));
+    let (_, second) = list("?limit=1&after=T-1").await;
+    assert_eq!(refs(&second), ["T-2"]);
+    for (query, says) in [
+        ("?limit=0", "limit 0 is out of range"),
+        ("?limit=1000", "out of range"),
+        ("?status=lost", "`lost` is not a status"),
+        ("?after=yesterday", "not a ticket"),
+        ("?severity=urgent", "not a severity"),
+    ] {
+        let (status, body) = list(query).await;
+        assert_eq!(status, 400, "{query}");
+        assert!(body["error"].as_str().unwrap().contains(says), "{query}: {body}");
+    }
+
+    // One ticket: the fields `ticket show --json` prints.
+    let (status, body, _) = get(&served.url("/api/v1/tickets/T-1"), &auth).await;
+    assert_eq!(status, 200);
+    let api = json(&body);
+    let shown = common::ticket_json(db, data.path(), "T-1");
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&api), keys(&shown));
+    assert_eq!(api["events"], shown["events"]);
+    assert_eq!(api["resolve_due"], shown["resolve_due"]);
+    assert_eq!(get(&served.url("/api/v1/tickets/T-9"), &auth).await.0, 404);
+    assert_eq!(get(&served.url("/api/v1/tickets/nine"), &auth).await.0, 400);
+
+    // Revoked, it stops at once; the list keeps it, never the token itself.
+    let tokens = ok(resolvd(db, data.path()).args(["token", "list", "--json"]).output().unwrap());
+    let listed = json(&tokens);
+    assert_eq!(listed[0]["person"], "frank");
+    assert_eq!(listed[0]["name"], "grafana");
+    assert!(!tokens.contains(&token), "the token is never shown again");
+    let id = listed[0]["id"].as_i64().unwrap().to_string();
+    ok(resolvd(db, data.path()).args(["token", "revoke", &id]).output().unwrap());
+    let (status, body, _) = get(&served.url("/api/v1/tickets"), &auth).await;
+    assert_eq!(status, 401, "{body}");
+    let again = resolvd(db, data.path()).args(["token", "revoke", &id]).output().unwrap();
+    assert!(!again.status.success());
+    let customer = resolvd(db, data.path()).args(["token", "create", "--person", "alice"]).output().unwrap();
+    assert!(!customer.status.success(), "customers get no token");
+}
+
+async fn the_openapi_document_names_every_api_route(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(db, data.path(), SEED);
+    let served = Served::start(db, data.path());
+    let token = ok(resolvd(db, data.path()).args(["token", "create", "--person", "frank"]).output().unwrap());
+    let bearer = format!("Bearer {}", token.trim());
+    let (status, body, _) = get(&served.url("/api/openapi.json"), &[]).await;
+    assert_eq!(status, 200);
+    let doc = json(&body);
+    let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(paths, ["/api/v1/indicators", "/api/v1/tickets", "/api/v1/tickets/{reference}"]);
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object(), "{doc}");
+    assert!(doc["components"]["schemas"]["Indicators"].is_object());
+    // Every documented route answers (none is documented that is not served).
+    for path in &paths {
+        let url = served.url(&path.replace("{reference}", "T-1"));
+        let (status, body, _) = get(&url, &[("authorization", &bearer)]).await;
+        assert!(status != 404 && status != 405, "{path}: {status} {body}");
+        let (status, _, _) = get(&url, &[]).await;
+        assert_eq!(status, 401, "{path} without a token");
+    }
+}
+
+async fn metrics_count_what_the_bot_does(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(db, data.path(), SEED);
+    let mut served = Served::start(db, data.path());
+    let token = ok(resolvd(db, data.path()).args(["token", "create", "--person", "frank"]).output().unwrap());
+    let bearer = format!("Bearer {}", token.trim());
+    served.say("zoe: my phone will not charge");
+    served.printed("bot → zoe");
+    served.say("bob: /queue view:all");
+    served.printed("Open tickets (page 1)");
+    let (status, body, headers) = get(&served.url("/metrics"), &[("authorization", &bearer)]).await;
+    assert_eq!(status, 200);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let value = |name: &str| -> f64 {
+        body.lines()
+            .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.trim().parse().ok()))
+            .unwrap_or_else(|| panic!("no {name} in\n{body}"))
+    };
+    assert_eq!(value(r#"resolvd_open_tickets{severity="P2",tier="L1"}"#), 1.0);
+    assert_eq!(value(r#"resolvd_open_tickets{severity="P3",tier="L1"}"#), 1.0);
+    assert_eq!(value(r#"resolvd_open_tickets{severity="none",tier="L1"}"#), 1.0, "zoe's new ticket");
+    assert_eq!(value("resolvd_intake_seconds_count"), 1.0);
+    assert_eq!(value(r#"resolvd_command_seconds_count{command="queue"}"#), 1.0);
+    assert_eq!(value("resolvd_outbox_dead_letters"), 0.0);
+    assert_eq!(value("resolvd_sla_breaches_total"), 0.0);
+    assert_eq!(value("resolvd_gateway_connected"), 0.0, "the console has no gateway");
+    assert!(body.contains("resolvd_outbox_backlog"));
+}
+
+on_both_databases!(
+    the_cockpit_refuses_strangers_and_signs_staff_in_once,
+    dashboard_in_chat_gives_a_private_link_that_signs_in,
+    tokens_authorise_the_api_until_revoked,
+    the_openapi_document_names_every_api_route,
+    metrics_count_what_the_bot_does,
+);
