@@ -20,3 +20,6 @@ CREATE TABLE api_tokens (
     created_at    TIMESTAMPTZ NOT NULL,
     revoked_at    TIMESTAMPTZ
 );
+
+-- The staff queue and the API page through tickets not closed, by number.
+CREATE INDEX tickets_not_closed ON tickets (id) WHERE status <> 'closed';

@@ -102,19 +102,25 @@ fn untaken_messages(engine: &Engine, _now: DateTime<Utc>) -> JobFuture<'_> {
 /// What only guards against repeats, older than `retention.days`, is deleted.
 fn retention(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
+        // A spent sign-in link's nonce guards only the link's ten minutes.
+        let links = engine.store().prune_login_links(now - chrono::Duration::days(1)).await?;
         let days = engine.config().settings.retention.days;
         if days == 0 {
-            return Ok("kept everything (retention.days = 0)".to_owned());
+            return Ok(format!(
+                "kept everything else (retention.days = 0); deleted {}",
+                count(links, "spent sign-in link", "spent sign-in links")
+            ));
         }
         let before = now - chrono::Duration::days(i64::from(days));
         let pruned = engine.store().prune_before(before).await?;
         Ok(format!(
-            "older than {}: deleted {}, {}, {}, {}",
+            "older than {}: deleted {}, {}, {}, {}; {}",
             count(u64::from(days), "day", "days"),
             count(pruned.sent_posts, "sent post", "sent posts"),
             count(pruned.handled_inbound, "handled command id", "handled command ids"),
             count(pruned.scheduler_ticks, "scheduler tick", "scheduler ticks"),
             count(pruned.notices, "closed ticket's notice", "closed tickets' notices"),
+            count(links, "spent sign-in link", "spent sign-in links"),
         ))
     })
 }

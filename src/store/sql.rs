@@ -840,8 +840,13 @@ macro_rules! sql_store {
                     next_alarm_at: Option<chrono::DateTime<chrono::Utc>>,
                 }
                 let (is, is_not) = $crate::store::sql::status_binds(filter.status);
+                // Written out, so that the index of tickets not closed serves "open tickets".
+                let not_closed = match filter.status {
+                    Some($crate::store::StatusFilter::NotClosed) => "status <> 'closed' AND ",
+                    _ => "",
+                };
                 let sql = format!(
-                    "SELECT {}, next_alarm_at FROM tickets WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR status <> $2) \
+                    "SELECT {}, next_alarm_at FROM tickets WHERE {not_closed}($1 IS NULL OR status = $1) AND ($2 IS NULL OR status <> $2) \
                      AND ($3 IS NULL OR assignee = $3) AND ($4 IS NULL OR domain = $4) \
                      AND ($5 IS NULL OR id > $5) AND ($7 IS NULL OR severity = $7) \
                      AND ($8 IS NULL OR next_alarm_at <= $8) \
