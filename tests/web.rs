@@ -366,4 +366,84 @@ on_both_databases!(
     tokens_authorise_the_api_until_revoked,
     the_openapi_document_names_every_api_route,
     metrics_count_what_the_bot_does,
+    the_dashboard_draws_the_seeded_numbers_in_a_real_browser,
 );
+
+/// Debian's Chromium, as `.ci/run` installs it.
+fn chromium() -> String {
+    for candidate in ["chromium", "chromium-browser", "google-chrome"] {
+        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return candidate.to_owned();
+        }
+    }
+    panic!("the dashboard test needs Chromium: apt-get install chromium (.ci/run installs it)");
+}
+
+/// Chromium headless on `url` with a fresh profile: what it prints (`--dump-dom`) or draws.
+fn headless(url: &str, mode: &[&str]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new(chromium())
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(mode)
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "chromium: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The text of the element carrying `data-indicator="NAME"`.
+fn indicator(dom: &str, name: &str) -> String {
+    let marker = format!(r#"data-indicator="{name}">"#);
+    let start = dom.find(&marker).unwrap_or_else(|| panic!("no {name} in the page:\n{dom}")) + marker.len();
+    dom[start..].split('<').next().unwrap().to_owned()
+}
+
+async fn the_dashboard_draws_the_seeded_numbers_in_a_real_browser(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(
+        db,
+        data.path(),
+        &format!(
+            "{SEED}bob: /resolve ticket:T-2 resolution:rolled the antenna firmware back\n\
+             mallory: !press confirm:T-2\nmallory: !press rate:T-2:4\n\
+             zoe: the battery drains overnight\n"
+        ),
+    );
+    let served = Served::start(db, data.path());
+
+    // Signed in through a link: the page after the redirect is the manager's indicators.
+    let dom = headless(&login_link(db, data.path(), served.port, "frank"), &["--dump-dom"]);
+    assert_eq!(indicator(&dom, "created-total"), "3", "three tickets today");
+    assert_eq!(indicator(&dom, "closed-total"), "1");
+    assert_eq!(indicator(&dom, "cards"), "1");
+    assert_eq!(indicator(&dom, "confirmed-share"), "100%");
+    assert_eq!(indicator(&dom, "mean-score"), "4");
+    assert_eq!(indicator(&dom, "response-rate"), "100%");
+    for chart in ["chart-inflow", "chart-kind", "chart-domain", "chart-confirmation", "chart-scores"] {
+        assert!(dom.contains(&format!(r#"<svg id="{chart}""#)), "{chart} drawn");
+    }
+    assert!(dom.contains(r#"class="bar created""#), "bars in the inflow chart");
+    assert!(dom.contains(r#"data-domain="rf""#) && dom.contains(r#"data-kind="fault""#), "{dom}");
+
+    // The charts as a person sees them: a screenshot kept under target/ for CI.
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cockpit");
+    std::fs::create_dir_all(&shots).unwrap();
+    let backend = if db.url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+    let shot = shots.join(format!("dashboard-{backend}.png"));
+    let _ = std::fs::remove_file(&shot);
+    let link = login_link(db, data.path(), served.port, "frank");
+    headless(
+        &link,
+        &[&format!("--screenshot={}", shot.display()), "--window-size=1280,2200", "--hide-scrollbars"],
+    );
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "a drawn page, {} bytes", png.len());
+
+    // Without a session the browser gets the sign-in hint, not the numbers.
+    let stranger = headless(&served.url("/"), &["--dump-dom"]);
+    assert!(stranger.contains("/dashboard") && !stranger.contains("data-indicator"), "{stranger}");
+    let (status, _, _) = get(&served.url("/"), &[]).await;
+    assert_eq!(status, 401);
+}
