@@ -17,7 +17,46 @@ on_both_databases!(
     the_ola_does_not_escalate_an_open_incident_but_tells_its_leader,
     customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam,
     an_engineer_outside_the_queues_takes_their_own_tier_or_is_refused_as_config_says,
+    the_queue_lists_each_engineers_tickets_with_their_next_deadline,
 );
+
+async fn the_queue_lists_each_engineers_tickets_with_their_next_deadline(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "queue.txt");
+    let bob = to(&stdout, "bob");
+    let after = |line: &str| -> Vec<String> {
+        let at = stdout.find(line).unwrap_or_else(|| panic!("{line} in {stdout}"));
+        stdout[at..].lines().skip(1).take_while(|l| !l.contains(": /")).map(str::to_owned).collect()
+    };
+    let mine = after("bob: /queue\n");
+    assert!(mine[0].contains("Your open tickets (page 1):"), "{mine:?}");
+    assert!(
+        mine.iter().any(|l| l.contains("T-1 The screen flickers") && l.contains("first response due")),
+        "{mine:?}"
+    );
+    assert!(!mine.iter().any(|l| l.contains("T-2")), "T-2 is carol's: {mine:?}");
+    let carol = after("carol: /queue\n");
+    assert!(carol.iter().any(|l| l.contains("T-2") && l.contains("due")), "{carol:?}");
+    let all = after("bob: /queue view:all\n");
+    assert!(all.iter().any(|l| l.contains("T-1")) && all.iter().any(|l| l.contains("T-2")), "{all:?}");
+    let search = after("bob: /queue view:all q:ANTENNA");
+    assert!(
+        search.iter().any(|l| l.contains("T-2")) && !search.iter().any(|l| l.contains("T-1")),
+        "{search:?}"
+    );
+    let in_message = after("bob: /queue view:all q:\"lift\"");
+    assert!(in_message.iter().any(|l| l.contains("T-2")), "{in_message:?}");
+    assert!(bob.iter().any(|l| l.contains("Open tickets: no page 2.")), "{bob:?}");
+    assert!(bob.iter().any(|l| l.contains("page:0 is out of range")), "{bob:?}");
+    assert!(bob.iter().any(|l| l.contains("`everything` is not a choice for view")), "{bob:?}");
+    let alice = to(&stdout, "alice");
+    assert!(alice.iter().any(|l| l.contains("/queue is for engineers")), "{alice:?}");
+    assert!(
+        alice.iter().any(|l| l.contains("/dashboard is for engineers")),
+        "customers get no link: {alice:?}"
+    );
+    assert!(to(&stdout, "frank").iter().any(|l| l.contains("the dashboard is not served here")), "{stdout}");
+}
 
 /// Runs an example script; returns what it printed.
 fn run_example(db: &TestDb, data_dir: &std::path::Path, name: &str) -> String {

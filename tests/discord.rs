@@ -52,6 +52,7 @@ on_both_databases!(
     a_reply_to_the_bots_post_about_a_ticket_lands_on_that_ticket,
     operators_commands_work_beside_the_running_bot,
     a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart,
+    the_binary_on_discord_serves_the_cockpit_ready_once_connected,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -528,8 +529,19 @@ impl Drop for Process {
 }
 
 fn spawn_binary(db: &TestDb, fake: &FakeDiscord, data_dir: &std::path::Path) -> Process {
-    let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob" }}"#);
+    spawn_binary_serving(db, fake, data_dir, "")
+}
+
+/// The binary on the fake Discord with the cockpit on `web_listen` ("" for none).
+fn spawn_binary_serving(
+    db: &TestDb,
+    fake: &FakeDiscord,
+    data_dir: &std::path::Path,
+    web_listen: &str,
+) -> Process {
+    let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob", "{FRANK}" = "frank" }}"#);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .env("RESOLVD_WEB__LISTEN", web_listen)
         .current_dir(repo_path(""))
         .env("RESOLVD_DATABASE_URL", &db.url)
         .env("DISCORD_TOKEN", "fake-token")
@@ -856,6 +868,7 @@ async fn the_binary_on_discord_runs_the_jobs_by_itself(db: &TestDb) {
         .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
         .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
         .env("RESOLVD_DISCORD__USERS", users)
+        .env("RESOLVD_WEB__LISTEN", "")
         .env("RESOLVD_SCHEDULER__TICK_SECONDS", "1")
         .env("RESOLVD_CONFIRMATION__REMIND_AFTER_MINUTES", "1")
         .env("RESOLVD_CONFIRMATION__AUTO_CONFIRM_AFTER_MINUTES", "2")
@@ -934,6 +947,7 @@ async fn operator(db: &TestDb, data_dir: &std::path::Path, args: &[&str]) -> (bo
     command
         .current_dir(repo_path(""))
         .env("RESOLVD_DATABASE_URL", &db.url)
+        .env("RESOLVD_WEB__LISTEN", "")
         .arg("--data-dir")
         .arg(data_dir)
         .args(args);
@@ -1176,4 +1190,59 @@ async fn a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart(db:
     assert!(report.dispatched_before_kill == 20 && report.written_while_down == 20, "{report:?}");
     assert_eq!((report.missing, report.duplicates), (0, 0), "{report:?}");
     assert_eq!(report.on_a_ticket, report.written, "every message on a ticket: {report:?}");
+}
+
+async fn http_get(url: String, bearer: Option<String>) -> (u16, String) {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut request = client.get(url);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    match request.send().await {
+        Ok(response) => (response.status().as_u16(), response.text().await.unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+async fn the_binary_on_discord_serves_the_cockpit_ready_once_connected(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _process = spawn_binary_serving(db, &fake, data.path(), &format!("127.0.0.1:{port}"));
+    fake.wait_ready(1).await;
+    // Ready once the database is migrated and the gateway connected.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let ready = loop {
+        let (status, body) = http_get(format!("{base}/readyz"), None).await;
+        if status == 200 || Instant::now() > deadline {
+            break (status, body);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(ready, (200, "ready\n".to_owned()));
+
+    let (created, token) = operator(db, data.path(), &["token", "create", "--person", "frank"]).await;
+    assert!(created, "{token}");
+    let token = token.lines().next().unwrap().trim().to_owned();
+    let (status, metrics) = http_get(format!("{base}/metrics"), Some(token)).await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("resolvd_gateway_connected 1"), "{metrics}");
+
+    // /dashboard answers the manager alone, with a link to this server that signs in once.
+    fake.dispatch("INTERACTION_CREATE", fake.command(STAFF, Some(GUILD), FRANK, "dashboard", json!([])));
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    let data_of = &callbacks[0].body["data"];
+    assert_eq!(data_of["flags"], 64, "ephemeral: {data_of}");
+    let content = data_of["content"].as_str().unwrap();
+    let link =
+        content.split_whitespace().find(|w| w.starts_with(&format!("{base}/login?t="))).expect(content);
+    assert_eq!(http_get(link.to_owned(), None).await.0, 303);
+    assert_eq!(http_get(link.to_owned(), None).await.0, 401, "once");
+    fake.dispatch("INTERACTION_CREATE", fake.command(ALICE_DM, None, ALICE, "dashboard", json!([])));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert!(
+        !callbacks[1].body["data"]["content"].as_str().unwrap().contains("/login"),
+        "customers get no link"
+    );
 }
