@@ -1,5 +1,6 @@
 //! Pure types and rules: no platform, no database, no clock of its own.
 
+pub mod chart;
 pub mod classify;
 pub mod error;
 pub mod event;

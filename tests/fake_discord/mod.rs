@@ -33,6 +33,8 @@ pub struct Call {
     /// Path and query, e.g. `/api/v10/channels/5/messages`.
     pub path: String,
     pub body: Value,
+    /// Files uploaded with the call (`multipart/form-data`): each `files[n]` part's file name and bytes.
+    pub files: Vec<(String, Vec<u8>)>,
     pub at: Instant,
 }
 
@@ -328,18 +330,50 @@ fn reply(status: u16, body: Value) -> Response<Full<Bytes>> {
         .unwrap()
 }
 
+/// A `multipart/form-data` upload as Discord reads one: the JSON of the `payload_json` part, and
+/// the `files[n]` parts, each of which the JSON's `attachments` must name by its id `n`.
+async fn uploads(bytes: Bytes, boundary: String) -> (Value, Vec<(String, Vec<u8>)>) {
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let data = field.bytes().await.unwrap_or_default();
+        if name == "payload_json" {
+            payload = serde_json::from_slice(&data).unwrap_or(Value::Null);
+        } else if name.starts_with("files[") {
+            files.push((file_name.unwrap_or_default(), data.to_vec()));
+        }
+    }
+    let named = payload.pointer("/data/attachments").or_else(|| payload.get("attachments"));
+    let ids = named.and_then(Value::as_array).map_or(0, Vec::len);
+    assert_eq!(ids, files.len(), "every uploaded file is named in attachments: {payload}");
+    (payload, files)
+}
+
 async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     let method = req.method().to_string();
     let path = req.uri().path_and_query().map(ToString::to_string).unwrap_or_default();
     // Discord's edge answers 411 Length Required to a write with neither a length nor chunks.
     let sized =
         req.headers().contains_key("content-length") || req.headers().contains_key("transfer-encoding");
+    let boundary = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok());
     let bytes = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (body, files) = match boundary {
+        Some(boundary) => uploads(bytes, boundary).await,
+        None => (serde_json::from_slice(&bytes).unwrap_or(Value::Null), Vec::new()),
+    };
     state.calls.lock().unwrap().push(Call {
         method: method.clone(),
         path: path.clone(),
         body: body.clone(),
+        files,
         at: Instant::now(),
     });
 

@@ -508,11 +508,16 @@ impl Bot {
                 let outcome = outcome.unwrap_or_else(|_| failed());
                 // A form opens as a modal; deferred, it is too late for one and the reply's text
                 // says what to type instead.
+                let files = chart_files(&outcome);
                 let body = match &outcome.form {
                     Some(form) => json!({ "type": 9, "data": modal(form) }),
-                    None => json!({ "type": 4, "data": reply_data(&outcome) }),
+                    None => json!({ "type": 4, "data": reply_data(&outcome, &files) }),
                 };
-                self.rest.call(Method::POST, &callback, Some(&body)).await.map(drop)
+                if files.is_empty() || outcome.form.is_some() {
+                    self.rest.call(Method::POST, &callback, Some(&body)).await.map(drop)
+                } else {
+                    self.rest.call_with_files(Method::POST, &callback, &body, &files).await.map(drop)
+                }
             }
             None => {
                 let deferred = json!({ "type": 5, "data": { "flags": EPHEMERAL } });
@@ -520,7 +525,8 @@ impl Bot {
                     Err(e) => Err(e),
                     Ok(_) => {
                         let outcome = work.await.unwrap_or_else(|_| failed());
-                        let mut data = reply_data(&outcome);
+                        let files = chart_files(&outcome);
+                        let mut data = reply_data(&outcome, &files);
                         // Too late for a modal: a button asks the form again.
                         if let Some(again) = outcome.form.as_ref().and_then(|f| f.ask_again.as_ref()) {
                             data["components"] = components(std::slice::from_ref(again));
@@ -529,12 +535,19 @@ impl Bot {
                         let application = self.application_id.get().copied().unwrap_or_default();
                         let webhook = format!("/webhooks/{application}/{token}");
                         let original = format!("{webhook}/messages/@original");
+                        let (method, target) =
+                            if private { (Method::PATCH, &original) } else { (Method::POST, &webhook) };
+                        let sent = if files.is_empty() {
+                            self.rest.call_patiently(method, target, Some(&data)).await
+                        } else {
+                            self.rest.call_with_files(method, target, &data, &files).await
+                        };
                         if private {
-                            self.rest.call_patiently(Method::PATCH, &original, Some(&data)).await.map(drop)
+                            sent.map(drop)
                         } else {
                             // The deferral was ephemeral (it might have been an error): a public
                             // answer is a follow-up for everyone, and the placeholder goes.
-                            match self.rest.call_patiently(Method::POST, &webhook, Some(&data)).await {
+                            match sent {
                                 Ok(_) => {
                                     self.rest.call_patiently(Method::DELETE, &original, None).await.map(drop)
                                 }
@@ -601,8 +614,27 @@ fn failed() -> Outcome {
     Outcome::private("An internal error occurred; it is logged", None)
 }
 
-/// An interaction reply: errors, refusals and repeats only to the person who acted.
-fn reply_data(outcome: &Outcome) -> Value {
+/// The name a reply's chart is attached under.
+const CHART_FILE: &str = "chart.png";
+
+/// A reply's chart as the file to attach, when it has one; a chart that cannot be drawn is left
+/// out (the text says it all) and logged.
+fn chart_files(outcome: &Outcome) -> Vec<(String, Vec<u8>)> {
+    let Some(chart) = outcome.reply.as_ref().and_then(|r| r.chart.as_ref()) else {
+        return Vec::new();
+    };
+    match super::chart::png(chart) {
+        Ok(png) => vec![(CHART_FILE.to_owned(), png)],
+        Err(e) => {
+            warn!(error = %format!("{e:#}"), "could not draw a reply's chart; sent without it");
+            Vec::new()
+        }
+    }
+}
+
+/// An interaction reply: errors, refusals and repeats only to the person who acted; `files` are
+/// attached (and named in `attachments`, as Discord's uploads are).
+fn reply_data(outcome: &Outcome, files: &[(String, Vec<u8>)]) -> Value {
     let (text, private) = match &outcome.reply {
         Some(reply) => (reply.text.as_str(), reply.private),
         None if outcome.duplicate => ("This was handled already; nothing changed.", true),
@@ -611,6 +643,11 @@ fn reply_data(outcome: &Outcome) -> Value {
     let mut data = json!({ "content": reply_text(text), "allowed_mentions": { "parse": [] } });
     if private {
         data["flags"] = json!(EPHEMERAL);
+    }
+    if !files.is_empty() {
+        let attachments: Vec<Value> =
+            files.iter().enumerate().map(|(id, (name, _))| json!({ "id": id, "filename": name })).collect();
+        data["attachments"] = json!(attachments);
     }
     data
 }

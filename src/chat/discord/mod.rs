@@ -9,6 +9,7 @@
 //! `thread:<channel>`; a Discord user is the person config maps them to (`[discord.users]`), or
 //! `discord:<user id>`.
 
+mod chart;
 mod commands;
 mod cursor;
 mod events;

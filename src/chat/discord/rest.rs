@@ -82,6 +82,43 @@ impl Rest {
             }
             None => {}
         }
+        self.send(method, path, request).await
+    }
+
+    /// One call with files attached (`multipart/form-data`, as Discord takes uploads): the JSON
+    /// as `payload_json`, each file as `files[n]`, which the JSON's `attachments` name by id.
+    pub async fn call_with_files(
+        &self,
+        method: Method,
+        path: &str,
+        payload: &Value,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Value, RestError> {
+        let url = format!("{}{path}", self.base);
+        let path = &logged_path(path);
+        let mut form = reqwest::multipart::Form::new().text("payload_json", payload.to_string());
+        for (n, (name, bytes)) in files.iter().enumerate() {
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(name.clone())
+                .mime_str(mime_guess::from_path(name).first_or_octet_stream().essence_str())
+                .expect("a guessed MIME type parses");
+            form = form.part(format!("files[{n}]"), part);
+        }
+        let request = self
+            .client
+            .request(method.clone(), url)
+            .header("Authorization", &self.authorization)
+            .multipart(form);
+        self.send(method, path, request).await
+    }
+
+    /// Sends a request and reads Discord's answer: JSON, a 429 with its wait, or an error status.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Value, RestError> {
         let transport = |source: reqwest::Error| RestError::Transport {
             method: method.clone(),
             path: path.to_owned(),
