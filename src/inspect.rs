@@ -340,7 +340,7 @@ pub fn describe(kind: &EventKind) -> String {
         }
         EventKind::Waiting { reason } => format!("waiting for the customer{}", because(reason)),
         EventKind::Resumed => "the customer answered; the ticket runs again".to_owned(),
-        EventKind::Resolved { resolution } => format!("resolved: {}", q(resolution)),
+        EventKind::Resolved { resolution, .. } => format!("resolved: {}", q(resolution)),
         EventKind::Closed { reason, comment, article } => format!(
             "closed ({reason}){}{}",
             article.as_deref().map(|a| format!(" by article {}", q(a))).unwrap_or_default(),

@@ -118,6 +118,15 @@ pub enum EventKind {
     Resumed,
     Resolved {
         resolution: String,
+        /// The resolution clock's business time at the resolution, in seconds: created (or S
+        /// confirmed) → resolved in the business hours of the ticket's SLA calendar, less the time
+        /// waiting for the customer. `None` when no target applied, or recorded before it was kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        business_secs: Option<i64>,
+        /// Whether the resolution clock was still within its deadline. `None` when no target applied
+        /// (or recorded before it was kept): such a resolution counts as on time.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on_time: Option<bool>,
     },
     Closed {
         reason: CloseReason,
@@ -328,5 +337,20 @@ mod tests {
         assert_eq!(json["actor"], "bob");
         assert_eq!(json["text"], "called the customer");
         assert_eq!(json["ticket"], "T-1");
+    }
+
+    #[test]
+    fn a_resolution_recorded_before_its_clock_was_kept_still_reads() {
+        let old: EventKind = serde_json::from_str(r#"{"type":"resolved","resolution":"reseated"}"#).unwrap();
+        assert_eq!(
+            old,
+            EventKind::Resolved { resolution: "reseated".into(), business_secs: None, on_time: None }
+        );
+        let new =
+            EventKind::Resolved { resolution: "x".into(), business_secs: Some(60), on_time: Some(false) };
+        let json = serde_json::to_string(&new).unwrap();
+        assert_eq!(json, r#"{"type":"resolved","resolution":"x","business_secs":60,"on_time":false}"#);
+        let none = EventKind::Resolved { resolution: "x".into(), business_secs: None, on_time: None };
+        assert_eq!(serde_json::to_string(&none).unwrap(), r#"{"type":"resolved","resolution":"x"}"#);
     }
 }

@@ -180,7 +180,7 @@ pub fn pending_s_request(events: &[Event]) -> Option<SRequest> {
 /// was done.
 pub fn latest_resolution(events: &[Event]) -> Option<&str> {
     events.iter().rev().find_map(|e| match &e.kind {
-        EventKind::Resolved { resolution } => Some(resolution.as_str()),
+        EventKind::Resolved { resolution, .. } => Some(resolution.as_str()),
         _ => None,
     })
 }
@@ -267,9 +267,17 @@ mod tests {
     #[test]
     fn the_wait_for_confirmation_adds_up_each_resolution_until_its_answer() {
         let events = vec![
-            event(0, "carol", EventKind::Resolved { resolution: "x".into() }),
+            event(
+                0,
+                "carol",
+                EventKind::Resolved { resolution: "x".into(), business_secs: None, on_time: None },
+            ),
             event(30, "alice", EventKind::Reopened { reason: None }),
-            event(60, "carol", EventKind::Resolved { resolution: "y".into() }),
+            event(
+                60,
+                "carol",
+                EventKind::Resolved { resolution: "y".into(), business_secs: None, on_time: None },
+            ),
             event(
                 75,
                 "alice",
@@ -283,9 +291,25 @@ mod tests {
     #[test]
     fn the_latest_resolution_is_the_one_after_a_reopen() {
         let events = vec![
-            event(0, "carol", EventKind::Resolved { resolution: "reseated the cable".into() }),
+            event(
+                0,
+                "carol",
+                EventKind::Resolved {
+                    resolution: "reseated the cable".into(),
+                    business_secs: None,
+                    on_time: None,
+                },
+            ),
             event(1, "alice", EventKind::Reopened { reason: None }),
-            event(2, "carol", EventKind::Resolved { resolution: "replaced the panel".into() }),
+            event(
+                2,
+                "carol",
+                EventKind::Resolved {
+                    resolution: "replaced the panel".into(),
+                    business_secs: None,
+                    on_time: None,
+                },
+            ),
         ];
         assert_eq!(latest_resolution(&events), Some("replaced the panel"));
         assert_eq!(latest_resolution(&events[..1]), Some("reseated the cable"));

@@ -5,6 +5,7 @@
 //! PostgreSQL, so a query is written once; the backends differ only in how they connect and lock.
 
 pub mod discord;
+mod indicators;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -270,13 +271,6 @@ pub trait Store: web::WebStore + Send + Sync + 'static {
     async fn find_tickets(&self, filter: &TicketFilter) -> StoreResult<Vec<Ticket>>;
     /// As `find_tickets`, each with its next SLA alarm (`None`: nothing pending): the staff queue.
     async fn queue(&self, filter: &TicketFilter) -> StoreResult<Vec<(Ticket, Option<DateTime<Utc>>)>>;
-    /// The cockpit's four indicators over a range of days (`domain::indicators`).
-    async fn indicators(
-        &self,
-        _query: &crate::domain::indicators::IndicatorQuery,
-    ) -> StoreResult<crate::domain::indicators::Indicators> {
-        Err(StoreError::Corrupt("the indicators are computed by the indicators branch".into()))
-    }
     async fn timeline(&self, reference: TicketRef) -> StoreResult<Vec<Event>>;
     async fn links(&self, reference: TicketRef) -> StoreResult<Vec<Link>>;
     /// Events with no ticket: refusals of commands that named none.
@@ -318,6 +312,13 @@ pub trait Store: web::WebStore + Send + Sync + 'static {
     async fn war_rooms_to_remind(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
     /// Tickets whose resolution card has a step due at `now`, earliest first.
     async fn due_confirmations(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
+
+    /// The cockpit's four indicators over the query's days, computed by the database from the
+    /// timeline (README, "The cockpit's four indicators").
+    async fn indicators(
+        &self,
+        query: &crate::domain::indicators::IndicatorQuery,
+    ) -> StoreResult<crate::domain::indicators::Indicators>;
 
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;

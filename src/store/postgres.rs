@@ -43,3 +43,12 @@ super::discord::sql_discord_state! {
 super::web::sql_web_store! {
     store: PostgresStore,
 }
+
+super::indicators::sql_indicators! {
+    store: PostgresStore,
+    db: Postgres,
+    dialect: super::indicators::Dialect {
+        epoch: "CAST(FLOOR(EXTRACT(EPOCH FROM {})) AS BIGINT)",
+        json_int: "CAST(CAST({} AS json) ->> '{key}' AS BIGINT)",
+    },
+}

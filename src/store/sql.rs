@@ -808,6 +808,13 @@ macro_rules! sql_store {
                 Ok($crate::store::sql::schema_of(&known, &applied))
             }
 
+            async fn indicators(
+                &self,
+                query: &$crate::domain::indicators::IndicatorQuery,
+            ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
+                self.compute_indicators(query).await
+            }
+
             async fn begin(&self) -> $crate::store::StoreResult<Box<dyn $crate::store::StoreTx>> {
                 Ok(Box::new($tx { tx: self.begin_tx().await? }))
             }

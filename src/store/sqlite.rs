@@ -63,3 +63,12 @@ super::discord::sql_discord_state! {
 super::web::sql_web_store! {
     store: SqliteStore,
 }
+
+super::indicators::sql_indicators! {
+    store: SqliteStore,
+    db: Sqlite,
+    dialect: super::indicators::Dialect {
+        epoch: "unixepoch({})",
+        json_int: "json_extract({}, '$.{key}')",
+    },
+}

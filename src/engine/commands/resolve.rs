@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
+use crate::domain::sla::ClockKind;
 use crate::domain::{EventKind, TicketRef};
 use crate::engine::{Ctx, Engine, Failure, Outcome};
 use crate::store::StoreTx;
@@ -24,8 +25,20 @@ impl CommandHandler for Resolve {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let resolution = &self.resolution;
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
+        // The resolution clock as it stands at the resolution, before the resolution stops it: the
+        // business time it counted and whether it met its deadline, kept on the event for the
+        // cockpit's indicators (SQL cannot run a business calendar).
+        let clock = engine
+            .clock_states_in(tx, &ticket, ctx.at)
+            .await?
+            .and_then(|states| states.into_iter().find(|s| s.kind == ClockKind::Resolution));
         ticket.resolve(resolution)?;
-        engine.save(tx, ctx, &mut ticket, EventKind::Resolved { resolution: resolution.clone() }).await?;
+        let kind = EventKind::Resolved {
+            resolution: resolution.clone(),
+            business_secs: clock.as_ref().map(|c| c.reading.elapsed.num_seconds()),
+            on_time: clock.as_ref().map(|c| !c.reading.breached),
+        };
+        engine.save(tx, ctx, &mut ticket, kind).await?;
         engine.ask_for_confirmation(tx, &ticket, resolution, ctx.at).await?;
         Ok(Outcome::public(
             format!("{} resolved; the customer was asked to confirm", ticket.reference),
