@@ -18,6 +18,7 @@ on_both_databases!(
     customers_read_plain_words_their_time_zone_and_no_goodbye_for_spam,
     an_engineer_outside_the_queues_takes_their_own_tier_or_is_refused_as_config_says,
     the_queue_lists_each_engineers_tickets_with_their_next_deadline,
+    staff_read_the_four_indicators_in_chat_and_a_bad_range_is_named,
 );
 
 async fn the_queue_lists_each_engineers_tickets_with_their_next_deadline(db: &TestDb) {
@@ -277,4 +278,27 @@ async fn an_engineer_outside_the_queues_takes_their_own_tier_or_is_refused_as_co
     assert!(out.contains("T-1 assigned to erin; it moves to L2 with them"), "{out}");
     let t1 = show(db, data.path(), "T-1");
     assert_eq!((t1["assignee"].as_str(), t1["tier"].as_str()), (Some("erin"), Some("L2")));
+}
+
+async fn staff_read_the_four_indicators_in_chat_and_a_bad_range_is_named(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "stats.txt");
+    let frank = to(&stdout, "frank").join("\n");
+    assert!(frank.contains("(only you): Indicators "), "privately: {frank}");
+    assert!(frank.contains("(Asia/Shanghai)"), "{frank}");
+    let all =
+        stdout.split("frank: /stats\n").nth(1).unwrap().split("frank: /stats range:today").next().unwrap();
+    assert!(all.contains("1. Inflow: 2 created, 1 closed"), "{all}");
+    assert!(all.contains("  fault: 2 new, 1 resolved,"), "{all}");
+    assert!(all.contains("  rf: 1 new, 0 resolved; 1 open now, 0 breached"), "{all}");
+    assert!(all.contains("4. Resolution cards: 1 sent: 100% confirmed,"), "{all}");
+    assert!(all.contains("Scores: mean 4.0 of 1 (1: 0, 2: 0, 3: 0, 4: 1, 5: 0)"), "{all}");
+    let screen = stdout.split("frank: /stats range:today domain:screen\n").nth(1).unwrap();
+    let screen = screen.split("bob: ").next().unwrap();
+    assert!(screen.contains(", domain screen)") && !screen.contains("  rf:"), "{screen}");
+    assert!(stdout.contains("the range starts after it ends (2026-11-30 is after 2026-11-01)"), "{stdout}");
+    assert!(stdout.contains("`lastweek` is not a range; use today, 7d, 30d"), "{stdout}");
+    assert!(
+        stdout.contains("/stats is for engineers, domain owners, managers and leads; you are a customer")
+    );
 }

@@ -46,6 +46,7 @@ const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
     "resolve",
     "severity",
     "sla",
+    "stats",
     "status",
     "ticket",
     "timeline",

@@ -301,7 +301,7 @@ pub(super) fn capitalized(text: &str) -> String {
 }
 
 /// Business time as `1d 2h 5m` (days of 24 hours), with a minus sign when overrun.
-fn span(d: TimeDelta) -> String {
+pub(super) fn span(d: TimeDelta) -> String {
     let sign = if d < TimeDelta::zero() { "-" } else { "" };
     let minutes = d.num_minutes().abs();
     let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);

@@ -24,6 +24,7 @@ mod report;
 mod resolve;
 mod severity;
 mod sla;
+mod stats;
 mod status;
 mod ticket;
 mod timeline;
@@ -110,6 +111,7 @@ impl CommandRegistry {
             .with::<resolve::Resolve>()
             .with::<severity::SeverityCommand>()
             .with::<sla::Sla>()
+            .with::<stats::Stats>()
             .with::<status::Status>()
             .with::<ticket::OpenTicket>()
             .with::<timeline::Timeline>()

@@ -1,0 +1,203 @@
+//! `/stats [range] [domain]`: the cockpit's four indicators as short text, in the ops time zone.
+
+use async_trait::async_trait;
+use chrono::{Days, NaiveDate, TimeDelta};
+
+use super::{CommandHandler, optional};
+use crate::command::{Args, UsageError};
+use crate::domain::indicators::{Handling, IndicatorFilter, IndicatorQuery, Indicators};
+use crate::domain::text::elide;
+use crate::engine::sla::span;
+use crate::engine::{Ctx, Engine, Failure, Outcome};
+use crate::store::StoreTx;
+
+/// The longest range `/stats` reads: a year.
+const MAX_DAYS: u64 = 366;
+
+/// Which days, before "today" is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    /// The last N days, today included.
+    Last(u64),
+    Dates(NaiveDate, NaiveDate),
+}
+
+fn parse_range(text: &str) -> Result<Range, String> {
+    let bad = || {
+        format!(
+            "`{}` is not a range; use today, 7d, 30d (up to {MAX_DAYS}d) or YYYY-MM-DD..YYYY-MM-DD",
+            elide(text, 40)
+        )
+    };
+    let text = text.trim();
+    if text == "today" {
+        return Ok(Range::Last(1));
+    }
+    if let Some(days) = text.strip_suffix('d').and_then(|n| n.parse::<u64>().ok()) {
+        return if (1..=MAX_DAYS).contains(&days) {
+            Ok(Range::Last(days))
+        } else {
+            Err(format!("a range is 1d to {MAX_DAYS}d, not {days}d"))
+        };
+    }
+    let (from, to) = text.split_once("..").ok_or_else(bad)?;
+    let date = |d: &str| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| bad());
+    let (from, to) = (date(from)?, date(to)?);
+    if from > to {
+        return Err(format!("the range starts after it ends ({from} is after {to})"));
+    }
+    if (to - from).num_days() >= MAX_DAYS as i64 {
+        return Err(format!("a range is at most {MAX_DAYS} days; {from}..{to} is longer"));
+    }
+    Ok(Range::Dates(from, to))
+}
+
+pub struct Stats {
+    range: Range,
+    domain: Option<String>,
+}
+
+#[async_trait]
+impl CommandHandler for Stats {
+    const PATH: &'static str = "stats";
+
+    fn parse(args: &Args) -> Result<Self, UsageError> {
+        let range = match args.text("range") {
+            Some(text) => parse_range(text).map_err(UsageError)?,
+            None => Range::Last(7),
+        };
+        Ok(Stats { range, domain: optional(args, "domain") })
+    }
+
+    async fn handle(
+        &self,
+        engine: &Engine,
+        _tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+    ) -> Result<Outcome, Failure> {
+        let zone = engine.config().digest.time_zone;
+        let today = ctx.at.with_timezone(&zone).date_naive();
+        let (from, to) = match self.range {
+            Range::Last(days) => (today.checked_sub_days(Days::new(days - 1)).unwrap_or(today), today),
+            Range::Dates(from, to) => (from, to),
+        };
+        let filter = IndicatorFilter { domain: self.domain.clone(), ..IndicatorFilter::default() };
+        let query = IndicatorQuery { from, to, time_zone: zone, filter };
+        let indicators = engine.store().indicators(&query).await?;
+        Ok(Outcome::private(stats_text(&indicators, self.domain.as_deref()), None))
+    }
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_owned(), |r| format!("{:.0}%", r * 100.0))
+}
+
+fn secs(value: Option<i64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |s| span(TimeDelta::seconds(s)))
+}
+
+fn handling(h: &Handling) -> String {
+    let mut line = format!("{} new, {} resolved", h.tickets, h.resolved);
+    if h.resolved > 0 {
+        line.push_str(&format!(
+            ", median {} / p90 {} (business {} / {}), on time {}",
+            secs(h.median_secs),
+            secs(h.p90_secs),
+            secs(h.median_business_secs),
+            secs(h.p90_business_secs),
+            percent(h.on_time_rate)
+        ));
+    }
+    line
+}
+
+fn stats_text(ind: &Indicators, domain: Option<&str>) -> String {
+    let scope = domain.map(|d| format!(", domain {d}")).unwrap_or_default();
+    let mut lines = vec![format!("Indicators {} to {} ({}{scope})", ind.from, ind.to, ind.time_zone)];
+    let created: i64 = ind.inflow.iter().map(|d| d.created).sum();
+    let closed: i64 = ind.inflow.iter().map(|d| d.closed).sum();
+    lines.push(format!("1. Inflow: {created} created, {closed} closed"));
+    for day in &ind.inflow {
+        lines.push(format!(
+            "  {}: {} open at start, +{} created, {} closed, close rate {}",
+            day.date.format("%m-%d"),
+            day.open_at_start,
+            day.created,
+            day.closed,
+            percent(day.close_rate)
+        ));
+    }
+    lines.push("2. By kind:".to_owned());
+    if ind.by_kind.is_empty() {
+        lines.push("  nothing in this range".to_owned());
+    }
+    for k in &ind.by_kind {
+        let name = k.kind.map_or_else(|| "unclassified".to_owned(), |k| k.to_string());
+        lines.push(format!("  {name}: {}", handling(&k.handling)));
+    }
+    lines.push("3. By domain:".to_owned());
+    if ind.by_domain.is_empty() {
+        lines.push("  nothing in this range".to_owned());
+    }
+    for d in &ind.by_domain {
+        lines.push(format!(
+            "  {}: {}; {} open now, {} breached",
+            d.domain.as_deref().unwrap_or("no domain"),
+            handling(&d.handling),
+            d.open_now,
+            d.breached_now
+        ));
+    }
+    let c = &ind.confirmation;
+    let mut confirmation = format!("4. Resolution cards: {} sent", c.cards);
+    if c.cards > 0 {
+        confirmation.push_str(&format!(
+            ": {} confirmed, {} auto-confirmed, {} reopened, {} waiting, {} closed otherwise; \
+             resolved → closed median {} / p90 {}; answered {}",
+            percent(c.confirmed_share),
+            percent(c.auto_confirmed_share),
+            percent(c.reopened_share),
+            c.pending,
+            c.closed_otherwise,
+            secs(c.median_secs),
+            secs(c.p90_secs),
+            percent(c.response_rate)
+        ));
+    }
+    lines.push(confirmation);
+    let rated: i64 = c.scores.iter().sum();
+    lines.push(match c.mean_score {
+        Some(mean) => format!(
+            "  Scores: mean {mean:.1} of {rated} (1: {}, 2: {}, 3: {}, 4: {}, 5: {})",
+            c.scores[0], c.scores[1], c.scores[2], c.scores[3], c.scores[4]
+        ),
+        None => "  Scores: none given".to_owned(),
+    });
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_read_as_days() {
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        assert_eq!(parse_range("today"), Ok(Range::Last(1)));
+        assert_eq!(parse_range("30d"), Ok(Range::Last(30)));
+        assert_eq!(
+            parse_range("2026-11-01..2026-11-30"),
+            Ok(Range::Dates(day("2026-11-01"), day("2026-11-30")))
+        );
+        assert_eq!(parse_range("0d").unwrap_err(), "a range is 1d to 366d, not 0d");
+        assert_eq!(
+            parse_range("2026-11-30..2026-11-01").unwrap_err(),
+            "the range starts after it ends (2026-11-30 is after 2026-11-01)"
+        );
+        assert!(
+            parse_range("2025-01-01..2026-11-01").unwrap_err().starts_with("a range is at most 366 days")
+        );
+        assert!(parse_range("last week").unwrap_err().starts_with("`last week` is not a range"));
+        assert!(parse_range("2026-13-01..2026-13-02").unwrap_err().contains("is not a range"));
+    }
+}
