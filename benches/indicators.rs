@@ -43,7 +43,11 @@ const POSTGRES: Dialect = Dialect { seq: "", ts: "to_timestamp({})" };
 
 /// The statements of the load, each run with the ticket count as $1.
 fn statements(d: &Dialect, postgres: bool) -> Vec<String> {
-    let from = if postgres { "FROM generate_series(CAST(1 AS BIGINT), CAST($1 AS BIGINT)) AS seq(i)" } else { "FROM seq" };
+    let from = if postgres {
+        "FROM generate_series(CAST(1 AS BIGINT), CAST($1 AS BIGINT)) AS seq(i)"
+    } else {
+        "FROM seq"
+    };
     // A ticket's creation, spread over the year, and its (first) resolution a few hours to days later.
     let created = format!("({YEAR_START} + i * {YEAR_SECS} / $1 + (i * 7919) % 3600)");
     let resolved = format!("({created} + 3600 + (i * 37) % 200000)");
@@ -81,7 +85,13 @@ fn statements(d: &Dialect, postgres: bool) -> Vec<String> {
             "'{\"type\":\"created\",\"customer\":\"customer' || (i % 5000) || '\",\"text\":\"my phone has a problem\",\"message_id\":null}'",
             "1 = 1",
         ),
-        event("'bob'", &format!("({created} + 60)"), "classified", "'{\"type\":\"classified\",\"kind\":\"fault\"}'", "1 = 1"),
+        event(
+            "'bob'",
+            &format!("({created} + 60)"),
+            "classified",
+            "'{\"type\":\"classified\",\"kind\":\"fault\"}'",
+            "1 = 1",
+        ),
         event(
             "'bob'",
             &format!("({created} + 120)"),
@@ -118,7 +128,13 @@ fn statements(d: &Dialect, postgres: bool) -> Vec<String> {
             "'{\"type\":\"rated\",\"score\":' || (i % 5 + 1) || '}'",
             &format!("NOT ({open}) AND i % 4 = 0"),
         ),
-        event("'customer' || (i % 5000)", &reopened, "reopened", "'{\"type\":\"reopened\",\"reason\":null}'", reopens),
+        event(
+            "'customer' || (i % 5000)",
+            &reopened,
+            "reopened",
+            "'{\"type\":\"reopened\",\"reason\":null}'",
+            reopens,
+        ),
         event(
             "'carol'",
             &resolved_again,
