@@ -5,7 +5,8 @@ use chrono::{Days, NaiveDate, TimeDelta};
 
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::indicators::{Handling, IndicatorFilter, IndicatorQuery, Indicators};
+use crate::domain::chart::{Chart, ChartSeries};
+use crate::domain::indicators::{DayFlow, Handling, IndicatorFilter, IndicatorQuery, Indicators};
 use crate::domain::text::elide;
 use crate::engine::sla::span;
 use crate::engine::{Ctx, Engine, Failure, Outcome};
@@ -84,7 +85,21 @@ impl CommandHandler for Stats {
         let filter = IndicatorFilter { domain: self.domain.clone(), ..IndicatorFilter::default() };
         let query = IndicatorQuery { from, to, time_zone: zone, filter };
         let indicators = engine.store().indicators(&query).await?;
-        Ok(Outcome::private(stats_text(&indicators, self.domain.as_deref()), None))
+        let text = stats_text(&indicators, self.domain.as_deref());
+        Ok(Outcome::private(text, None).with_chart(inflow_chart(&indicators)))
+    }
+}
+
+/// Indicator 1 as bars per day, for platforms that show pictures (Discord attaches it).
+fn inflow_chart(ind: &Indicators) -> Chart {
+    let series = |name: &str, value: fn(&DayFlow) -> i64| ChartSeries {
+        name: name.to_owned(),
+        values: ind.inflow.iter().map(|d| value(d) as f64).collect(),
+    };
+    Chart {
+        title: format!("Tickets created and closed per day, {} to {}", ind.from, ind.to),
+        labels: ind.inflow.iter().map(|d| d.date.format("%m-%d").to_string()).collect(),
+        series: vec![series("created", |d| d.created), series("closed", |d| d.closed)],
     }
 }
 
