@@ -406,7 +406,7 @@ async fn the_dashboard_draws_the_seeded_numbers_in_a_real_browser(db: &TestDb) {
         db,
         data.path(),
         &format!(
-            "{SEED}bob: /resolve ticket:T-2 resolution:rolled the antenna firmware back\n\
+            "{SEED}bob: /resolve ticket:T-2 resolution:\"rolled the antenna firmware back\"\n\
              mallory: !press confirm:T-2\nmallory: !press rate:T-2:4\n\
              zoe: the battery drains overnight\n"
         ),

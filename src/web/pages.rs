@@ -138,8 +138,13 @@ async fn logout() -> Response {
     ([(header::SET_COOKIE, cookie)], Redirect::to("/queue")).into_response()
 }
 
+/// A duration as managers read it: minutes under an hour, else hours.
 fn hours(secs: Option<i64>) -> String {
-    secs.map_or_else(|| "–".to_owned(), |s| format!("{} h", trim_number(s as f64 / 3600.0)))
+    match secs {
+        None => "–".to_owned(),
+        Some(s) if s < 3600 => format!("{} min", s / 60),
+        Some(s) => format!("{} h", trim_number(s as f64 / 3600.0)),
+    }
 }
 
 fn percent(share: Option<f64>) -> String {
