@@ -1245,4 +1245,15 @@ async fn the_binary_on_discord_serves_the_cockpit_ready_once_connected(db: &Test
         !callbacks[1].body["data"]["content"].as_str().unwrap().contains("/login"),
         "customers get no link"
     );
+
+    // /stats answers with the indicators as text and the daily inflow as a PNG upload.
+    let range = json!([option("range", "7d")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(STAFF, Some(GUILD), FRANK, "stats", range));
+    let callbacks = fake.wait_calls("POST", "/callback", 3).await;
+    let stats = &callbacks[2];
+    assert!(stats.body["data"]["content"].as_str().unwrap().contains("1. Inflow:"), "{}", stats.body);
+    assert_eq!(stats.body["data"]["attachments"][0]["filename"], "chart.png");
+    assert_eq!(stats.files.len(), 1, "one file uploaded");
+    assert_eq!(stats.files[0].0, "chart.png");
+    assert!(stats.files[0].1.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
 }
