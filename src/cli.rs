@@ -107,6 +107,11 @@ pub enum OutboxCmd {
         #[arg(long)]
         json: bool,
     },
+    /// The backlog: posts waiting to be sent, dead letters, and how long the oldest has waited
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
     /// Send posts again now, their attempts counted from zero
     Retry {
         /// The post's id, as `outbox list` shows it
@@ -429,7 +434,7 @@ async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
     let config = paths.load_config()?;
     // Listing reads the database as it is; resending writes, so it brings the schema up first.
     let store = match action {
-        OutboxCmd::List { .. } => paths.open_store_for_reading(&config).await?,
+        OutboxCmd::List { .. } | OutboxCmd::Stats { .. } => paths.open_store_for_reading(&config).await?,
         OutboxCmd::Retry { .. } => paths.open_store(&config).await?,
     };
     match action {
@@ -444,6 +449,29 @@ async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
                 for view in &views {
                     println!("{}", chat::render::terminal_safe(&inspect::unsent_line(view)));
                 }
+            }
+        }
+        OutboxCmd::Stats { json } => {
+            let now = chrono::Utc::now();
+            let backlog = store.unsent_post_count().await?;
+            let dead = store.dead_letter_count().await?;
+            let oldest = store.oldest_unsent_post_at().await?;
+            let waited = oldest.map(|at| (now - at).num_seconds().max(0));
+            if json {
+                let stats = serde_json::json!({
+                    "backlog": backlog,
+                    "dead_letters": dead,
+                    "oldest_unsent_at": oldest,
+                    "oldest_unsent_secs": waited,
+                });
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                let age = waited.map_or_else(String::new, |secs| format!("; the oldest has waited {secs} s"));
+                println!(
+                    "{} waiting to be sent{age}; {}",
+                    crate::domain::text::count(backlog as u64, "post", "posts"),
+                    crate::domain::text::count(dead as u64, "dead letter", "dead letters")
+                );
             }
         }
         OutboxCmd::Retry { id, all } => {

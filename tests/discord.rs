@@ -986,6 +986,12 @@ async fn a_post_discord_refuses_is_a_dead_letter_the_operator_lists_and_resends(
     assert!(error.contains("403") && error.contains("Cannot send messages"), "{error}");
     let (_, listed) = operator(db, data.path(), &["outbox", "list", "--dead"]).await;
     assert!(listed.contains("DEAD since") && listed.contains("to alice (1 attempts)"), "{listed}");
+    let (ok, stats) = operator(db, data.path(), &["outbox", "stats", "--json"]).await;
+    assert!(ok, "{stats}");
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(stats["dead_letters"], 1, "{stats}");
+    let (_, said) = operator(db, data.path(), &["outbox", "stats"]).await;
+    assert!(said.contains("; 1 dead letter"), "{said}");
     let refused = fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages"))[0].body["content"].clone();
     let tries =
         |calls: Vec<fake_discord::Call>| calls.iter().filter(|c| c.body["content"] == refused).count();
