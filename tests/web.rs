@@ -191,8 +191,12 @@ async fn the_cockpit_refuses_strangers_and_signs_staff_in_once(db: &TestDb) {
     assert_eq!(status, 401);
     assert!(body.contains("not valid"), "{body}");
 
-    let (status, body, _) = get(&served.url("/queue"), &[("cookie", &cookie)]).await;
+    let (status, body, headers) = get(&served.url("/queue"), &[("cookie", &cookie)]).await;
     assert_eq!(status, 200);
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(headers["referrer-policy"], "no-referrer", "a link's token never leaks in a referrer");
+    assert_eq!(headers["cache-control"], "no-store");
     assert!(body.contains(r#"data-ticket="T-1""#) && body.contains(r#"data-ticket="T-2""#), "{body}");
     let (_, body, _) = get(&served.url("/queue?q=ANTENNA"), &[("cookie", &cookie)]).await;
     assert!(body.contains(r#"data-ticket="T-2""#) && !body.contains(r#"data-ticket="T-1""#), "{body}");
