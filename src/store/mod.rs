@@ -90,6 +90,13 @@ pub struct TicketFilter {
     pub text: Option<String>,
 }
 
+impl TicketFilter {
+    /// The `alarm_before` of "at risk": a deadline or a warning within the hour from `now`.
+    pub fn at_risk_before(now: DateTime<Utc>) -> DateTime<Utc> {
+        now + chrono::Duration::hours(1)
+    }
+}
+
 /// What one pass of retention deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pruned {

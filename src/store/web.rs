@@ -220,20 +220,9 @@ macro_rules! sql_web_store {
             async fn job_last_ticks(
                 &self,
             ) -> $crate::store::StoreResult<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
-                let jobs: Vec<String> = sqlx::query_scalar("SELECT DISTINCT job FROM scheduler_ticks ORDER BY job")
+                Ok(sqlx::query_as("SELECT job, MAX(tick) FROM scheduler_ticks GROUP BY job ORDER BY job")
                     .fetch_all(&self.pool)
-                    .await?;
-                let mut last = Vec::with_capacity(jobs.len());
-                for job in jobs {
-                    let tick: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
-                        "SELECT tick FROM scheduler_ticks WHERE job = $1 ORDER BY tick DESC LIMIT 1",
-                    )
-                    .bind(&job)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    last.push((job, tick));
-                }
-                Ok(last)
+                    .await?)
             }
         }
     };

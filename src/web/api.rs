@@ -105,16 +105,9 @@ pub struct TicketQuery {
 impl TicketQuery {
     /// The store's filter, or what is wrong with the query, in words.
     pub fn filter(&self, now: DateTime<Utc>) -> Result<TicketFilter, String> {
-        let blank =
-            |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        let status = blank(&self.status).map(|s| s.parse::<StatusFilter>()).transpose()?;
-        let severity = blank(&self.severity)
-            .map(|s| {
-                s.parse::<Severity>()
-                    .map_err(|_| format!("`{}` is not a severity; use S, P1, P2 or P3", elide(&s)))
-            })
-            .transpose()?;
-        let after = blank(&self.after)
+        let status = given(&self.status).map(|s| s.parse::<StatusFilter>()).transpose()?;
+        let severity = severity(&self.severity)?;
+        let after = given(&self.after)
             .map(|a| {
                 a.parse::<TicketRef>()
                     .map_err(|_| format!("after `{}` is not a ticket; write T-12", elide(&a)))
@@ -126,15 +119,29 @@ impl TicketQuery {
         }
         Ok(TicketFilter {
             status,
-            assignee: blank(&self.assignee),
-            domain: blank(&self.domain),
+            assignee: given(&self.assignee),
+            domain: given(&self.domain),
             after,
             limit: Some(limit),
             severity,
-            alarm_before: self.at_risk.unwrap_or(false).then(|| now + chrono::Duration::hours(1)),
-            text: blank(&self.q).map(|q| crate::domain::text::prefix(&q, 200).to_owned()),
+            alarm_before: self.at_risk.unwrap_or(false).then(|| TicketFilter::at_risk_before(now)),
+            text: given(&self.q).map(|q| crate::domain::text::prefix(&q, 200).to_owned()),
         })
     }
+}
+
+/// A query parameter's value, trimmed; `None` when it is absent or blank (an empty form field).
+fn given(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+fn severity(value: &Option<String>) -> Result<Option<Severity>, String> {
+    given(value)
+        .map(|s| {
+            s.parse::<Severity>()
+                .map_err(|_| format!("`{}` is not a severity; use S, P1, P2 or P3", elide(&s)))
+        })
+        .transpose()
 }
 
 fn elide(text: &str) -> String {
@@ -271,10 +278,8 @@ pub struct IndicatorParams {
 
 impl IndicatorParams {
     pub fn query(&self, zone: chrono_tz::Tz, now: DateTime<Utc>) -> Result<IndicatorQuery, String> {
-        let blank =
-            |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         let day = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
-            blank(v)
+            given(v)
                 .map(|d| {
                     NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                         .map_err(|_| format!("{name} `{}` is not a date; write YYYY-MM-DD", elide(&d)))
@@ -289,13 +294,8 @@ impl IndicatorParams {
         if (to - from).num_days() >= MAX_RANGE_DAYS {
             return Err(format!("the range is longer than {MAX_RANGE_DAYS} days"));
         }
-        let severity = blank(&self.severity)
-            .map(|s| {
-                s.parse::<Severity>()
-                    .map_err(|_| format!("`{}` is not a severity; use S, P1, P2 or P3", elide(&s)))
-            })
-            .transpose()?;
-        let kind = blank(&self.kind)
+        let severity = severity(&self.severity)?;
+        let kind = given(&self.kind)
             .map(|k| k.parse::<Kind>().map_err(|_| format!("`{}` is not a kind of ticket", elide(&k))))
             .transpose()?;
         Ok(IndicatorQuery {
@@ -303,10 +303,10 @@ impl IndicatorParams {
             to,
             time_zone: zone,
             filter: IndicatorFilter {
-                domain: blank(&self.domain),
+                domain: given(&self.domain),
                 severity,
                 kind,
-                customer: blank(&self.customer),
+                customer: given(&self.customer),
             },
         })
     }

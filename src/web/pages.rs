@@ -17,6 +17,7 @@ use super::charts::{self, Series, trim_number};
 use super::{Denied, Viewer, Web};
 use crate::domain::TicketRef;
 use crate::domain::indicators::{Handling, Indicators};
+use crate::store::TicketFilter;
 
 pub(super) fn routes() -> Router<Web> {
     Router::new()
@@ -432,7 +433,7 @@ async fn queue(State(web): State<Web>, headers: HeaderMap, Query(query): Query<T
     let mut rows = String::new();
     for t in &page_of.tickets {
         let alarm = t.next_alarm_at.map_or_else(|| "–".to_owned(), |a| local(a, zone));
-        let soon = t.next_alarm_at.is_some_and(|a| a <= web.now() + chrono::Duration::hours(1));
+        let soon = t.next_alarm_at.is_some_and(|a| a <= TicketFilter::at_risk_before(web.now()));
         let _ = write!(
             rows,
             r#"<tr data-ticket="{r}"><td><a href="/tickets/{r}">{r}</a></td><td class="wrap">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{alarm}</td></tr>"#,

@@ -56,7 +56,7 @@ impl CommandHandler for Queue {
             status: Some(StatusFilter::NotClosed),
             assignee: (self.view == View::Mine).then(|| ctx.actor.to_owned()),
             domain: self.domain.clone(),
-            alarm_before: (self.view == View::AtRisk).then(|| ctx.at + chrono::Duration::hours(1)),
+            alarm_before: (self.view == View::AtRisk).then(|| TicketFilter::at_risk_before(ctx.at)),
             text: self.q.as_deref().map(|q| crate::domain::text::prefix(q, 200).to_owned()),
             // One more than a page tells whether there is a next one.
             limit: Some(self.page * PAGE as i64 + 1),
