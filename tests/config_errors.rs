@@ -212,6 +212,13 @@ fn discord_settings_that_cannot_work_are_named() {
     );
     let error = error_of(root(), &[("RESOLVD_DISCORD__API_BASE", "localhost:3000")]);
     assert!(error.contains("default.toml: discord.api_base: must start with http://"), "{error}");
+    let error = error_of(root(), &[("RESOLVD_DISCORD__SHARDS", "2-3/3")]);
+    assert!(
+        error.contains("default.toml: discord.shards: `2-3/3`: shards are numbered 0 to 2 of 3"),
+        "{error}"
+    );
+    let error = error_of(root(), &[("RESOLVD_DISCORD__SHARDS", "2")]);
+    assert!(error.contains("default.toml: discord.shards: `2`: write first-last/total"), "{error}");
 }
 
 #[test]

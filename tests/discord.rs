@@ -29,6 +29,10 @@ const SUPPORT_ROLE: u64 = 500_000_000_000_000_001;
 const ERIN: u64 = 700_000_000_000_000_006;
 const FRANK: u64 = 700_000_000_000_000_007;
 const GRACE: u64 = 700_000_000_000_000_008;
+const HEIDI: u64 = 700_000_000_000_000_009;
+/// A second server, whose events go to the other of two shards than `GUILD`'s.
+const OTHER_GUILD: u64 = GUILD + (1 << 22);
+const OTHER_INTAKE: u64 = 800_000_000_000_000_003;
 
 on_both_databases!(
     slash_commands_are_registered_once_across_restarts,
@@ -53,6 +57,7 @@ on_both_databases!(
     operators_commands_work_beside_the_running_bot,
     a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart,
     the_binary_on_discord_serves_the_cockpit_ready_once_connected,
+    two_instances_split_the_shards_and_each_event_is_handled_once,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -530,6 +535,36 @@ impl Drop for Process {
 
 fn spawn_binary(db: &TestDb, fake: &FakeDiscord, data_dir: &std::path::Path) -> Process {
     spawn_binary_serving(db, fake, data_dir, "")
+}
+
+/// The binary on the fake Discord running the gateway shards `shards` (`"0/2"`), with an intake
+/// channel, beside other instances on the same database.
+fn spawn_binary_sharded(
+    db: &TestDb,
+    fake: &FakeDiscord,
+    data_dir: &std::path::Path,
+    shards: &str,
+) -> Process {
+    let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob", "{FRANK}" = "frank" }}"#);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .env("RESOLVD_WEB__LISTEN", "")
+        .current_dir(repo_path(""))
+        .env("RESOLVD_DATABASE_URL", &db.url)
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
+        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
+        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
+        .env("RESOLVD_DISCORD__INTAKE_CHANNELS", format!("[{INTAKE}, {OTHER_INTAKE}]"))
+        .env("RESOLVD_DISCORD__USERS", users)
+        .env("RESOLVD_DISCORD__SHARDS", shards)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    Process(child)
 }
 
 /// The binary on the fake Discord with the cockpit on `web_listen` ("" for none).
@@ -1262,4 +1297,50 @@ async fn the_binary_on_discord_serves_the_cockpit_ready_once_connected(db: &Test
     assert_eq!(stats.files.len(), 1, "one file uploaded");
     assert_eq!(stats.files[0].0, "chart.png");
     assert!(stats.files[0].1.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+}
+
+async fn two_instances_split_the_shards_and_each_event_is_handled_once(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let (first_data, second_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let _first = spawn_binary_sharded(db, &fake, first_data.path(), "0/2");
+    fake.wait_ready(1).await;
+    let _second = spawn_binary_sharded(db, &fake, second_data.path(), "1/2");
+    fake.wait_ready(2).await;
+    let mut identified = fake.identified();
+    identified.sort();
+    assert_eq!(identified, vec![(0, 2), (1, 2)], "each instance identifies with its own shard only");
+
+    // A DM (shard 0), and a message in each server's intake channel: one per shard.
+    let shard_of = |guild| resolvd::config::ShardRange::shard_of(Some(guild), 2);
+    let (home, other) = (shard_of(GUILD), shard_of(OTHER_GUILD));
+    assert_ne!(home, other, "the two servers are on different shards");
+    fake.dispatch("MESSAGE_CREATE", fake.message(ALICE_DM, None, ALICE, "my screen flickers"));
+    fake.dispatch("MESSAGE_CREATE", fake.message(INTAKE, Some(GUILD), HEIDI, "no signal at all"));
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        fake.message(OTHER_INTAKE, Some(OTHER_GUILD), GRACE, "the antenna broke"),
+    );
+    let routed: Vec<u32> = fake.routed().iter().map(|(_, shard)| *shard).collect();
+    assert_eq!(routed, vec![0, home, other]);
+
+    let store = db.store.clone();
+    let tickets = eventually("three tickets", || {
+        let store = store.clone();
+        async move {
+            let all = store.tickets(None).await.unwrap();
+            (all.len() >= 3).then_some(all)
+        }
+    })
+    .await;
+    let mut customers: Vec<String> = tickets.iter().map(|t| t.customer.clone()).collect();
+    customers.sort();
+    assert_eq!(customers, vec!["alice".to_owned(), format!("discord:{GRACE}"), format!("discord:{HEIDI}")]);
+    // Each message was taken in by one instance: one staff thread per ticket, one acknowledgement each.
+    fake.wait_calls("POST", &format!("/channels/{STAFF}/threads"), 3).await;
+    fake.wait_calls("POST", &format!("/channels/{ALICE_DM}/messages"), 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.calls_to("POST", &format!("/channels/{STAFF}/threads")).len(), 3, "no ticket twice");
+    let to_alice = contents(&fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages")));
+    assert_eq!(to_alice.iter().filter(|c| c.contains("we opened")).count(), 1, "no post twice: {to_alice:?}");
+    assert_eq!(store.tickets(None).await.unwrap().len(), 3);
 }

@@ -38,6 +38,73 @@ impl std::fmt::Display for Snowflake {
     }
 }
 
+/// The gateway shards this instance runs, of how many in all: `"0-1/4"` (first-last of the total)
+/// or `"2/4"` (one shard). Discord sends a server's events to shard `(guild_id >> 22) % total` and
+/// direct messages to shard 0, so instances with disjoint ranges receive disjoint events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// Every shard of one: what an instance runs when `shards` is not set.
+    pub const ALL_OF_ONE: ShardRange = ShardRange { first: 0, last: 0, total: 1 };
+
+    /// How many shards this instance runs.
+    pub fn count(&self) -> u32 {
+        self.last - self.first + 1
+    }
+
+    /// The shard Discord sends a server's events to (direct messages: no server, shard 0).
+    pub fn shard_of(guild: Option<u64>, total: u32) -> u32 {
+        guild.map_or(0, |g| ((g >> 22) % u64::from(total.max(1))) as u32)
+    }
+
+    /// Whether this instance receives the events of `guild` (`None`: direct messages).
+    pub fn receives(&self, guild: Option<u64>) -> bool {
+        (self.first..=self.last).contains(&Self::shard_of(guild, self.total))
+    }
+}
+
+impl std::str::FromStr for ShardRange {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        const FORM: &str = "write first-last/total, e.g. \"0-1/4\", or one shard as \"2/4\"";
+        let number = |part: &str| part.trim().parse::<u32>().map_err(|_| format!("`{text}`: {FORM}"));
+        let (range, total) = text.split_once('/').ok_or_else(|| format!("`{text}`: {FORM}"))?;
+        let (first, last) = match range.split_once('-') {
+            Some((first, last)) => (number(first)?, number(last)?),
+            None => (number(range)?, number(range)?),
+        };
+        let total = number(total)?;
+        if total == 0 {
+            return Err(format!("`{text}`: the total number of shards must be at least 1"));
+        }
+        if first > last {
+            return Err(format!("`{text}`: the first shard comes after the last"));
+        }
+        if last >= total {
+            return Err(format!("`{text}`: shards are numbered 0 to {} of {total}", total - 1));
+        }
+        Ok(ShardRange { first, last, total })
+    }
+}
+
+impl std::fmt::Display for ShardRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}/{}", self.first, self.last, self.total)
+    }
+}
+
+impl<'de> Deserialize<'de> for ShardRange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A secret: its `Debug` never shows it.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -122,6 +189,9 @@ pub struct DiscordSettings {
     pub reply_prefix: String,
     #[serde(default)]
     pub relay_staff: RelayStaff,
+    /// The gateway shards this instance runs (`"0-1/4"`); none: the one shard of a single instance.
+    #[serde(default)]
+    pub shards: Option<ShardRange>,
 }
 
 /// `[discord.war_rooms]`: a war room is a private text channel of `guild` (default: the first of
@@ -153,6 +223,7 @@ impl Default for DiscordSettings {
             war_rooms: WarRoomChannels::default(),
             reply_prefix: default_reply_prefix(),
             relay_staff: RelayStaff::default(),
+            shards: None,
         }
     }
 }
@@ -187,6 +258,11 @@ impl DiscordSettings {
         }
         let rest = text.trim_start().strip_prefix(self.reply_prefix.as_str())?;
         rest.starts_with(char::is_whitespace).then(|| rest.trim_start())
+    }
+
+    /// The shards this instance runs: config's range, or the one shard of a single instance.
+    pub fn shard_range(&self) -> ShardRange {
+        self.shards.unwrap_or(ShardRange::ALL_OF_ONE)
     }
 
     pub fn token(&self) -> Option<&Secret> {
@@ -244,6 +320,43 @@ mod tests {
         assert_eq!(settings.to_customer("!replying to myself"), None);
         settings.relay_staff = RelayStaff::All;
         assert_eq!(settings.to_customer("she sounds upset"), Some("she sounds upset"));
+    }
+}
+
+#[cfg(test)]
+mod shard_tests {
+    use super::ShardRange;
+
+    #[test]
+    fn a_shard_range_reads_first_last_and_total_or_one_shard() {
+        assert_eq!("0-1/4".parse(), Ok(ShardRange { first: 0, last: 1, total: 4 }));
+        assert_eq!(" 2 / 4".parse(), Ok(ShardRange { first: 2, last: 2, total: 4 }));
+        assert_eq!("0-1/4".parse::<ShardRange>().unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_shard_range_outside_its_total_or_backwards_is_refused_with_the_form() {
+        for (text, says) in [
+            ("4/4", "numbered 0 to 3 of 4"),
+            ("2-1/4", "comes after the last"),
+            ("0/0", "at least 1"),
+            ("0-1", "e.g. \"0-1/4\""),
+            ("a-b/2", "e.g."),
+        ] {
+            let error = text.parse::<ShardRange>().unwrap_err();
+            assert!(error.contains(says), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_servers_events_go_to_its_shard_and_direct_messages_to_shard_0() {
+        let guild = 5u64 << 22 | 12345;
+        assert_eq!(ShardRange::shard_of(Some(guild), 4), 1);
+        assert_eq!(ShardRange::shard_of(None, 4), 0);
+        let first_half: ShardRange = "0-1/4".parse().unwrap();
+        let second_half: ShardRange = "2-3/4".parse().unwrap();
+        assert!(first_half.receives(Some(guild)) && !second_half.receives(Some(guild)));
+        assert!(first_half.receives(None) && !second_half.receives(None));
     }
 }
 

@@ -19,7 +19,7 @@ use crate::domain::routing::Routing;
 use crate::domain::sla::SlaPolicy;
 use crate::domain::{Directory, Kind, Person, Role, RoomLeads, Severity, Tier};
 
-pub use discord::{DISCORD_API, DiscordSettings, Secret, Snowflake, WarRoomChannels, channel_of};
+pub use discord::{DISCORD_API, DiscordSettings, Secret, ShardRange, Snowflake, WarRoomChannels, channel_of};
 pub use scheduler::SchedulerSettings;
 use source::ConfigFile;
 pub use source::ConfigSource;
@@ -672,8 +672,14 @@ fn apply_env_overrides(
     file: &str,
 ) -> Result<(), ConfigError> {
     /// Read as text whatever they look like.
-    const TEXT_KEYS: &[&str] =
-        &["discord.token", "discord.api_base", "database_url", "web.listen", "web.public_url"];
+    const TEXT_KEYS: &[&str] = &[
+        "discord.token",
+        "discord.api_base",
+        "discord.shards",
+        "database_url",
+        "web.listen",
+        "web.public_url",
+    ];
     // `DISCORD_TOKEN` is the usual name for a bot's token; `RESOLVD_DISCORD__TOKEN` wins over it.
     let mut env: Vec<(String, String)> = env.into_iter().collect();
     env.sort_by_key(|(name, _)| name != "DISCORD_TOKEN");

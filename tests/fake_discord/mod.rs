@@ -46,6 +46,9 @@ struct Planned {
     body: Value,
 }
 
+/// Where a session's events (name, data) go.
+type EventQueue = mpsc::UnboundedSender<(String, Value)>;
+
 #[derive(Default)]
 struct State {
     calls: Mutex<Vec<Call>>,
@@ -56,8 +59,12 @@ struct State {
     dms: Mutex<HashMap<String, u64>>,
     next_id: AtomicU64,
     gateway_url: Mutex<String>,
-    /// The connected session's event queue.
-    session: Mutex<Option<mpsc::UnboundedSender<(String, Value)>>>,
+    /// The connected sessions' event queues, by shard: shard → (total, queue).
+    sessions: Mutex<HashMap<u32, (u32, EventQueue)>>,
+    /// Each IDENTIFY's `[shard, total]`, in order.
+    identified: Mutex<Vec<(u32, u32)>>,
+    /// Each dispatched event's name and the shard it went to.
+    routed: Mutex<Vec<(String, u32)>>,
     readies: AtomicUsize,
 }
 
@@ -149,11 +156,26 @@ impl FakeDiscord {
         self.state.dms.lock().unwrap().get(&user.to_string()).copied()
     }
 
-    /// Sends a gateway event to the connected bot.
+    /// Sends a gateway event to the connected bot, on the shard Discord routes it to: a server's
+    /// events to shard `(guild_id >> 22) % total`, direct messages (no `guild_id`) to shard 0.
     pub fn dispatch(&self, event: &str, data: Value) {
-        let session = self.state.session.lock().unwrap();
-        let sender = session.as_ref().expect("the bot is not connected");
+        let sessions = self.state.sessions.lock().unwrap();
+        let total = sessions.values().next().expect("the bot is not connected").0;
+        let guild = data["guild_id"].as_str().and_then(|g| g.parse::<u64>().ok());
+        let shard = guild.map_or(0, |g| ((g >> 22) % u64::from(total)) as u32);
+        let (_, sender) = sessions.get(&shard).unwrap_or_else(|| panic!("no session holds shard {shard}"));
         sender.send((event.to_owned(), data)).unwrap();
+        self.state.routed.lock().unwrap().push((event.to_owned(), shard));
+    }
+
+    /// Each IDENTIFY's `[shard, total]`, in the order they came.
+    pub fn identified(&self) -> Vec<(u32, u32)> {
+        self.state.identified.lock().unwrap().clone()
+    }
+
+    /// The shards events went to, in order.
+    pub fn routed(&self) -> Vec<(String, u32)> {
+        self.state.routed.lock().unwrap().clone()
     }
 
     /// The messages of a channel, the bot's included, oldest first.
@@ -486,19 +508,28 @@ async fn session(stream: tokio::net::TcpStream, state: Arc<State>) {
     if ws.send(Frame::text(hello.to_string())).await.is_err() {
         return;
     }
-    // IDENTIFY (or RESUME) first.
-    loop {
+    // IDENTIFY (with its shard) or RESUME (whose session id names the shard) first.
+    let (shard, total) = loop {
         match ws.next().await {
             Some(Ok(Frame::Text(text))) => {
                 let payload: Value = serde_json::from_str(&text).unwrap_or_default();
-                if payload["op"] == 2 || payload["op"] == 6 {
-                    break;
+                if payload["op"] == 2 {
+                    let pair = |i: usize| payload["d"]["shard"][i].as_u64().map(|n| n as u32);
+                    let shard = (pair(0).unwrap_or(0), pair(1).unwrap_or(1));
+                    state.identified.lock().unwrap().push(shard);
+                    break shard;
+                }
+                if payload["op"] == 6 {
+                    let session = payload["d"]["session_id"].as_str().unwrap_or_default();
+                    let mut parts = session.trim_start_matches("fake-session-").split('-');
+                    let mut next = || parts.next().and_then(|n| n.parse().ok());
+                    break (next().unwrap_or(0), next().unwrap_or(1));
                 }
             }
             Some(Ok(_)) => {}
             _ => return,
         }
-    }
+    };
     let url = state.gateway_url.lock().unwrap().clone();
     let ready = json!({
         "op": 0, "s": 1, "t": "READY",
@@ -506,9 +537,9 @@ async fn session(stream: tokio::net::TcpStream, state: Arc<State>) {
             "v": 10,
             "user": user_json(BOT_USER, true),
             "guilds": [],
-            "session_id": "fake-session",
+            "session_id": format!("fake-session-{shard}-{total}"),
             "resume_gateway_url": url,
-            "shard": [0, 1],
+            "shard": [shard, total],
             "application": { "id": APPLICATION.to_string(), "flags": 0 },
         }
     });
@@ -516,7 +547,7 @@ async fn session(stream: tokio::net::TcpStream, state: Arc<State>) {
         return;
     }
     let (sender, mut events) = mpsc::unbounded_channel();
-    *state.session.lock().unwrap() = Some(sender);
+    state.sessions.lock().unwrap().insert(shard, (total, sender));
     state.readies.fetch_add(1, Ordering::SeqCst);
     let mut sequence = 1;
     loop {

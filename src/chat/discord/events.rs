@@ -36,8 +36,9 @@ impl EventHandler for Handler {
         let application = ready.application.id.get();
         let _ = bot.application_id.set(application);
         let _ = bot.bot_user.set(ready.user.id.get());
-        info!(application, user = %ready.user.name, "connected to Discord");
-        bot.engine.metrics().gateway_connected.set(1);
+        let shard = ready.shard.map_or(0, |s| s.id.0);
+        info!(application, shard, user = %ready.user.name, "connected to Discord");
+        bot.shard_connected(shard, true);
         tokio::spawn(async move {
             match bot.register_commands(application).await {
                 Ok(0) => info!("slash commands unchanged; nothing registered"),
@@ -55,7 +56,7 @@ impl EventHandler for Handler {
 
     async fn shard_stage_update(&self, _ctx: Context, event: serenity::all::ShardStageUpdateEvent) {
         let connected = event.new == serenity::all::ConnectionStage::Connected;
-        self.bot.engine.metrics().gateway_connected.set(i64::from(connected));
+        self.bot.shard_connected(event.shard_id.0, connected);
     }
 
     async fn message(&self, _ctx: Context, message: Message) {

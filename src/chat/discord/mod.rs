@@ -54,6 +54,8 @@ pub(crate) struct Bot {
     threads: tokio::sync::Mutex<()>,
     /// The messages in flight per channel: the catch-up cursor moves only past handled ones.
     cursors: cursor::Cursors,
+    /// The shards of this instance that are connected now: the gateway is up when all are.
+    connected_shards: std::sync::Mutex<BTreeSet<u32>>,
 }
 
 impl Bot {
@@ -83,7 +85,21 @@ impl Bot {
             outbox: Notify::new(),
             threads: tokio::sync::Mutex::new(()),
             cursors: cursor::Cursors::default(),
+            connected_shards: std::sync::Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// Records a shard's connection and sets the gateway metric: connected when every shard of
+    /// this instance's range is.
+    fn shard_connected(&self, shard: u32, connected: bool) {
+        let mut shards = self.connected_shards.lock().unwrap_or_else(|e| e.into_inner());
+        if connected {
+            shards.insert(shard);
+        } else {
+            shards.remove(&shard);
+        }
+        let all = shards.len() as u32 == self.settings.shard_range().count();
+        self.engine.metrics().gateway_connected.set(i64::from(all));
     }
 
     /// The person a Discord user is.
@@ -213,9 +229,13 @@ pub async fn serve(
         .context("building the Discord client")?;
     let drainer = tokio::spawn(outbox::drain_forever(bot.clone()));
     let shards = client.shard_manager.clone();
-    info!(api = bot.settings.api_base(), "connecting to Discord");
+    let range = bot.settings.shard_range();
+    info!(api = bot.settings.api_base(), shards = %range, "connecting to Discord");
+    // serenity's range is first..last with the last included.
     let result = tokio::select! {
-        result = client.start() => result.context("the Discord gateway stopped"),
+        result = client.start_shard_range(range.first..range.last, range.total) => {
+            result.context("the Discord gateway stopped")
+        }
         () = stop => {
             shards.shutdown_all().await;
             Ok(())
