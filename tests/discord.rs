@@ -58,6 +58,7 @@ on_both_databases!(
     a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart,
     the_binary_on_discord_serves_the_cockpit_ready_once_connected,
     two_instances_split_the_shards_and_each_event_is_handled_once,
+    the_outbox_sends_channels_side_by_side_in_order_within_discords_limits,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1343,4 +1344,62 @@ async fn two_instances_split_the_shards_and_each_event_is_handled_once(db: &Test
     let to_alice = contents(&fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages")));
     assert_eq!(to_alice.iter().filter(|c| c.contains("we opened")).count(), 1, "no post twice: {to_alice:?}");
     assert_eq!(store.tickets(None).await.unwrap().len(), 3);
+}
+
+/// Queues `per_channel` posts to each of `channels` channels (as `channel:<id>` conversations),
+/// numbered in order; returns the channel ids.
+pub async fn queue_posts(db: &TestDb, channels: u64, per_channel: usize) -> Vec<u64> {
+    let ids: Vec<u64> = (0..channels).map(|n| 810_000_000_000_000_000 + n).collect();
+    let mut tx = db.store.begin().await.unwrap();
+    for n in 0..per_channel {
+        for channel in &ids {
+            let audience =
+                resolvd::domain::Audience::Conversation { conversation: format!("channel:{channel}") };
+            let post = resolvd::domain::Post::new(audience, None, format!("post {n}"));
+            tx.enqueue_post(&post, chrono::Utc::now()).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn the_outbox_sends_channels_side_by_side_in_order_within_discords_limits(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    // Discord's global limit, and channel buckets scaled down so the test is quick: 30 channels
+    // could take 90 posts a second, the global limit allows 50. The binary must keep both.
+    fake.enforce_limits(fake_discord::Limits {
+        global_per_second: 50,
+        per_channel: 3,
+        window: Duration::from_secs(1),
+    });
+    let channels = queue_posts(db, 30, 5).await;
+    let data = tempfile::tempdir().unwrap();
+    let _process = spawn_binary(db, &fake, data.path());
+    let posts = fake
+        .wait_for("150 posts", |calls| {
+            calls.iter().filter(|c| c.method == "POST" && c.path.contains("/channels/81")).count() >= 150
+        })
+        .await;
+    let posts: Vec<&fake_discord::Call> =
+        posts.iter().filter(|c| c.method == "POST" && c.path.contains("/channels/81")).collect();
+    assert_eq!(fake.rate_limited().len(), 0, "no request was refused: the limits were kept before sending");
+    for channel in &channels {
+        let said: Vec<&str> = posts
+            .iter()
+            .filter(|c| c.path.contains(&format!("/channels/{channel}/")))
+            .map(|c| c.body["content"].as_str().unwrap())
+            .collect();
+        let expected: Vec<String> = (0..5).map(|n| format!("post {n}")).collect();
+        assert_eq!(said, expected, "each channel's posts in order, each once");
+    }
+    // Side by side: the first posts go to several channels, not all of one channel first.
+    let first: std::collections::BTreeSet<&str> = posts[..6].iter().map(|c| c.path.as_str()).collect();
+    assert!(first.len() > 1, "{first:?}");
+    // Every post is marked sent.
+    let store = db.store.clone();
+    eventually("the outbox drained", || {
+        let store = store.clone();
+        async move { (store.unsent_post_count().await.unwrap() == 0).then_some(()) }
+    })
+    .await;
 }

@@ -296,7 +296,14 @@ pub trait Store: web::WebStore + Send + Sync + 'static {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<OutboxPost>>;
-    async fn mark_post_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn mark_post_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+        self.mark_posts_sent(&[id], at).await
+    }
+    /// Marks posts sent in one statement: a drainer sending many at once writes them in batches.
+    async fn mark_posts_sent(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Leases claimed posts (neither sent nor dead) until `until`: a drainer renews its lease while
+    /// a long batch runs, and puts posts back for later (after one that failed before them).
+    async fn lease_posts(&self, ids: &[i64], until: DateTime<Utc>) -> StoreResult<()>;
     async fn mark_post_failed(&self, id: i64, error: &str, then: AfterFailure) -> StoreResult<()>;
     /// Posts waiting to be sent, dead letters included; only those when `dead_only`. Oldest first.
     async fn unsent_posts(&self, dead_only: bool, limit: i64) -> StoreResult<Vec<UnsentPost>>;

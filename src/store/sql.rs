@@ -122,6 +122,14 @@ pub(super) fn like_pattern(text: &str) -> String {
     pattern
 }
 
+/// At most this many ids in one `IN (…)`: well under SQLite's 32,766 bound parameters.
+pub(super) const IDS_PER_STATEMENT: usize = 500;
+
+/// `$first, $first+1, …`: `count` numbered placeholders.
+pub(super) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 pub(super) fn attachments_json(attachments: &[crate::domain::Attachment]) -> String {
     serde_json::to_string(attachments).expect("attachments serialize to JSON")
 }
@@ -1032,16 +1040,42 @@ macro_rules! sql_store {
                     .collect()
             }
 
-            async fn mark_post_sent(
+            async fn mark_posts_sent(
                 &self,
-                id: i64,
+                ids: &[i64],
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<()> {
-                sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2")
-                    .bind(at)
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
+                for chunk in ids.chunks($crate::store::sql::IDS_PER_STATEMENT) {
+                    let sql = format!(
+                        "UPDATE outbox SET sent_at = $1 WHERE id IN ({})",
+                        $crate::store::sql::placeholders(2, chunk.len())
+                    );
+                    let mut query = sqlx::query(&sql).bind(at);
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    query.execute(&self.pool).await?;
+                }
+                Ok(())
+            }
+
+            async fn lease_posts(
+                &self,
+                ids: &[i64],
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<()> {
+                for chunk in ids.chunks($crate::store::sql::IDS_PER_STATEMENT) {
+                    let sql = format!(
+                        "UPDATE outbox SET next_attempt_at = $1 \
+                         WHERE sent_at IS NULL AND dead_at IS NULL AND id IN ({})",
+                        $crate::store::sql::placeholders(2, chunk.len())
+                    );
+                    let mut query = sqlx::query(&sql).bind(until);
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    query.execute(&self.pool).await?;
+                }
                 Ok(())
             }
 

@@ -66,6 +66,80 @@ struct State {
     /// Each dispatched event's name and the shard it went to.
     routed: Mutex<Vec<(String, u32)>>,
     readies: AtomicUsize,
+    /// Discord's rate limits, when a test enforces them.
+    limiter: Mutex<Option<Limiter>>,
+}
+
+/// Discord's rate limits as a test sets them: a global number of requests per second, and a
+/// bucket per channel of `per_channel` requests per `window`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub global_per_second: usize,
+    pub per_channel: u32,
+    pub window: Duration,
+}
+
+struct Limiter {
+    limits: Limits,
+    /// When the requests of the last second came.
+    global: std::collections::VecDeque<Instant>,
+    /// Channel → (requests in its window, when the window began).
+    channels: HashMap<String, (u32, Instant)>,
+    /// When each request answered 429 came.
+    rejected: Vec<Instant>,
+}
+
+impl Limiter {
+    /// Counts a request to `route` (`/channels/…`), or answers 429 as Discord does. Returns the
+    /// rate-limit headers to send with the answer.
+    fn admit(&mut self, route: &str) -> Result<Vec<(&'static str, String)>, Response<Full<Bytes>>> {
+        let now = Instant::now();
+        let parts: Vec<&str> = route.trim_matches('/').split('/').collect();
+        if parts.first() == Some(&"interactions") {
+            return Ok(Vec::new());
+        }
+        while self.global.front().is_some_and(|at| now.duration_since(*at) >= Duration::from_secs(1)) {
+            self.global.pop_front();
+        }
+        if self.global.len() >= self.limits.global_per_second {
+            self.rejected.push(now);
+            let wait = Duration::from_secs(1) - now.duration_since(self.global[0]);
+            let mut answer = reply(
+                429,
+                json!({ "message": "You are being rate limited.", "retry_after": wait.as_secs_f64(), "global": true }),
+            );
+            answer.headers_mut().insert("x-ratelimit-global", "true".parse().unwrap());
+            answer.headers_mut().insert("x-ratelimit-scope", "global".parse().unwrap());
+            return Err(answer);
+        }
+        let mut headers = Vec::new();
+        if let ["channels", channel, ..] = parts.as_slice() {
+            let window = self.limits.window;
+            let (used, began) = self.channels.entry((*channel).to_owned()).or_insert((0, now));
+            if now.duration_since(*began) >= window {
+                (*used, *began) = (0, now);
+            }
+            let reset_after = window.saturating_sub(now.duration_since(*began)).as_secs_f64();
+            if *used >= self.limits.per_channel {
+                self.rejected.push(now);
+                let mut answer = reply(
+                    429,
+                    json!({ "message": "You are being rate limited.", "retry_after": reset_after, "global": false }),
+                );
+                answer.headers_mut().insert("x-ratelimit-scope", "user".parse().unwrap());
+                return Err(answer);
+            }
+            *used += 1;
+            headers = vec![
+                ("x-ratelimit-bucket", "fake-channel-bucket".to_owned()),
+                ("x-ratelimit-limit", self.limits.per_channel.to_string()),
+                ("x-ratelimit-remaining", (self.limits.per_channel - *used).to_string()),
+                ("x-ratelimit-reset-after", format!("{reset_after:.3}")),
+            ];
+        }
+        self.global.push_back(now);
+        Ok(headers)
+    }
 }
 
 impl State {
@@ -149,6 +223,21 @@ impl FakeDiscord {
             status,
             body,
         });
+    }
+
+    /// Enforces Discord's rate limits from now on: answers 429 past them, as Discord does.
+    pub fn enforce_limits(&self, limits: Limits) {
+        *self.state.limiter.lock().unwrap() = Some(Limiter {
+            limits,
+            global: Default::default(),
+            channels: HashMap::new(),
+            rejected: Vec::new(),
+        });
+    }
+
+    /// When each request answered 429 by the enforced limits came.
+    pub fn rate_limited(&self) -> Vec<Instant> {
+        self.state.limiter.lock().unwrap().as_ref().map(|l| l.rejected.clone()).unwrap_or_default()
     }
 
     /// The DM channel the bot opened with `user`, if it did.
@@ -412,8 +501,13 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
     }
 
     let route = path.split('?').next().unwrap_or_default().trim_start_matches("/api/v10");
+    let limit_headers = match state.limiter.lock().unwrap().as_mut().map(|l| l.admit(route)) {
+        Some(Err(too_many)) => return Ok(too_many),
+        Some(Ok(headers)) => headers,
+        None => Vec::new(),
+    };
     let parts: Vec<&str> = route.trim_matches('/').split('/').collect();
-    let answer = match (method.as_str(), parts.as_slice()) {
+    let mut answer = match (method.as_str(), parts.as_slice()) {
         ("GET", ["gateway"]) => reply(200, json!({ "url": *state.gateway_url.lock().unwrap() })),
         ("GET", ["channels", channel, "messages"]) => {
             let channel: u64 = channel.parse().unwrap_or_default();
@@ -481,6 +575,9 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
         }
         _ => reply(404, json!({ "code": 0, "message": "404: Not Found" })),
     };
+    for (name, value) in limit_headers {
+        answer.headers_mut().insert(name, value.parse().unwrap());
+    }
     Ok(answer)
 }
 

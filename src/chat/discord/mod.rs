@@ -13,6 +13,7 @@ mod chart;
 mod commands;
 mod cursor;
 mod events;
+mod limits;
 mod outbox;
 pub mod render;
 mod rest;
@@ -54,6 +55,8 @@ pub(crate) struct Bot {
     threads: tokio::sync::Mutex<()>,
     /// The messages in flight per channel: the catch-up cursor moves only past handled ones.
     cursors: cursor::Cursors,
+    /// Discord user → their DM channel with the bot, as remembered in the database.
+    dm_channels: std::sync::Mutex<BTreeMap<u64, u64>>,
     /// The shards of this instance that are connected now: the gateway is up when all are.
     connected_shards: std::sync::Mutex<BTreeSet<u32>>,
 }
@@ -86,6 +89,7 @@ impl Bot {
             threads: tokio::sync::Mutex::new(()),
             cursors: cursor::Cursors::default(),
             connected_shards: std::sync::Mutex::new(BTreeSet::new()),
+            dm_channels: std::sync::Mutex::new(BTreeMap::new()),
         }
     }
 

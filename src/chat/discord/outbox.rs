@@ -3,6 +3,8 @@
 //! permanent refusal, nobody on Discord to send it to, or `outbox.max_attempts` failures) is a
 //! dead letter: kept with its error for `resolvd outbox`, never marked sent.
 
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -14,8 +16,8 @@ use super::events::{id_of, thread_name};
 use super::{Bot, RestError, render, sent_post_key, snowflake};
 use crate::config::channel_of;
 use crate::domain::{Audience, Post, RoomChange, TicketRef, WarRoom};
-use crate::store::AfterFailure;
 use crate::store::discord::{DiscordChannel, DiscordChannelKind};
+use crate::store::{AfterFailure, OutboxPost};
 
 /// Discord's permission bits a war room uses.
 const VIEW_CHANNEL: u64 = 1 << 10;
@@ -36,7 +38,7 @@ const BOT_ALLOW: u64 = MEMBER_ALLOW | MANAGE_MESSAGES | PIN_MESSAGES | MANAGE_CH
 const LEASE: chrono::Duration = chrono::Duration::seconds(60);
 const LONGEST_BACKOFF_SECS: i64 = 300;
 
-pub(super) async fn drain_forever(bot: std::sync::Arc<Bot>) {
+pub(super) async fn drain_forever(bot: Arc<Bot>) {
     loop {
         if let Err(e) = drain_once(&bot).await {
             warn!(error = %format!("{e:#}"), "could not drain the outbox");
@@ -48,40 +50,171 @@ pub(super) async fn drain_forever(bot: std::sync::Arc<Bot>) {
     }
 }
 
+/// How many posts one claim takes.
+const BATCH: i64 = 200;
+/// How many channels are sent to at once; within a channel, posts go one after another, in order.
+const CHANNELS_AT_ONCE: usize = 64;
+/// Sent posts are marked in the database this many at a time, and at the end of each batch. A
+/// crash can send again at most these, and the posts in flight (one per channel being sent to).
+const MARK_EVERY: usize = 25;
+
 /// Sends every post that is due; returns how many were sent.
-pub(super) async fn drain_once(bot: &Bot) -> anyhow::Result<usize> {
+pub(super) async fn drain_once(bot: &Arc<Bot>) -> anyhow::Result<usize> {
     let store = bot.engine.store().clone();
     let mut sent = 0;
     loop {
         let now = Utc::now();
-        let posts = store.claim_posts(now, now + LEASE, 20).await?;
+        let posts = store.claim_posts(now, now + LEASE, BATCH).await?;
         if posts.is_empty() {
             return Ok(sent);
         }
-        for queued in posts {
-            match bot.send_post(&queued.post).await {
+        sent += Batch::new(bot, &posts).send(posts).await?;
+    }
+}
+
+/// The posts of one claim on their way out: which are still leased, which sent and not yet marked.
+#[derive(Clone)]
+struct Batch {
+    bot: Arc<Bot>,
+    /// Claimed and not yet sent, failed or put back: their lease is renewed while the batch runs.
+    leased: Arc<Mutex<BTreeSet<i64>>>,
+    /// Sent, to be marked.
+    sent: Arc<Mutex<Vec<i64>>>,
+    /// How many were sent.
+    sent_count: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Batch {
+    fn new(bot: &Arc<Bot>, posts: &[OutboxPost]) -> Self {
+        Batch {
+            bot: bot.clone(),
+            leased: Arc::new(Mutex::new(posts.iter().map(|p| p.id).collect())),
+            sent: Arc::new(Mutex::new(Vec::new())),
+            sent_count: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+        }
+    }
+
+    /// Sends the posts, channels side by side and each channel's in order; returns how many were sent.
+    async fn send(self, posts: Vec<OutboxPost>) -> anyhow::Result<usize> {
+        let renewal = tokio::spawn(self.clone().renew_lease());
+        let channels = Arc::new(tokio::sync::Semaphore::new(CHANNELS_AT_ONCE));
+        let mut running = tokio::task::JoinSet::new();
+        for channel in by_channel(posts) {
+            let permit = channels.clone().acquire_owned().await?;
+            let batch = self.clone();
+            running.spawn(async move {
+                let _permit = permit;
+                batch.send_in_order(channel).await
+            });
+        }
+        let mut result = Ok(());
+        while let Some(done) = running.join_next().await {
+            if let Err(e) = done.map_err(anyhow::Error::from).and_then(|sent| sent) {
+                result = Err(e);
+            }
+        }
+        renewal.abort();
+        let marked = self.mark_sent(0).await;
+        result.and(marked)?;
+        Ok(self.sent_count.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// One channel's posts, in order. A post that fails puts the ones after it back until its own
+    /// retry, so the channel's order holds; a dead letter does not hold the rest up.
+    async fn send_in_order(&self, posts: Vec<OutboxPost>) -> anyhow::Result<()> {
+        let store = self.bot.engine.store().clone();
+        let mut posts = posts.into_iter();
+        while let Some(queued) = posts.next() {
+            match self.bot.send_post(&queued.post).await {
                 Ok(()) => {
-                    store.mark_post_sent(queued.id, Utc::now()).await?;
-                    sent += 1;
+                    lock(&self.leased).remove(&queued.id);
+                    lock(&self.sent).push(queued.id);
+                    self.sent_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    self.mark_sent(MARK_EVERY).await?;
                 }
                 Err(e) => {
                     let now = Utc::now();
-                    let max_attempts = bot.engine.config().settings.outbox.max_attempts;
+                    let max_attempts = self.bot.engine.config().settings.outbox.max_attempts;
                     let then = after_failure(&e, queued.attempts, max_attempts, now);
                     let error = format!("{e:#}");
+                    lock(&self.leased).remove(&queued.id);
                     match then {
                         AfterFailure::Dead(_) => {
                             warn!(%error, post = queued.id, "a post cannot be delivered; it is a dead letter (resolvd outbox list --dead)");
+                            store.mark_post_failed(queued.id, &error, then).await?;
                         }
                         AfterFailure::RetryAt(at) => {
                             warn!(%error, post = queued.id, retry_in = %(at - now), "could not send a post");
+                            store.mark_post_failed(queued.id, &error, then).await?;
+                            let after: Vec<i64> = posts.by_ref().map(|p| p.id).collect();
+                            store.lease_posts(&after, at).await?;
+                            let mut leased = lock(&self.leased);
+                            for id in &after {
+                                leased.remove(id);
+                            }
                         }
                     }
-                    store.mark_post_failed(queued.id, &error, then).await?;
                 }
             }
         }
+        Ok(())
     }
+
+    /// Marks the sent posts once there are at least `at_least` of them (0: whatever there is).
+    async fn mark_sent(&self, at_least: usize) -> anyhow::Result<()> {
+        let ids = {
+            let mut sent = lock(&self.sent);
+            if sent.is_empty() || sent.len() < at_least {
+                return Ok(());
+            }
+            std::mem::take(&mut *sent)
+        };
+        self.bot.engine.store().mark_posts_sent(&ids, Utc::now()).await?;
+        Ok(())
+    }
+
+    /// Keeps the batch's unsent posts leased to this instance while it runs.
+    async fn renew_lease(self) {
+        loop {
+            tokio::time::sleep((LEASE / 3).to_std().unwrap_or(Duration::from_secs(20))).await;
+            let ids: Vec<i64> = lock(&self.leased).iter().copied().collect();
+            if let Err(e) = self.bot.engine.store().lease_posts(&ids, Utc::now() + LEASE).await {
+                warn!(error = %e, "could not renew the outbox lease");
+            }
+        }
+    }
+}
+
+/// The memory key of a Discord user's DM channel with the bot.
+fn dm_channel_key(user: u64) -> String {
+    format!("dm-channel:{user}")
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The posts by the channel they go to, each channel's in claim (id) order, channels in the order
+/// of their first post.
+fn by_channel(posts: Vec<OutboxPost>) -> Vec<Vec<OutboxPost>> {
+    let mut channels: Vec<(String, Vec<OutboxPost>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for post in posts {
+        let key = match &post.post.audience {
+            Audience::Customer { conversation, .. } | Audience::Conversation { conversation } => {
+                format!("conversation:{conversation}")
+            }
+            Audience::Staff { ticket } => format!("staff:{ticket}"),
+            Audience::Person { user } => format!("person:{user}"),
+            Audience::Room { ticket } => format!("room:{ticket}"),
+        };
+        let at = *index.entry(key.clone()).or_insert_with(|| {
+            channels.push((key, Vec::new()));
+            channels.len() - 1
+        });
+        channels[at].1.push(post);
+    }
+    channels.into_iter().map(|(_, posts)| posts).collect()
 }
 
 /// A post nobody on Discord can receive: retrying cannot help until the config changes.
@@ -320,11 +453,28 @@ impl Bot {
     }
 
     /// A person's DM channel with the bot, when Discord knows the person.
+    /// A person's DM channel: opened once, then remembered in the database (and here), so a post
+    /// costs one request rather than two.
     async fn dm_channel(&self, person: &str) -> anyhow::Result<Option<u64>> {
         let Some(user) = self.discord_id(person) else { return Ok(None) };
-        let body = json!({ "recipient_id": user.to_string() });
-        let channel = self.rest.call_patiently(Method::POST, "/users/@me/channels", Some(&body)).await?;
-        Ok(Some(id_of(&channel)?))
+        if let Some(channel) = lock(&self.dm_channels).get(&user) {
+            return Ok(Some(*channel));
+        }
+        let key = dm_channel_key(user);
+        let remembered = self.memory.discord_state(&key).await?.and_then(|c| c.parse::<u64>().ok());
+        let channel = match remembered {
+            Some(channel) => channel,
+            None => {
+                let body = json!({ "recipient_id": user.to_string() });
+                let opened =
+                    self.rest.call_patiently(Method::POST, "/users/@me/channels", Some(&body)).await?;
+                let channel = id_of(&opened)?;
+                self.memory.set_discord_state(&key, &channel.to_string()).await?;
+                channel
+            }
+        };
+        lock(&self.dm_channels).insert(user, channel);
+        Ok(Some(channel))
     }
 
     /// The ticket's thread in the staff channel, opened on its first staff post.

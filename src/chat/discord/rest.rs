@@ -1,5 +1,6 @@
 //! Discord's REST API, called directly: every call goes to the configured API base (Discord, a
-//! rate-limiting proxy, or a fake in tests), and a 429 is reported with its `retry_after`.
+//! rate-limiting proxy, or a fake in tests), waits first for what Discord's limits allow
+//! (`limits.rs`), and a 429 is reported with its `retry_after`.
 
 use std::time::Duration;
 
@@ -41,6 +42,8 @@ pub struct Rest {
     client: reqwest::Client,
     base: String,
     authorization: String,
+    /// Discord's limits, kept before each request goes out.
+    limits: super::limits::RateLimits,
 }
 
 impl Rest {
@@ -59,6 +62,7 @@ impl Rest {
             client,
             base: format!("{}/api/v10", base.trim_end_matches('/')),
             authorization: format!("Bot {token}"),
+            limits: super::limits::RateLimits::default(),
         }
     }
 
@@ -124,7 +128,10 @@ impl Rest {
             path: path.to_owned(),
             source: source.without_url(),
         };
+        let permit = self.limits.acquire(&method, path).await;
         let response = request.send().await.map_err(transport)?;
+        self.limits.learn(&method, path, response.headers());
+        drop(permit);
         let status = response.status();
         let header_wait = response
             .headers()
