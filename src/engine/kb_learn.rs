@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::{Ctx, Engine, Failure, text_kb};
 use crate::domain::TicketRef;
 use crate::kb::{KnowledgeBase, SIMILAR_RESOLUTIONS, similar_groups};
-use crate::store::kb::Citation;
+use crate::store::kb::{Citation, ResolvedCase};
 use crate::store::{Store, StoreTx};
 
 /// A group of alike resolutions needs this many tickets before it is a gap worth an article.
@@ -166,8 +166,6 @@ pub struct Gaps {
     pub gaps: Vec<Gap>,
     /// Resolved tickets looked at.
     pub checked: usize,
-    /// Of those, the ones no article covers.
-    pub uncovered: usize,
 }
 
 /// The article ids `text` names: `kb:ID`, or a link `PUBLIC_URL/ID`; each once, in order.
@@ -236,43 +234,56 @@ impl Engine {
     /// covers (no article holds enough of the resolution's words to be offered for it), largest
     /// first, among the newest resolved tickets (at most `GAP_CASES`).
     pub(super) async fn knowledge_gaps(&self, kb: &KnowledgeBase) -> Result<Gaps, Failure> {
-        let cases = self.store.resolved_cases(GAP_CASES).await?;
-        let checked = cases.len();
-        let mut uncovered = Vec::new();
-        for case in cases {
-            if case.resolution.trim().is_empty() {
-                continue;
+        let cases: Vec<ResolvedCase> = self
+            .store
+            .resolved_cases(GAP_CASES)
+            .await?
+            .into_iter()
+            .filter(|c| crate::domain::text::has_visible_text(&c.resolution))
+            .collect();
+        let search_chars = self.config.settings.intake.search_chars;
+        // Grouping is cheap and most resolutions are alike to no two others, so the knowledge
+        // base is asked only about the members of a group; what is left of a group once its
+        // covered members are out is grouped again.
+        let texts: Vec<&str> = cases.iter().map(|c| c.resolution.as_str()).collect();
+        let mut gaps = Vec::new();
+        for group in similar_groups(&texts, SIMILAR_RESOLUTIONS, GAP_MIN_TICKETS) {
+            let mut open = Vec::new();
+            for i in group {
+                let text = crate::domain::text::prefix(&cases[i].resolution, search_chars);
+                if kb.covering_article(text).map_err(anyhow::Error::from)?.is_none() {
+                    open.push(&cases[i]);
+                }
             }
-            let text =
-                crate::domain::text::prefix(&case.resolution, self.config.settings.intake.search_chars);
-            if kb.covering_article(text).map_err(anyhow::Error::from)?.is_none() {
-                uncovered.push(case);
+            let texts: Vec<&str> = open.iter().map(|c| c.resolution.as_str()).collect();
+            for rest in similar_groups(&texts, SIMILAR_RESOLUTIONS, GAP_MIN_TICKETS) {
+                gaps.push(gap(rest.iter().map(|&i| open[i]).collect()));
             }
         }
-        let texts: Vec<&str> = uncovered.iter().map(|c| c.resolution.as_str()).collect();
-        let gaps = similar_groups(&texts, SIMILAR_RESOLUTIONS, GAP_MIN_TICKETS)
-            .into_iter()
-            .map(|group| {
-                // The cases come newest first, and so do a group's members.
-                let members: Vec<_> = group.iter().map(|&i| &uncovered[i]).collect();
-                let shortcut = match members.iter().find_map(|c| c.draft.as_deref()) {
-                    Some(draft) => text_kb::gap_publish_draft(draft),
-                    None => {
-                        let pick = members.iter().find(|c| c.domain.is_some()).unwrap_or(&members[0]);
-                        text_kb::gap_add(&pick.ticket.to_string())
-                    }
-                };
-                Gap {
-                    tickets: members.iter().map(|c| c.ticket).collect(),
-                    resolution: crate::domain::text::elide(
-                        &crate::domain::text::one_line(&members[0].resolution),
-                        GAP_RESOLUTION_CHARS,
-                    ),
-                    shortcut,
-                }
-            })
-            .collect();
-        Ok(Gaps { gaps, checked, uncovered: uncovered.len() })
+        // Largest first; a stable sort keeps groups of one size newest first.
+        gaps.sort_by_key(|g| std::cmp::Reverse(g.tickets.len()));
+        Ok(Gaps { gaps, checked: cases.len() })
+    }
+}
+
+/// A gap of these cases, newest first (as the store gives them): the newest resolution, and the
+/// command that turns one of them into an article (a draft waiting is published; else the newest
+/// ticket with a domain, which `/kb add` needs, is drafted).
+fn gap(members: Vec<&ResolvedCase>) -> Gap {
+    let shortcut = match members.iter().find_map(|c| c.draft.as_deref()) {
+        Some(draft) => text_kb::gap_publish_draft(draft),
+        None => {
+            let pick = members.iter().find(|c| c.domain.is_some()).unwrap_or(&members[0]);
+            text_kb::gap_add(&pick.ticket.to_string())
+        }
+    };
+    Gap {
+        tickets: members.iter().map(|c| c.ticket).collect(),
+        resolution: crate::domain::text::elide(
+            &crate::domain::text::one_line(&members[0].resolution),
+            GAP_RESOLUTION_CHARS,
+        ),
+        shortcut,
     }
 }
 

@@ -47,9 +47,9 @@ pub fn stats_unused(unused: usize) -> String {
     }
 }
 
-pub fn gaps_none(checked: usize, uncovered: usize) -> String {
+pub fn gaps_none(checked: usize) -> String {
     format!(
-        "No gaps: of the {} looked at, {uncovered} no article covers, and no three of those are alike.",
+        "No gaps: among the {} looked at, no three with alike resolutions lack an article.",
         crate::domain::text::count(checked as u64, "resolved ticket", "resolved tickets")
     )
 }

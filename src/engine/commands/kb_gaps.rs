@@ -31,7 +31,7 @@ impl CommandHandler for KbGaps {
         let found = engine.knowledge_gaps(&kb).await?;
         let gaps = found.gaps;
         if gaps.is_empty() {
-            return Ok(Outcome::private(text_kb::gaps_none(found.checked, found.uncovered), None));
+            return Ok(Outcome::private(text_kb::gaps_none(found.checked), None));
         }
         let mut lines = vec![text_kb::gaps_header(gaps.len())];
         for (i, gap) in gaps.iter().take(SHOWN).enumerate() {
