@@ -15,6 +15,7 @@ on_both_databases!(
     the_learning_script_counts_use_finds_a_gap_and_publishes_the_edited_draft,
     an_offer_replayed_or_a_citation_repeated_counts_once,
     bad_edits_get_clear_replies_and_change_nothing,
+    counts_live_and_die_with_the_transaction_of_their_event,
 );
 
 fn resolvd(db: &TestDb, config: &std::path::Path, data: &std::path::Path) -> Command {
@@ -188,4 +189,61 @@ async fn bad_edits_get_clear_replies_and_change_nothing(db: &TestDb) {
     assert_eq!(reply(&published), "Published ticket-t-1: searchable now");
     let search = driver.command("bob", "kb search query:\"fingerprint water\"").await;
     assert!(reply(&search).contains("Fingerprint sensor after water (kb:ticket-t-1)"), "{search:?}");
+}
+
+async fn counts_live_and_die_with_the_transaction_of_their_event(db: &TestDb) {
+    use resolvd::domain::{Kind, Tier};
+    use resolvd::store::NewTicket;
+    use resolvd::store::kb::Citation;
+    let store = &db.store;
+    let counts = |id: &'static str| async move {
+        let all = store.article_counts(100).await.unwrap();
+        all.into_iter().find(|c| c.article_id == id).map(|c| (c.offered, c.solved, c.cited))
+    };
+
+    // A transaction that fails (dropped without its commit) counts nothing.
+    let mut tx = store.begin().await.unwrap();
+    tx.count_offered(&["a".to_owned(), "b".to_owned()]).await.unwrap();
+    tx.count_solved("a").await.unwrap();
+    drop(tx);
+    assert_eq!(counts("a").await, None);
+
+    let mut tx = store.begin().await.unwrap();
+    let ticket = tx
+        .insert_ticket(&NewTicket {
+            kind: Some(Kind::Fault),
+            domain: None,
+            severity: None,
+            tier: Tier::L1,
+            assignee: None,
+            customer: "alice".into(),
+            conversation: "direct:alice".into(),
+            title: "no signal".into(),
+            at: common::t0(),
+        })
+        .await
+        .unwrap();
+    tx.count_offered(&["a".to_owned(), "b".to_owned()]).await.unwrap();
+    tx.count_offered(&["a".to_owned()]).await.unwrap();
+    tx.count_solved("a").await.unwrap();
+    let citation = |how: &str| Citation {
+        article_id: "b".into(),
+        ticket: ticket.reference,
+        by: "bob".into(),
+        how: how.into(),
+        at: common::t0(),
+    };
+    assert!(tx.cite_article(&citation("cite")).await.unwrap());
+    assert!(!tx.cite_article(&citation("note")).await.unwrap(), "once a ticket");
+    tx.commit().await.unwrap();
+    assert_eq!(counts("a").await, Some((2, 1, 0)));
+    assert_eq!(counts("b").await, Some((1, 0, 1)));
+    let order: Vec<String> =
+        store.article_counts(100).await.unwrap().into_iter().map(|c| c.article_id).collect();
+    assert_eq!(order, ["a", "b"], "solved first");
+
+    // Editing a draft that is not there (or published) changes nothing.
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.edit_draft("nope", "+++", "bob", common::t0()).await.unwrap());
+    assert_eq!(tx.draft_edited_by("nope").await.unwrap(), None);
 }
