@@ -114,12 +114,7 @@ impl KbStats {
     /// The report as text, with at most `limit` articles.
     pub fn render(&self, limit: usize) -> String {
         if self.articles.is_empty() {
-            let mut text = text_kb::stats_empty();
-            if self.unused > 0 {
-                text.push('\n');
-                text.push_str(&text_kb::stats_unused(self.unused));
-            }
-            return text;
+            return text_kb::stats_empty(self.unused);
         }
         let mut lines = vec![text_kb::stats_header()];
         for (i, a) in self.articles.iter().take(limit).enumerate() {

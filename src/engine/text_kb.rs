@@ -2,8 +2,11 @@
 //! `/kb edit` and `resolvd kb stats`): plain values in, a `String` out, each text in one function
 //! so that it can move into a message catalogue as it is.
 
-pub fn stats_empty() -> String {
-    "No article has been offered, solved a ticket or been cited yet.".to_owned()
+pub fn stats_empty(articles: usize) -> String {
+    format!(
+        "None of the {} has been offered, solved a ticket or been cited yet.",
+        crate::domain::text::count(articles as u64, "article", "articles")
+    )
 }
 
 pub fn stats_header() -> String {
