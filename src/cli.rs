@@ -141,6 +141,11 @@ pub enum KbCmd {
     },
     /// Rebuild the search index from the article files
     Reindex,
+    /// Articles by use (offered, solved, cited by staff), most used first, and their authors
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -495,8 +500,18 @@ async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
 
 async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
     let config = paths.load_config()?;
+    if let KbCmd::Stats { json } = action {
+        let store = paths.open_store_for_reading(&config).await?;
+        let kb = paths.open_knowledge_base(&config, KbAccess::Read)?;
+        let stats = crate::engine::kb_stats(store.as_ref(), kb.as_ref()).await?;
+        match json {
+            true => println!("{}", serde_json::to_string_pretty(&stats)?),
+            false => println!("{}", stats.render(usize::MAX)),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let access = match action {
-        KbCmd::Search { .. } => KbAccess::Read,
+        KbCmd::Search { .. } | KbCmd::Stats { .. } => KbAccess::Read,
         KbCmd::Import { .. } | KbCmd::Reindex => KbAccess::Write,
     };
     let Some(kb) = paths.open_knowledge_base(&config, access)? else {
@@ -575,6 +590,8 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             kb.rebuild_with_progress(&progress)?;
             println!("reindexed {} documents", kb.len());
         }
+        // Answered above, before the knowledge base is required.
+        KbCmd::Stats { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

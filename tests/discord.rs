@@ -59,6 +59,7 @@ on_both_databases!(
     the_binary_on_discord_serves_the_cockpit_ready_once_connected,
     two_instances_split_the_shards_and_each_event_is_handled_once,
     the_outbox_sends_channels_side_by_side_in_order_within_discords_limits,
+    a_draft_is_edited_in_a_modal_then_published_with_its_text,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1402,4 +1403,75 @@ async fn the_outbox_sends_channels_side_by_side_in_order_within_discords_limits(
         async move { (store.unsent_post_count().await.unwrap() == 0).then_some(()) }
     })
     .await;
+}
+
+/// `/kb edit` without its text opens a modal asking for the title and the text; the filled-in
+/// modal edits the draft, which `/kb publish` then publishes as edited.
+async fn a_draft_is_edited_in_a_modal_then_published_with_its_text(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("kb");
+    common::copy_dir(&repo_path("config/kb"), &articles);
+    let kb = resolvd::kb::KnowledgeBase::open(&articles, &dir.path().join("index")).unwrap();
+    let engine =
+        Engine::new(db.store.clone(), Arc::new(config(&fake, &[]))).with_knowledge_base(Arc::new(kb));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(resolvd::chat::discord::serve(Arc::new(engine), db.discord.clone(), async {
+        let _ = stopped.await;
+    }));
+    fake.wait_ready(1).await;
+    let bot = Running { stop: Some(stop), task };
+    let thread = alice_opens_a_ticket(db, &fake, "my fingerprint sensor stopped after the lake").await;
+
+    let classify = json!([option("domain", "id"), option("kind", "fault")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "classify", classify));
+    fake.wait_calls("POST", "/callback", 1).await;
+    let resolve = json!([option("resolution", "Dried the sensor and re-enrolled the fingerprints")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "resolve", resolve));
+    fake.wait_calls("POST", "/callback", 2).await;
+    let add = json!([{ "name": "add", "type": 1, "options": [] }]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "kb", add));
+    let callbacks = fake.wait_calls("POST", "/callback", 3).await;
+    assert!(callbacks[2].body["data"]["content"].as_str().unwrap().starts_with("Drafted ticket-t-1"));
+
+    let edit = json!([{ "name": "edit", "type": 1, "options": [option("draft", "ticket-t-1")] }]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "kb", edit));
+    let callbacks = fake.wait_calls("POST", "/callback", 4).await;
+    assert_eq!(callbacks[3].body["type"], 9, "a modal: {:#}", callbacks[3].body);
+    assert_eq!(callbacks[3].body["data"]["custom_id"], "form:cmd:kb edit:T-1");
+    let inputs: Vec<&Value> = callbacks[3].body["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| &row["components"][0])
+        .collect();
+    assert_eq!(
+        inputs.iter().map(|i| i["custom_id"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["title", "text"]
+    );
+    assert_eq!(inputs[1]["style"], 2, "the text is a paragraph");
+
+    let answers = [
+        ("title", "Fingerprint sensor fails after water"),
+        ("text", "Let the phone dry for a day, then delete and enrol your fingerprints again."),
+    ];
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.form(thread, Some(GUILD), BOB, "form:cmd:kb edit:T-1", &answers),
+    );
+    let callbacks = fake.wait_calls("POST", "/callback", 5).await;
+    assert!(
+        callbacks[4].body["data"]["content"].as_str().unwrap().starts_with("Edited ticket-t-1:"),
+        "{:#}",
+        callbacks[4].body
+    );
+    let publish = json!([{ "name": "publish", "type": 1, "options": [option("article", "ticket-t-1")] }]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "kb", publish));
+    let callbacks = fake.wait_calls("POST", "/callback", 6).await;
+    assert_eq!(callbacks[5].body["data"]["content"], "Published ticket-t-1: searchable now");
+    let file = std::fs::read_to_string(articles.join("ticket-t-1.md")).unwrap();
+    assert!(file.contains("title = \"Fingerprint sensor fails after water\""), "{file}");
+    assert!(file.contains("delete and enrol your fingerprints again"), "{file}");
+    assert!(!file.contains("after the lake"), "the customer's words stay out: {file}");
+    bot.stop().await;
 }

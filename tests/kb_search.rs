@@ -87,6 +87,7 @@ fn a_word_in_the_title_outranks_the_same_word_in_a_body() {
         domain: Some("id".to_owned()),
         language: Language::En,
         source_ticket: None,
+        author: None,
         body: body.to_owned(),
     };
     kb.publish_article(&article("in-body", "Case fit", "A lanyard hole sits at the bottom.")).unwrap();

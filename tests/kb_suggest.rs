@@ -97,6 +97,7 @@ fn a_correctly_spelt_word_is_not_read_as_a_typo_of_another() {
             domain: None,
             language: Language::En,
             source_ticket: None,
+            author: None,
             body: "Open Settings, then SIM, then PIN, and enter the old PIN before the new one.".to_owned(),
         })
         .unwrap();

@@ -459,6 +459,8 @@ impl Engine {
             suggested: suggestions.iter().map(|hit| hit.id.clone()).collect(),
         };
         tx.append_event(&event(ticket, ctx, created)).await?;
+        let offered: Vec<String> = suggestions.iter().map(|hit| hit.id.clone()).collect();
+        tx.count_offered(&offered).await?;
         self.schedule(tx, ticket, ctx.at).await?;
 
         let mut ack = format!(

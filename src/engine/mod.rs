@@ -14,6 +14,7 @@ mod inbound;
 mod incident;
 mod intake;
 mod jobs;
+mod kb_learn;
 mod knowledge;
 mod merges;
 mod outcome;
@@ -22,6 +23,7 @@ mod posts;
 mod reply;
 mod sla;
 mod text;
+mod text_kb;
 
 use std::sync::Arc;
 
@@ -44,6 +46,7 @@ pub use inbound::{
     direct_conversation,
 };
 use incident::{RoomStep, room_post};
+pub use kb_learn::{ArticleUse, AuthorUse, KbStats, kb_stats};
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, event, person_post, staff_post};
 pub use sla::{DigestReport, SweepReport};

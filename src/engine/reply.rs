@@ -50,6 +50,7 @@ impl Engine {
             }
             let mut ticket = self.target(&mut *tx, &ctx, note.ticket).await?;
             self.save(&mut *tx, &ctx, &mut ticket, EventKind::Note { text: note.text.clone() }).await?;
+            self.cite_named(&mut *tx, &ctx, ticket.reference, &note.text, "note").await?;
             tx.commit().await?;
             Ok(Outcome::silent(Some(ticket.reference)))
         }
@@ -75,6 +76,7 @@ impl Engine {
         }
         let relayed = ctx.conversation != ticket.conversation;
         self.save(tx, ctx, ticket, EventKind::StaffReply { text: text.to_owned(), relayed }).await?;
+        self.cite_named(tx, ctx, ticket.reference, text, "reply").await?;
         if relayed {
             let name = self.config.directory.person(ctx.actor).and_then(|p| p.name.clone());
             let name = name.unwrap_or_else(|| ctx.actor.to_owned());

@@ -146,6 +146,8 @@ pub struct Article {
     pub language: Language,
     /// Set on drafts made from a ticket, so the article can be traced back to it.
     pub source_ticket: Option<String>,
+    /// Who wrote it: front matter's `author`, or the engineer who drafted it from a ticket.
+    pub author: Option<String>,
     /// Markdown, without the front matter.
     pub body: String,
 }
@@ -163,6 +165,8 @@ struct FrontMatterIn {
     language: Option<String>,
     #[serde(default)]
     source_ticket: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
 }
 
 /// Tags as a list, or as one string of comma-separated tags (`tags: screen, flicker`).
@@ -190,6 +194,8 @@ struct FrontMatterOut<'a> {
     language: Language,
     #[serde(skip_serializing_if = "Option::is_none")]
     source_ticket: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
 }
 
 impl Article {
@@ -283,6 +289,7 @@ impl Article {
             domain,
             language,
             source_ticket: meta.source_ticket,
+            author: meta.author.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
             body,
         })
     }
@@ -323,6 +330,7 @@ impl Article {
             domain: self.domain.as_deref(),
             language: self.language,
             source_ticket: self.source_ticket.as_deref(),
+            author: self.author.as_deref(),
         };
         let front = toml::to_string(&meta).expect("front matter of plain strings always serializes");
         format!("{TOML_FENCE}\n{front}{TOML_FENCE}\n\n{}\n", self.body.trim())

@@ -10,7 +10,7 @@ use crate::kb::ticket::TicketDoc;
 
 /// Bump when the schema or the analysis changes: an index built by an older binary then no
 /// longer matches the fingerprint and is rebuilt on open instead of answering wrongly.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// Where a hit comes from: a curated article, or a resolved ticket published for engineers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +50,8 @@ pub(crate) struct Fields {
     pub language: Field,
     /// An article's first lines, shown to a customer it is offered to; not searched.
     pub summary: Field,
+    /// Who wrote the article (`/kb stats` credits them); not searched.
+    pub author: Field,
 }
 
 impl Fields {
@@ -77,6 +79,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         domain: builder.add_text_field("domain", STRING | STORED),
         language: builder.add_text_field("language", STRING | STORED),
         summary: builder.add_text_field("summary", STORED),
+        author: builder.add_text_field("author", STORED),
     };
     (builder.build(), fields)
 }
@@ -102,6 +105,9 @@ pub(crate) fn article_document(fields: &Fields, article: &Article) -> TantivyDoc
     }
     doc.add_text(fields.language, article.language.as_str());
     doc.add_text(fields.summary, article.summary());
+    if let Some(author) = &article.author {
+        doc.add_text(fields.author, author);
+    }
     doc
 }
 

@@ -1,9 +1,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
@@ -53,6 +55,15 @@ pub struct Hit {
     /// An article's first lines, for a customer to read before pressing "solved it"; empty for
     /// tickets.
     pub summary: String,
+}
+
+/// An article as `/kb stats` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleInfo {
+    pub id: String,
+    pub title: String,
+    /// Front matter's `author`; `None` when the article names none.
+    pub author: Option<String>,
 }
 
 /// What [`KnowledgeBase::import_each`] did with one file of the folder.
@@ -407,6 +418,56 @@ impl KnowledgeBase {
             }
         }
         Ok(hits)
+    }
+
+    /// The article that best covers `text` (a ticket's resolution) by the measure offers use: at
+    /// least [`MIN_COVERAGE`] of the text's weighted words are in it. Unlike an offer, the words
+    /// may all be in the body: a resolution is compared with what an article says, not with what
+    /// it is titled, and no customer is shown the result.
+    pub fn covering_article(&self, text: &str) -> Result<Option<Hit>> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let searcher = self.reader.searcher();
+        let plan = Plan::new(&searcher, &self.fields, text)?;
+        let Some(query) = plan.query(&searcher, &self.fields)? else {
+            return Ok(None);
+        };
+        let query = only(&self.fields, Source::Article, query);
+        let top = searcher.search(&*query, &TopDocs::with_limit(SUGGESTION_CANDIDATES).order_by_score())?;
+        for (score, address) in top {
+            if plan.coverage(&searcher, &self.fields, address)?.share >= MIN_COVERAGE {
+                return Ok(Some(self.hit(&searcher, score, address)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// An article by its id: its title and author, or `None` when there is no such article.
+    pub fn article(&self, id: &str) -> Result<Option<ArticleInfo>> {
+        let searcher = self.reader.searcher();
+        let key = TermQuery::new(article_key(&self.fields, id), IndexRecordOption::Basic);
+        let Some(&(_, address)) = searcher.search(&key, &TopDocs::with_limit(1).order_by_score())?.first()
+        else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| doc.get_first(field).and_then(|value| value.as_str()).map(str::to_owned);
+        Ok(Some(ArticleInfo {
+            id: id.to_owned(),
+            title: text(self.fields.title).unwrap_or_default(),
+            author: text(self.fields.author),
+        }))
+    }
+
+    /// How many articles (not tickets) are searchable.
+    pub fn article_count(&self) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let articles = TermQuery::new(
+            tantivy::Term::from_field_text(self.fields.source, Source::Article.as_str()),
+            IndexRecordOption::Basic,
+        );
+        Ok(searcher.search(&articles, &Count)?)
     }
 
     fn hit(&self, searcher: &Searcher, score: f32, address: DocAddress) -> Result<Hit> {

@@ -16,10 +16,14 @@ mod index;
 mod knowledge_base;
 pub mod progress;
 mod search;
+mod similar;
 mod ticket;
 
 pub use article::{Article, ArticleId, Language};
 pub use error::{KbError, Result};
 pub use index::Source;
-pub use knowledge_base::{BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome};
+pub use knowledge_base::{
+    ArticleInfo, BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome,
+};
+pub use similar::{SIMILAR_RESOLUTIONS, similar_groups, similarity};
 pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};

@@ -57,6 +57,7 @@ pub fn draft_from_ticket(ticket: &TicketDoc, domain: &str) -> Article {
         domain: Some(domain.trim().to_owned()).filter(|d| !d.is_empty()),
         language,
         source_ticket: Some(ticket.reference.clone()),
+        author: None,
         body,
     }
 }

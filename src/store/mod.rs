@@ -6,6 +6,7 @@
 
 pub mod discord;
 mod indicators;
+pub mod kb;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -261,7 +262,7 @@ pub struct ConfirmationTimer {
 }
 
 #[async_trait]
-pub trait Store: web::WebStore + Send + Sync + 'static {
+pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     /// How the database's schema stands beside this build's migrations; changes nothing.
@@ -341,7 +342,7 @@ pub trait Store: web::WebStore + Send + Sync + 'static {
 }
 
 #[async_trait]
-pub trait StoreTx: Send {
+pub trait StoreTx: kb::KbTx + Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;

@@ -44,6 +44,11 @@ super::web::sql_web_store! {
     store: PostgresStore,
 }
 
+super::kb::sql_kb_store! {
+    store: PostgresStore,
+    tx: PostgresTx,
+}
+
 super::indicators::sql_indicators! {
     store: PostgresStore,
     db: Postgres,

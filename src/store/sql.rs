@@ -609,7 +609,8 @@ macro_rules! sql_store {
                     "INSERT INTO kb_drafts (article_id, ticket_id, markdown, created_by, created_at) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (article_id) DO UPDATE SET \
                      ticket_id = excluded.ticket_id, markdown = excluded.markdown, \
-                     created_by = excluded.created_by, created_at = excluded.created_at, published_at = NULL",
+                     created_by = excluded.created_by, created_at = excluded.created_at, published_at = NULL, \
+                     edited_by = NULL, edited_at = NULL",
                 )
                 .bind(&draft.article_id)
                 .bind(draft.ticket.0)

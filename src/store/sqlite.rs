@@ -64,6 +64,11 @@ super::web::sql_web_store! {
     store: SqliteStore,
 }
 
+super::kb::sql_kb_store! {
+    store: SqliteStore,
+    tx: SqliteTx,
+}
+
 super::indicators::sql_indicators! {
     store: SqliteStore,
     db: Sqlite,

@@ -45,6 +45,7 @@ impl ButtonHandler for Solved {
             article: Some(article.clone()),
         };
         engine.save(tx, ctx, ticket, closed).await?;
+        tx.count_solved(&article).await?;
         let notice = format!(
             "{} says article {article} solved {}; it is closed as self-served.",
             ctx.actor, ticket.reference

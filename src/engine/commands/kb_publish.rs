@@ -46,8 +46,14 @@ impl CommandHandler for KbPublish {
         if draft.published_at.is_some() {
             return Err(Failure::User(format!("`{article_id}` is already published")));
         }
-        let Some(problem) = &self.problem else { return Ok(ask_for_problem(&draft)) };
-        let article = edited_article(engine, tx, &draft, problem).await?;
+        let mut article = if tx.draft_edited_by(article_id).await?.is_some() {
+            as_edited(tx, &draft, self.problem.as_deref(), engine.config.settings.intake.title_chars).await?
+        } else {
+            let Some(problem) = &self.problem else { return Ok(ask_for_problem(&draft)) };
+            edited_article(engine, tx, &draft, problem).await?
+        };
+        // Who drafted it is its author (`/kb stats` credits them), unless the text names one.
+        article.author = article.author.or_else(|| Some(draft.created_by.clone()));
         tokio::task::spawn_blocking(move || kb.publish_article(&article))
             .await
             .map_err(anyhow::Error::from)?
@@ -81,6 +87,28 @@ async fn edited_article(
     doc.problem = problem.trim().to_owned();
     doc.title = text::title(problem, engine.config.settings.intake.title_chars);
     Ok(draft_from_ticket(&doc, drafted.domain.as_deref().unwrap_or_default()))
+}
+
+/// A draft edited with `/kb edit`, as edited. Its title must be staff's: the one `/kb edit` gave,
+/// or one made from `problem:`; a title still the customer's own words is refused.
+async fn as_edited(
+    tx: &mut dyn StoreTx,
+    draft: &Draft,
+    problem: Option<&str>,
+    title_chars: usize,
+) -> Result<Article, Failure> {
+    let id = ArticleId::parse(&draft.article_id).map_err(anyhow::Error::from)?;
+    let mut article =
+        Article::parse(id, &draft.markdown, Path::new(&draft.article_id)).map_err(anyhow::Error::from)?;
+    if let Some(problem) = problem {
+        article.title = text::title(problem, title_chars);
+        return Ok(article);
+    }
+    let customers = tx.ticket_for_update(draft.ticket).await?.map(|t| t.title);
+    if customers.as_deref().map(str::trim) == Some(article.title.as_str()) {
+        return Err(Failure::User(crate::engine::text_kb::publish_edited_needs_title(&draft.article_id)));
+    }
+    Ok(article)
 }
 
 fn ask_for_problem(draft: &Draft) -> Outcome {

@@ -12,8 +12,12 @@ mod escalate;
 mod help;
 mod invite;
 mod kb_add;
+mod kb_cite;
+mod kb_edit;
+mod kb_gaps;
 mod kb_publish;
 mod kb_search;
+mod kb_stats;
 mod link;
 mod move_message;
 mod note;
@@ -99,8 +103,12 @@ impl CommandRegistry {
             .with::<help::Help>()
             .with::<invite::Invite>()
             .with::<kb_add::KbAdd>()
+            .with::<kb_cite::KbCite>()
+            .with::<kb_edit::KbEdit>()
+            .with::<kb_gaps::KbGaps>()
             .with::<kb_publish::KbPublish>()
             .with::<kb_search::KbSearch>()
+            .with::<kb_stats::KbStats>()
             .with::<link::Link>()
             .with::<move_message::MoveMessage>()
             .with::<note::Note>()

@@ -24,6 +24,7 @@ impl CommandHandler for Note {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         engine.save(tx, ctx, &mut ticket, EventKind::Note { text: self.text.clone() }).await?;
+        engine.cite_named(tx, ctx, ticket.reference, &self.text, "note").await?;
         Ok(Outcome::public(
             format!("Note added to {} (staff only)", ticket.reference),
             Some(ticket.reference),

@@ -39,6 +39,7 @@ impl CommandHandler for Resolve {
             on_time: clock.as_ref().map(|c| !c.reading.breached),
         };
         engine.save(tx, ctx, &mut ticket, kind).await?;
+        engine.cite_named(tx, ctx, ticket.reference, resolution, "resolve").await?;
         engine.ask_for_confirmation(tx, &ticket, resolution, ctx.at).await?;
         Ok(Outcome::public(
             format!("{} resolved; the customer was asked to confirm", ticket.reference),
