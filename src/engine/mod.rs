@@ -21,7 +21,9 @@ mod ownership;
 mod posts;
 mod reply;
 mod sla;
+mod storm;
 mod text;
+pub(crate) mod text_storm;
 
 use std::sync::Arc;
 

@@ -16,10 +16,12 @@ mod index;
 mod knowledge_base;
 pub mod progress;
 mod search;
+mod similar;
 mod ticket;
 
 pub use article::{Article, ArticleId, Language};
 pub use error::{KbError, Result};
 pub use index::Source;
 pub use knowledge_base::{BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome};
+pub use similar::text_terms;
 pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};

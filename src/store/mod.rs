@@ -9,6 +9,7 @@ mod indicators;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod storms;
 pub mod web;
 
 use std::sync::Arc;
@@ -334,7 +335,7 @@ pub trait Store: web::WebStore + Send + Sync + 'static {
 }
 
 #[async_trait]
-pub trait StoreTx: Send {
+pub trait StoreTx: storms::StormTx + Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;
