@@ -17,7 +17,34 @@ on_both_databases!(
     a_later_similar_ticket_is_linked_to_the_open_incident,
     a_storm_is_proposed_once_for_its_first_ticket_whoever_proposes_it,
     the_storm_script_through_the_binary_links_six_tickets_and_reaches_six_customers,
+    two_instances_taking_in_at_once_propose_one_storm,
 );
+
+#[test]
+fn storm_settings_come_from_default_toml_or_the_environment_and_are_checked() {
+    use resolvd::config::{Config, ConfigSource};
+    let load = |env: &[(&str, &str)]| {
+        let env: Vec<(String, String)> =
+            env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::load(ConfigSource::Dir(common::repo_path("config")), env)
+    };
+    let sample = load(&[]).unwrap();
+    let storm = &sample.settings.storm;
+    assert_eq!((storm.threshold, storm.window_minutes), (5, 15));
+    assert!((storm.similarity - 0.4).abs() < 1e-9);
+    let set = load(&[("RESOLVD_STORM__THRESHOLD", "8"), ("RESOLVD_STORM__WINDOW_MINUTES", "30")]).unwrap();
+    assert_eq!((set.settings.storm.threshold, set.settings.storm.window_minutes), (8, 30));
+    for (key, value, named) in [
+        ("RESOLVD_STORM__THRESHOLD", "1", "storm.threshold"),
+        ("RESOLVD_STORM__WINDOW_MINUTES", "0", "storm.window_minutes"),
+        ("RESOLVD_STORM__WINDOW_MINUTES", "100000", "storm.window_minutes"),
+        ("RESOLVD_STORM__SIMILARITY", "0", "storm.similarity"),
+        ("RESOLVD_STORM__SIMILARITY", "1.5", "storm.similarity"),
+    ] {
+        let error = load(&[(key, value)]).unwrap_err().to_string();
+        assert!(error.contains("default.toml") && error.contains(named), "{key}={value}: {error}");
+    }
+}
 
 const STORM: [(&str, &str); 6] = [
     ("wang", "My screen went black after the update this morning"),
@@ -336,4 +363,49 @@ async fn the_storm_script_through_the_binary_links_six_tickets_and_reaches_six_c
         .filter(|e| e["type"] == "storm_proposed")
         .count();
     assert_eq!(proposed, 1);
+}
+
+async fn two_instances_taking_in_at_once_propose_one_storm(db: &TestDb) {
+    let d = Driver::new(db);
+    for (customer, text) in &STORM[..3] {
+        d.message(customer, text).await;
+    }
+    // A second instance on the same database; each takes in a message at the same moment, and
+    // either message alone would make the storm.
+    let other = resolvd::engine::Engine::new(
+        resolvd::store::open(&db.url).await.unwrap(),
+        std::sync::Arc::new(common::sample_config()),
+    );
+    let message = |n: usize, source: &str| resolvd::engine::InboundMessage {
+        source_id: source.to_owned(),
+        conversation: resolvd::engine::direct_conversation(STORM[n].0),
+        author: STORM[n].0.to_owned(),
+        text: STORM[n].1.to_owned(),
+        at: t0() + Duration::seconds(30),
+        attachments: vec![],
+        reply_to: None,
+    };
+    let here = resolvd::engine::Inbound::Message(message(3, "here:1"));
+    let there = resolvd::engine::Inbound::Message(message(4, "there:1"));
+    let there_too = resolvd::engine::Inbound::Message(message(5, "there:2"));
+    tokio::join!(d.engine.handle(here), async {
+        other.handle(there).await;
+        other.handle(there_too).await;
+    });
+    let posts = drain(&d).await;
+    assert_eq!(proposals(&posts).len(), 1, "{posts:#?}");
+    let proposed: usize = proposals_on_timelines(&d).await;
+    assert_eq!(proposed, 1);
+    let confirmed = d.press("erin", "stormconfirm:T-1").await;
+    assert!(reply(&confirmed).ends_with("5 tickets linked to it"), "{}", reply(&confirmed));
+}
+
+/// How many proposals the timelines of the first six tickets hold.
+async fn proposals_on_timelines(d: &Driver) -> usize {
+    let mut proposed = 0;
+    for n in 1..=6 {
+        proposed +=
+            storm_events(d, n).await.iter().filter(|k| matches!(k, EventKind::StormProposed { .. })).count();
+    }
+    proposed
 }
