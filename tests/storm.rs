@@ -1,9 +1,11 @@
 //! Storms (issue 15, point 5): similar new tickets of one domain within minutes are proposed to
 //! the domain's owners as one S incident; confirming links them; the war room's `/update` reaches
-//! every linked customer and resolving the incident sends each their own card. Through the engine
-//! and through the binary (`examples/storm.txt`), on SQLite and PostgreSQL.
+//! every linked customer and resolving the incident sends each their own card. Through the engine,
+//! through the binary (`examples/storm.txt`) and through `resolvd run` on the fake Discord, on
+//! SQLite and PostgreSQL.
 
 mod common;
+mod fake_discord;
 
 use chrono::{Duration, Utc};
 use common::{Driver, TestDb, ok, reply, resolvd, t0, ticket_json};
@@ -18,6 +20,7 @@ on_both_databases!(
     a_storm_is_proposed_once_for_its_first_ticket_whoever_proposes_it,
     the_storm_script_through_the_binary_links_six_tickets_and_reaches_six_customers,
     two_instances_taking_in_at_once_propose_one_storm,
+    a_storm_on_discord_is_confirmed_by_the_owner_only_and_reaches_six_dms,
 );
 
 #[test]
@@ -408,4 +411,119 @@ async fn proposals_on_timelines(d: &Driver) -> usize {
             storm_events(d, n).await.iter().filter(|k| matches!(k, EventKind::StormProposed { .. })).count();
     }
     proposed
+}
+
+const STAFF_CHANNEL: u64 = 800_000_000_000_000_001;
+const ERIN: u64 = 700_000_000_000_000_006;
+const FRANK: u64 = 700_000_000_000_000_007;
+const CAROL: u64 = 700_000_000_000_000_004;
+
+/// `resolvd run` on the fake Discord, killed when dropped.
+struct Bot(std::process::Child);
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn text_option(name: &str, value: &str) -> Value {
+    serde_json::json!({ "name": name, "type": 3, "value": value })
+}
+
+async fn a_storm_on_discord_is_confirmed_by_the_owner_only_and_reaches_six_dms(db: &TestDb) {
+    use fake_discord::{FakeDiscord, GUILD};
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let users = format!(r#"{{ "{ERIN}" = "erin", "{FRANK}" = "frank", "{CAROL}" = "carol" }}"#);
+    let bot = Bot(resolvd(db, data.path())
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
+        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
+        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF_CHANNEL.to_string())
+        .env("RESOLVD_DISCORD__USERS", users)
+        .arg("run")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap());
+    fake.wait_ready(1).await;
+    // Six customers, unknown to config (`discord:<id>`), each in their own DM.
+    let customer = |n: u64| 700_000_000_000_000_100 + n;
+    let dm = |n: u64| 600_000_000_000_000_100 + n;
+    for (n, (_, text)) in (1..).zip(STORM) {
+        fake.dispatch("MESSAGE_CREATE", fake.message(dm(n), None, customer(n), text));
+    }
+    let card_to_erin = |c: &fake_discord::Call| {
+        c.method == "POST"
+            && c.body["content"].as_str().is_some_and(|t| t.contains("Storm in screen: 5 similar"))
+    };
+    let calls = fake.wait_for("the storm card to erin", |calls| calls.iter().any(card_to_erin)).await;
+    let cards: Vec<&fake_discord::Call> = calls.iter().filter(|c| card_to_erin(c)).collect();
+    assert_eq!(cards.len(), 1, "one proposal");
+    assert_eq!(
+        Some(cards[0].path.clone()),
+        fake.dm_channel_of(ERIN).map(|c| format!("/api/v10/channels/{c}/messages"))
+    );
+    let buttons = &cards[0].body["components"][0]["components"];
+    assert_eq!(buttons[0]["custom_id"], "stormconfirm:T-1");
+    assert_eq!(buttons[1]["custom_id"], "stormdecline:T-1");
+
+    // Frank, a manager but not the screen domain's owner, is refused, privately.
+    let erin_dm = fake.dm_channel_of(ERIN).unwrap();
+    fake.dispatch("INTERACTION_CREATE", fake.press(STAFF_CHANNEL, Some(GUILD), FRANK, "stormconfirm:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    assert_eq!(callbacks[0].body["data"]["flags"], 64);
+    assert_eq!(
+        callbacks[0].body["data"]["content"],
+        "only the owners of the screen domain (erin) can answer the storm of T-1"
+    );
+    assert!(db.store.links(TicketRef(1)).await.unwrap().is_empty());
+
+    fake.dispatch("INTERACTION_CREATE", fake.press(erin_dm, None, ERIN, "stormconfirm:T-1"));
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(
+        callbacks[1].body["data"]["content"],
+        "T-1 is the incident (S-level, war room war-room-t-1); 5 tickets linked to it"
+    );
+    fake.wait_calls("POST", &format!("/guilds/{GUILD}/channels"), 1).await;
+    let links = db.store.links(TicketRef(1)).await.unwrap();
+    assert_eq!(links.len(), 5);
+    assert!(links.iter().all(|l| l.relation == LinkRelation::Incident));
+
+    let update =
+        serde_json::json!([text_option("ticket", "T-1"), text_option("text", "A fix is on its way")]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(STAFF_CHANNEL, Some(GUILD), CAROL, "update", update));
+    for n in 1..=6 {
+        let path = format!("/channels/{}/messages", dm(n));
+        fake.wait_for("the update in every DM", |calls| {
+            calls.iter().any(|c| {
+                c.path.ends_with(&path)
+                    && c.body["content"].as_str().is_some_and(|t| t.contains("A fix is on its way"))
+            })
+        })
+        .await;
+    }
+    let resolve = serde_json::json!([
+        text_option("ticket", "T-1"),
+        text_option("resolution", "Update 2.1.5 restores the screens")
+    ]);
+    fake.dispatch("INTERACTION_CREATE", fake.command(STAFF_CHANNEL, Some(GUILD), CAROL, "resolve", resolve));
+    // Messages arrive side by side, so which customer's ticket is T-1 is not known: each DM gets
+    // one card, of a ticket of its own.
+    let dms: Vec<String> = (1..=6).map(|n| format!("/api/v10/channels/{}/messages", dm(n))).collect();
+    let card_of = |c: &fake_discord::Call| -> Option<(String, String)> {
+        let id = c.body["components"][0]["components"][0]["custom_id"].as_str()?;
+        let ticket = id.strip_prefix("confirm:")?;
+        dms.contains(&c.path).then(|| (c.path.clone(), ticket.to_owned()))
+    };
+    let calls = fake
+        .wait_for("a card in each of the six DMs", |calls| calls.iter().filter_map(card_of).count() >= 6)
+        .await;
+    let cards: Vec<(String, String)> = calls.iter().filter_map(card_of).collect();
+    let channels: std::collections::BTreeSet<&String> = cards.iter().map(|(c, _)| c).collect();
+    let tickets: std::collections::BTreeSet<&String> = cards.iter().map(|(_, t)| t).collect();
+    assert_eq!((cards.len(), channels.len(), tickets.len()), (6, 6, 6), "{cards:?}");
+    drop(bot);
 }
