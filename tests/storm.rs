@@ -21,6 +21,8 @@ on_both_databases!(
     the_storm_script_through_the_binary_links_six_tickets_and_reaches_six_customers,
     two_instances_taking_in_at_once_propose_one_storm,
     a_storm_on_discord_is_confirmed_by_the_owner_only_and_reaches_six_dms,
+    an_unanswered_storm_takes_alike_tickets_only_while_it_is_active,
+    chinese_messages_make_a_storm_too,
 );
 
 #[test]
@@ -34,7 +36,7 @@ fn storm_settings_come_from_default_toml_or_the_environment_and_are_checked() {
     let sample = load(&[]).unwrap();
     let storm = &sample.settings.storm;
     assert_eq!((storm.threshold, storm.window_minutes), (5, 15));
-    assert!((storm.similarity - 0.4).abs() < 1e-9);
+    assert!((storm.similarity - 0.3).abs() < 1e-9);
     let set = load(&[("RESOLVD_STORM__THRESHOLD", "8"), ("RESOLVD_STORM__WINDOW_MINUTES", "30")]).unwrap();
     assert_eq!((set.settings.storm.threshold, set.settings.storm.window_minutes), (8, 30));
     for (key, value, named) in [
@@ -286,7 +288,7 @@ async fn a_storm_is_proposed_once_for_its_first_ticket_whoever_proposes_it(db: &
     assert!(tx.insert_storm("screen", &group, t0()).await.unwrap().is_none());
     let storm = tx.storm_of(TicketRef(3)).await.unwrap().unwrap();
     assert_eq!(storm.members, group);
-    assert!(!tx.add_storm_member(storm.id, TicketRef(3)).await.unwrap());
+    assert!(!tx.add_storm_member(storm.id, TicketRef(3), t0()).await.unwrap());
     tx.commit().await.unwrap();
     // A replayed message (the same platform id) proposes nothing again.
     let posts = drain(&d).await;
@@ -526,4 +528,39 @@ async fn a_storm_on_discord_is_confirmed_by_the_owner_only_and_reaches_six_dms(d
     let tickets: std::collections::BTreeSet<&String> = cards.iter().map(|(_, t)| t).collect();
     assert_eq!((cards.len(), channels.len(), tickets.len()), (6, 6, 6), "{cards:?}");
     drop(bot);
+}
+
+async fn an_unanswered_storm_takes_alike_tickets_only_while_it_is_active(db: &TestDb) {
+    let d = Driver::new(db);
+    for (customer, text) in &STORM[..5] {
+        d.message(customer, text).await;
+    }
+    // Ten minutes on, the storm is still active: the sixth joins it.
+    d.set_time(t0() + Duration::minutes(10));
+    d.message("zhou", STORM[5].1).await;
+    // Sixteen minutes after that, nobody has answered and nothing joined: it is over.
+    d.set_time(t0() + Duration::minutes(26));
+    d.message("qian", "black screen after the update").await;
+    let mut tx = d.store().begin().await.unwrap();
+    assert_eq!(tx.storm_of(TicketRef(6)).await.unwrap().map(|s| s.first), Some(TicketRef(1)));
+    assert_eq!(tx.storm_of(TicketRef(7)).await.unwrap(), None);
+    tx.commit().await.unwrap();
+    let confirmed = d.press("erin", "stormconfirm:T-1").await;
+    assert!(reply(&confirmed).ends_with("5 tickets linked to it"), "{}", reply(&confirmed));
+    assert!(links(&d, 7).await.is_empty());
+}
+
+async fn chinese_messages_make_a_storm_too(db: &TestDb) {
+    let d = Driver::new(db);
+    let texts = ["升级后屏幕黑屏", "系统升级后黑屏", "手机升级后就黑屏", "升级完屏幕黑屏", "刚升级后黑屏了"];
+    for (n, text) in texts.iter().enumerate() {
+        d.message(&format!("customer{n}"), text).await;
+    }
+    let posts = drain(&d).await;
+    assert_eq!(proposals(&posts).len(), 1, "{posts:#?}");
+    let proposed = storm_events(&d, 1).await;
+    assert!(
+        matches!(&proposed[..], [EventKind::StormProposed { tickets, .. }] if tickets.len() == 5),
+        "{proposed:?}"
+    );
 }

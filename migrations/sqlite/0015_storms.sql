@@ -2,7 +2,8 @@
 -- incident. Never edit a migration that has shipped; add a new one.
 
 -- A storm is proposed once for its first ticket (unique: two instances cannot both propose it);
--- status is proposed, confirmed or declined; incident_id is the ticket that became the incident.
+-- status is proposed, confirmed or declined; incident_id is the ticket that became the incident;
+-- active_at is when its newest ticket joined (an unanswered storm takes new tickets while active).
 CREATE TABLE storms (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     domain        TEXT NOT NULL,
@@ -11,7 +12,8 @@ CREATE TABLE storms (
     proposed_at   TEXT NOT NULL,
     decided_by    TEXT,
     decided_at    TEXT,
-    incident_id   INTEGER REFERENCES tickets (id)
+    incident_id   INTEGER REFERENCES tickets (id),
+    active_at     TEXT NOT NULL
 );
 CREATE INDEX storms_by_domain ON storms (domain, status);
 

@@ -116,7 +116,7 @@ fn default_storm_window_minutes() -> u32 {
 }
 
 fn default_storm_similarity() -> f64 {
-    0.4
+    0.3
 }
 
 impl Default for StormSettings {

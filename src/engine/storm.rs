@@ -11,6 +11,7 @@ use crate::domain::{
     Audience, Button, ButtonAction, EventKind, LinkRelation, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef,
 };
 use crate::kb::text_terms;
+use crate::store::storms::LiveStorm;
 use crate::store::{StoreError, StoreTx};
 
 use super::buttons::open_s_incident;
@@ -60,7 +61,7 @@ impl Engine {
             return Ok(());
         }
         let rule = self.storm_rule();
-        for storm in tx.live_storms(&domain).await? {
+        for storm in tx.live_storms(&domain, ctx.at - rule.window).await? {
             let texts = tx.storm_texts(storm.id, MEMBERS_COMPARED).await?;
             let members: Vec<Terms> = texts.iter().map(|t| text_terms(t)).collect();
             if rule.joins(&terms, &members) {
@@ -139,9 +140,9 @@ impl Engine {
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
         reference: TicketRef,
-        storm: &Storm,
+        storm: &LiveStorm,
     ) -> Result<(), StoreError> {
-        if !tx.add_storm_member(storm.id, reference).await? {
+        if !tx.add_storm_member(storm.id, reference, ctx.at).await? {
             return Ok(());
         }
         let Some(mut ticket) = tx.ticket_for_update(reference).await? else { return Ok(()) };

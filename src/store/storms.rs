@@ -22,6 +22,15 @@ pub struct CandidateText {
     pub text: String,
 }
 
+/// A storm a new ticket may join (its tickets not read: a storm may hold thousands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveStorm {
+    pub id: i64,
+    pub first: TicketRef,
+    pub status: StormStatus,
+    pub incident: Option<TicketRef>,
+}
+
 #[async_trait]
 pub trait StormTx: Send {
     /// The domain's tickets opened at or after `since`, not closed and in no storm: the newest
@@ -43,13 +52,18 @@ pub trait StormTx: Send {
         tickets: &[TicketRef],
         at: DateTime<Utc>,
     ) -> StoreResult<Option<Storm>>;
-    /// Adds a ticket to a storm; false when it is in one already.
-    async fn add_storm_member(&mut self, storm: i64, ticket: TicketRef) -> StoreResult<bool>;
+    /// Adds a ticket, which opened at `at`, to a storm; false when it is in one already.
+    async fn add_storm_member(
+        &mut self,
+        storm: i64,
+        ticket: TicketRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// The storm a ticket is in.
     async fn storm_of(&mut self, ticket: TicketRef) -> StoreResult<Option<Storm>>;
-    /// The domain's storms a new ticket may join: proposed, or confirmed with the incident neither
-    /// resolved nor closed.
-    async fn live_storms(&mut self, domain: &str) -> StoreResult<Vec<Storm>>;
+    /// The domain's storms a new ticket may join: proposed and active since `since` (a ticket
+    /// joined then or later), or confirmed with the incident neither resolved nor closed.
+    async fn live_storms(&mut self, domain: &str, since: DateTime<Utc>) -> StoreResult<Vec<LiveStorm>>;
     /// The first messages of a storm's first `limit` tickets.
     async fn storm_texts(&mut self, storm: i64, limit: i64) -> StoreResult<Vec<String>>;
     /// Records an owner's answer to a proposed storm; false when it was answered before.
@@ -83,6 +97,11 @@ pub(super) struct StormRow {
 impl StormRow {
     pub(super) fn id(&self) -> i64 {
         self.id
+    }
+
+    pub(super) fn into_live(self) -> StoreResult<LiveStorm> {
+        let storm = self.into_storm(vec![])?;
+        Ok(LiveStorm { id: storm.id, first: storm.first, status: storm.status, incident: storm.incident })
     }
 
     pub(super) fn into_storm(self, members: Vec<i64>) -> StoreResult<Storm> {
@@ -178,8 +197,8 @@ macro_rules! sql_storms {
             ) -> $crate::store::StoreResult<Option<$crate::domain::storm::Storm>> {
                 let Some(first) = tickets.first() else { return Ok(None) };
                 let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO storms (domain, ticket_id, status, proposed_at) VALUES ($1, $2, 'proposed', $3) \
-                     ON CONFLICT (ticket_id) DO NOTHING RETURNING id",
+                    "INSERT INTO storms (domain, ticket_id, status, proposed_at, active_at) \
+                     VALUES ($1, $2, 'proposed', $3, $3) ON CONFLICT (ticket_id) DO NOTHING RETURNING id",
                 )
                 .bind(domain)
                 .bind(first.0)
@@ -188,7 +207,7 @@ macro_rules! sql_storms {
                 .await?;
                 let Some(id) = id else { return Ok(None) };
                 for ticket in tickets {
-                    self.add_storm_member(id, *ticket).await?;
+                    self.add_storm_member(id, *ticket, at).await?;
                 }
                 self.storm_of(*first).await
             }
@@ -197,6 +216,7 @@ macro_rules! sql_storms {
                 &mut self,
                 storm: i64,
                 ticket: $crate::domain::TicketRef,
+                at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<bool> {
                 let added = sqlx::query(
                     "INSERT INTO storm_members (ticket_id, storm_id) VALUES ($1, $2) \
@@ -207,6 +227,13 @@ macro_rules! sql_storms {
                 .execute(&mut *self.tx)
                 .await?
                 .rows_affected();
+                if added == 1 {
+                    sqlx::query("UPDATE storms SET active_at = $2 WHERE id = $1 AND active_at < $2")
+                        .bind(storm)
+                        .bind(at)
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
                 Ok(added == 1)
             }
 
@@ -226,20 +253,18 @@ macro_rules! sql_storms {
             async fn live_storms(
                 &mut self,
                 domain: &str,
-            ) -> $crate::store::StoreResult<Vec<$crate::domain::storm::Storm>> {
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::storms::LiveStorm>> {
                 let sql = format!(
                     "SELECT {} FROM storms s LEFT JOIN tickets t ON t.id = s.incident_id \
-                     WHERE s.domain = $1 AND (s.status = 'proposed' OR (s.status = 'confirmed' \
-                     AND t.status <> 'resolved' AND t.status <> 'closed')) ORDER BY s.id",
+                     WHERE s.domain = $1 AND ((s.status = 'proposed' AND s.active_at >= $2) \
+                     OR (s.status = 'confirmed' AND t.status <> 'resolved' AND t.status <> 'closed')) \
+                     ORDER BY s.id",
                     $crate::store::storms::STORM_COLUMNS
                 );
                 let rows: Vec<$crate::store::storms::StormRow> =
-                    sqlx::query_as(&sql).bind(domain).fetch_all(&mut *self.tx).await?;
-                let mut storms = Vec::with_capacity(rows.len());
-                for row in rows {
-                    storms.extend(self.storm_with_members(Some(row)).await?);
-                }
-                Ok(storms)
+                    sqlx::query_as(&sql).bind(domain).bind(since).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map($crate::store::storms::StormRow::into_live).collect()
             }
 
             async fn storm_texts(&mut self, storm: i64, limit: i64) -> $crate::store::StoreResult<Vec<String>> {
