@@ -63,6 +63,8 @@ pub struct Engine {
     /// Where the web cockpit is reached and how its links are signed, once it serves: for
     /// `/dashboard`, which must not write (it runs inside its command's transaction).
     cockpit: std::sync::OnceLock<(String, crate::access::Signer)>,
+    /// The terms of recent tickets' first messages, for storms.
+    storm_terms: storm::TermsCache,
 }
 
 impl Engine {
@@ -78,6 +80,7 @@ impl Engine {
             kb: None,
             metrics: Arc::new(crate::metrics::Metrics::new()),
             cockpit: std::sync::OnceLock::new(),
+            storm_terms: storm::TermsCache::default(),
         }
     }
 

@@ -24,6 +24,30 @@ const MAX_CANDIDATES: i64 = 200;
 /// A new ticket is compared with at most this many of a storm's tickets (its first ones).
 const MEMBERS_COMPARED: i64 = 10;
 
+/// The terms of tickets' first messages, read once: a ticket's first message does not change, and
+/// every new ticket of a stormy domain is compared with the same recent ones. Per engine (ticket
+/// numbers are per database); emptied when full.
+#[derive(Default)]
+pub(super) struct TermsCache(std::sync::Mutex<std::collections::HashMap<TicketRef, std::sync::Arc<Terms>>>);
+
+/// How many tickets' terms the cache holds before it starts again.
+const CACHED_TERMS: usize = 4096;
+
+impl TermsCache {
+    fn terms(&self, ticket: TicketRef, text: &str) -> std::sync::Arc<Terms> {
+        if let Some(terms) = self.0.lock().expect("storm terms lock").get(&ticket) {
+            return terms.clone();
+        }
+        let terms = std::sync::Arc::new(text_terms(text));
+        let mut cache = self.0.lock().expect("storm terms lock");
+        if cache.len() >= CACHED_TERMS {
+            cache.clear();
+        }
+        cache.insert(ticket, terms.clone());
+        terms
+    }
+}
+
 fn refs(tickets: &[TicketRef]) -> Vec<String> {
     tickets.iter().map(ToString::to_string).collect()
 }
@@ -56,14 +80,15 @@ impl Engine {
         if self.storm_deciders(&domain).is_empty() {
             return Ok(());
         }
-        let terms = text_terms(text);
+        let terms = self.storm_terms.terms(ticket.reference, text);
         if terms.is_empty() {
             return Ok(());
         }
         let rule = self.storm_rule();
         for storm in tx.live_storms(&domain, ctx.at - rule.window).await? {
             let texts = tx.storm_texts(storm.id, MEMBERS_COMPARED).await?;
-            let members: Vec<Terms> = texts.iter().map(|t| text_terms(t)).collect();
+            let members: Vec<Terms> =
+                texts.iter().map(|(member, text)| (*self.storm_terms.terms(*member, text)).clone()).collect();
             if rule.joins(&terms, &members) {
                 return self.join_storm(tx, ctx, ticket.reference, &storm).await;
             }

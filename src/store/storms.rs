@@ -64,8 +64,8 @@ pub trait StormTx: Send {
     /// The domain's storms a new ticket may join: proposed and active since `since` (a ticket
     /// joined then or later), or confirmed with the incident neither resolved nor closed.
     async fn live_storms(&mut self, domain: &str, since: DateTime<Utc>) -> StoreResult<Vec<LiveStorm>>;
-    /// The first messages of a storm's first `limit` tickets.
-    async fn storm_texts(&mut self, storm: i64, limit: i64) -> StoreResult<Vec<String>>;
+    /// A storm's first `limit` tickets, each with the start of its first message.
+    async fn storm_texts(&mut self, storm: i64, limit: i64) -> StoreResult<Vec<(TicketRef, String)>>;
     /// Records an owner's answer to a proposed storm; false when it was answered before.
     async fn decide_storm(
         &mut self,
@@ -267,9 +267,13 @@ macro_rules! sql_storms {
                 rows.into_iter().map($crate::store::storms::StormRow::into_live).collect()
             }
 
-            async fn storm_texts(&mut self, storm: i64, limit: i64) -> $crate::store::StoreResult<Vec<String>> {
-                let texts: Vec<String> = sqlx::query_scalar(
-                    "SELECT COALESCE((SELECT substr(m.text, 1, $3) FROM messages m WHERE m.ticket_id = t.id \
+            async fn storm_texts(
+                &mut self,
+                storm: i64,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<($crate::domain::TicketRef, String)>> {
+                let texts: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT t.id, COALESCE((SELECT substr(m.text, 1, $3) FROM messages m WHERE m.ticket_id = t.id \
                      ORDER BY m.id LIMIT 1), t.title) FROM storm_members s JOIN tickets t ON t.id = s.ticket_id \
                      WHERE s.storm_id = $1 ORDER BY s.ticket_id LIMIT $2",
                 )
@@ -278,7 +282,7 @@ macro_rules! sql_storms {
                 .bind($crate::store::storms::STORM_TEXT_CHARS)
                 .fetch_all(&mut *self.tx)
                 .await?;
-                Ok(texts)
+                Ok(texts.into_iter().map(|(id, text)| ($crate::domain::TicketRef(id), text)).collect())
             }
 
             async fn decide_storm(
