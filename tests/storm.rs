@@ -23,6 +23,7 @@ on_both_databases!(
     a_storm_on_discord_is_confirmed_by_the_owner_only_and_reaches_six_dms,
     an_unanswered_storm_takes_alike_tickets_only_while_it_is_active,
     chinese_messages_make_a_storm_too,
+    a_closed_first_ticket_leaves_the_incident_to_the_next_and_bad_presses_are_answered,
 );
 
 #[test]
@@ -571,4 +572,25 @@ async fn chinese_messages_make_a_storm_too(db: &TestDb) {
         matches!(&proposed[..], [EventKind::StormProposed { tickets, .. }] if tickets.len() == 5),
         "{proposed:?}"
     );
+}
+
+async fn a_closed_first_ticket_leaves_the_incident_to_the_next_and_bad_presses_are_answered(db: &TestDb) {
+    let d = Driver::new(db);
+    for (customer, text) in &STORM[..5] {
+        d.message(customer, text).await;
+    }
+    d.message("mallory", "The screen flickers when the brightness is low").await;
+    d.command("bob", "close ticket:T-1 reason:\"the customer found it was a dead battery\"").await;
+    assert_eq!(reply(&d.press("erin", "stormconfirm:T-6").await), "T-6 is in no storm");
+    assert_eq!(reply(&d.press("erin", "stormconfirm:T-99").await), "there is no ticket T-99");
+    assert!(reply(&d.press("erin", "stormconfirm").await).contains("is not a button"));
+    let confirmed = d.press("erin", "stormconfirm:T-1").await;
+    assert_eq!(
+        reply(&confirmed),
+        "T-2 is the incident (S-level, war room war-room-t-2); 3 tickets linked to it"
+    );
+    assert_eq!(ticket(&d, 2).await.severity, Some(Severity::S));
+    assert_eq!(ticket(&d, 1).await.severity, Some(Severity::P2), "the closed ticket is left as it was");
+    assert!(links(&d, 1).await.is_empty());
+    assert_eq!(links(&d, 2).await.len(), 3);
 }

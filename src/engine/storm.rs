@@ -273,11 +273,7 @@ impl Engine {
             .decide_storm(storm.id, StormStatus::Confirmed, ctx.actor, ctx.at, Some(incident.reference))
             .await?
         {
-            return Err(Failure::User(text_storm::already_answered(
-                &storm.first.to_string(),
-                "answered",
-                "someone",
-            )));
+            return Err(Failure::User(text_storm::answered_meanwhile(&storm.first.to_string())));
         }
         let confirmed = EventKind::StormConfirmed { tickets: storm.members.clone() };
         self.save(tx, ctx, &mut incident, confirmed).await?;
@@ -307,11 +303,7 @@ impl Engine {
     ) -> Result<Outcome, Failure> {
         let storm = self.storm_to_answer(tx, ctx, pressed).await?;
         if !tx.decide_storm(storm.id, StormStatus::Declined, ctx.actor, ctx.at, None).await? {
-            return Err(Failure::User(text_storm::already_answered(
-                &storm.first.to_string(),
-                "answered",
-                "someone",
-            )));
+            return Err(Failure::User(text_storm::answered_meanwhile(&storm.first.to_string())));
         }
         let reason = reason.map(str::trim).filter(|r| crate::domain::text::has_visible_text(r));
         let Some(first) = tx.ticket_for_update(storm.first).await? else {

@@ -96,6 +96,11 @@ pub fn already_answered(first: &str, status: &str, by: &str) -> String {
     format!("the storm of {first} was {status} by {by} already")
 }
 
+/// Two answers at once: the other one was recorded first.
+pub fn answered_meanwhile(first: &str) -> String {
+    format!("the storm of {first} was answered by someone else meanwhile; nothing changed")
+}
+
 /// A press naming a ticket in no storm.
 pub fn no_storm(ticket: &str) -> String {
     format!("{ticket} is in no storm")
