@@ -379,7 +379,7 @@ pub fn describe(kind: &EventKind) -> String {
         }
         EventKind::StormConfirmed { tickets } => crate::engine::text_storm::confirmed_event(&refs(tickets)),
         EventKind::StormDeclined { tickets, reason } => {
-            crate::engine::text_storm::declined_event(&refs(tickets), reason.as_deref())
+            crate::engine::text_storm::declined_event(&refs(tickets), reason.as_deref().map(q).as_deref())
         }
     }
 }

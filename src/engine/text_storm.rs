@@ -146,7 +146,7 @@ pub fn proposed_event(refs: &[String], owners: &[String]) -> String {
 }
 
 pub fn confirmed_event(refs: &[String]) -> String {
-    format!("confirmed the storm: the incident of {}", tickets(refs))
+    format!("confirmed the storm of {} as one incident", tickets(refs))
 }
 
 pub fn declined_event(refs: &[String], reason: Option<&str>) -> String {
