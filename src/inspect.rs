@@ -374,7 +374,18 @@ pub fn describe(kind: &EventKind) -> String {
             format!("moved message {message_id} {from} → {to}: {}", q(text))
         }
         EventKind::RoomReopened => "opened the war room again".to_owned(),
+        EventKind::StormProposed { tickets, owners } => {
+            crate::engine::text_storm::proposed_event(&refs(tickets), owners)
+        }
+        EventKind::StormConfirmed { tickets } => crate::engine::text_storm::confirmed_event(&refs(tickets)),
+        EventKind::StormDeclined { tickets, reason } => {
+            crate::engine::text_storm::declined_event(&refs(tickets), reason.as_deref().map(q).as_deref())
+        }
     }
+}
+
+fn refs(tickets: &[TicketRef]) -> Vec<String> {
+    tickets.iter().map(ToString::to_string).collect()
 }
 
 /// A post as `jobs run-once` reports it: `to staff of T-1: The L1 OLA ran out…`, one line.

@@ -132,7 +132,12 @@ impl ChoiceSource {
                 targets
             }
             ChoiceSource::CloseReasons => all::<CloseReason>(),
-            ChoiceSource::LinkRelations => all::<LinkRelation>(),
+            // A storm's incident link is made by confirming the storm, never by hand.
+            ChoiceSource::LinkRelations => LinkRelation::VARIANTS
+                .iter()
+                .filter(|relation| **relation != LinkRelation::Incident)
+                .map(ToString::to_string)
+                .collect(),
         }
     }
 }

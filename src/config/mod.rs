@@ -87,6 +87,82 @@ pub struct Settings {
     pub retention: RetentionSettings,
     #[serde(default)]
     pub web: WebSettings,
+    #[serde(default)]
+    pub storm: StormSettings,
+}
+
+/// `[storm]`: when similar new tickets of one domain are proposed to its owners as one incident.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StormSettings {
+    /// How many similar new tickets make a storm.
+    #[serde(default = "default_storm_threshold")]
+    pub threshold: u32,
+    /// Within how many minutes of each other they opened.
+    #[serde(default = "default_storm_window_minutes")]
+    pub window_minutes: u32,
+    /// How alike two tickets' first messages must be (0 to 1: the share of terms they have in
+    /// common, as the Dice coefficient of their knowledge-base terms).
+    #[serde(default = "default_storm_similarity")]
+    pub similarity: f64,
+}
+
+fn default_storm_threshold() -> u32 {
+    5
+}
+
+fn default_storm_window_minutes() -> u32 {
+    15
+}
+
+fn default_storm_similarity() -> f64 {
+    0.3
+}
+
+impl Default for StormSettings {
+    fn default() -> Self {
+        StormSettings {
+            threshold: default_storm_threshold(),
+            window_minutes: default_storm_window_minutes(),
+            similarity: default_storm_similarity(),
+        }
+    }
+}
+
+impl StormSettings {
+    /// The domain's rule with these settings.
+    pub fn rule(&self) -> crate::domain::storm::StormRule {
+        crate::domain::storm::StormRule {
+            threshold: self.threshold as usize,
+            window: chrono::TimeDelta::minutes(i64::from(self.window_minutes)),
+            similarity: self.similarity,
+        }
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        if !(2..=1000).contains(&self.threshold) {
+            return Err(ConfigError::new(
+                file,
+                "storm.threshold",
+                format!("`{}` is out of range; use 2 to 1000 tickets", self.threshold),
+            ));
+        }
+        if !(1..=1440).contains(&self.window_minutes) {
+            return Err(ConfigError::new(
+                file,
+                "storm.window_minutes",
+                format!("`{}` is out of range; use 1 to 1440 minutes (a day)", self.window_minutes),
+            ));
+        }
+        if !(self.similarity > 0.0 && self.similarity <= 1.0) {
+            return Err(ConfigError::new(
+                file,
+                "storm.similarity",
+                format!("`{}` is out of range; use a number above 0 and at most 1", self.similarity),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// `[web]`: the managers' cockpit (dashboard, REST API, metrics) served beside the chat.
@@ -574,6 +650,7 @@ impl Config {
         check_timers(&default.display, &settings)?;
         settings.scheduler.check(&default.display)?;
         settings.web.check(&default.display)?;
+        settings.storm.check(&default.display)?;
         if let Some(url) = &settings.database_url
             && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
         {
@@ -661,6 +738,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "kb",
     "retention",
     "web",
+    "storm",
 ];
 
 /// Sets `RESOLVD_A__B=v` as key `a.b`. Values are read as TOML when they parse (numbers, booleans,

@@ -209,6 +209,22 @@ pub enum EventKind {
     },
     /// An S ticket reopened after its room was archived: the room is open again.
     RoomReopened,
+    /// Similar new tickets of the ticket's domain were proposed to its owners as one incident (on
+    /// the storm's first ticket).
+    StormProposed {
+        tickets: Vec<TicketRef>,
+        owners: Vec<String>,
+    },
+    /// An owner confirmed the storm: this ticket is its incident, the others are linked to it.
+    StormConfirmed {
+        tickets: Vec<TicketRef>,
+    },
+    /// An owner declined the storm; its tickets are not proposed again.
+    StormDeclined {
+        tickets: Vec<TicketRef>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 /// Where an incident timeline entry came from.
@@ -264,6 +280,9 @@ impl EventKind {
             EventKind::MessageMoved { .. } => "message_moved",
             EventKind::RoomReopened => "room_reopened",
             EventKind::TierChanged { .. } => "tier_changed",
+            EventKind::StormProposed { .. } => "storm_proposed",
+            EventKind::StormConfirmed { .. } => "storm_confirmed",
+            EventKind::StormDeclined { .. } => "storm_declined",
         }
     }
 }
@@ -317,6 +336,9 @@ mod tests {
             EventKind::RoomArchived,
             EventKind::Rated { score: 4 },
             EventKind::ConfirmationReminded,
+            EventKind::StormProposed { tickets: vec![TicketRef(1)], owners: vec!["erin".into()] },
+            EventKind::StormConfirmed { tickets: vec![TicketRef(1)] },
+            EventKind::StormDeclined { tickets: vec![TicketRef(1)], reason: None },
         ];
         for kind in samples {
             let json = serde_json::to_value(&kind).unwrap();

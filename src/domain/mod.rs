@@ -10,6 +10,7 @@ pub mod people;
 pub mod post;
 pub mod routing;
 pub mod sla;
+pub mod storm;
 pub mod text;
 pub mod ticket;
 

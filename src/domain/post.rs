@@ -127,6 +127,11 @@ pub enum ButtonAction {
     Report,
     /// The customer confirms they want their own ticket closed (asked by `/close`).
     CloseOwn,
+    /// A domain owner confirms a storm (named by its first ticket): one S incident, the others
+    /// linked to it.
+    StormConfirm,
+    /// A domain owner declines a storm; its tickets are not proposed again.
+    StormDecline,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,6 +245,8 @@ mod tests {
             "sdecline:T-3",
             "rate:T-5:4",
             "report:T-5",
+            "stormconfirm:T-6",
+            "stormdecline:T-6",
         ] {
             assert_eq!(id.parse::<ButtonId>().unwrap().to_string(), id);
         }

@@ -209,6 +209,8 @@ pub enum CloseReason {
 pub enum LinkRelation {
     Related,
     Duplicate,
+    /// One of a storm's tickets, linked to the storm's incident (never chosen with `/link`).
+    Incident,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

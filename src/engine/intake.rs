@@ -236,6 +236,7 @@ impl Engine {
             let sent =
                 Sent { text: &message.text, message_id: Some(message_id), attachments: &message.attachments };
             self.announce_ticket(tx, &ctx, &ticket, sent).await?;
+            self.watch_storms(tx, &ctx, &ticket, &message.text).await?;
         } else {
             let flooding = self.slows_down(tx, &ctx, &ticket).await?;
             let sent =

@@ -22,8 +22,10 @@ mod ownership;
 mod posts;
 mod reply;
 mod sla;
+mod storm;
 mod text;
 mod text_kb;
+pub(crate) mod text_storm;
 
 use std::sync::Arc;
 
@@ -64,6 +66,8 @@ pub struct Engine {
     /// Where the web cockpit is reached and how its links are signed, once it serves: for
     /// `/dashboard`, which must not write (it runs inside its command's transaction).
     cockpit: std::sync::OnceLock<(String, crate::access::Signer)>,
+    /// The terms of recent tickets' first messages, for storms.
+    storm_terms: storm::TermsCache,
 }
 
 impl Engine {
@@ -79,6 +83,7 @@ impl Engine {
             kb: None,
             metrics: Arc::new(crate::metrics::Metrics::new()),
             cockpit: std::sync::OnceLock::new(),
+            storm_terms: storm::TermsCache::default(),
         }
     }
 

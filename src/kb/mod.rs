@@ -25,5 +25,5 @@ pub use index::Source;
 pub use knowledge_base::{
     ArticleInfo, BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome,
 };
-pub use similar::{SIMILAR_RESOLUTIONS, similar_groups, similarity};
+pub use similar::{SIMILAR_RESOLUTIONS, similar_groups, similarity, text_terms};
 pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};

@@ -1,6 +1,6 @@
 //! How alike two texts are, by the words the knowledge base looks up (English stems without
-//! function words, Chinese bigrams), and groups of alike texts: resolutions that say the same
-//! fix, for `/kb gaps`.
+//! function words, Chinese bigrams): the terms of customers' messages for storms
+//! (`domain::storm`), and groups of alike texts: resolutions that say the same fix, for `/kb gaps`.
 
 use std::collections::BTreeSet;
 
@@ -11,9 +11,11 @@ use crate::kb::analysis::analyze_query;
 /// replaced" score 1.0; "Replaced the battery" and "Replaced the screen" 0.5.
 pub const SIMILAR_RESOLUTIONS: f32 = 0.6;
 
-/// The terms of `text` as a query would look them up: stems of the English words that are not
-/// function words, and each Chinese character pair (a lone character on its own).
-fn terms(text: &str) -> BTreeSet<String> {
+/// The distinct terms of `text`, read as a suggestion reads a message (its first 2,000
+/// characters, at most 64 words and 256 Chinese characters): stems of the English words that are
+/// not function words, so "updated" and "update" meet, and each Chinese character pair (a lone
+/// character on its own).
+pub fn text_terms(text: &str) -> BTreeSet<String> {
     let query = analyze_query(text);
     let mut terms: BTreeSet<String> = query.words.into_iter().map(|w| w.stem).collect();
     for run in &query.cjk_runs {
@@ -26,23 +28,19 @@ fn terms(text: &str) -> BTreeSet<String> {
 }
 
 fn dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let shared = a.intersection(b).count();
-    2.0 * shared as f32 / (a.len() + b.len()) as f32
+    crate::domain::storm::similarity(a, b) as f32
 }
 
 /// How alike two texts are, from 0 (no term in common) to 1 (the same terms).
 pub fn similarity(a: &str, b: &str) -> f32 {
-    dice(&terms(a), &terms(b))
+    dice(&text_terms(a), &text_terms(b))
 }
 
 /// Groups of at least `min_size` of `texts` (by index, in the order given) in which each text is
 /// at least `threshold` alike to another of its group; largest groups first, ties in the order of
 /// their first text.
 pub fn similar_groups(texts: &[&str], threshold: f32, min_size: usize) -> Vec<Vec<usize>> {
-    let terms: Vec<BTreeSet<String>> = texts.iter().map(|t| terms(t)).collect();
+    let terms: Vec<BTreeSet<String>> = texts.iter().map(|t| text_terms(t)).collect();
     let mut parent: Vec<usize> = (0..texts.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -112,5 +110,19 @@ mod tests {
         let groups = similar_groups(&texts, SIMILAR_RESOLUTIONS, 3);
         assert_eq!(groups, vec![vec![0, 2, 5], vec![1, 3, 4]]);
         assert!(similar_groups(&texts, SIMILAR_RESOLUTIONS, 4).is_empty());
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_function_words_left_out() {
+        let terms = text_terms("My screen went black after the update");
+        assert!(terms.contains("screen") && terms.contains("black") && terms.contains("updat"), "{terms:?}");
+        assert!(!terms.contains("the"), "{terms:?}");
+        assert_eq!(text_terms("the screen updated"), text_terms("screens update"));
+    }
+
+    #[test]
+    fn chinese_runs_give_their_bigrams() {
+        let terms = text_terms("升级后黑屏");
+        assert!(terms.contains("黑屏") && terms.contains("升级"), "{terms:?}");
     }
 }

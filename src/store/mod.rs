@@ -10,6 +10,7 @@ pub mod kb;
 mod postgres;
 mod sql;
 mod sqlite;
+pub mod storms;
 pub mod web;
 
 use std::sync::Arc;
@@ -342,7 +343,7 @@ pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
 }
 
 #[async_trait]
-pub trait StoreTx: kb::KbTx + Send {
+pub trait StoreTx: kb::KbTx + storms::StormTx + Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;

@@ -40,6 +40,10 @@ super::discord::sql_discord_state! {
     store: PostgresStore,
 }
 
+super::storms::sql_storms! {
+    tx: PostgresTx,
+}
+
 super::web::sql_web_store! {
     store: PostgresStore,
 }

@@ -60,6 +60,10 @@ super::discord::sql_discord_state! {
     store: SqliteStore,
 }
 
+super::storms::sql_storms! {
+    tx: SqliteTx,
+}
+
 super::web::sql_web_store! {
     store: SqliteStore,
 }

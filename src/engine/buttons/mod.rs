@@ -11,6 +11,10 @@ mod report;
 mod sconfirm;
 mod sdecline;
 mod solved;
+mod stormconfirm;
+mod stormdecline;
+
+pub(super) use sconfirm::open_s_incident;
 
 use std::collections::HashMap;
 
@@ -46,7 +50,7 @@ pub(super) struct ButtonRegistry {
 
 impl ButtonRegistry {
     pub(super) fn builtin() -> ButtonRegistry {
-        let handlers: [Box<dyn ButtonHandler>; 10] = [
+        let handlers: [Box<dyn ButtonHandler>; 12] = [
             Box::new(claim::Claim),
             Box::new(close_own::CloseOwn),
             Box::new(confirm::Confirm),
@@ -57,6 +61,8 @@ impl ButtonRegistry {
             Box::new(sconfirm::SConfirm),
             Box::new(sdecline::SDecline),
             Box::new(solved::Solved),
+            Box::new(stormconfirm::StormConfirm),
+            Box::new(stormdecline::StormDecline),
         ];
         ButtonRegistry { handlers: handlers.into_iter().map(|h| (h.action(), h)).collect() }
     }

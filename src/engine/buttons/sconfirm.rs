@@ -25,48 +25,63 @@ impl ButtonHandler for SConfirm {
         _press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
         let request = engine.s_request_for_owner(tx, ctx, ticket).await?;
-        let from = ticket.set_severity(Severity::S)?;
-        let reason = Some(format!("S-level confirmed by {}: {}", ctx.actor, request.reason));
-        engine.save(tx, ctx, ticket, EventKind::SeverityChanged { from, to: Severity::S, reason }).await?;
-
-        let mut room = new_room(engine, ctx, ticket, &request.reason);
-        let opened = EventKind::WarRoomOpened {
-            room: room.name.clone(),
-            leader: room.leader.clone(),
-            roster: room.roster.clone(),
-        };
-        tx.append_event(&event(ticket, ctx, opened)).await?;
-        let welcome = format!(
-            "War room for {} “{}”, S-level confirmed by {}. Leader: {}.\nRecord what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.",
-            ticket.reference,
-            ticket.title,
-            ctx.actor,
-            room.leader.as_deref().unwrap_or("none named")
-        );
-        let post = Post { mentions: room.roster.clone(), ..room_post(ticket.reference, welcome) };
-        tx.enqueue_post(&post, ctx.at).await?;
-        let clocks = engine.clock_states_in(tx, ticket, ctx.at).await?.unwrap_or_default();
-        engine.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
-        tx.save_war_room(&room).await?;
-
-        let to_customer = format!(
-            "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
-            ticket.reference
-        );
-        engine.tell_customers(tx, ticket, customer_post(ticket, to_customer), ctx.at).await?;
-        let notice = format!(
-            "{} confirmed S-level for {}; war room {} is open with {}.",
-            ctx.actor,
-            ticket.reference,
-            room.name,
-            text::join_and(&room.roster)
-        );
-        tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+        let room = open_s_incident(engine, tx, ctx, ticket, &request.reason).await?;
         Ok(Outcome::private(
             format!("{} is S-level; war room {} is open", ticket.reference, room.name),
             Some(ticket.reference),
         ))
     }
+}
+
+/// Makes the ticket S-level and opens its war room, as a domain owner's confirmation does (an
+/// `sconfirm` press, or a confirmed storm): the severity changes, the room opens with the domain's
+/// roster and a pinned incident card, the customer and the staff thread are told. `impact` is what
+/// the owner confirmed (the request's reason).
+pub(in crate::engine) async fn open_s_incident(
+    engine: &Engine,
+    tx: &mut dyn StoreTx,
+    ctx: &Ctx<'_>,
+    ticket: &mut Ticket,
+    impact: &str,
+) -> Result<WarRoom, Failure> {
+    let from = ticket.set_severity(Severity::S)?;
+    let reason = Some(format!("S-level confirmed by {}: {}", ctx.actor, impact));
+    engine.save(tx, ctx, ticket, EventKind::SeverityChanged { from, to: Severity::S, reason }).await?;
+
+    let mut room = new_room(engine, ctx, ticket, impact);
+    let opened = EventKind::WarRoomOpened {
+        room: room.name.clone(),
+        leader: room.leader.clone(),
+        roster: room.roster.clone(),
+    };
+    tx.append_event(&event(ticket, ctx, opened)).await?;
+    let welcome = format!(
+        "War room for {} “{}”, S-level confirmed by {}. Leader: {}.\nRecord what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.",
+        ticket.reference,
+        ticket.title,
+        ctx.actor,
+        room.leader.as_deref().unwrap_or("none named")
+    );
+    let post = Post { mentions: room.roster.clone(), ..room_post(ticket.reference, welcome) };
+    tx.enqueue_post(&post, ctx.at).await?;
+    let clocks = engine.clock_states_in(tx, ticket, ctx.at).await?.unwrap_or_default();
+    engine.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
+    tx.save_war_room(&room).await?;
+
+    let to_customer = format!(
+        "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
+        ticket.reference
+    );
+    engine.tell_customers(tx, ticket, customer_post(ticket, to_customer), ctx.at).await?;
+    let notice = format!(
+        "{} confirmed S-level for {}; war room {} is open with {}.",
+        ctx.actor,
+        ticket.reference,
+        room.name,
+        text::join_and(&room.roster)
+    );
+    tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
+    Ok(room)
 }
 
 /// The war room of a ticket just made S: its domain's leader and roster, with the assignee and

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::sla::ClockKind;
-use crate::domain::{EventKind, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome};
+use crate::domain::{EventKind, Ticket, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, text_storm};
 use crate::store::StoreTx;
 
 pub struct Resolve {
@@ -25,26 +25,15 @@ impl CommandHandler for Resolve {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let resolution = &self.resolution;
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
-        // The resolution clock as it stands at the resolution, before the resolution stops it: the
-        // business time it counted and whether it met its deadline, kept on the event for the
-        // cockpit's indicators (SQL cannot run a business calendar).
-        let clock = engine
-            .clock_states_in(tx, &ticket, ctx.at)
-            .await?
-            .and_then(|states| states.into_iter().find(|s| s.kind == ClockKind::Resolution));
-        ticket.resolve(resolution)?;
-        let kind = EventKind::Resolved {
-            resolution: resolution.clone(),
-            business_secs: clock.as_ref().map(|c| c.reading.elapsed.num_seconds()),
-            on_time: clock.as_ref().map(|c| !c.reading.breached),
-        };
-        engine.save(tx, ctx, &mut ticket, kind).await?;
+        engine.resolve_with_card(tx, ctx, &mut ticket, resolution).await?;
         engine.cite_named(tx, ctx, ticket.reference, resolution, "resolve").await?;
-        engine.ask_for_confirmation(tx, &ticket, resolution, ctx.at).await?;
-        Ok(Outcome::public(
-            format!("{} resolved; the customer was asked to confirm", ticket.reference),
-            Some(ticket.reference),
-        ))
+        // A storm's incident resolves the tickets linked to it, each with its own card.
+        let linked = engine.resolve_incident_tickets(tx, ctx, &ticket, resolution).await?;
+        let mut reply = format!("{} resolved; the customer was asked to confirm", ticket.reference);
+        if linked > 0 {
+            reply.push_str(&text_storm::resolve_reached(linked));
+        }
+        Ok(Outcome::public(reply, Some(ticket.reference)))
     }
 
     /// The knowledge base is written outside the transaction, once the resolution stands.
@@ -52,5 +41,33 @@ impl CommandHandler for Resolve {
         if let Some(ticket) = outcome.ticket {
             engine.index_resolved(ticket).await;
         }
+    }
+}
+
+impl Engine {
+    /// Resolves the ticket and sends its customer the resolution card.
+    pub(in crate::engine) async fn resolve_with_card(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+        resolution: &str,
+    ) -> Result<(), Failure> {
+        // The resolution clock as it stands at the resolution, before the resolution stops it: the
+        // business time it counted and whether it met its deadline, kept on the event for the
+        // cockpit's indicators (SQL cannot run a business calendar).
+        let clock = self
+            .clock_states_in(tx, ticket, ctx.at)
+            .await?
+            .and_then(|states| states.into_iter().find(|s| s.kind == ClockKind::Resolution));
+        ticket.resolve(resolution)?;
+        let kind = EventKind::Resolved {
+            resolution: resolution.to_owned(),
+            business_secs: clock.as_ref().map(|c| c.reading.elapsed.num_seconds()),
+            on_time: clock.as_ref().map(|c| !c.reading.breached),
+        };
+        self.save(tx, ctx, ticket, kind).await?;
+        self.ask_for_confirmation(tx, ticket, resolution, ctx.at).await?;
+        Ok(())
     }
 }

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::{DomainError, EventKind, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post, text_storm};
 use crate::store::StoreTx;
 
 pub struct Update {
@@ -34,9 +34,12 @@ impl CommandHandler for Update {
         engine.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
         let note = format!("Update on {}: {update}", ticket.reference);
         engine.tell_customers(tx, &ticket, customer_post(&ticket, note), ctx.at).await?;
-        Ok(Outcome::public(
-            format!("Update sent to {} on {}", ticket.customer, ticket.reference),
-            Some(ticket.reference),
-        ))
+        // A storm's incident: every linked ticket's customer hears it too.
+        let linked = engine.update_incident_tickets(tx, ctx, &ticket, &update).await?;
+        let mut reply = format!("Update sent to {} on {}", ticket.customer, ticket.reference);
+        if linked > 0 {
+            reply.push_str(&text_storm::update_reached(linked));
+        }
+        Ok(Outcome::public(reply, Some(ticket.reference)))
     }
 }
