@@ -89,6 +89,17 @@ impl Cursors {
         cursor
     }
 
+    /// Whether a message's handling failed and no later attempt handled it yet.
+    pub(super) fn any_failed(&self) -> bool {
+        self.channels.lock().expect("cursor lock").values().any(|c| !c.failed.is_empty())
+    }
+
+    /// Each channel with a failed message, and the first of them.
+    pub(super) fn first_failed(&self) -> Vec<(u64, u64)> {
+        let channels = self.channels.lock().expect("cursor lock");
+        channels.iter().filter_map(|(id, c)| Some((*id, *c.failed.first()?))).collect()
+    }
+
     /// Holds the cursor at or below `after` until `release`: catch-up reading after `after`.
     pub(super) fn hold(&self, channel: u64, after: u64) {
         self.begin(channel, after.saturating_add(1));

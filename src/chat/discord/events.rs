@@ -130,6 +130,7 @@ impl Bot {
             Ok(()) => Ending::Handled,
             Err(e) => {
                 error!(error = %format!("{e:#}"), message = %message.id, "could not take in a Discord message");
+                self.failed_messages.notify_one();
                 Ending::Failed
             }
         };
@@ -567,6 +568,24 @@ impl Bot {
 
     /// Reads what was written in the channels resolvd serves since the last message it saw, and
     /// takes it in, oldest first. Run after every (re)connection.
+    /// Reads each channel with a failed message again from that message on; returns how many
+    /// messages were read.
+    async fn retake_failed(&self) -> anyhow::Result<usize> {
+        const PAGE: usize = 100;
+        let mut taken = 0;
+        for (channel, first) in self.cursors.first_failed() {
+            let path = format!("/channels/{channel}/messages?after={}&limit={PAGE}", first.saturating_sub(1));
+            let page = self.rest.call_patiently(Method::GET, &path, None).await?;
+            let mut messages: Vec<Message> = serde_json::from_value(page)?;
+            messages.sort_by_key(|m| m.id);
+            for message in &messages {
+                self.on_message(message).await;
+                taken += 1;
+            }
+        }
+        Ok(taken)
+    }
+
     pub(super) async fn catch_up(&self) -> anyhow::Result<usize> {
         const PAGE: usize = 100;
         let mut taken = 0;
@@ -608,6 +627,29 @@ impl Bot {
             self.saw(id, self.cursors.release(id, from)).await;
         }
         Ok(taken)
+    }
+}
+
+/// The longest wait between two attempts to take in messages that failed.
+const LONGEST_RETRY: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// Takes in again the messages whose handling failed (the database restarting, say), without
+/// waiting for a reconnection: after a failure, each channel's history is read again from its first
+/// failed message, 1 s later, then 2, 4, 8 …, until no message is failed any more. Every message
+/// is idempotent on its id, so reading again what was taken in changes nothing; a new customer's
+/// first DM is found too, though the database never learnt of its channel.
+pub(super) async fn retry_failed_messages(bot: Arc<Bot>) {
+    loop {
+        bot.failed_messages.notified().await;
+        let mut wait = std::time::Duration::from_secs(1);
+        while bot.cursors.any_failed() {
+            tokio::time::sleep(wait).await;
+            match bot.retake_failed().await {
+                Ok(taken) => info!(taken, "read again the channels of messages that had failed"),
+                Err(e) => warn!(error = %format!("{e:#}"), "could not take in failed messages yet"),
+            }
+            wait = (wait * 2).min(LONGEST_RETRY);
+        }
     }
 }
 

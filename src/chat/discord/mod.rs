@@ -50,6 +50,8 @@ pub(crate) struct Bot {
     bot_user: OnceLock<u64>,
     /// Wakes the outbox drainer after an event that may have queued posts.
     outbox: Notify,
+    /// Wakes the retry of catch-up after a message could not be taken in (the database away).
+    failed_messages: Notify,
     /// Opening a customer's private thread happens once at a time, so two quick messages do
     /// not open two threads.
     threads: tokio::sync::Mutex<()>,
@@ -86,6 +88,7 @@ impl Bot {
             application_id: OnceLock::new(),
             bot_user: OnceLock::new(),
             outbox: Notify::new(),
+            failed_messages: Notify::new(),
             threads: tokio::sync::Mutex::new(()),
             cursors: cursor::Cursors::default(),
             connected_shards: std::sync::Mutex::new(BTreeSet::new()),
@@ -232,6 +235,7 @@ pub async fn serve(
         .await
         .context("building the Discord client")?;
     let drainer = tokio::spawn(outbox::drain_forever(bot.clone()));
+    let retrier = tokio::spawn(events::retry_failed_messages(bot.clone()));
     let shards = client.shard_manager.clone();
     let range = bot.settings.shard_range();
     info!(api = bot.settings.api_base(), shards = %range, "connecting to Discord");
@@ -246,6 +250,7 @@ pub async fn serve(
         }
     };
     drainer.abort();
+    retrier.abort();
     if let Err(e) = &result {
         warn!(error = %format!("{e:#}"), "Discord stopped");
     }
