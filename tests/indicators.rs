@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::{Driver, TestDb, reply};
+use common::{Driver, TestDb, ok, reply, resolvd};
 use resolvd::domain::indicators::{
     Confirmation, DayFlow, DomainHandling, Handling, IndicatorFilter, IndicatorQuery, Indicators,
     KindHandling, nearest_rank, rollup::rounded,
@@ -17,7 +17,10 @@ use resolvd::domain::indicators::{
 use resolvd::domain::{CloseReason, Event, EventKind, Kind, Severity, Status, Ticket, TicketRef, Tier};
 use resolvd::store::{NewTicket, Store};
 
-on_both_databases!(a_scripted_week_gives_the_numbers_worked_out_by_hand);
+on_both_databases!(
+    a_scripted_week_gives_the_numbers_worked_out_by_hand,
+    the_binary_builds_the_rollups_in_the_ops_zone_and_keeps_them_as_it_writes,
+);
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).unwrap().to_utc()
@@ -836,4 +839,74 @@ async fn a_seeded_history_gives_the_same_indicators_on_both_databases_and_by_bru
     if let Some(pg) = postgres {
         pg.finish().await;
     }
+}
+
+/// The days around now in `zone`, which console scripts run at.
+fn around_today(zone: chrono_tz::Tz) -> IndicatorQuery {
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    IndicatorQuery {
+        from: today.pred_opt().unwrap().pred_opt().unwrap(),
+        to: today.succ_opt().unwrap(),
+        time_zone: zone,
+        filter: IndicatorFilter::default(),
+    }
+}
+
+/// `resolvd chat --script` as an operator runs it: start-up builds the rollups for `ops.time_zone`
+/// on a new database, every write of the script keeps them, and /stats reads them; a restart with
+/// another zone rebuilds them for it.
+async fn the_binary_builds_the_rollups_in_the_ops_zone_and_keeps_them_as_it_writes(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let run = |zone: Option<&str>, script: &str| {
+        let file = data.path().join("script.txt");
+        std::fs::write(&file, script).unwrap();
+        let mut command = resolvd(db, data.path());
+        if let Some(zone) = zone {
+            command.env("RESOLVD_OPS__TIME_ZONE", zone);
+        }
+        let stdout = ok(command.args(["chat", "--script"]).arg(&file).output().unwrap());
+        assert!(!stdout.contains("internal error"), "{stdout}");
+        stdout
+    };
+    let shanghai = chrono_tz::Asia::Shanghai;
+    let stats = std::fs::read_to_string(common::repo_path("examples/stats.txt")).unwrap();
+    let stdout = run(None, &stats);
+    assert!(stdout.contains("1. Inflow: 2 created, 1 closed"), "{stdout}");
+    assert!(stdout.contains("4. Resolution cards: 1 sent: 100% confirmed,"), "{stdout}");
+    let store = db.store.as_ref();
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(shanghai), "built at start-up");
+    let first = indicators(store, &around_today(shanghai)).await;
+    assert_eq!(first.confirmation.cards, 1);
+
+    // Reclassified, resolved, "not fixed", resolved again and confirmed: kept on write.
+    let more = "bob: /classify ticket:T-2 domain:antenna kind:consult severity:P2\n\
+                carol: /resolve ticket:T-2 resolution:\"new antenna\"\n\
+                mallory: !press notfixed:T-2\n\
+                carol: /resolve ticket:T-2 resolution:\"replaced the board\"\n\
+                mallory: !press confirm:T-2\n\
+                frank: /stats range:today\n";
+    let stdout = run(None, more);
+    assert!(stdout.contains("4. Resolution cards: 3 sent:"), "{stdout}");
+    let second = indicators(store, &around_today(shanghai)).await;
+    let c = &second.confirmation;
+    assert_eq!((c.cards, c.confirmed, c.reopened), (3, 2, 1), "{c:?}");
+    let consult = second.by_kind.iter().find(|k| k.kind == Some(Kind::Consult)).unwrap();
+    assert_eq!(
+        (consult.handling.tickets, consult.handling.resolved),
+        (1, 1),
+        "T-2 counted once, as a consult"
+    );
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(shanghai), "kept, not rebuilt");
+
+    // The ops zone changes: the next start rebuilds the rollups for it.
+    let berlin = chrono_tz::Europe::Berlin;
+    run(Some("Europe/Berlin"), "frank: /stats range:today\n");
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(berlin));
+    let in_berlin = indicators(store, &around_today(berlin)).await;
+    assert_eq!(in_berlin.confirmation.cards, 3);
+    assert_eq!(
+        store.indicators(&around_today(shanghai)).await.unwrap(),
+        second,
+        "Shanghai's days from the timeline now"
+    );
 }

@@ -403,11 +403,17 @@ impl Contribution {
         self.flows.entry(day).or_default()
     }
 
-    /// Adds to the day's row and to its month's.
+    /// Adds to the day's row and to its month's. A resolution followed by another within the same
+    /// day (month) is never the latest within a range that holds the whole day (month): it has no
+    /// row of that span.
     fn dated(&mut self, day: i64, next_day: i64, change: impl Fn(&mut Tally)) {
-        change(self.tallies.entry(TallyKey { span: Span::Day, period: day, next_day }).or_default());
-        let month = TallyKey { span: Span::Month, period: month_of(day), next_day };
-        change(self.tallies.entry(month).or_default());
+        if next_day > day {
+            change(self.tallies.entry(TallyKey { span: Span::Day, period: day, next_day }).or_default());
+        }
+        let month = month_of(day);
+        if next_day >= next_month(month) {
+            change(self.tallies.entry(TallyKey { span: Span::Month, period: month, next_day }).or_default());
+        }
     }
 }
 
@@ -667,6 +673,31 @@ mod tests {
         let mut same = Delta::default();
         same.change(Some(&before), Some(&before), ZONE);
         assert_eq!(same, Delta::default());
+    }
+
+    #[test]
+    fn a_resolution_followed_by_another_the_same_day_has_no_row_of_its_own() {
+        let facts = TicketFacts {
+            dims: dims("rf"),
+            worked_on: false,
+            events: vec![
+                (FRIDAY, Fact::Created),
+                (FRIDAY + 60, Fact::Resolved { business_secs: None, on_time: true }),
+                (FRIDAY + 120, Fact::Reopened { by_customer: false }),
+                (FRIDAY + 180, Fact::Resolved { business_secs: None, on_time: true }),
+            ],
+        };
+        let c = contribution(&facts, ZONE);
+        let resolved: i64 =
+            c.tallies.iter().filter(|(k, _)| k.span == Span::Day).map(|(_, t)| t.resolved).sum();
+        let cards: i64 = c
+            .tallies
+            .iter()
+            .filter(|(k, _)| k.span == Span::Day)
+            .map(|(_, t)| t.cards.iter().sum::<i64>())
+            .sum();
+        assert_eq!((resolved, cards), (1, 2));
+        assert!(c.tallies.keys().all(|k| k.next_day == NO_NEXT_DAY));
     }
 
     #[test]
