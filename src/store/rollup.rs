@@ -212,15 +212,12 @@ pub(super) fn tallies_query(query: &IndicatorQuery) -> Query {
     Query { sql, binds }
 }
 
-/// The tally rows merged into what `indicators::assemble` takes from the timeline queries.
-pub(super) fn tally_rows(
+/// The tally rows merged into what `indicators::assemble` takes from the timeline queries: `out`
+/// with its resolved, open, cards and scores filled in.
+pub(super) fn with_tallies(
+    mut out: super::indicators::Rows,
     rows: Vec<(String, String, Vec<u8>)>,
-) -> super::StoreResult<(
-    Vec<super::indicators::ResolvedRow>,
-    Vec<super::indicators::OpenRow>,
-    Vec<super::indicators::CardRow>,
-    Vec<super::indicators::ScoreRow>,
-)> {
+) -> super::StoreResult<super::indicators::Rows> {
     let mut kinds: BTreeMap<Option<String>, Tally> = BTreeMap::new();
     let mut domains: BTreeMap<Option<String>, Tally> = BTreeMap::new();
     let mut total = Tally::default();
@@ -232,7 +229,7 @@ pub(super) fn tally_rows(
         total.merge(&tally, 1);
     }
     let percentiles = |h: &Histogram| (h.nearest_rank(50), h.nearest_rank(90));
-    let mut resolved = Vec::new();
+    let resolved = &mut out.resolved;
     for (dimension, groups) in [("kind", &kinds), ("domain", &domains)] {
         for (group, tally) in groups.iter().filter(|(_, t)| t.resolved > 0) {
             let (median, p90) = percentiles(&tally.wall);
@@ -249,13 +246,13 @@ pub(super) fn tally_rows(
             ));
         }
     }
-    let open = domains
+    out.open = domains
         .iter()
         .filter(|(_, t)| t.open_now > 0)
         .map(|(domain, t)| (domain.clone(), t.open_now, t.breached_now))
         .collect();
     let (median, p90) = percentiles(&total.settled);
-    let mut cards = Vec::new();
+    let cards = &mut out.cards;
     for outcome in CardOutcome::ALL {
         let count = total.cards[outcome as usize];
         if count == 0 {
@@ -278,9 +275,9 @@ pub(super) fn tally_rows(
             if first { p90 } else { None },
         ));
     }
-    let scores =
+    out.scores =
         (1..=5).zip(total.scores).filter(|(_, n)| *n > 0).map(|(score, n)| (Some(score), n)).collect();
-    Ok((resolved, open, cards, scores))
+    Ok(out)
 }
 
 /// Implements the rollups' upkeep for the transaction `$tx` and their build and reading for
@@ -512,7 +509,6 @@ macro_rules! sql_rollups {
                 }
                 let created: Vec<(String, String, i64)> = fetch(&self.pool, r::created_query(query)).await?;
                 let tallies = fetch(&self.pool, r::tallies_query(query)).await?;
-                let (resolved, open, cards, scores) = r::tally_rows(tallies)?;
                 let rows = ind::Rows {
                     inflow: fetch(&self.pool, r::flows_query(query)).await?,
                     created: created
@@ -521,12 +517,12 @@ macro_rules! sql_rollups {
                             ((!kind.is_empty()).then_some(kind), (!domain.is_empty()).then_some(domain), n)
                         })
                         .collect(),
-                    resolved,
-                    open,
-                    cards,
-                    scores,
+                    resolved: Vec::new(),
+                    open: Vec::new(),
+                    cards: Vec::new(),
+                    scores: Vec::new(),
                 };
-                ind::assemble(query, rows)
+                ind::assemble(query, r::with_tallies(rows, tallies)?)
             }
         }
     };
