@@ -368,8 +368,10 @@ macro_rules! sql_rollups {
                 }
                 let old = match self.rollup.known.get(&id) {
                     Some(shape) => Some(shape.clone()),
+                    // Not read for update in this transaction: read (and lock) it now, so that a
+                    // change another transaction is making is seen before this one overwrites it.
                     None => {
-                        let sql = format!("SELECT {} FROM tickets WHERE id = $1", r::SHAPE_COLUMNS);
+                        let sql = format!("SELECT {} FROM tickets WHERE id = $1{}", r::SHAPE_COLUMNS, $lock);
                         let row: Option<r::TicketShapeRow> =
                             sqlx::query_as(&sql).bind(id).fetch_optional(&mut *self.tx).await?;
                         row.map(r::Shape::from_row)
