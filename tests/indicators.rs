@@ -19,6 +19,7 @@ use resolvd::store::{NewTicket, Store};
 
 on_both_databases!(
     a_scripted_week_gives_the_numbers_worked_out_by_hand,
+    writers_at_once_keep_the_rollups_exact,
     the_binary_builds_the_rollups_in_the_ops_zone_and_keeps_them_as_it_writes,
 );
 
@@ -909,4 +910,94 @@ async fn the_binary_builds_the_rollups_in_the_ops_zone_and_keeps_them_as_it_writ
         second,
         "Shanghai's days from the timeline now"
     );
+}
+
+/// Sixteen writers at once, each opening, resolving and reclassifying tickets of the same kind,
+/// domain and severity (so they meet on the same totals): no transaction fails, and the rollups
+/// equal the timeline.
+async fn writers_at_once_keep_the_rollups_exact(db: &TestDb) {
+    let zone = chrono_tz::Asia::Shanghai;
+    db.store.rebuild_indicator_rollups(zone).await.unwrap();
+    let start = at("2026-11-20T02:00:00Z");
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..16i64 {
+        let store = db.store.clone();
+        writers.spawn(async move {
+            for n in 0..6i64 {
+                let at = start + Duration::minutes(writer * 10 + n);
+                let customer = format!("c{writer}");
+                let mut tx = store.begin().await.unwrap();
+                let new = NewTicket {
+                    kind: Some(Kind::Fault),
+                    domain: Some("screen".into()),
+                    severity: Some(Severity::P2),
+                    tier: Tier::L1,
+                    assignee: None,
+                    customer: customer.clone(),
+                    conversation: format!("direct:{customer}"),
+                    title: "it broke".into(),
+                    at,
+                };
+                let ticket = tx.insert_ticket(&new).await.unwrap();
+                let created = EventKind::Created {
+                    customer: customer.clone(),
+                    text: "it broke".into(),
+                    message_id: None,
+                    attachments: vec![],
+                    domain: new.domain.clone(),
+                    kind: new.kind,
+                    severity: new.severity,
+                    assignee: None,
+                    suggested: vec![],
+                };
+                let reference = ticket.reference;
+                tx.append_event(&Event {
+                    ticket: Some(reference),
+                    actor: customer.clone(),
+                    at,
+                    kind: created,
+                })
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+
+                let mut tx = store.begin().await.unwrap();
+                let mut ticket = tx.ticket_for_update(reference).await.unwrap().unwrap();
+                let resolved = EventKind::Resolved {
+                    resolution: "fixed".into(),
+                    business_secs: Some(600),
+                    on_time: Some(true),
+                };
+                let later = at + Duration::hours(n + 1);
+                tx.append_event(&Event {
+                    ticket: Some(reference),
+                    actor: "carol".into(),
+                    at: later,
+                    kind: resolved,
+                })
+                .await
+                .unwrap();
+                ticket.status = Status::Resolved;
+                if n % 2 == 0 {
+                    ticket.domain = Some("rf".into());
+                }
+                tx.update_ticket(&ticket).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        });
+    }
+    writers.join_all().await;
+    let q = IndicatorQuery {
+        from: date("2026-11-19"),
+        to: date("2026-11-21"),
+        time_zone: zone,
+        filter: IndicatorFilter::default(),
+    };
+    let figures = indicators(db.store.as_ref(), &q).await;
+    assert_eq!(figures.inflow.iter().map(|d| d.created).sum::<i64>(), 96);
+    assert_eq!(figures.confirmation.cards, 96);
+    let domains: Vec<_> =
+        figures.by_domain.iter().map(|d| (d.domain.as_deref(), d.handling.resolved)).collect();
+    assert_eq!(domains, [(Some("rf"), 48), (Some("screen"), 48)]);
+    assert_eq!(figures, brute_force(db.store.as_ref(), &q).await);
 }
