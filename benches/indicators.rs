@@ -2,6 +2,10 @@
 //! one full scan of the events table (a count whose filter reads every event's data) in the same run.
 //! Goal: the indicators in under 200 ms on each database.
 //!
+//! The history is loaded behind the store's back, so the rollups are then built from the timeline
+//! (`Store::rebuild_indicator_rollups`, as start-up does for an existing database; its time is
+//! printed) and `Store::indicators` reads them.
+//!
 //! The history is bulk-loaded with SQL (not through the engine), a statement per kind of event, in
 //! timeline order: every ticket is created, classified, assigned and answered; 98% are resolved and
 //! closed (confirmed or auto-confirmed) a few hours to a few days later, a quarter of those rated, one
@@ -213,6 +217,9 @@ async fn measure(name: &str, url: &str, tickets: i64) {
     let store: std::sync::Arc<dyn Store> = store::open(url).await.unwrap();
     load(url, tickets).await;
     let events = events_count(url).await;
+    let started = Instant::now();
+    store.rebuild_indicator_rollups(chrono_tz::Asia::Shanghai).await.unwrap();
+    let rebuild = started.elapsed();
     let year = IndicatorQuery {
         from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
         to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
@@ -232,18 +239,23 @@ async fn measure(name: &str, url: &str, tickets: i64) {
         cards = indicators.confirmation.cards;
         assert_eq!(indicators.inflow.len(), 365);
     }
-    let started = Instant::now();
-    store.indicators(&screen).await.unwrap();
-    let filtered = started.elapsed();
+    let mut filtered = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        store.indicators(&screen).await.unwrap();
+        filtered.push(started.elapsed());
+    }
+    filtered.sort();
     let (scan, _) = full_scan(url).await;
     times.sort();
     println!(
-        "{name:<9} {tickets} tickets, {events} events: indicators over the year {:.0} ms (best of 3; first {:.0} ms), \
-         domain screen {:.0} ms; full scan of events {:.0} ms; goal < 200 ms; {cards} cards",
+        "{name:<9} {tickets} tickets, {events} events: indicators over the year {:.1} ms (best of 3; worst {:.1} ms), \
+         domain screen {:.1} ms; full scan of events {:.0} ms; goal < 200 ms; rollups built in {:.1} s; {cards} cards",
         ms(times[0]),
         ms(times.iter().copied().max().unwrap_or_default()),
-        ms(filtered),
+        ms(filtered[0]),
         ms(scan),
+        rebuild.as_secs_f64(),
     );
 }
 

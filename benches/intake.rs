@@ -3,6 +3,8 @@
 //! single-row inserts on the same database with the same durability settings.
 //!
 //! cargo bench --bench intake [-- --messages N --customers N]
+//! The indicators' rollups are built first and kept by every write, as `resolvd run` does;
+//! RESOLVD_BENCH_ROLLUPS=0 leaves them unbuilt (nothing kept), to see what keeping them costs.
 //! PostgreSQL: RESOLVD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
 
 use std::sync::Arc;
@@ -101,6 +103,9 @@ async fn engine_rate(
     in_flight: usize,
 ) -> (f64, Duration) {
     let config = Config::load(ConfigSource::Dir("config".into()), std::iter::empty()).unwrap();
+    if std::env::var("RESOLVD_BENCH_ROLLUPS").map_or(true, |v| v != "0") {
+        store::prepare_indicator_rollups(store.as_ref(), config.digest.time_zone).await.unwrap();
+    }
     let engine = Arc::new(Engine::new(store.clone(), Arc::new(config)));
     let start = Instant::now();
     let mut workers = tokio::task::JoinSet::new();

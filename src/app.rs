@@ -135,6 +135,18 @@ impl Paths {
         access: KbAccess,
     ) -> anyhow::Result<Arc<Engine>> {
         let kb = self.open_knowledge_base(&config, access)?;
+        // The indicators' rollups follow the ops time zone: built (or rebuilt, when the zone or
+        // their format changed) before the process serves, then kept in step by every write.
+        if access == KbAccess::Write {
+            let zone = config.digest.time_zone;
+            let started = std::time::Instant::now();
+            if let Some(tickets) = store::prepare_indicator_rollups(store.as_ref(), zone)
+                .await
+                .context("cannot build the indicators' rollups")?
+            {
+                tracing::info!(tickets, zone = %zone, secs = started.elapsed().as_secs_f64(), "built the indicators' rollups");
+            }
+        }
         let mut engine = Engine::new(store, Arc::new(config));
         if let Some(kb) = kb {
             engine = engine.with_knowledge_base(Arc::new(kb));

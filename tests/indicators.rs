@@ -1,21 +1,27 @@
 //! The cockpit's four indicators (issue 13): a scripted history through the engine whose answers
 //! are written here, on SQLite and on PostgreSQL; and a bigger seeded history on both databases,
 //! whose indicators must agree with each other and with a brute-force reading of every timeline.
+//! Both histories are written with the indicators' rollups built, so the store keeps them in step as
+//! it writes; every figure the rollups give must equal the one the timeline gives.
 
 mod common;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::{Driver, TestDb, reply};
+use common::{Driver, TestDb, ok, reply, resolvd};
 use resolvd::domain::indicators::{
     Confirmation, DayFlow, DomainHandling, Handling, IndicatorFilter, IndicatorQuery, Indicators,
-    KindHandling, nearest_rank,
+    KindHandling, nearest_rank, rollup::rounded,
 };
 use resolvd::domain::{CloseReason, Event, EventKind, Kind, Severity, Status, Ticket, TicketRef, Tier};
 use resolvd::store::{NewTicket, Store};
 
-on_both_databases!(a_scripted_week_gives_the_numbers_worked_out_by_hand);
+on_both_databases!(
+    a_scripted_week_gives_the_numbers_worked_out_by_hand,
+    writers_at_once_keep_the_rollups_exact,
+    the_binary_builds_the_rollups_in_the_ops_zone_and_keeps_them_as_it_writes,
+);
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).unwrap().to_utc()
@@ -45,10 +51,10 @@ fn handling(tickets: i64, resolved: i64, wall: (i64, i64), business: (i64, i64),
     Handling {
         tickets,
         resolved,
-        median_secs: Some(wall.0),
-        p90_secs: Some(wall.1),
-        median_business_secs: Some(business.0),
-        p90_business_secs: Some(business.1),
+        median_secs: Some(rounded(wall.0)),
+        p90_secs: Some(rounded(wall.1)),
+        median_business_secs: Some(rounded(business.0)),
+        p90_business_secs: Some(rounded(business.1)),
         on_time,
         on_time_rate: Some(on_time as f64 / resolved as f64),
     }
@@ -116,16 +122,31 @@ async fn a_scripted_week(d: &Driver) {
     d.engine.confirmation_sweep(at("2026-11-25T02:01:00Z")).await.unwrap();
 }
 
+/// The indicators from the store, which must be the timeline's figures too.
+async fn indicators(store: &dyn Store, q: &IndicatorQuery) -> Indicators {
+    let fast = store.indicators(q).await.unwrap();
+    assert_eq!(
+        fast,
+        store.indicators_from_timeline(q).await.unwrap(),
+        "the rollups beside the timeline for {q:?}"
+    );
+    fast
+}
+
 async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
     let d = Driver::new(db);
+    let shanghai_zone = chrono_tz::Asia::Shanghai;
+    assert_eq!(d.store().indicator_rollups_zone().await.unwrap(), None, "never built");
+    assert_eq!(d.store().rebuild_indicator_rollups(shanghai_zone).await.unwrap(), 0);
     a_scripted_week(&d).await;
     let store = d.store();
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(shanghai_zone), "kept, not rebuilt");
     let statuses: Vec<Status> = futures_statuses(store, 6).await.into_iter().map(|t| t.status).collect();
     use Status::*;
     assert_eq!(statuses, [Closed, Closed, New, Open, Resolved, Closed], "the script ran as written");
 
     let week =
-        store.indicators(&shanghai("2026-11-20", "2026-11-25", IndicatorFilter::default())).await.unwrap();
+        indicators(store.as_ref(), &shanghai("2026-11-20", "2026-11-25", IndicatorFilter::default())).await;
     assert_eq!(week.time_zone, "Asia/Shanghai");
     assert_eq!(
         week.inflow,
@@ -178,8 +199,8 @@ async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
             reopened_share: Some(0.2),
             // Resolved → closed: T-5 1 h, T-1 2 h 9 s, T-2 3 days and a minute, each less the second
             // its resolve command came late.
-            median_secs: Some(2 * 3600 + 9),
-            p90_secs: Some(3 * 86400 + 59),
+            median_secs: Some(rounded(2 * 3600 + 9)),
+            p90_secs: Some(rounded(3 * 86400 + 59)),
             mean_score: Some(4.0),
             scores: [0, 0, 1, 0, 1],
             // T-1 confirmed, T-2's first card "not fixed", T-5's first confirmed (and rated).
@@ -189,7 +210,7 @@ async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
 
     // Saturday alone: the day after midnight holds T-2's first resolution and T-1's.
     let saturday =
-        store.indicators(&shanghai("2026-11-21", "2026-11-21", IndicatorFilter::default())).await.unwrap();
+        indicators(store.as_ref(), &shanghai("2026-11-21", "2026-11-21", IndicatorFilter::default())).await;
     assert_eq!(saturday.inflow, [day("2026-11-21", 2, 1, 1)]);
     assert_eq!(
         saturday.by_kind,
@@ -208,7 +229,7 @@ async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
 
     // Filters: rf only.
     let rf = IndicatorFilter { domain: Some("rf".into()), ..IndicatorFilter::default() };
-    let rf_week = store.indicators(&shanghai("2026-11-20", "2026-11-25", rf)).await.unwrap();
+    let rf_week = indicators(store.as_ref(), &shanghai("2026-11-20", "2026-11-25", rf)).await;
     let created: Vec<i64> = rf_week.inflow.iter().map(|d| d.created).collect();
     let closed: Vec<i64> = rf_week.inflow.iter().map(|d| d.closed).collect();
     let open: Vec<i64> = rf_week.inflow.iter().map(|d| d.open_at_start).collect();
@@ -222,7 +243,7 @@ async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
     assert_eq!((c.cards, c.reopened, c.auto_confirmed, c.scores), (2, 1, 1, [0; 5]));
     // Severity and customer filters.
     let p1 = IndicatorFilter { severity: Some(Severity::P1), ..IndicatorFilter::default() };
-    let p1_week = store.indicators(&shanghai("2026-11-20", "2026-11-25", p1)).await.unwrap();
+    let p1_week = indicators(store.as_ref(), &shanghai("2026-11-20", "2026-11-25", p1)).await;
     assert_eq!(p1_week.inflow.iter().map(|d| d.created).sum::<i64>(), 1);
     assert_eq!(p1_week.by_domain[0].breached_now, 1);
     let sam = IndicatorFilter {
@@ -230,12 +251,12 @@ async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
         kind: Some(Kind::Fault),
         ..IndicatorFilter::default()
     };
-    let sams = store.indicators(&shanghai("2026-11-20", "2026-11-25", sam)).await.unwrap();
+    let sams = indicators(store.as_ref(), &shanghai("2026-11-20", "2026-11-25", sam)).await;
     assert_eq!(sams.confirmation.cards, 2);
     assert_eq!(sams.confirmation.mean_score, Some(3.0));
     // A week with nothing in it.
     let empty =
-        store.indicators(&shanghai("2026-12-01", "2026-12-03", IndicatorFilter::default())).await.unwrap();
+        indicators(store.as_ref(), &shanghai("2026-12-01", "2026-12-03", IndicatorFilter::default())).await;
     // T-3, T-4 and T-5 are still open (T-2 closed on the 25th).
     assert_eq!(empty.inflow.iter().map(|d| d.open_at_start).collect::<Vec<_>>(), [3, 3, 3]);
     assert_eq!(empty.inflow[0].close_rate, Some(0.0));
@@ -450,6 +471,12 @@ async fn seed(store: &dyn Store, seed: u64, count: usize) {
     tx.commit().await.unwrap();
 }
 
+/// The nearest-rank value as the indicators report it: the middle of its histogram bucket (exact
+/// below 1,024 seconds, within 2.5% above).
+fn rank(sorted: &[i64], percent: usize) -> Option<i64> {
+    nearest_rank(sorted, percent).map(rounded)
+}
+
 /// The indicators computed the slow way, from every ticket's timeline, by the README's definitions.
 async fn brute_force(store: &dyn Store, q: &IndicatorQuery) -> Indicators {
     let tz = q.time_zone;
@@ -568,10 +595,10 @@ async fn brute_force(store: &dyn Store, q: &IndicatorQuery) -> Indicators {
         Handling {
             tickets: g.tickets,
             resolved,
-            median_secs: nearest_rank(&g.wall, 50),
-            p90_secs: nearest_rank(&g.wall, 90),
-            median_business_secs: nearest_rank(&g.business, 50),
-            p90_business_secs: nearest_rank(&g.business, 90),
+            median_secs: rank(&g.wall, 50),
+            p90_secs: rank(&g.wall, 90),
+            median_business_secs: rank(&g.business, 50),
+            p90_business_secs: rank(&g.business, 90),
             on_time: g.on_time,
             on_time_rate: ratio(g.on_time, resolved),
         }
@@ -644,8 +671,8 @@ async fn brute_force(store: &dyn Store, q: &IndicatorQuery) -> Indicators {
         }
     }
     settled_secs.sort();
-    c.median_secs = nearest_rank(&settled_secs, 50);
-    c.p90_secs = nearest_rank(&settled_secs, 90);
+    c.median_secs = rank(&settled_secs, 50);
+    c.p90_secs = rank(&settled_secs, 90);
     c.confirmed_share = ratio(c.confirmed, c.cards);
     c.auto_confirmed_share = ratio(c.auto_confirmed, c.cards);
     c.reopened_share = ratio(c.reopened, c.cards);
@@ -663,14 +690,74 @@ async fn brute_force(store: &dyn Store, q: &IndicatorQuery) -> Indicators {
     }
 }
 
+/// Each query on each database: the store's answer (the rollups' where they serve it) equals the
+/// timeline's, the brute force's, and the other database's.
+async fn check(stores: &[&dyn Store], queries: &[IndicatorQuery]) {
+    for q in queries {
+        let expected = brute_force(stores[0], q).await;
+        assert!(
+            expected.confirmation.cards > 0 && !expected.by_kind.is_empty(),
+            "the history has something in {q:?}"
+        );
+        for store in stores {
+            let fast = store.indicators(q).await.unwrap();
+            assert_eq!(fast, expected, "{:?} beside brute force for {q:?}", store.backend());
+            let timeline = store.indicators_from_timeline(q).await.unwrap();
+            assert_eq!(timeline, expected, "{:?}'s timeline beside brute force for {q:?}", store.backend());
+        }
+    }
+}
+
+/// Reclassifies every fifth ticket, confirms the cards still pending, and has every seventh
+/// confirmed ticket reopened by its customer and resolved again, each an hour after its last event.
+async fn rework(store: &dyn Store) {
+    let mut tx = store.begin().await.unwrap();
+    for ticket in store.tickets(None).await.unwrap() {
+        let reference = ticket.reference;
+        let mut ticket = tx.ticket_for_update(reference).await.unwrap().unwrap();
+        let timeline = tx.timeline(reference).await.unwrap();
+        let mut at = timeline.last().unwrap().at;
+        let mut event = |actor: &str, kind: EventKind| {
+            at += Duration::hours(1);
+            Event { ticket: Some(reference), actor: actor.to_owned(), at, kind }
+        };
+        if reference.0 % 5 == 0 {
+            ticket.domain = Some("id".into());
+            ticket.kind = Some(Kind::Request);
+            ticket.severity = Some(Severity::P1);
+        }
+        let confirmed = matches!(ticket.close_reason, Some(CloseReason::Confirmed));
+        if ticket.status == Status::Resolved {
+            let close = EventKind::Closed { reason: CloseReason::Confirmed, comment: None, article: None };
+            tx.append_event(&event(&ticket.customer, close)).await.unwrap();
+            (ticket.status, ticket.close_reason) = (Status::Closed, Some(CloseReason::Confirmed));
+        } else if confirmed && reference.0 % 7 == 0 {
+            let customer = ticket.customer.clone();
+            tx.append_event(&event(&customer, EventKind::Reopened { reason: None })).await.unwrap();
+            let resolved = EventKind::Resolved {
+                resolution: "again".into(),
+                business_secs: Some(900),
+                on_time: Some(true),
+            };
+            tx.append_event(&event("carol", resolved)).await.unwrap();
+            (ticket.status, ticket.close_reason) = (Status::Resolved, None);
+        }
+        tx.update_ticket(&ticket).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_seeded_history_gives_the_same_indicators_on_both_databases_and_by_brute_force() {
     let sqlite = TestDb::sqlite().await;
     let postgres = TestDb::postgres().await;
     const SEED: u64 = 13;
     const TICKETS: usize = 400;
+    // The rollups are built (for Berlin) before the history is written: every write keeps them.
+    sqlite.store.rebuild_indicator_rollups(chrono_tz::Europe::Berlin).await.unwrap();
     seed(sqlite.store.as_ref(), SEED, TICKETS).await;
     if let Some(pg) = &postgres {
+        pg.store.rebuild_indicator_rollups(chrono_tz::Europe::Berlin).await.unwrap();
         seed(pg.store.as_ref(), SEED, TICKETS).await;
     }
     let berlin = chrono_tz::Europe::Berlin;
@@ -715,6 +802,8 @@ async fn a_seeded_history_gives_the_same_indicators_on_both_databases_and_by_bru
             },
         },
     ];
+    let stores: Vec<&dyn Store> =
+        std::iter::once(sqlite.store.as_ref()).chain(postgres.iter().map(|pg| pg.store.as_ref())).collect();
     let wide = sqlite.store.indicators(&queries[0]).await.unwrap();
     let c = &wide.confirmation;
     assert!(
@@ -722,21 +811,193 @@ async fn a_seeded_history_gives_the_same_indicators_on_both_databases_and_by_bru
         "every outcome occurs: {c:?}"
     );
     assert!(wide.by_domain.iter().any(|d| d.breached_now > 0) && wide.by_kind.len() == 4);
-    for q in &queries {
-        let on_sqlite = sqlite.store.indicators(q).await.unwrap();
-        let expected = brute_force(sqlite.store.as_ref(), q).await;
-        assert_eq!(on_sqlite, expected, "SQLite beside brute force for {q:?}");
-        assert!(
-            on_sqlite.confirmation.cards > 0 && !on_sqlite.by_kind.is_empty(),
-            "the history has something in {q:?}"
-        );
-        if let Some(pg) = &postgres {
-            let on_postgres = pg.store.indicators(q).await.unwrap();
-            assert_eq!(on_postgres, on_sqlite, "PostgreSQL beside SQLite for {q:?}");
-        }
+    // Written with the rollups kept in Berlin's days: Berlin's queries read them, Kolkata's (and a
+    // customer's) the timeline.
+    check(&stores, &queries).await;
+
+    // Later changes: tickets reclassified, cards answered after the fact, a ticket reopened and
+    // resolved once more.
+    for store in &stores {
+        rework(*store).await;
     }
+    check(&stores, &queries).await;
+    let kept = sqlite.store.indicators(&queries[0]).await.unwrap();
+    assert_ne!(kept, wide, "the rework changed the figures");
+
+    // The rollups kept on write are the ones a rebuild makes.
+    for store in &stores {
+        assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(berlin));
+        assert!(store.rebuild_indicator_rollups(berlin).await.unwrap() >= TICKETS as u64);
+        assert_eq!(store.indicators(&queries[0]).await.unwrap(), kept);
+    }
+    // The ops zone changes: rebuilt for Kolkata, its queries read the rollups; Berlin's the timeline.
+    for store in &stores {
+        store.rebuild_indicator_rollups(kolkata).await.unwrap();
+        assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(kolkata));
+    }
+    check(&stores, &queries).await;
     sqlite.finish().await;
     if let Some(pg) = postgres {
         pg.finish().await;
     }
+}
+
+/// The days around now in `zone`, which console scripts run at.
+fn around_today(zone: chrono_tz::Tz) -> IndicatorQuery {
+    let today = Utc::now().with_timezone(&zone).date_naive();
+    IndicatorQuery {
+        from: today.pred_opt().unwrap().pred_opt().unwrap(),
+        to: today.succ_opt().unwrap(),
+        time_zone: zone,
+        filter: IndicatorFilter::default(),
+    }
+}
+
+/// `resolvd chat --script` as an operator runs it: start-up builds the rollups for `ops.time_zone`
+/// on a new database, every write of the script keeps them, and /stats reads them; a restart with
+/// another zone rebuilds them for it.
+async fn the_binary_builds_the_rollups_in_the_ops_zone_and_keeps_them_as_it_writes(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let run = |zone: Option<&str>, script: &str| {
+        let file = data.path().join("script.txt");
+        std::fs::write(&file, script).unwrap();
+        let mut command = resolvd(db, data.path());
+        if let Some(zone) = zone {
+            command.env("RESOLVD_OPS__TIME_ZONE", zone);
+        }
+        let stdout = ok(command.args(["chat", "--script"]).arg(&file).output().unwrap());
+        assert!(!stdout.contains("internal error"), "{stdout}");
+        stdout
+    };
+    let shanghai = chrono_tz::Asia::Shanghai;
+    let stats = std::fs::read_to_string(common::repo_path("examples/stats.txt")).unwrap();
+    let stdout = run(None, &stats);
+    assert!(stdout.contains("1. Inflow: 2 created, 1 closed"), "{stdout}");
+    assert!(stdout.contains("4. Resolution cards: 1 sent: 100% confirmed,"), "{stdout}");
+    let store = db.store.as_ref();
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(shanghai), "built at start-up");
+    let first = indicators(store, &around_today(shanghai)).await;
+    assert_eq!(first.confirmation.cards, 1);
+
+    // Reclassified, resolved, "not fixed", resolved again and confirmed: kept on write.
+    let more = "bob: /classify ticket:T-2 domain:antenna kind:consult severity:P2\n\
+                carol: /resolve ticket:T-2 resolution:\"new antenna\"\n\
+                mallory: !press notfixed:T-2\n\
+                carol: /resolve ticket:T-2 resolution:\"replaced the board\"\n\
+                mallory: !press confirm:T-2\n\
+                frank: /stats range:today\n";
+    let stdout = run(None, more);
+    assert!(stdout.contains("4. Resolution cards: 3 sent:"), "{stdout}");
+    let second = indicators(store, &around_today(shanghai)).await;
+    let c = &second.confirmation;
+    assert_eq!((c.cards, c.confirmed, c.reopened), (3, 2, 1), "{c:?}");
+    let consult = second.by_kind.iter().find(|k| k.kind == Some(Kind::Consult)).unwrap();
+    assert_eq!(
+        (consult.handling.tickets, consult.handling.resolved),
+        (1, 1),
+        "T-2 counted once, as a consult"
+    );
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(shanghai), "kept, not rebuilt");
+
+    // The ops zone changes: the next start rebuilds the rollups for it.
+    let berlin = chrono_tz::Europe::Berlin;
+    run(Some("Europe/Berlin"), "frank: /stats range:today\n");
+    assert_eq!(store.indicator_rollups_zone().await.unwrap(), Some(berlin));
+    let in_berlin = indicators(store, &around_today(berlin)).await;
+    assert_eq!(in_berlin.confirmation.cards, 3);
+    assert_eq!(
+        store.indicators(&around_today(shanghai)).await.unwrap(),
+        second,
+        "Shanghai's days from the timeline now"
+    );
+}
+
+/// Sixteen writers at once, each opening, resolving and reclassifying tickets of the same kind,
+/// domain and severity (so they meet on the same totals): no transaction fails, and the rollups
+/// equal the timeline.
+async fn writers_at_once_keep_the_rollups_exact(db: &TestDb) {
+    let zone = chrono_tz::Asia::Shanghai;
+    db.store.rebuild_indicator_rollups(zone).await.unwrap();
+    let start = at("2026-11-20T02:00:00Z");
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..16i64 {
+        let store = db.store.clone();
+        writers.spawn(async move {
+            for n in 0..6i64 {
+                let at = start + Duration::minutes(writer * 10 + n);
+                let customer = format!("c{writer}");
+                let mut tx = store.begin().await.unwrap();
+                let new = NewTicket {
+                    kind: Some(Kind::Fault),
+                    domain: Some("screen".into()),
+                    severity: Some(Severity::P2),
+                    tier: Tier::L1,
+                    assignee: None,
+                    customer: customer.clone(),
+                    conversation: format!("direct:{customer}"),
+                    title: "it broke".into(),
+                    at,
+                };
+                let ticket = tx.insert_ticket(&new).await.unwrap();
+                let created = EventKind::Created {
+                    customer: customer.clone(),
+                    text: "it broke".into(),
+                    message_id: None,
+                    attachments: vec![],
+                    domain: new.domain.clone(),
+                    kind: new.kind,
+                    severity: new.severity,
+                    assignee: None,
+                    suggested: vec![],
+                };
+                let reference = ticket.reference;
+                tx.append_event(&Event {
+                    ticket: Some(reference),
+                    actor: customer.clone(),
+                    at,
+                    kind: created,
+                })
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+
+                let mut tx = store.begin().await.unwrap();
+                let mut ticket = tx.ticket_for_update(reference).await.unwrap().unwrap();
+                let resolved = EventKind::Resolved {
+                    resolution: "fixed".into(),
+                    business_secs: Some(600),
+                    on_time: Some(true),
+                };
+                let later = at + Duration::hours(n + 1);
+                tx.append_event(&Event {
+                    ticket: Some(reference),
+                    actor: "carol".into(),
+                    at: later,
+                    kind: resolved,
+                })
+                .await
+                .unwrap();
+                ticket.status = Status::Resolved;
+                if n % 2 == 0 {
+                    ticket.domain = Some("rf".into());
+                }
+                tx.update_ticket(&ticket).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        });
+    }
+    writers.join_all().await;
+    let q = IndicatorQuery {
+        from: date("2026-11-19"),
+        to: date("2026-11-21"),
+        time_zone: zone,
+        filter: IndicatorFilter::default(),
+    };
+    let figures = indicators(db.store.as_ref(), &q).await;
+    assert_eq!(figures.inflow.iter().map(|d| d.created).sum::<i64>(), 96);
+    assert_eq!(figures.confirmation.cards, 96);
+    let domains: Vec<_> =
+        figures.by_domain.iter().map(|d| (d.domain.as_deref(), d.handling.resolved)).collect();
+    assert_eq!(domains, [(Some("rf"), 48), (Some("screen"), 48)]);
+    assert_eq!(figures, brute_force(db.store.as_ref(), &q).await);
 }

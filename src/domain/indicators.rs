@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::ticket::{Kind, Severity};
 
+pub mod rollup;
+
 /// A date range in the ops time zone, both ends included, and the tickets it looks at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorQuery {

@@ -30,11 +30,11 @@ pub(super) struct Dialect {
 }
 
 impl Dialect {
-    fn epoch(&self, column: &str) -> String {
+    pub(super) fn epoch(&self, column: &str) -> String {
         self.epoch.replace("{}", column)
     }
 
-    fn json_int(&self, column: &str, key: &str) -> String {
+    pub(super) fn json_int(&self, column: &str, key: &str) -> String {
         self.json_int.replace("{key}", key).replace("{}", column)
     }
 }
@@ -299,6 +299,24 @@ pub(super) struct Rows {
     pub scores: Vec<ScoreRow>,
 }
 
+/// The percentiles reported as the rollups report them: the middle of the value's histogram
+/// bucket (`domain::indicators::rollup::rounded`), so both paths give the same answer.
+pub(super) fn rounded(mut rows: Rows) -> Rows {
+    use crate::domain::indicators::rollup::rounded;
+    let round = |value: &mut Option<i64>| *value = value.map(rounded);
+    for row in &mut rows.resolved {
+        round(&mut row.4);
+        round(&mut row.5);
+        round(&mut row.6);
+        round(&mut row.7);
+    }
+    for row in &mut rows.cards {
+        round(&mut row.3);
+        round(&mut row.4);
+    }
+    rows
+}
+
 fn ratio(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
@@ -459,7 +477,7 @@ macro_rules! sql_indicators {
                     cards: fetch(&self.pool, ind::cards_query(&dialect, query)).await?,
                     scores: fetch(&self.pool, ind::scores_query(&dialect, query)).await?,
                 };
-                ind::assemble(query, rows)
+                ind::assemble(query, ind::rounded(rows))
             }
         }
     };

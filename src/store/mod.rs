@@ -8,6 +8,7 @@ pub mod discord;
 mod indicators;
 pub mod kb;
 mod postgres;
+mod rollup;
 mod sql;
 mod sqlite;
 pub mod storms;
@@ -329,12 +330,25 @@ pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
     /// Tickets whose resolution card has a step due at `now`, earliest first.
     async fn due_confirmations(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
 
-    /// The cockpit's four indicators over the query's days, computed by the database from the
-    /// timeline (README, "The cockpit's four indicators").
+    /// The cockpit's four indicators over the query's days (README, "The cockpit's four
+    /// indicators"): from the rollups when they are built for the query's time zone and it filters
+    /// by nothing they do not carry (the customer), else as `indicators_from_timeline`.
     async fn indicators(
         &self,
         query: &crate::domain::indicators::IndicatorQuery,
     ) -> StoreResult<crate::domain::indicators::Indicators>;
+    /// The four indicators computed by the database from the timeline itself: the reference.
+    async fn indicators_from_timeline(
+        &self,
+        query: &crate::domain::indicators::IndicatorQuery,
+    ) -> StoreResult<crate::domain::indicators::Indicators>;
+    /// The time zone the indicators' rollups are built and kept in; `None` when they are not built
+    /// (or were built by a build that counted differently).
+    async fn indicator_rollups_zone(&self) -> StoreResult<Option<chrono_tz::Tz>>;
+    /// Builds the indicators' rollups from the timeline for `zone`, in one transaction that
+    /// writers wait for, replacing what was there; returns how many tickets it read. From then on
+    /// every write transaction keeps them in step.
+    async fn rebuild_indicator_rollups(&self, zone: chrono_tz::Tz) -> StoreResult<u64>;
 
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
@@ -472,4 +486,13 @@ async fn connect(url: &str, how: Connect) -> StoreResult<Opened> {
         opened.store().migrate().await?;
     }
     Ok(opened)
+}
+
+/// Builds the indicators' rollups for `zone` unless they are built for it already: at the start of
+/// a serving process, for the ops time zone. Returns how many tickets a rebuild read.
+pub async fn prepare_indicator_rollups(store: &dyn Store, zone: chrono_tz::Tz) -> StoreResult<Option<u64>> {
+    if store.indicator_rollups_zone().await? == Some(zone) {
+        return Ok(None);
+    }
+    Ok(Some(store.rebuild_indicator_rollups(zone).await?))
 }

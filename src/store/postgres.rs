@@ -61,3 +61,15 @@ super::indicators::sql_indicators! {
         json_int: "CAST(CAST({} AS json) ->> '{key}' AS BIGINT)",
     },
 }
+
+super::rollup::sql_rollups! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    db: Postgres,
+    dialect: super::indicators::Dialect {
+        epoch: "CAST(FLOOR(EXTRACT(EPOCH FROM {})) AS BIGINT)",
+        json_int: "CAST(CAST({} AS json) ->> '{key}' AS BIGINT)",
+    },
+    lock_row: " FOR UPDATE",
+    share_row: " FOR SHARE",
+}

@@ -282,6 +282,8 @@ macro_rules! sql_store {
     ) => {
         pub struct $tx {
             tx: sqlx::Transaction<'static, $db>,
+            /// The indicators' rollups this transaction keeps in step (`store::rollup`).
+            rollup: $crate::store::rollup::Touches,
         }
 
         #[async_trait::async_trait]
@@ -506,7 +508,11 @@ macro_rules! sql_store {
                     format!("SELECT {} FROM tickets WHERE id = $1{}", $crate::store::sql::TICKET_COLUMNS, $lock);
                 let row: Option<$crate::store::sql::TicketRow> =
                     sqlx::query_as(&sql).bind(reference.0).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                let ticket: Option<$crate::domain::Ticket> = row.map(TryInto::try_into).transpose()?;
+                if let Some(ticket) = &ticket {
+                    self.rollup.known.insert(ticket.reference.0, $crate::store::rollup::Shape::of(ticket));
+                }
+                Ok(ticket)
             }
 
             async fn insert_ticket(
@@ -532,11 +538,14 @@ macro_rules! sql_store {
                     .bind(ticket.at)
                     .fetch_one(&mut *self.tx)
                     .await?;
-                row.try_into()
+                let ticket: $crate::domain::Ticket = row.try_into()?;
+                self.rollup_inserted(&ticket).await?;
+                Ok(ticket)
             }
 
             async fn update_ticket(&mut self, ticket: &$crate::domain::Ticket) -> $crate::store::StoreResult<()> {
                 use $crate::store::sql::enum_text;
+                self.rollup_before_update(ticket).await?;
                 sqlx::query(
                     "UPDATE tickets SET status = $1, close_reason = $2, kind = $3, domain = $4, severity = $5, \
                      tier = $6, assignee = $7, title = $8, updated_at = $9, conversation = $10 WHERE id = $11",
@@ -554,10 +563,12 @@ macro_rules! sql_store {
                 .bind(ticket.reference.0)
                 .execute(&mut *self.tx)
                 .await?;
+                self.rollup.known.insert(ticket.reference.0, $crate::store::rollup::Shape::of(ticket));
                 Ok(())
             }
 
             async fn append_event(&mut self, event: &$crate::domain::Event) -> $crate::store::StoreResult<()> {
+                self.rollup_before_event(event).await?;
                 sqlx::query("INSERT INTO events (ticket_id, actor, at, type, data) VALUES ($1, $2, $3, $4, $5)")
                     .bind(event.ticket.map(|t| t.0))
                     .bind(&event.actor)
@@ -783,7 +794,8 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn commit(self: Box<Self>) -> $crate::store::StoreResult<()> {
+            async fn commit(mut self: Box<Self>) -> $crate::store::StoreResult<()> {
+                self.rollup_flush().await?;
                 self.tx.commit().await?;
                 Ok(())
             }
@@ -821,11 +833,30 @@ macro_rules! sql_store {
                 &self,
                 query: &$crate::domain::indicators::IndicatorQuery,
             ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
+                if $crate::store::rollup::serves(self.rollup_zone_now().await?, query) {
+                    self.indicators_from_rollups(query).await
+                } else {
+                    self.compute_indicators(query).await
+                }
+            }
+
+            async fn indicators_from_timeline(
+                &self,
+                query: &$crate::domain::indicators::IndicatorQuery,
+            ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
                 self.compute_indicators(query).await
             }
 
+            async fn indicator_rollups_zone(&self) -> $crate::store::StoreResult<Option<chrono_tz::Tz>> {
+                self.rollup_zone_now().await
+            }
+
+            async fn rebuild_indicator_rollups(&self, zone: chrono_tz::Tz) -> $crate::store::StoreResult<u64> {
+                self.rebuild_rollups(zone).await
+            }
+
             async fn begin(&self) -> $crate::store::StoreResult<Box<dyn $crate::store::StoreTx>> {
-                Ok(Box::new($tx { tx: self.begin_tx().await? }))
+                Ok(Box::new($tx { tx: self.begin_tx().await?, rollup: Default::default() }))
             }
 
             async fn ticket(

@@ -81,3 +81,15 @@ super::indicators::sql_indicators! {
         json_int: "json_extract({}, '$.{key}')",
     },
 }
+
+super::rollup::sql_rollups! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    db: Sqlite,
+    dialect: super::indicators::Dialect {
+        epoch: "unixepoch({})",
+        json_int: "json_extract({}, '$.{key}')",
+    },
+    lock_row: "",
+    share_row: "",
+}
