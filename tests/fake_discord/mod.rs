@@ -46,6 +46,9 @@ struct Planned {
     body: Value,
 }
 
+/// An answer of the fake's REST server.
+type Answer = Response<Full<Bytes>>;
+
 /// Where a session's events (name, data) go.
 type EventQueue = mpsc::UnboundedSender<(String, Value)>;
 
@@ -92,7 +95,7 @@ struct Limiter {
 impl Limiter {
     /// Counts a request to `route` (`/channels/…`), or answers 429 as Discord does. Returns the
     /// rate-limit headers to send with the answer.
-    fn admit(&mut self, route: &str) -> Result<Vec<(&'static str, String)>, Response<Full<Bytes>>> {
+    fn admit(&mut self, route: &str) -> Result<Vec<(&'static str, String)>, Box<Answer>> {
         let now = Instant::now();
         let parts: Vec<&str> = route.trim_matches('/').split('/').collect();
         if parts.first() == Some(&"interactions") {
@@ -110,7 +113,7 @@ impl Limiter {
             );
             answer.headers_mut().insert("x-ratelimit-global", "true".parse().unwrap());
             answer.headers_mut().insert("x-ratelimit-scope", "global".parse().unwrap());
-            return Err(answer);
+            return Err(Box::new(answer));
         }
         let mut headers = Vec::new();
         if let ["channels", channel, ..] = parts.as_slice() {
@@ -127,7 +130,7 @@ impl Limiter {
                     json!({ "message": "You are being rate limited.", "retry_after": reset_after, "global": false }),
                 );
                 answer.headers_mut().insert("x-ratelimit-scope", "user".parse().unwrap());
-                return Err(answer);
+                return Err(Box::new(answer));
             }
             *used += 1;
             headers = vec![
@@ -502,7 +505,7 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
 
     let route = path.split('?').next().unwrap_or_default().trim_start_matches("/api/v10");
     let limit_headers = match state.limiter.lock().unwrap().as_mut().map(|l| l.admit(route)) {
-        Some(Err(too_many)) => return Ok(too_many),
+        Some(Err(too_many)) => return Ok(*too_many),
         Some(Ok(headers)) => headers,
         None => Vec::new(),
     };
