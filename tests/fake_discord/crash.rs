@@ -168,3 +168,103 @@ pub async fn run(scenario: &Scenario<'_>) -> Report {
         catch_up,
     }
 }
+
+/// What a database restart while customers write cost: messages lost or doubled, and how long
+/// after the database was back every message was on a ticket.
+#[derive(Debug)]
+pub struct RestartReport {
+    pub written: usize,
+    pub written_during_restart: usize,
+    pub missing: usize,
+    pub duplicates: usize,
+    pub not_on_a_ticket: usize,
+    /// From the database answering again to every message on a ticket.
+    pub recovery: Duration,
+}
+
+/// The bot serves the fake Discord while customers write; after `kill_after` messages the
+/// database is restarted by `restart` (which returns once it answers again) while the rest keep
+/// coming, and the bot must take everything in by itself, with no restart of its own.
+pub async fn run_through_database_restart(
+    scenario: &Scenario<'_>,
+    restart: impl FnOnce() + Send + 'static,
+) -> RestartReport {
+    let fake = FakeDiscord::start().await;
+    let customers: Vec<(u64, u64)> =
+        (0..scenario.customers).map(|_| (fake.new_id(), fake.new_id())).collect();
+    let mut written: Vec<String> = Vec::new();
+    let say = |written: &mut Vec<String>, channel: u64, author: u64, text: String| {
+        let message = fake.message(channel, None, author, &text);
+        written.push(format!("discord:message:{}", message["id"].as_str().unwrap()));
+        fake.dispatch("MESSAGE_CREATE", message);
+    };
+    let _bot = start(scenario, &fake);
+    fake.wait_ready(1).await;
+    for (i, (user, dm)) in customers.iter().enumerate() {
+        say(&mut written, *dm, *user, format!("customer {i}: my screen flickers"));
+    }
+    let mut restart = Some(restart);
+    let mut restarting: Option<tokio::task::JoinHandle<Instant>> = None;
+    let mut during = 0;
+    for n in 0..scenario.messages {
+        let (user, dm) = customers[n % customers.len()];
+        say(&mut written, dm, user, format!("update {n}: still flickering"));
+        if restarting.as_ref().is_some_and(|r| !r.is_finished()) {
+            during += 1;
+        }
+        if (n + 1) % scenario.burst == 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if n + 1 == scenario.kill_after
+            && let Some(restart) = restart.take()
+        {
+            restarting = Some(tokio::task::spawn_blocking(move || {
+                restart();
+                Instant::now()
+            }));
+        }
+    }
+    let back = match restarting {
+        Some(restarting) => restarting.await.expect("the restart ran"),
+        None => Instant::now(),
+    };
+    let expected: HashSet<&String> = written.iter().collect();
+    let deadline = back + scenario.settle;
+    // The store's own pool reconnects too; a read failing while it does is asked again.
+    let mut now_stored = Vec::new();
+    loop {
+        if let Ok(Ok(read)) =
+            tokio::time::timeout(Duration::from_secs(5), tokio::spawn(stored_owned(scenario.store.clone())))
+                .await
+                .map(|r| r.map_err(|_| ()))
+        {
+            now_stored = read;
+            let taken: HashSet<&String> =
+                now_stored.iter().filter(|(_, on_ticket)| *on_ticket).map(|(id, _)| id).collect();
+            if expected.iter().all(|id| taken.contains(id)) {
+                break;
+            }
+        }
+        if Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recovery = back.elapsed();
+    let mut copies: HashMap<&String, usize> = HashMap::new();
+    for (id, _) in &now_stored {
+        *copies.entry(id).or_default() += 1;
+    }
+    RestartReport {
+        written: written.len(),
+        written_during_restart: during,
+        missing: written.iter().filter(|id| !copies.contains_key(id)).count(),
+        duplicates: copies.values().filter(|&&n| n > 1).count(),
+        not_on_a_ticket: now_stored.iter().filter(|(_, on_ticket)| !*on_ticket).count(),
+        recovery,
+    }
+}
+
+async fn stored_owned(store: Arc<dyn Store>) -> Vec<(String, bool)> {
+    stored(&*store).await
+}
