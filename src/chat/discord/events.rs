@@ -630,19 +630,27 @@ impl Bot {
     }
 }
 
+/// How often failed messages are read again before waiting for another failure (about a minute).
+const RETRIES: usize = 10;
 /// The longest wait between two attempts to take in messages that failed.
 const LONGEST_RETRY: std::time::Duration = std::time::Duration::from_secs(8);
 
 /// Takes in again the messages whose handling failed (the database restarting, say), without
-/// waiting for a reconnection: after a failure, each channel's history is read again from its first
-/// failed message, 1 s later, then 2, 4, 8 …, until no message is failed any more. Every message
-/// is idempotent on its id, so reading again what was taken in changes nothing; a new customer's
-/// first DM is found too, though the database never learnt of its channel.
+/// waiting for a reconnection: after a failure, each channel's history is read again from its
+/// first failed message, 1 s later, then 2, 4, 8 …, until no message is failed any more (ten
+/// times at most). Every message is idempotent on its id, so reading again what was taken in
+/// changes nothing; a new customer's first DM is found too, though the database never learnt of
+/// its channel.
 pub(super) async fn retry_failed_messages(bot: Arc<Bot>) {
     loop {
         bot.failed_messages.notified().await;
         let mut wait = std::time::Duration::from_secs(1);
-        while bot.cursors.any_failed() {
+        // A message that fails every time (not the database) is not read for ever: after these
+        // attempts it waits for the next failure, a reconnection or a restart.
+        for _ in 0..RETRIES {
+            if !bot.cursors.any_failed() {
+                break;
+            }
             tokio::time::sleep(wait).await;
             match bot.retake_failed().await {
                 Ok(taken) => info!(taken, "read again the channels of messages that had failed"),
