@@ -191,6 +191,33 @@ fn check_description(description: &str) -> Result<(), String> {
     }
 }
 
+/// The catalogue key of a command's or subcommand's description (`cmd-kb-search`); an option's is
+/// its attribute (`cmd-kb-search.query`). Discord shows them in the reader's language.
+pub fn description_key(path: &str) -> String {
+    format!("cmd-{}", path.replace(' ', "-"))
+}
+
+/// Discord's limits hold in every language: a description the catalogue gives is 1-100
+/// characters too (a missing one is no error: Discord then shows the command file's).
+fn check_localized(spec: &CommandSpec) -> Result<(), ConfigError> {
+    let mut keys = vec![description_key(&spec.name)];
+    keys.extend(spec.options.iter().map(|o| format!("{}.{}", description_key(&spec.name), o.name)));
+    for sub in &spec.subcommands {
+        let path = description_key(&format!("{} {}", spec.name, sub.name));
+        keys.extend(sub.options.iter().map(|o| format!("{path}.{}", o.name)));
+        keys.push(path);
+    }
+    for locale in crate::domain::Locale::ALL {
+        for key in &keys {
+            if let Some(text) = crate::i18n::lookup(locale, key) {
+                check_description(&text)
+                    .map_err(|e| ConfigError::new(format!("locales/{}.ftl", locale.tag()), key, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks a list of options and resolves their `choices_from`; errors carry the key under `prefix`.
 fn check_options(
     prefix: &str,
@@ -291,6 +318,7 @@ impl CommandSet {
             }
             let found = leaves_of(&mut spec, domains)
                 .map_err(|(key, message)| ConfigError::new(&file, key, message))?;
+            check_localized(&spec)?;
             for leaf in found {
                 if !handled.contains(&leaf.path.as_str()) {
                     let message = format!(

@@ -337,7 +337,8 @@ impl Engine {
     /// Someone spoke in a war room (the room is not silent), or pinned a message there (it goes on
     /// the incident timeline, once).
     pub(super) async fn room_message(&self, message: InboundRoomMessage) -> Outcome {
-        let ctx = Ctx { actor: &message.author, conversation: "", at: message.at };
+        let locale = self.locale_of(&message.author, None, None);
+        let ctx = Ctx { actor: &message.author, conversation: "", at: message.at, locale };
         let result = async {
             let mut tx = self.store.begin().await?;
             if message.pinned && !tx.claim_inbound(&message.source_id, ctx.at).await? {

@@ -21,12 +21,10 @@ use crate::domain::{
     Attachment, Audience, Button, ButtonAction, EventKind, Post, Status, Ticket, TicketRef, Tier,
 };
 use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
+use crate::t;
 
 /// Why a resolved ticket reopens when its customer writes.
 const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the resolution";
-
-/// What a staff member who writes to the bot the way a customer does reads instead of a ticket.
-const STAFF_MESSAGE_HELP: &str = "You are on staff, so this message opens no ticket. To open one for a customer use /ticket customer:… text:…; /help lists your commands";
 
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
@@ -69,7 +67,7 @@ impl Landed {
                 let others: Vec<String> = others.iter().map(ToString::to_string).collect();
                 format!(
                     " (the most recently active of their open tickets, beside {}; if it is about another: /move message:{message_id} to:T-n)",
-                    text::join_and(&others)
+                    text::join_and_in(&others, crate::domain::Locale::En)
                 )
             }
             Landed::Merged { from } => format!(" (from {from}, merged into it)"),
@@ -108,12 +106,14 @@ impl Engine {
 
     pub(super) async fn take_in(&self, message: InboundMessage) -> Outcome {
         if !crate::domain::text::has_visible_text(&message.text) && message.attachments.is_empty() {
-            return Outcome::private("Your message is empty; nothing was sent", None);
+            let locale = self.locale_of(&message.author, None, None);
+            return Outcome::private(t!(locale, "intake-empty"), None);
         }
         // Staff write to the bot to work, not to report: a ticket with themselves as its
         // customer would only sit in a queue.
         if self.people.is_staff(&message.author) {
-            return Outcome::private(STAFF_MESSAGE_HELP, None);
+            let locale = self.locale_of(&message.author, None, None);
+            return Outcome::private(t!(locale, "intake-staff-help"), None);
         }
         let (sender, mut receiver) = oneshot::channel();
         // Kept here in case the batch carrying it is dropped before it answers.
@@ -190,15 +190,13 @@ impl Engine {
         match result {
             Ok(outcome) => outcome,
             Err(e) => {
-                let apology = self.internal_error(&e, message.at);
+                let locale = self.locale_of(&message.author, None, Some(&message.text));
+                let apology = self.internal_error(&e, message.at, locale);
                 if let Err(keep) = self.store.keep_untaken_message(&new_message(message)).await {
                     error!(error = %keep, source_id = %message.source_id, "could not even keep the message");
                     return Outcome::private(apology, None);
                 }
-                Outcome::private(
-                    "We saved your message but could not open a ticket just now; it will be taken in shortly",
-                    None,
-                )
+                Outcome::private(t!(locale, "intake-saved-later"), None)
             }
         }
     }
@@ -208,7 +206,9 @@ impl Engine {
         if slot == MessageSlot::Duplicate {
             return Ok(Taken::Done(Outcome::duplicate()));
         }
-        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
+        // The customer reads in the language of the message they just wrote, unless config says.
+        let locale = self.locale_of(&message.author, None, Some(&message.text));
+        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at, locale };
         let landing = self.landing_for(tx, message).await?;
         let is_new = landing.is_none();
         let (ticket, landed) = match landing {
@@ -335,10 +335,8 @@ impl Engine {
         }
         let minute = ctx.at.timestamp() / 60;
         if tx.record_notice(ticket.reference, &format!("slow-down:{}:{minute}", ctx.actor), ctx.at).await? {
-            let ask = format!(
-                "You are writing faster than we can read (more than {limit} messages a minute). Every message is kept on {}; an engineer will read them all.",
-                ticket.reference
-            );
+            let ask =
+                t!(ctx.locale, "intake-slow-down", limit = limit, ticket = ticket.reference.to_string());
             tx.enqueue_post(&customer_post(ticket, ask), ctx.at).await?;
             let notice = format!(
                 "{} sent more than {limit} messages within a minute on {}; they are all on the ticket, and no notice is sent for each.",
@@ -384,11 +382,11 @@ impl Engine {
             return Ok(ticket.reference);
         }
         let quote_chars = self.config.settings.intake.quote_chars;
-        if let Some(note) = text::long_message(text, quote_chars) {
+        if let Some(note) = text::long_message(text, quote_chars, ctx.locale) {
             // To the writer, who may be a merged ticket's customer in a conversation of their own.
             let writer =
                 Audience::Customer { user: ctx.actor.to_owned(), conversation: ctx.conversation.to_owned() };
-            let added = format!("Added to {}. {note}", ticket.reference);
+            let added = t!(ctx.locale, "intake-added", ticket = ticket.reference.to_string(), note = note);
             tx.enqueue_post(&Post::new(writer, Some(ticket.reference), added), ctx.at).await?;
         }
         let quote = text::quote(text, quote_chars);
@@ -461,13 +459,15 @@ impl Engine {
         tx.append_event(&event(ticket, ctx, created)).await?;
         self.schedule(tx, ticket, ctx.at).await?;
 
-        let mut ack = format!(
-            "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",
-            ticket.reference
-        );
-        if let Some(note) = text::long_message(text, settings.quote_chars) {
-            ack.push(' ');
-            ack.push_str(&note);
+        // Staff may open a ticket for a customer (`/ticket`): the customer reads their own language.
+        let locale = if ctx.actor == ticket.customer {
+            ctx.locale
+        } else {
+            self.locale_of(&ticket.customer, None, Some(text))
+        };
+        let mut ack = t!(locale, "intake-ack", ticket = ticket.reference.to_string());
+        if let Some(note) = text::long_message(text, settings.quote_chars, locale) {
+            ack = text::then(&ack, &note, locale);
         }
         tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
 
@@ -485,7 +485,7 @@ impl Engine {
         let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
         let mentions = ticket.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await?;
-        if let Some(card) = self.suggestion_card(ticket, &suggestions) {
+        if let Some(card) = self.suggestion_card(ticket, &suggestions, locale) {
             tx.enqueue_post(&card, ctx.at).await?;
         }
         Ok(())

@@ -1,10 +1,10 @@
 //! Who has a ticket and at which tier: routing to a queue, the next in a queue, escalation,
 //! `/claim`, and the tier that follows the engineer a ticket is given to.
 
-use super::{Ctx, Engine, Failure, Outcome, customer_post, person_post, staff_post, text};
+use super::{Ctx, Engine, Failure, Outcome, customer_post, person_post, staff_post};
 use crate::config::{ClaimTaken, OutsideQueue};
 use crate::domain::routing::{queue_name, round_robin};
-use crate::domain::{EventKind, Ticket, Tier};
+use crate::domain::{EventKind, Msg, Ticket, Tier};
 use crate::store::{StoreError, StoreTx};
 
 impl Engine {
@@ -85,12 +85,14 @@ impl Engine {
         self.save(tx, ctx, ticket, kind).await?;
         // In an incident the customer hears from the war room (`/update`), not of tiers.
         if self.open_incident(tx, ticket).await?.is_none() {
-            let update = format!(
-                "We have passed {} to our {} team, who will follow up with you.",
-                ticket.reference,
-                text::tier_team(to)
-            );
-            self.tell_customers(tx, ticket, customer_post(ticket, update), ctx.at).await?;
+            let update = |locale| {
+                let text = crate::i18n::text(
+                    locale,
+                    &Msg::new("customer-passed-on").shown("ticket", ticket.reference).shown("tier", to),
+                );
+                customer_post(ticket, text)
+            };
+            self.tell_customers(tx, ticket, update, ctx.at).await?;
         }
         Ok((from, to, assignee))
     }

@@ -119,7 +119,8 @@ impl Engine {
         };
         report.looked_at += 1;
         let conversation = ticket.conversation.clone();
-        let ctx = Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now };
+        let ctx =
+            Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now, locale: self.shared_locale() };
         let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
         // An incident has one clock: its room drives the ticket, not the tiers' OLAs.
         let incident = self.open_incident(tx, &ticket).await?;

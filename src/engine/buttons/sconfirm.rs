@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 
 use super::{ButtonHandler, Press};
-use crate::domain::{ButtonAction, EventKind, Post, Severity, Ticket, WarRoom};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post, event, room_post, staff_post, text};
+use crate::domain::{ButtonAction, EventKind, Msg, Post, Severity, Ticket, WarRoom};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says, event, room_post, staff_post, text};
 use crate::store::StoreTx;
 
 pub struct SConfirm;
@@ -49,11 +49,8 @@ impl ButtonHandler for SConfirm {
         engine.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
         tx.save_war_room(&room).await?;
 
-        let to_customer = format!(
-            "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
-            ticket.reference
-        );
-        engine.tell_customers(tx, ticket, customer_post(ticket, to_customer), ctx.at).await?;
+        let to_customer = Msg::new("customer-top-priority").shown("ticket", ticket.reference);
+        engine.tell_customers(tx, ticket, customer_says(ticket, to_customer), ctx.at).await?;
         let notice = format!(
             "{} confirmed S-level for {}; war room {} is open with {}.",
             ctx.actor,

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
-use crate::domain::{DomainError, EventKind, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::domain::{DomainError, EventKind, Msg, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says};
 use crate::store::StoreTx;
 
 pub struct Update {
@@ -32,8 +32,8 @@ impl CommandHandler for Update {
         }
         let update = self.text.trim().to_owned();
         engine.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
-        let note = format!("Update on {}: {update}", ticket.reference);
-        engine.tell_customers(tx, &ticket, customer_post(&ticket, note), ctx.at).await?;
+        let note = Msg::new("customer-update").shown("ticket", ticket.reference).arg("update", update);
+        engine.tell_customers(tx, &ticket, customer_says(&ticket, note), ctx.at).await?;
         Ok(Outcome::public(
             format!("Update sent to {} on {}", ticket.customer, ticket.reference),
             Some(ticket.reference),

@@ -1,0 +1,220 @@
+# resolvd's English catalogue: the reference. Every key here must be in every other catalogue
+# (locales/<tag>.ftl), taking the same variables; start-up and `resolvd check` stop otherwise.
+# Keys are grouped by who reads them. Variables: $ticket is a reference such as T-12.
+
+## Shared words
+
+stars = { $count ->
+    [one] { $count } star
+   *[other] { $count } stars
+}
+nobody = nobody
+nobody-yet = nobody yet
+unclassified = unclassified
+join-or = { $init } or { $last }
+join-and = { $init } and { $last }
+role-plural = { $role ->
+    [customer] customers
+    [engineer] engineers
+    [owner] domain owners
+    [manager] managers
+   *[lead] leads
+}
+role-singular = { $role ->
+    [customer] a customer
+    [engineer] an engineer
+    [owner] a domain owner
+    [manager] a manager
+   *[lead] a lead
+}
+role-refused = /{ $command } is for { $allowed }; you are { $yours }
+internal-error = An internal error occurred (ref { $reference }); it is logged
+no-such-ticket = there is no ticket { $ticket }
+no-ticket-here = this conversation has no open ticket; name one with ticket:T-n
+long-message = Your message is long ({ $length } characters); all of it is on the ticket.
+quote-cut = … ({ $length } characters in all; the ticket has every one)
+no-text = (no text)
+sent-files = Sent { $files }
+kb-not-set-up = the knowledge base is not set up here
+
+## Domain errors: a rule of the ticket life cycle was broken
+
+error-bad-ticket-ref = `{ $text }` is not a ticket reference; write it as T-12
+error-closed = { $ticket } is closed; reopen it first
+error-resolved = { $ticket } is resolved; reopen it before you { $action ->
+    [escalate] escalate
+    [resolve] resolve
+    [wait] wait for the customer on
+   *[raise] raise to S-level
+} it
+error-nothing-to-classify = give at least one of domain, kind or severity
+error-already-assigned = { $ticket } is already assigned to { $assignee }
+error-not-assigned = { $ticket } has no assignee
+error-top-tier = { $ticket } is already at RnD, the last tier
+error-not-higher-tier = escalation moves up: { $ticket } is at { $current }, so it cannot go to { $requested }
+error-same-severity = { $ticket } is already { $severity }
+error-already-waiting = { $ticket } is already waiting for the customer
+error-empty-resolution = a resolution needs text: say what fixed it
+error-not-resolved = { $ticket } is not resolved; only a resolved ticket can be confirmed
+error-reopen-merged = { $ticket } was merged into another ticket; reopen that one instead
+error-not-finished = { $ticket } is { $status }, not resolved or closed; there is nothing to reopen
+error-self-link = a ticket cannot be linked to itself
+error-s-needs-domain = classify { $ticket } with a domain first: the domain's owners confirm S-level
+
+## To customers
+
+intake-empty = Your message is empty; nothing was sent
+intake-staff-help = You are on staff, so this message opens no ticket. To open one for a customer use /ticket customer:… text:…; /help lists your commands
+intake-saved-later = We saved your message but could not open a ticket just now; it will be taken in shortly
+intake-ack = Thanks, we opened { $ticket } for you. An engineer will reply here; keep writing in this conversation to add to it.
+intake-added = Added to { $ticket }. { $note }
+intake-slow-down = You are writing faster than we can read (more than { $limit } messages a minute). Every message is kept on { $ticket }; an engineer will read them all.
+offer-intro = While you wait, these articles may help with { $ticket }:
+offer-outro = If one of them fixes it, press its “solved it” button; otherwise an engineer is on the way.
+offer-solved-button = { $number }. solved it
+offer-need-help-button = I still need help
+offer-asker-only = only the customer who asked can answer these suggestions
+offer-not-suggested = `{ $article }` was not suggested for { $ticket }
+offer-none-suggested = no articles were suggested for { $ticket }
+offer-glad = Glad it helped. { $ticket } is closed.
+offer-need-help-thanks = Thanks for trying. An engineer will help you with { $ticket } here.
+card-resolved = { $ticket } is resolved: { $resolution }
+    Is it fixed? And how did we do, from 1 to 5?
+card-reminder = Is { $ticket } fixed? We resolved it: { $resolution }
+    If we do not hear from you, we will close it on { $closes }.
+card-auto-closed = We closed { $ticket } as we have not heard from you. If it is not fixed after all, write to us and we will help.
+card-confirm-button = Yes, it is fixed
+card-not-fixed-button = No, it is not fixed
+card-confirm-only = only the customer who reported it can confirm this ticket
+card-reopen-only = only the customer who reported it can reopen this ticket
+card-rate-only = only the customer who reported it can rate this ticket
+card-confirmed = Thank you. { $ticket } is closed.
+card-not-fixed = Sorry about that. We reopened { $ticket }; tell us what you see.
+card-rate-usage = rate { $ticket } from 1 to 5, e.g. rate:{ $ticket }:4
+card-rate-too-early = { $ticket } is not resolved yet; rate it once we have fixed it
+card-rated = Thank you for rating { $ticket } { $score } out of 5.
+close-own-only = only the customer who opened it can close it this way
+close-own-done = { $ticket } is closed. Thank you for contacting us.
+status-carried-on = { $ticket } was the same problem as { $successor }, so we carry on there.{" "}
+status-customer = { $ticket } “{ $title }”: { $standing }
+status-working = we are working on it.
+status-queued = we have it, and an engineer will pick it up shortly.
+status-helping = { $name } is helping you.
+status-answer-by = You will hear from us by { $by }.
+status-solve-by = We aim to solve it by { $by }.
+status-waiting-for-you = waiting for you: please answer our last question here, and we carry on.
+status-solved = solved on { $on }, please confirm: press “Yes, it is fixed” on our message, or tell us here if it is not.
+status-closed = closed on { $on }. If the problem comes back, write to us here.
+sentence-then = { $first } { $next }
+list-separator = {", "}
+close-own-tickets-only = you may close only your own tickets
+close-already = { $ticket } is closed already
+close-yes-button = Yes, close it
+close-ask = Close { $ticket }? Nobody will work on it after that.
+close-press = Press “Yes, close it” to close { $ticket }.
+customer-passed-on = We have passed { $ticket } to our { $tier ->
+    [L1] first-line support
+    [L2] second-line support
+   *[RnD] R&D engineering
+} team, who will follow up with you.
+customer-top-priority = We have made { $ticket } our highest priority: a response team is working on it and will keep you updated here.
+customer-relayed = { $name } ({ $ticket }): { $text }
+customer-wait-reason = We need something from you to go on with { $ticket }: { $reason }
+customer-wait = We are waiting for your reply to go on with { $ticket }.
+customer-reopened = We reopened { $ticket } and are working on it again.
+customer-update = Update on { $ticket }: { $update }
+
+## Slash-command descriptions, as Discord shows them: cmd-<command>[-<subcommand>] is the
+## description, each attribute an option's (the English must equal commands/*.toml: a test checks).
+
+cmd-assign = Give a ticket to an engineer
+    .user = The engineer who will own the ticket
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-claim = Take a ticket yourself
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .reason = Why you take it over, when someone else has it (they are told)
+cmd-classify = Set a ticket's domain, kind and severity
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .domain = The product domain
+    .kind = What sort of request it is
+    .severity = How severe it is
+    .reason = Why, for the timeline
+    .reroute = With a new domain, give the ticket to that domain's queue even when someone picked its owner by hand
+cmd-close = Close a ticket (customers: your own, after one confirmation)
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .reason = Why it is closed, for the timeline; `spam` closes it as spam, with no word to the sender
+cmd-dashboard = Get a private sign-in link to the managers' cockpit (works once, for 10 minutes)
+cmd-escalate = Move a ticket up a support tier, or to S-level (a domain owner confirms)
+    .reason = Why it needs the next tier
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .to = The tier to move it to (default: the next one), or S for S-level
+cmd-help = List the commands you may use, or explain one
+    .command = A command to explain, e.g. classify or kb search
+cmd-invite = Let someone into an S-level ticket's war room
+    .user = Who to let in
+    .ticket = The ticket, as T-12; defaults to the ticket of this room
+cmd-kb = Search the knowledge base, or grow it from resolved tickets
+cmd-kb-search = Search articles (and, for staff, resolved tickets)
+    .query = What to look for, in English or Chinese
+cmd-kb-add = Draft an article from a resolved ticket's problem and resolution
+    .ticket = The resolved ticket, as T-12; defaults to the ticket of this conversation
+cmd-kb-publish = Publish a draft article: searchable at once
+    .article = The draft's article id, as /kb add printed it
+    .problem = The problem in your words for readers; the draft holds the customer's own
+    .ticket = The ticket the draft was made from, instead of article
+cmd-link = Link a ticket to another; duplicate merges it into the other
+    .to = The other ticket, as T-12
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .relation = related (default) or duplicate (closes this one as merged)
+cmd-move = Put a customer's message on the ticket it is about
+    .message = The message's number, as the staff notice and ticket show give it
+    .to = The ticket it is about, as T-12
+cmd-note = Add an internal note; the customer never sees it
+    .text = The note
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-queue = List open tickets, ten at a time, each with its next SLA deadline
+    .view = mine (yours, the default), all, or at-risk (a deadline or warning within the hour)
+    .domain = Only tickets of this domain
+    .q = Words in the title, a message or the customer
+    .page = Which page of ten (1 first)
+cmd-reopen = Reopen a resolved or closed ticket
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .reason = Why it is reopened
+cmd-reply = Write to the customer in the ticket's conversation (a /note stays internal)
+    .text = What the customer reads
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-report = File the incident report of an S-level ticket; archives its war room once closed
+    .problem = What happened, as the customer saw it
+    .root_cause = Why it happened
+    .containment = What stopped it from spreading
+    .corrective = What fixed it
+    .preventive = What keeps it from happening again
+    .ticket = The ticket, as T-12; defaults to the ticket of this room
+cmd-resolve = Mark a ticket resolved and ask the customer to confirm
+    .resolution = What fixed it, in words the customer understands
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-severity = Change a ticket's severity
+    .level = The new severity
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .reason = Why, for the timeline
+cmd-sla = Show a ticket's SLA and OLA clocks: elapsed, remaining, paused, breached
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-stats = The cockpit's four indicators over a range of days, in the ops time zone
+    .range = today, 7d, 30d (the last N days, today included) or YYYY-MM-DD..YYYY-MM-DD; 7d when left out
+    .domain = Only this domain's tickets
+cmd-status = Show a ticket's status
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-ticket = Open a ticket on behalf of a customer
+    .customer = The customer the ticket is for
+    .text = What the customer reported
+cmd-timeline = Add an entry to an S-level incident's timeline
+    .text = What happened, for the incident timeline
+    .ticket = The ticket, as T-12; defaults to the ticket of this room
+cmd-unassign = Take a ticket's owner off it
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-update = Send the customer a progress note on an S-level incident
+    .text = The progress note the customer reads
+    .ticket = The ticket, as T-12; defaults to the ticket of this room
+cmd-wait = Mark a ticket as waiting for the customer
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+    .reason = What we are waiting for

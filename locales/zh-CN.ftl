@@ -1,0 +1,214 @@
+# resolvd 的简体中文消息目录。键与变量必须与 en.ftl 完全一致。
+
+## 通用
+
+stars = { $count } 星
+nobody = 无人
+nobody-yet = 暂无
+unclassified = 未分类
+join-or = { $init }或{ $last }
+join-and = { $init }和{ $last }
+role-plural = { $role ->
+    [customer] 客户
+    [engineer] 工程师
+    [owner] 领域负责人
+    [manager] 经理
+   *[lead] 负责人
+}
+role-singular = { $role ->
+    [customer] 客户
+    [engineer] 工程师
+    [owner] 领域负责人
+    [manager] 经理
+   *[lead] 负责人
+}
+role-refused = /{ $command } 仅限{ $allowed }使用；您的身份是{ $yours }
+internal-error = 发生内部错误（编号 { $reference }），已记录
+no-such-ticket = 没有工单 { $ticket }
+no-ticket-here = 此会话没有未关闭的工单；请用 ticket:T-n 指定一个
+long-message = 您的消息较长（{ $length } 个字符），已全部记录在工单中。
+quote-cut = …（共 { $length } 个字符，工单中保存了全文）
+no-text = （无文字）
+sent-files = 发送了 { $files }
+kb-not-set-up = 此处未配置知识库
+
+## 领域错误
+
+error-bad-ticket-ref = `{ $text }` 不是工单编号；请写成 T-12 的形式
+error-closed = { $ticket } 已关闭；请先重新打开
+error-resolved = { $ticket } 已解决；请先重新打开再{ $action ->
+    [escalate] 升级
+    [resolve] 解决
+    [wait] 等待客户答复
+   *[raise] 升级为 S 级
+}
+error-nothing-to-classify = 请至少给出领域、类型或严重程度之一
+error-already-assigned = { $ticket } 已指派给 { $assignee }
+error-not-assigned = { $ticket } 没有处理人
+error-top-tier = { $ticket } 已在最后一级 RnD
+error-not-higher-tier = 升级只能向上：{ $ticket } 在 { $current }，不能转到 { $requested }
+error-same-severity = { $ticket } 已经是 { $severity }
+error-already-waiting = { $ticket } 已在等待客户答复
+error-empty-resolution = 解决方案需要文字：请说明是如何解决的
+error-not-resolved = { $ticket } 尚未解决；只有已解决的工单才能确认
+error-reopen-merged = { $ticket } 已合并到另一个工单；请重新打开那个工单
+error-not-finished = { $ticket } 的状态是 { $status }，既未解决也未关闭，无需重新打开
+error-self-link = 工单不能关联到自身
+error-s-needs-domain = 请先为 { $ticket } 指定领域：S 级由该领域的负责人确认
+
+## 给客户
+
+intake-empty = 您的消息是空的，未发送任何内容
+intake-staff-help = 您是工作人员，此消息不会创建工单。要为客户创建工单，请使用 /ticket customer:… text:…；/help 列出您可用的命令
+intake-saved-later = 我们已保存您的消息，但暂时无法创建工单；稍后会自动处理
+intake-ack = 谢谢，我们已为您创建工单 { $ticket }。工程师会在这里回复您；在此会话中继续留言即可补充信息。
+intake-added = 已添加到 { $ticket }。{ $note }
+intake-slow-down = 您发送消息的速度太快了（每分钟超过 { $limit } 条）。每条消息都已保存在 { $ticket } 中，工程师会全部阅读。
+offer-intro = 在等待期间，以下文章或许能帮助解决 { $ticket }：
+offer-outro = 如果其中一篇解决了问题，请点击它的“已解决”按钮；否则工程师马上就来。
+offer-solved-button = { $number }. 已解决
+offer-need-help-button = 我仍需要帮助
+offer-asker-only = 只有提问的客户才能回答这些建议
+offer-not-suggested = 未向 { $ticket } 推荐过 `{ $article }`
+offer-none-suggested = 未向 { $ticket } 推荐任何文章
+offer-glad = 很高兴能帮上忙。{ $ticket } 已关闭。
+offer-need-help-thanks = 感谢您的尝试。工程师会在这里帮您处理 { $ticket }。
+card-resolved = { $ticket } 已解决：{ $resolution }
+    问题修复了吗？请为我们的服务打分（1 到 5）。
+card-reminder = { $ticket } 修复了吗？我们的解决方案：{ $resolution }
+    如果没有收到您的答复，我们将于 { $closes } 关闭该工单。
+card-auto-closed = 由于没有收到您的答复，我们已关闭 { $ticket }。如果问题仍未解决，请给我们留言，我们会继续帮助您。
+card-confirm-button = 是的，已修复
+card-not-fixed-button = 没有，仍未修复
+card-confirm-only = 只有报告问题的客户才能确认此工单
+card-reopen-only = 只有报告问题的客户才能重新打开此工单
+card-rate-only = 只有报告问题的客户才能为此工单评分
+card-confirmed = 谢谢。{ $ticket } 已关闭。
+card-not-fixed = 很抱歉。我们已重新打开 { $ticket }；请告诉我们您看到的情况。
+card-rate-usage = 请为 { $ticket } 打 1 到 5 分，例如 rate:{ $ticket }:4
+card-rate-too-early = { $ticket } 尚未解决；修复后再评分
+card-rated = 感谢您为 { $ticket } 打了 { $score } 分（满分 5 分）。
+close-own-only = 只有创建工单的客户才能以这种方式关闭
+close-own-done = { $ticket } 已关闭。感谢您联系我们。
+status-carried-on = { $ticket } 与 { $successor } 是同一个问题，我们将在那里继续处理。
+status-customer = { $ticket }“{ $title }”：{ $standing }
+status-working = 我们正在处理。
+status-queued = 我们已收到，工程师很快会接手。
+status-helping = { $name } 正在为您处理。
+status-answer-by = 我们会在 { $by } 之前答复您。
+status-solve-by = 我们争取在 { $by } 之前解决。
+status-waiting-for-you = 正在等待您的答复：请在这里回答我们的上一个问题，我们会继续处理。
+status-solved = 已于 { $on } 解决，请确认：点击我们消息中的“是的，已修复”，如果没有修复请在这里告诉我们。
+status-closed = 已于 { $on } 关闭。如果问题再次出现，请在这里给我们留言。
+sentence-then = { $first }{ $next }
+list-separator = 、
+close-own-tickets-only = 您只能关闭自己的工单
+close-already = { $ticket } 已经关闭
+close-yes-button = 是的，关闭它
+close-ask = 关闭 { $ticket }？关闭后将不再有人处理。
+close-press = 点击“是的，关闭它”以关闭 { $ticket }。
+customer-passed-on = 我们已将 { $ticket } 转交给{ $tier ->
+    [L1] 一线支持
+    [L2] 二线支持
+   *[RnD] 研发工程
+}团队，他们会跟进处理。
+customer-top-priority = 我们已将 { $ticket } 列为最高优先级：应急团队正在处理，并会在这里随时向您通报进展。
+customer-relayed = { $name }（{ $ticket }）：{ $text }
+customer-wait-reason = 我们需要您提供一些信息才能继续处理 { $ticket }：{ $reason }
+customer-wait = 我们正在等待您的回复，以便继续处理 { $ticket }。
+customer-reopened = 我们已重新打开 { $ticket }，正在继续处理。
+customer-update = { $ticket } 的进展：{ $update }
+
+## 斜杠命令的说明（Discord 显示）：cmd-<命令>[-<子命令>] 是命令说明，每个属性是一个选项的说明。
+
+cmd-assign = 将工单指派给工程师
+    .user = 负责该工单的工程师
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-claim = 自己接手工单
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 接手他人工单的原因（会通知对方）
+cmd-classify = 设置工单的领域、类型和严重程度
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .domain = 产品领域
+    .kind = 请求的类型
+    .severity = 严重程度
+    .reason = 原因，记入时间线
+    .reroute = 更换领域时，即使处理人是手动指定的，也转到新领域的队列
+cmd-close = 关闭工单（客户：仅限自己的工单，需确认一次）
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 关闭原因，记入时间线；`spam` 表示作为垃圾信息关闭，不通知发送者
+cmd-dashboard = 获取经理驾驶舱的私人登录链接（仅可使用一次，10 分钟内有效）
+cmd-escalate = 将工单升级到更高一级支持，或升级为 S 级（由领域负责人确认）
+    .reason = 需要升级的原因
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .to = 目标级别（默认为下一级），或 S 表示 S 级
+cmd-help = 列出您可用的命令，或解释某个命令
+    .command = 要解释的命令，如 classify 或 kb search
+cmd-invite = 邀请某人进入 S 级工单的作战室
+    .user = 要邀请的人
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-kb = 搜索知识库，或用已解决的工单充实知识库
+cmd-kb-search = 搜索文章（工作人员还可搜索已解决的工单）
+    .query = 要查找的内容，中英文均可
+cmd-kb-add = 根据已解决工单的问题和解决方案起草文章
+    .ticket = 已解决的工单编号，如 T-12；默认为此会话的工单
+cmd-kb-publish = 发布文章草稿：立即可被搜索
+    .article = 草稿的文章编号，即 /kb add 输出的编号
+    .problem = 用您的话为读者描述问题；草稿中保留的是客户的原话
+    .ticket = 草稿所依据的工单，可代替文章编号
+cmd-link = 将工单关联到另一个工单；duplicate 表示合并到另一个工单
+    .to = 另一个工单的编号，如 T-12
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .relation = related（默认）或 duplicate（将此工单作为已合并关闭）
+cmd-move = 将客户的消息移到它所涉及的工单
+    .message = 消息编号，见工作人员通知和工单详情
+    .to = 消息所涉及的工单编号，如 T-12
+cmd-note = 添加内部备注；客户永远看不到
+    .text = 备注内容
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-queue = 列出未关闭的工单，每页十个，附下一个 SLA 截止时间
+    .view = mine（您的，默认）、all 或 at-risk（一小时内到期或预警）
+    .domain = 只看此领域的工单
+    .q = 标题、消息或客户中的词语
+    .page = 第几页（每页十个，从 1 开始）
+cmd-reopen = 重新打开已解决或已关闭的工单
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 重新打开的原因
+cmd-reply = 在工单的会话中回复客户（/note 仅内部可见）
+    .text = 客户看到的内容
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-report = 提交 S 级工单的事故报告；工单关闭后归档其作战室
+    .problem = 发生了什么（客户看到的情况）
+    .root_cause = 发生的原因
+    .containment = 如何阻止了问题扩散
+    .corrective = 如何修复
+    .preventive = 如何防止再次发生
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-resolve = 将工单标记为已解决，并请客户确认
+    .resolution = 解决方法，用客户能理解的话说明
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-severity = 更改工单的严重程度
+    .level = 新的严重程度
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 原因，记入时间线
+cmd-sla = 显示工单的 SLA 和 OLA 计时：已用、剩余、暂停、超时
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-stats = 驾驶舱的四项指标（按天统计，运营时区）
+    .range = today、7d、30d（最近 N 天，含今天）或 YYYY-MM-DD..YYYY-MM-DD；默认 7d
+    .domain = 只看此领域的工单
+cmd-status = 显示工单状态
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-ticket = 代客户创建工单
+    .customer = 工单所属的客户
+    .text = 客户报告的内容
+cmd-timeline = 在 S 级事故的时间线上添加一条记录
+    .text = 发生的事情，记入事故时间线
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-unassign = 取消工单的处理人
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-update = 向客户发送 S 级事故的进展通报
+    .text = 客户看到的进展通报
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-wait = 将工单标记为等待客户答复
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 我们在等待什么
