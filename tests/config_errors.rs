@@ -340,3 +340,28 @@ fn a_config_error_shows_no_escape_and_no_megabyte() {
     assert!(!error.chars().any(|c| c.is_control()), "{:?}", &error[..200.min(error.len())]);
     assert!(error.len() < 2_000, "{} bytes", error.len());
 }
+
+#[test]
+fn a_default_locale_resolvd_does_not_speak_names_the_file_and_key() {
+    let (_dir, source) = broken("config/default.toml", |t| format!("default_locale = \"fr\"\n{t}"));
+    let error = error_of(source, &[]);
+    assert!(error.contains("default.toml: default_locale: `fr` is not a language resolvd speaks"), "{error}");
+    let (_dir, source) = broken("config/default.toml", |t| t);
+    let error = error_of(source, &[("RESOLVD_DEFAULT_LOCALE", "klingon")]);
+    assert!(error.contains("default_locale"), "{error}");
+}
+
+#[test]
+fn a_persons_locale_is_checked_and_read() {
+    let (_dir, source) = broken("config/people.toml", |t| {
+        t.replacen("time_zone = \"Europe/Berlin\"", "time_zone = \"Europe/Berlin\"\nlocale = \"de\"", 1)
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("people.toml: people[0].locale: `de` is not a language"), "{error}");
+    let (_dir, source) = broken("config/people.toml", |t| {
+        t.replacen("time_zone = \"Europe/Berlin\"", "time_zone = \"Europe/Berlin\"\nlocale = \"zh-CN\"", 1)
+    });
+    let config = Config::load(source, std::iter::empty()).unwrap();
+    assert_eq!(config.directory.person("alice").unwrap().locale, Some(resolvd::domain::Locale::ZhCn));
+    assert_eq!(config.settings.default_locale, resolvd::domain::Locale::En);
+}
