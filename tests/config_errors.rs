@@ -89,7 +89,7 @@ fn a_syntax_error_names_the_line() {
     let (_dir, source) =
         broken("config/default.toml", |t| t.replace("title_chars = 80", "title_chars = = 80"));
     let error = error_of(source, &[]);
-    assert!(error.contains("default.toml: line 31: invalid string; expected"), "{error}");
+    assert!(error.contains("default.toml: line 36: invalid string; expected"), "{error}");
 }
 
 #[test]
@@ -343,7 +343,8 @@ fn a_config_error_shows_no_escape_and_no_megabyte() {
 
 #[test]
 fn a_default_locale_resolvd_does_not_speak_names_the_file_and_key() {
-    let (_dir, source) = broken("config/default.toml", |t| format!("default_locale = \"fr\"\n{t}"));
+    let (_dir, source) =
+        broken("config/default.toml", |t| t.replace("default_locale = \"en\"", "default_locale = \"fr\""));
     let error = error_of(source, &[]);
     assert!(error.contains("default.toml: default_locale: `fr` is not a language resolvd speaks"), "{error}");
     let (_dir, source) = broken("config/default.toml", |t| t);
