@@ -218,3 +218,20 @@ cmd-update = Send the customer a progress note on an S-level incident
 cmd-wait = Mark a ticket as waiting for the customer
     .ticket = The ticket, as T-12; defaults to the ticket of this conversation
     .reason = What we are waiting for
+
+## Usage errors: a command typed wrong
+
+usage-no-command = there is no /{ $command } command; /help lists the commands
+usage-needs-subcommand = /{ $command } needs a subcommand: { $names }
+usage-not-an-option = `{ $word }` is not an option: write name:value, and quote values with spaces (text:"like this")
+usage-no-subcommand = /{ $command } has no subcommand `{ $sub }`; use one of { $names }
+usage-no-option = /{ $command } has no option `{ $option }`; { $count ->
+    [0] it takes no options
+   *[other] its options are { $known }
+}
+usage-twice = /{ $command } got `{ $option }` twice
+usage-empty = `{ $option }` is empty in /{ $command }
+usage-needs = /{ $command } needs { $option }:… ({ $description })
+usage-not-a-number = `{ $value }` is not a whole number for { $option } in /{ $command }
+usage-not-a-user = `{ $value }` is not a user id for { $option } in /{ $command }
+usage-not-a-choice = `{ $value }` is not a choice for { $option } in /{ $command }; choose one of { $choices }

@@ -212,3 +212,20 @@ cmd-update = 向客户发送 S 级事故的进展通报
 cmd-wait = 将工单标记为等待客户答复
     .ticket = 工单编号，如 T-12；默认为此会话的工单
     .reason = 我们在等待什么
+
+## 用法错误
+
+usage-no-command = 没有 /{ $command } 命令；/help 列出所有命令
+usage-needs-subcommand = /{ $command } 需要子命令：{ $names }
+usage-not-an-option = `{ $word }` 不是选项：请写成 名称:值，含空格的值请加引号（text:"像这样"）
+usage-no-subcommand = /{ $command } 没有子命令 `{ $sub }`；请使用 { $names } 之一
+usage-no-option = /{ $command } 没有选项 `{ $option }`；{ $count ->
+    [0] 它不接受任何选项
+   *[other] 它的选项有 { $known }
+}
+usage-twice = /{ $command } 的 `{ $option }` 给了两次
+usage-empty = /{ $command } 中的 `{ $option }` 是空的
+usage-needs = /{ $command } 需要 { $option }:…（{ $description }）
+usage-not-a-number = /{ $command } 中 { $option } 的值 `{ $value }` 不是整数
+usage-not-a-user = /{ $command } 中 { $option } 的值 `{ $value }` 不是用户 ID
+usage-not-a-choice = /{ $command } 中 { $option } 的值 `{ $value }` 不是可选项；请从 { $choices } 中选择

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::error;
 
-use crate::command::{Leaf, check_args};
+use crate::command::{Leaf, check_args_in};
 use crate::config::Config;
 use crate::domain::{ButtonId, Event, EventKind, Locale, Msg, People, Severity, Ticket, TicketRef};
 use crate::kb::KnowledgeBase;
@@ -158,12 +158,12 @@ impl Engine {
     /// A command: its definition's roles, its arguments, then its handler in one transaction.
     async fn run_command(&self, mut inbound: InboundCommand) -> Outcome {
         inbound.invocation = self.config.commands.with_positional(inbound.invocation);
-        let leaf = match self.config.commands.leaf(&inbound.invocation) {
+        let locale =
+            self.reader_locale(&inbound.actor, inbound.locale.as_deref(), &inbound.conversation).await;
+        let leaf = match self.config.commands.leaf_in(&inbound.invocation, locale) {
             Ok(leaf) => leaf,
             Err(usage) => return Outcome::private(usage.0, None),
         };
-        let locale =
-            self.reader_locale(&inbound.actor, inbound.locale.as_deref(), &inbound.conversation).await;
         let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at, locale };
         // Roles first: someone who may not run a command learns that, not its options.
         if let Some(reason) = self.role_refusal(leaf, ctx.actor, ctx.locale) {
@@ -171,7 +171,7 @@ impl Engine {
             let ticket = named.and_then(|(_, value)| value.parse().ok());
             return self.refuse(&inbound.source_id, &ctx, &leaf.path, reason, ticket).await;
         }
-        let command = match check_args(leaf, &inbound.invocation)
+        let command = match check_args_in(leaf, &inbound.invocation, ctx.locale)
             .and_then(|args| self.commands.parse(&leaf.path, &args))
         {
             Ok(command) => command,
