@@ -235,3 +235,41 @@ usage-needs = /{ $command } needs { $option }:… ({ $description })
 usage-not-a-number = `{ $value }` is not a whole number for { $option } in /{ $command }
 usage-not-a-user = `{ $value }` is not a user id for { $option } in /{ $command }
 usage-not-a-choice = `{ $value }` is not a choice for { $option } in /{ $command }; choose one of { $choices }
+
+## Replies to staff commands, in the staff member's language
+
+classify-not-s = S-level needs a domain owner's confirmation: use /escalate to:S reason:…
+classify-done = { $ticket } classified: { $summary }
+classify-kept = ; { $owner } keeps it (given by hand; reroute:true hands it to the new domain's queue)
+classify-rerouted = ; now with { $next }, from the new domain's queue
+assign-not-engineer = `{ $user }` is not an engineer; tickets go to engineers
+assign-done = { $ticket } assigned to { $user }
+assign-from = {" "}(from { $previous }, who is told)
+assign-tier = ; it moves to { $tier } with them
+escalate-done = { $ticket } escalated to { $to }, now with { $owner }
+resolve-done = { $ticket } resolved; the customer was asked to confirm
+note-done = Note added to { $ticket } (staff only)
+say-what-to-tell = say what to tell the customer in text:…
+reply-done = Sent to { $customer } on { $ticket }
+severity-done = { $ticket } is now { $level }
+wait-done = { $ticket } is waiting for the customer
+close-spam = { $ticket } closed as spam
+close-done = { $ticket } closed
+reopen-done = { $ticket } reopened
+ticket-say-what = say what the customer reported in text:…
+ticket-done = Opened { $ticket } for { $customer }: { $summary }
+timeline-say-what = say what happened in text:…
+timeline-done = On the incident timeline of { $ticket }: { $entry }
+update-done = Update sent to { $customer } on { $ticket }
+invite-not-staff = `{ $user }` is not on staff; war rooms are for staff only
+invite-already = { $user } is in the war room of { $ticket } already
+invite-done = { $user } is in the war room of { $ticket }
+dashboard-not-served = the dashboard is not served here (web.listen is empty, or its address was busy)
+dashboard-link = Your sign-in link to the dashboard (it works once, for { $minutes } minutes; do not share it):
+    { $link }
+
+## Notices to one staff member, in their language
+
+notice-moved-to-queue = { $actor } moved { $ticket } to your queue: { $title }
+notice-given-to-you = { $actor } gave you { $ticket }: { $title }
+notice-given-away = { $actor } gave { $ticket } to { $user }; you no longer have it.

@@ -229,3 +229,41 @@ usage-needs = /{ $command } 需要 { $option }:…（{ $description }）
 usage-not-a-number = /{ $command } 中 { $option } 的值 `{ $value }` 不是整数
 usage-not-a-user = /{ $command } 中 { $option } 的值 `{ $value }` 不是用户 ID
 usage-not-a-choice = /{ $command } 中 { $option } 的值 `{ $value }` 不是可选项；请从 { $choices } 中选择
+
+## 对工作人员命令的回复
+
+classify-not-s = S 级需要领域负责人确认：请使用 /escalate to:S reason:…
+classify-done = { $ticket } 已分类：{ $summary }
+classify-kept = ；仍由 { $owner } 处理（手动指派；reroute:true 可转到新领域的队列）
+classify-rerouted = ；现由新领域队列中的 { $next } 处理
+assign-not-engineer = `{ $user }` 不是工程师；工单只能指派给工程师
+assign-done = { $ticket } 已指派给 { $user }
+assign-from = （原处理人 { $previous } 已收到通知）
+assign-tier = ；工单随之转到 { $tier }
+escalate-done = { $ticket } 已升级到 { $to }，现由 { $owner } 处理
+resolve-done = { $ticket } 已解决；已请客户确认
+note-done = 已为 { $ticket } 添加备注（仅工作人员可见）
+say-what-to-tell = 请在 text:… 中写明要告诉客户的内容
+reply-done = 已发送给 { $customer }（{ $ticket }）
+severity-done = { $ticket } 现在是 { $level }
+wait-done = { $ticket } 正在等待客户答复
+close-spam = { $ticket } 已作为垃圾信息关闭
+close-done = { $ticket } 已关闭
+reopen-done = { $ticket } 已重新打开
+ticket-say-what = 请在 text:… 中写明客户报告的内容
+ticket-done = 已为 { $customer } 创建 { $ticket }：{ $summary }
+timeline-say-what = 请在 text:… 中写明发生了什么
+timeline-done = 已记入 { $ticket } 的事故时间线：{ $entry }
+update-done = 已向 { $customer } 发送 { $ticket } 的进展
+invite-not-staff = `{ $user }` 不是工作人员；作战室仅限工作人员
+invite-already = { $user } 已在 { $ticket } 的作战室中
+invite-done = { $user } 已进入 { $ticket } 的作战室
+dashboard-not-served = 此处未提供驾驶舱（web.listen 为空，或其地址被占用）
+dashboard-link = 您的驾驶舱登录链接（仅可使用一次，{ $minutes } 分钟内有效；请勿分享）：
+    { $link }
+
+## 发给单个工作人员的通知
+
+notice-moved-to-queue = { $actor } 将 { $ticket } 移到了您的队列：{ $title }
+notice-given-to-you = { $actor } 将 { $ticket } 交给了您：{ $title }
+notice-given-away = { $actor } 将 { $ticket } 交给了 { $user }；您不再负责此工单。

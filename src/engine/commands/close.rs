@@ -55,13 +55,16 @@ impl CommandHandler for Close {
         if reason == CloseReason::Spam {
             // Nobody is thanked for spam, and a spammer learns nothing from a goodbye.
             return Ok(Outcome::public(
-                format!("{} closed as spam", ticket.reference),
+                t!(ctx.locale, "close-spam", ticket = ticket.reference.to_string()),
                 Some(ticket.reference),
             ));
         }
         let goodbye = Msg::new("close-own-done").shown("ticket", ticket.reference);
         engine.tell_customers(tx, &ticket, customer_says(&ticket, goodbye), ctx.at).await?;
-        Ok(Outcome::public(format!("{} closed", ticket.reference), Some(ticket.reference)))
+        Ok(Outcome::public(
+            t!(ctx.locale, "close-done", ticket = ticket.reference.to_string()),
+            Some(ticket.reference),
+        ))
     }
 }
 

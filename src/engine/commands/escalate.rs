@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, EscalateTo, UsageError};
 use crate::domain::TicketRef;
@@ -43,7 +45,13 @@ impl CommandHandler for Escalate {
         );
         tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::public(
-            format!("{} escalated to {to}, now with {owner}", ticket.reference),
+            t!(
+                ctx.locale,
+                "escalate-done",
+                ticket = ticket.reference.to_string(),
+                to = to.to_string(),
+                owner = owner.as_str()
+            ),
             Some(ticket.reference),
         ))
     }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Msg, TicketRef};
@@ -27,6 +29,9 @@ impl CommandHandler for Reopen {
         engine.save(tx, ctx, &mut ticket, EventKind::Reopened { reason: self.reason.clone() }).await?;
         let again = Msg::new("customer-reopened").shown("ticket", ticket.reference);
         engine.tell_customers(tx, &ticket, customer_says(&ticket, again), ctx.at).await?;
-        Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
+        Ok(Outcome::public(
+            t!(ctx.locale, "reopen-done", ticket = ticket.reference.to_string()),
+            Some(ticket.reference),
+        ))
     }
 }

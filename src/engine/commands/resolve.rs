@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::sla::ClockKind;
@@ -41,7 +43,7 @@ impl CommandHandler for Resolve {
         engine.save(tx, ctx, &mut ticket, kind).await?;
         engine.ask_for_confirmation(tx, &ticket, resolution, ctx.at).await?;
         Ok(Outcome::public(
-            format!("{} resolved; the customer was asked to confirm", ticket.reference),
+            t!(ctx.locale, "resolve-done", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::{DomainError, EventKind, Msg, TicketRef};
@@ -28,14 +30,19 @@ impl CommandHandler for Update {
             return Err(DomainError::Closed(ticket.reference).into());
         }
         if !crate::domain::text::has_visible_text(&self.text) {
-            return Err(Failure::user("say what to tell the customer in text:…"));
+            return Err(Failure::user(t!(ctx.locale, "say-what-to-tell")));
         }
         let update = self.text.trim().to_owned();
         engine.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
         let note = Msg::new("customer-update").shown("ticket", ticket.reference).arg("update", update);
         engine.tell_customers(tx, &ticket, customer_says(&ticket, note), ctx.at).await?;
         Ok(Outcome::public(
-            format!("Update sent to {} on {}", ticket.customer, ticket.reference),
+            t!(
+                ctx.locale,
+                "update-done",
+                customer = ticket.customer.as_str(),
+                ticket = ticket.reference.to_string()
+            ),
             Some(ticket.reference),
         ))
     }

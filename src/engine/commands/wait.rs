@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Msg, TicketRef};
@@ -33,7 +35,7 @@ impl CommandHandler for Wait {
         };
         engine.tell_customers(tx, &ticket, customer_says(&ticket, ask), ctx.at).await?;
         Ok(Outcome::public(
-            format!("{} is waiting for the customer", ticket.reference),
+            t!(ctx.locale, "wait-done", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }
