@@ -273,3 +273,43 @@ dashboard-link = Your sign-in link to the dashboard (it works once, for { $minut
 notice-moved-to-queue = { $actor } moved { $ticket } to your queue: { $title }
 notice-given-to-you = { $actor } gave you { $ticket }: { $title }
 notice-given-away = { $actor } gave { $ticket } to { $user }; you no longer have it.
+
+## Posts staff share (staff threads, war rooms, ops), in default_locale
+
+staff-closed-own = { $actor } closed { $ticket } themselves.
+staff-confirmed = { $actor } confirmed that { $ticket } is fixed; it is closed.
+staff-needs-help = { $actor } read the suggested articles and still needs help with { $ticket }.
+staff-not-fixed = { $actor } says { $ticket } is not fixed; it is open again, with { $owner }.
+staff-rated = { $actor } rated { $ticket } { $score }/5.
+staff-self-served = { $actor } says article { $article } solved { $ticket }; it is closed as self-served.
+staff-s-declined = { $actor } declined S-level for { $ticket }: { $reason }. It stays { $stays }.
+staff-s-confirmed = { $actor } confirmed S-level for { $ticket }; war room { $room } is open with { $roster }.
+room-welcome = War room for { $ticket } “{ $title }”, S-level confirmed by { $actor }. Leader: { $leader }.
+    Record what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.
+none-named = none named
+unrated = unrated
+s-declined = Declined; { $ticket } stays { $stays }
+s-confirmed = { $ticket } is S-level; war room { $room } is open
+s-decline-button = Decline, with a reason
+s-decline-title = Decline S-level for { $ticket }
+s-decline-why = Why is it not S-level?
+s-decline-say-why = Say why it is not S-level: press the button and write the reason.
+escalate-needs-domain = classify { $ticket } with a domain first: each tier's queue belongs to a domain
+claim-refused = { $ticket } is with { $owner }; they can /unassign it, or a manager can /assign it to you
+claim-say-why = { $ticket } is with { $owner }; to take it over, say why: /claim ticket:{ $ticket } reason:…
+claim-done = { $actor } claimed { $ticket }
+claim-from = {" "}from { $owner } ({ $why }); { $owner } is told
+notice-taken-from-you = { $actor } took { $ticket } from you: { $why }
+outside-queue-refused = { $user } is in none of the { $domain } queues, so { $ticket } cannot go to them (assignment.outside_queue = "refuse")
+staff-tier-followed = { $ticket } moved from { $from } to { $to } with { $user }, who has it now.
+staff-new-ticket = New ticket { $ticket } from { $customer } ({ $labels }), assigned to { $owner }:
+    { $quote }
+claim-button = Claim
+staff-wrote = { $actor } wrote on { $ticket }{ $how }:
+    { $quote }
+staff-resumed = The ticket is no longer waiting for the customer.
+staff-reopened-by-writing = It was resolved, so it is open again, with { $owner }.
+staff-flooding = { $actor } sent more than { $limit } messages within a minute on { $ticket }; they are all on the ticket, and no notice is sent for each.
+landed-replied = {" "}(a reply about it)
+landed-most-recent = {" "}(the most recently active of their open tickets, beside { $others }; if it is about another: /move message:{ $message } to:T-n)
+landed-merged = {" "}(from { $from }, merged into it)

@@ -267,3 +267,43 @@ dashboard-link = 您的驾驶舱登录链接（仅可使用一次，{ $minutes }
 notice-moved-to-queue = { $actor } 将 { $ticket } 移到了您的队列：{ $title }
 notice-given-to-you = { $actor } 将 { $ticket } 交给了您：{ $title }
 notice-given-away = { $actor } 将 { $ticket } 交给了 { $user }；您不再负责此工单。
+
+## 工作人员共享的消息（工单讨论串、作战室、运营频道）
+
+staff-closed-own = { $actor } 自行关闭了 { $ticket }。
+staff-confirmed = { $actor } 确认 { $ticket } 已修复；工单已关闭。
+staff-needs-help = { $actor } 看过推荐的文章，{ $ticket } 仍需要帮助。
+staff-not-fixed = { $actor } 表示 { $ticket } 未修复；工单已重新打开，由 { $owner } 处理。
+staff-rated = { $actor } 给 { $ticket } 打了 { $score }/5 分。
+staff-self-served = { $actor } 表示文章 { $article } 解决了 { $ticket }；工单作为自助解决关闭。
+staff-s-declined = { $actor } 拒绝将 { $ticket } 升级为 S 级：{ $reason }。仍为 { $stays }。
+staff-s-confirmed = { $actor } 确认 { $ticket } 为 S 级；作战室 { $room } 已开启，成员：{ $roster }。
+room-welcome = { $ticket }“{ $title }”的作战室，S 级由 { $actor } 确认。负责人：{ $leader }。
+    用 /timeline 记录进展（置顶消息也会记入），用 /update 通知客户，用 /invite 邀请他人；关闭工单时需要提交事故报告。
+none-named = 未指定
+unrated = 未定级
+s-declined = 已拒绝；{ $ticket } 仍为 { $stays }
+s-confirmed = { $ticket } 已是 S 级；作战室 { $room } 已开启
+s-decline-button = 拒绝，并说明原因
+s-decline-title = 拒绝将 { $ticket } 升级为 S 级
+s-decline-why = 为什么不是 S 级？
+s-decline-say-why = 请说明为什么不是 S 级：点击按钮并写下原因。
+escalate-needs-domain = 请先为 { $ticket } 指定领域：每一级的队列都属于某个领域
+claim-refused = { $ticket } 由 { $owner } 处理；对方可以 /unassign，或由经理 /assign 给您
+claim-say-why = { $ticket } 由 { $owner } 处理；要接手请说明原因：/claim ticket:{ $ticket } reason:…
+claim-done = { $actor } 接手了 { $ticket }
+claim-from = （从 { $owner } 处接手：{ $why }；已通知 { $owner }）
+notice-taken-from-you = { $actor } 从您这里接手了 { $ticket }：{ $why }
+outside-queue-refused = { $user } 不在 { $domain } 的任何队列中，因此 { $ticket } 不能转给对方（assignment.outside_queue = "refuse"）
+staff-tier-followed = { $ticket } 已从 { $from } 转到 { $to }，现由 { $user } 处理。
+staff-new-ticket = 新工单 { $ticket }，来自 { $customer }（{ $labels }），指派给 { $owner }：
+    { $quote }
+claim-button = 接手
+staff-wrote = { $actor } 在 { $ticket } 留言{ $how }：
+    { $quote }
+staff-resumed = 工单不再等待客户答复。
+staff-reopened-by-writing = 工单原已解决，现已重新打开，由 { $owner } 处理。
+staff-flooding = { $actor } 一分钟内在 { $ticket } 发送了超过 { $limit } 条消息；消息都已记录在工单中，不再逐条通知。
+landed-replied = （回复此工单）
+landed-most-recent = （其未关闭工单中最近活跃的一个，另有 { $others }；如果是关于其他工单：/move message:{ $message } to:T-n）
+landed-merged = （来自 { $from }，已合并到此工单）

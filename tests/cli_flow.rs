@@ -87,6 +87,20 @@ async fn a_chinese_and_an_english_customer_each_read_their_own_language_end_to_e
     assert!(types(&t1).contains(&"rated".to_owned()), "{t1}");
     let t2 = show(db, data.path(), "T-2");
     assert_eq!(t2["close_reason"], "confirmed");
+
+    // A desk whose default_locale is Chinese: staff threads read Chinese, each customer still
+    // their own language.
+    let file = data.path().join("zoe.txt");
+    std::fs::write(&file, "zoe: my phone restarts by itself\n").unwrap();
+    let stdout = ok(resolvd(db, data.path())
+        .env("RESOLVD_DEFAULT_LOCALE", "zh-CN")
+        .args(["chat", "--script"])
+        .arg(&file)
+        .output()
+        .unwrap());
+    assert!(stdout.contains("bot → zoe: Thanks, we opened T-3 for you."), "{stdout}");
+    assert!(stdout.contains("新工单 T-3，来自 zoe"), "{stdout}");
+    assert!(stdout.contains("[claim:T-3] 接手"), "{stdout}");
 }
 
 async fn the_queue_lists_each_engineers_tickets_with_their_next_deadline(db: &TestDb) {

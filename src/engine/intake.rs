@@ -18,7 +18,7 @@ use super::{
     text,
 };
 use crate::domain::{
-    Attachment, Audience, Button, ButtonAction, EventKind, Post, Status, Ticket, TicketRef, Tier,
+    Attachment, Audience, Button, ButtonAction, EventKind, Locale, Post, Status, Ticket, TicketRef, Tier,
 };
 use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 use crate::t;
@@ -59,18 +59,16 @@ pub(super) enum Landed {
 }
 
 impl Landed {
-    fn how(&self, message_id: i64) -> String {
+    fn how(&self, message_id: i64, locale: Locale) -> String {
         match self {
             Landed::Only => String::new(),
-            Landed::Replied => " (a reply about it)".to_owned(),
+            Landed::Replied => t!(locale, "landed-replied"),
             Landed::MostRecent { others } => {
                 let others: Vec<String> = others.iter().map(ToString::to_string).collect();
-                format!(
-                    " (the most recently active of their open tickets, beside {}; if it is about another: /move message:{message_id} to:T-n)",
-                    text::join_and_in(&others, crate::domain::Locale::En)
-                )
+                let others = text::join_and_in(&others, locale);
+                t!(locale, "landed-most-recent", others = others, message = message_id)
             }
-            Landed::Merged { from } => format!(" (from {from}, merged into it)"),
+            Landed::Merged { from } => t!(locale, "landed-merged", from = from.to_string()),
         }
     }
 }
@@ -338,9 +336,12 @@ impl Engine {
             let ask =
                 t!(ctx.locale, "intake-slow-down", limit = limit, ticket = ticket.reference.to_string());
             tx.enqueue_post(&customer_post(ticket, ask), ctx.at).await?;
-            let notice = format!(
-                "{} sent more than {limit} messages within a minute on {}; they are all on the ticket, and no notice is sent for each.",
-                ctx.actor, ticket.reference
+            let notice = t!(
+                self.shared_locale(),
+                "staff-flooding",
+                actor = ctx.actor,
+                limit = limit,
+                ticket = ticket.reference.to_string()
             );
             tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         }
@@ -390,17 +391,27 @@ impl Engine {
             tx.enqueue_post(&Post::new(writer, Some(ticket.reference), added), ctx.at).await?;
         }
         let quote = text::quote(text, quote_chars);
-        let mut notice =
-            format!("{} wrote on {}{}:\n{quote}", ctx.actor, ticket.reference, landed.how(message_id));
+        let shared = self.shared_locale();
+        let how = landed.how(message_id, shared);
+        let mut notice = t!(
+            shared,
+            "staff-wrote",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            how = how,
+            quote = quote
+        );
         if let Some(files) = text::files(attachments) {
             notice.push_str(&files);
         }
         if resumed {
-            notice.push_str("\nThe ticket is no longer waiting for the customer.");
+            notice.push('\n');
+            notice.push_str(&t!(shared, "staff-resumed"));
         }
         if reopened {
-            let owner = ticket.assignee.as_deref().unwrap_or("nobody");
-            notice.push_str(&format!("\nIt was resolved, so it is open again, with {owner}."));
+            let owner = ticket.assignee.clone().unwrap_or_else(|| t!(shared, "nobody"));
+            notice.push('\n');
+            notice.push_str(&t!(shared, "staff-reopened-by-writing", owner = owner));
         }
         let post = staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]);
         tx.enqueue_post(&post, ctx.at).await?;
@@ -471,18 +482,21 @@ impl Engine {
         }
         tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
 
-        let owner = ticket.assignee.as_deref().unwrap_or("nobody yet");
-        let mut notice = format!(
-            "New ticket {} from {} ({}), assigned to {owner}:\n{}",
-            ticket.reference,
-            ticket.customer,
-            text::labels(ticket),
-            text::quote(text, settings.quote_chars)
+        let shared = self.shared_locale();
+        let owner = ticket.assignee.clone().unwrap_or_else(|| t!(shared, "nobody-yet"));
+        let mut notice = t!(
+            shared,
+            "staff-new-ticket",
+            ticket = ticket.reference.to_string(),
+            customer = ticket.customer.as_str(),
+            labels = text::labels(ticket),
+            owner = owner,
+            quote = text::quote(text, settings.quote_chars)
         );
         if let Some(files) = text::files(attachments) {
             notice.push_str(&files);
         }
-        let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
+        let claim = Button::new(ButtonAction::Claim, ticket.reference, &t!(shared, "claim-button"));
         let mentions = ticket.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await?;
         if let Some(card) = self.suggestion_card(ticket, &suggestions, locale) {

@@ -30,7 +30,12 @@ impl ButtonHandler for CloseOwn {
         let kind = EventKind::Closed { reason: CloseReason::ClosedByCustomer, comment: None, article: None };
         engine.save(tx, ctx, ticket, kind).await?;
         let owner = ticket.assignee.clone();
-        let notice = format!("{} closed {} themselves.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-closed-own",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string()
+        );
         tx.enqueue_post(&staff_post(ticket, notice, owner.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::private(
             t!(ctx.locale, "close-own-done", ticket = ticket.reference.to_string()),

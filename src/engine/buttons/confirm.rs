@@ -29,7 +29,12 @@ impl ButtonHandler for Confirm {
         ticket.close(CloseReason::Confirmed)?;
         let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None, article: None };
         engine.save(tx, ctx, ticket, kind).await?;
-        let notice = format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-confirmed",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string()
+        );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         let thanks = t!(ctx.locale, "card-confirmed", ticket = ticket.reference.to_string());
         Ok(Outcome::private(thanks, Some(ticket.reference)))

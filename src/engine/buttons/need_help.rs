@@ -33,9 +33,11 @@ impl ButtonHandler for NeedHelp {
         }
         engine.save(tx, ctx, ticket, EventKind::NeedsHelp).await?;
         let owner = ticket.assignee.clone();
-        let notice = format!(
-            "{} read the suggested articles and still needs help with {}.",
-            ctx.actor, ticket.reference
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-needs-help",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string()
         );
         tx.enqueue_post(&staff_post(ticket, notice, owner.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::private(

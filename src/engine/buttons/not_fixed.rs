@@ -30,8 +30,13 @@ impl ButtonHandler for NotFixed {
         let kind = EventKind::Reopened { reason: Some("the customer says it is not fixed".to_owned()) };
         engine.save(tx, ctx, ticket, kind).await?;
         let owner = ticket.assignee.as_deref().unwrap_or("nobody");
-        let notice =
-            format!("{} says {} is not fixed; it is open again, with {owner}.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-not-fixed",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            owner = owner
+        );
         let mentions = ticket.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![]), ctx.at).await?;
         Ok(Outcome::private(

@@ -39,7 +39,13 @@ impl ButtonHandler for Rate {
             )));
         }
         engine.save(tx, ctx, ticket, EventKind::Rated { score }).await?;
-        let notice = format!("{} rated {} {score}/5.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-rated",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            score = score.to_string()
+        );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         Ok(Outcome::private(
             t!(ctx.locale, "card-rated", ticket = ticket.reference.to_string(), score = score.to_string()),

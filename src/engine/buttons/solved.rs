@@ -49,9 +49,12 @@ impl ButtonHandler for Solved {
             article: Some(article.clone()),
         };
         engine.save(tx, ctx, ticket, closed).await?;
-        let notice = format!(
-            "{} says article {article} solved {}; it is closed as self-served.",
-            ctx.actor, ticket.reference
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-self-served",
+            actor = ctx.actor,
+            article = article.as_str(),
+            ticket = ticket.reference.to_string()
         );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         Ok(Outcome::private(
