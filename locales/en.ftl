@@ -313,3 +313,38 @@ staff-flooding = { $actor } sent more than { $limit } messages within a minute o
 landed-replied = {" "}(a reply about it)
 landed-most-recent = {" "}(the most recently active of their open tickets, beside { $others }; if it is about another: /move message:{ $message } to:T-n)
 landed-merged = {" "}(from { $from }, merged into it)
+
+## S-level requests and war rooms
+
+s-no-owner = the { $domain } domain has no owner to confirm S-level; name its owners in domains.toml
+s-no-second = you own the { $domain } domain, and S-level needs a second confirmation from another owner or a manager; people.toml names none
+s-already-asked = { $ticket } is already waiting for an owner to confirm S-level (asked by { $by })
+s-ask-owner = { $actor } asks to raise { $ticket } to S-level: { $reason }
+    “{ $title }” · { $labels } · customer { $customer }. Confirming opens a war room.
+s-confirm-button = Confirm S-level
+s-decline-short-button = Decline
+staff-s-asked = { $actor } asked { $asked } to confirm S-level for { $ticket }: { $reason }
+s-asked = Asked { $asked } to confirm S-level for { $ticket }
+s-no-domain = { $ticket } has no domain, so no S-level request to answer; classify it first
+s-owners-only = only the owners of the { $domain } domain ({ $who }) can answer S-level for { $ticket }
+s-already = { $ticket } is S-level already
+s-nothing-waiting = { $ticket } has no S-level request waiting
+s-second-confirmation = you asked for S-level on { $ticket }; { $who } answers it (a second confirmation)
+room-archived = the war room of { $ticket } is archived
+room-none = { $ticket } has no war room; { $what } is for S-level incidents (/escalate to:S)
+room-assignee-joins = { $assignee } now has { $ticket } and joins the war room.
+room-file-report = { $ticket } is closed. File the incident report to archive this room: { $usage }
+report-button = File the report
+room-reopened = { $ticket } is open again, and so is its war room: { $actor } reopened it. /timeline and /update work again; closing it asks for a new incident report.
+room-archived-post = The war room of { $ticket } is archived: the incident is closed and its report filed.
+room-remind-report = { $ticket } is closed, but its incident report is not filed. { $has_leader ->
+    [yes] { $leader }, please file it
+   *[no] File it
+} to archive this room: { $usage }
+room-remind-silent = Nothing new in the war room of { $ticket } for { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}. { $has_leader ->
+    [yes] { $leader }, please post
+   *[no] Post
+} progress with /timeline and tell the customer with /update.

@@ -307,3 +307,35 @@ staff-flooding = { $actor } 一分钟内在 { $ticket } 发送了超过 { $limit
 landed-replied = （回复此工单）
 landed-most-recent = （其未关闭工单中最近活跃的一个，另有 { $others }；如果是关于其他工单：/move message:{ $message } to:T-n）
 landed-merged = （来自 { $from }，已合并到此工单）
+
+## S 级请求与作战室
+
+s-no-owner = { $domain } 领域没有负责人来确认 S 级；请在 domains.toml 中指定负责人
+s-no-second = 您是 { $domain } 领域的负责人，S 级需要另一位负责人或经理再次确认；people.toml 中没有
+s-already-asked = { $ticket } 已在等待负责人确认 S 级（由 { $by } 提出）
+s-ask-owner = { $actor } 请求将 { $ticket } 升级为 S 级：{ $reason }
+    “{ $title }” · { $labels } · 客户 { $customer }。确认后将开启作战室。
+s-confirm-button = 确认 S 级
+s-decline-short-button = 拒绝
+staff-s-asked = { $actor } 已请 { $asked } 确认 { $ticket } 的 S 级：{ $reason }
+s-asked = 已请 { $asked } 确认 { $ticket } 的 S 级
+s-no-domain = { $ticket } 没有领域，因此没有待处理的 S 级请求；请先分类
+s-owners-only = 只有 { $domain } 领域的负责人（{ $who }）才能处理 { $ticket } 的 S 级请求
+s-already = { $ticket } 已经是 S 级
+s-nothing-waiting = { $ticket } 没有待确认的 S 级请求
+s-second-confirmation = 您为 { $ticket } 申请了 S 级；需由 { $who } 确认（二次确认）
+room-archived = { $ticket } 的作战室已归档
+room-none = { $ticket } 没有作战室；{ $what } 用于 S 级事故（/escalate to:S）
+room-assignee-joins = { $assignee } 现在负责 { $ticket }，已加入作战室。
+room-file-report = { $ticket } 已关闭。提交事故报告即可归档此作战室：{ $usage }
+report-button = 提交报告
+room-reopened = { $ticket } 已重新打开，作战室也随之重新开启：由 { $actor } 重新打开。/timeline 和 /update 可以再次使用；关闭时需要提交新的事故报告。
+room-archived-post = { $ticket } 的作战室已归档：事故已关闭，报告已提交。
+room-remind-report = { $ticket } 已关闭，但尚未提交事故报告。{ $has_leader ->
+    [yes] 请 { $leader } 提交报告
+   *[no] 请提交报告
+}以归档此作战室：{ $usage }
+room-remind-silent = { $ticket } 的作战室已有 { $minutes } 分钟没有新消息。{ $has_leader ->
+    [yes] 请 { $leader }
+   *[no] 请
+}用 /timeline 记录进展，并用 /update 通知客户。

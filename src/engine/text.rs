@@ -211,6 +211,14 @@ pub fn join_and_in<S: AsRef<str>>(items: &[S], locale: Locale) -> String {
     join_in(items, locale, "join-and")
 }
 
+/// `a`, `a or b`, `a, b or c` in the reader's language; `nobody` for none.
+pub fn join_or_in<S: AsRef<str>>(items: &[S], locale: Locale) -> String {
+    if items.is_empty() {
+        return t!(locale, "nobody");
+    }
+    join_in(items, locale, "join-or")
+}
+
 fn join_in<S: AsRef<str>>(items: &[S], locale: Locale, key: &'static str) -> String {
     match items {
         [] => String::new(),
@@ -220,18 +228,6 @@ fn join_in<S: AsRef<str>>(items: &[S], locale: Locale, key: &'static str) -> Str
             let separator = t!(locale, "list-separator");
             let msg = Msg::new(key).arg("init", init.join(&separator)).arg("last", last.as_ref());
             crate::i18n::text(locale, &msg)
-        }
-    }
-}
-
-/// `a`, `a or b`, `a, b or c`; `nobody` for none.
-pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => "nobody".to_owned(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} or {}", init.join(", "), last.as_ref())
         }
     }
 }
