@@ -348,3 +348,34 @@ room-remind-silent = Nothing new in the war room of { $ticket } for { $minutes -
     [yes] { $leader }, please post
    *[no] Post
 } progress with /timeline and tell the customer with /update.
+
+## SLA notices, /sla and the daily digest
+
+none = none
+clock-name = { $kind ->
+    [response] First response
+    [resolution] Resolution
+   *[ola] { $tier } OLA
+}
+sla-warning = { $clock } clock at { $percent }% of its budget; due { $due }.
+sla-breach = { $clock } deadline passed ({ $due }).
+sla-while-paused = while paused
+sla-ola-out-in-incident = The { $tier } OLA ran out; the war room drives this incident, so it is not escalated on its own.
+sla-ola-out = The { $from } OLA ran out: escalated to { $to }, now with { $owner }.
+sla-room-notice = SLA on { $ticket }:
+    { $lines }
+sla-notice = SLA on { $ticket } ({ $labels }):
+    { $lines }
+sla-none = { $ticket } has no SLA yet: classify it with a domain and a severity first
+sla-of = SLA of { $ticket } ({ $labels }):
+sla-none-while-paused = none while paused
+sla-stopped = stopped
+sla-paused = paused
+sla-breached = BREACHED
+sla-clock-line = { $clock }: due { $due }; elapsed { $elapsed }, remaining { $remaining }{ $flags }
+digest = Daily digest for { $today }: { $open ->
+    [one] { $open } open ticket
+   *[other] { $open } open tickets
+}.
+    Breached: { $breached }
+    Resolution due today: { $due_today }

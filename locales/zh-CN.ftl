@@ -339,3 +339,31 @@ room-remind-silent = { $ticket } 的作战室已有 { $minutes } 分钟没有新
     [yes] 请 { $leader }
    *[no] 请
 }用 /timeline 记录进展，并用 /update 通知客户。
+
+## SLA 通知、/sla 与每日摘要
+
+none = 无
+clock-name = { $kind ->
+    [response] 首次响应
+    [resolution] 解决
+   *[ola] { $tier } OLA
+}
+sla-warning = { $clock }计时已用去 { $percent }% 的时限；截止 { $due }。
+sla-breach = { $clock }已超过截止时间（{ $due }）。
+sla-while-paused = 暂停中
+sla-ola-out-in-incident = { $tier } OLA 已用完；此事故由作战室推进，因此不会自动升级。
+sla-ola-out = { $from } OLA 已用完：已升级到 { $to }，现由 { $owner } 处理。
+sla-room-notice = { $ticket } 的 SLA：
+    { $lines }
+sla-notice = { $ticket } 的 SLA（{ $labels }）：
+    { $lines }
+sla-none = { $ticket } 还没有 SLA：请先为其指定领域和严重程度
+sla-of = { $ticket } 的 SLA（{ $labels }）：
+sla-none-while-paused = 暂停中，无截止时间
+sla-stopped = 已停止
+sla-paused = 已暂停
+sla-breached = 已超时
+sla-clock-line = { $clock }：截止 { $due }；已用 { $elapsed }，剩余 { $remaining }{ $flags }
+digest = { $today } 每日摘要：{ $open } 个未关闭工单。
+    已超时：{ $breached }
+    今日到期：{ $due_today }
