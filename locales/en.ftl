@@ -379,3 +379,40 @@ digest = Daily digest for { $today }: { $open ->
 }.
     Breached: { $breached }
     Resolution due today: { $due_today }
+
+## Links, merges, moves, the knowledge base, reports, unassigning
+
+link-closed = { $to } is closed; merge into an open ticket, or /reopen { $to } first
+link-circle = { $to } was merged into { $ticket }; merging back would make a circle
+link-already = { $ticket } is already linked to { $to }
+link-done = { $ticket } linked to { $to }
+link-merged = { $ticket } merged into { $to }
+customer-merged = { $ticket } is the same problem as { $to }; we will follow up there, and you will hear from us here as it goes on.
+staff-merged = { $actor } merged { $ticket } into { $to }: its customer { $customer } now hears what { $to }'s customer hears, and their messages land here.
+move-no-message = there is no message { $message } on a ticket
+move-already = message { $message } is on { $to } already
+move-closed = { $to } is closed; /reopen it first, or move the message elsewhere
+move-other-customer = message { $message } is from { $author }, and { $to } is { $customer }'s ticket; a message moves only between one customer's tickets
+staff-message-moved = { $actor } moved { $author }'s message { $message } here from { $from }:
+    { $quote }
+move-done = Message { $message } moved from { $from } to { $to }
+kb-nothing = Nothing in the knowledge base matches “{ $query }”
+kb-hit-article = { $number }. { $title } (kb:{ $id })
+kb-hit-ticket = { $number }. { $title } (from ticket { $id })
+kb-found = Knowledge base, “{ $query }”:
+    { $lines }
+report-already = the incident report of { $ticket } is filed already
+report-body = Incident report for { $ticket }, filed by { $actor }:
+    { $lines }
+report-timeline = Timeline:
+    { $entries }
+report-archived = the war room is archived
+report-archived-later = the war room is archived when the ticket closes
+report-done = Incident report filed for { $ticket }; { $archived }
+unassign-next = it is with { $next } now, next in its queue
+unassign-nobody = nobody has it now: its queue has nobody else
+unassign-done = { $previous } no longer has { $ticket }; { $now_with }
+notice-yours-now = { $ticket } is yours now (back in the queue from { $previous }): { $title }
+notice-taken-off-you = { $actor } took { $ticket } off you; { $now_with }.
+staff-unassigned = { $actor } put { $ticket } back in its queue from { $previous }; { $now_with }.
+staff-escalated = { $actor } escalated { $ticket } from { $from } to { $to }: { $reason }. It is now with { $owner }.

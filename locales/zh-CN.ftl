@@ -367,3 +367,40 @@ sla-clock-line = { $clock }：截止 { $due }；已用 { $elapsed }，剩余 { $
 digest = { $today } 每日摘要：{ $open } 个未关闭工单。
     已超时：{ $breached }
     今日到期：{ $due_today }
+
+## 关联、合并、移动消息、知识库、报告、取消指派
+
+link-closed = { $to } 已关闭；请合并到未关闭的工单，或先 /reopen { $to }
+link-circle = { $to } 已合并到 { $ticket }；再合并回去会形成循环
+link-already = { $ticket } 已关联到 { $to }
+link-done = { $ticket } 已关联到 { $to }
+link-merged = { $ticket } 已合并到 { $to }
+customer-merged = { $ticket } 与 { $to } 是同一个问题；我们将在那里跟进，进展会在这里通知您。
+staff-merged = { $actor } 将 { $ticket } 合并到 { $to }：其客户 { $customer } 现在会收到 { $to } 客户收到的消息，其留言也会记入此工单。
+move-no-message = 工单中没有消息 { $message }
+move-already = 消息 { $message } 已在 { $to } 中
+move-closed = { $to } 已关闭；请先 /reopen，或将消息移到别处
+move-other-customer = 消息 { $message } 来自 { $author }，而 { $to } 是 { $customer } 的工单；消息只能在同一客户的工单之间移动
+staff-message-moved = { $actor } 将 { $author } 的消息 { $message } 从 { $from } 移到这里：
+    { $quote }
+move-done = 消息 { $message } 已从 { $from } 移到 { $to }
+kb-nothing = 知识库中没有与“{ $query }”匹配的内容
+kb-hit-article = { $number }. { $title }（kb:{ $id }）
+kb-hit-ticket = { $number }. { $title }（来自工单 { $id }）
+kb-found = 知识库，“{ $query }”：
+    { $lines }
+report-already = { $ticket } 的事故报告已经提交
+report-body = { $ticket } 的事故报告，由 { $actor } 提交：
+    { $lines }
+report-timeline = 时间线：
+    { $entries }
+report-archived = 作战室已归档
+report-archived-later = 工单关闭时作战室将归档
+report-done = 已提交 { $ticket } 的事故报告；{ $archived }
+unassign-next = 现由队列中的下一位 { $next } 处理
+unassign-nobody = 现在无人处理：队列中没有其他人
+unassign-done = { $previous } 不再负责 { $ticket }；{ $now_with }
+notice-yours-now = { $ticket } 现在由您负责（从 { $previous } 退回队列）：{ $title }
+notice-taken-off-you = { $actor } 取消了您对 { $ticket } 的指派；{ $now_with }。
+staff-unassigned = { $actor } 将 { $ticket } 从 { $previous } 退回队列；{ $now_with }。
+staff-escalated = { $actor } 将 { $ticket } 从 { $from } 升级到 { $to }：{ $reason }。现由 { $owner } 处理。

@@ -38,10 +38,17 @@ impl CommandHandler for Escalate {
             None => None,
         };
         let (from, to, assignee) = engine.escalate_ticket(tx, ctx, &mut ticket, to, reason).await?;
-        let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
-        let notice = format!(
-            "{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.",
-            ctx.actor, ticket.reference
+        let shared = engine.shared_locale();
+        let owner = assignee.clone().unwrap_or_else(|| t!(shared, "nobody-yet"));
+        let notice = t!(
+            shared,
+            "staff-escalated",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            from = from.to_string(),
+            to = to.to_string(),
+            reason = reason.as_str(),
+            owner = owner.as_str()
         );
         tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::public(
