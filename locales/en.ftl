@@ -416,3 +416,22 @@ notice-yours-now = { $ticket } is yours now (back in the queue from { $previous 
 notice-taken-off-you = { $actor } took { $ticket } off you; { $now_with }.
 staff-unassigned = { $actor } put { $ticket } back in its queue from { $previous }; { $now_with }.
 staff-escalated = { $actor } escalated { $ticket } from { $from } to { $to }: { $reason }. It is now with { $owner }.
+staff-auto-confirmed = { $ticket } closed as auto-confirmed: the customer did not answer the resolution card within { $wait }.
+reply-closed = { $ticket } is closed; /reopen it before writing to the customer
+room-let-in = { $actor } let { $user } into the war room of { $ticket }.
+kb-add-unresolved = { $ticket } is { $status }; resolve it before drafting an article
+kb-add-needs-domain = classify { $ticket } with a domain first: every article belongs to one
+kb-add-no-resolution = { $ticket } has no resolution to draft an article from
+kb-drafted = Drafted { $article } from { $ticket }:
+    { $markdown }
+    Publish it with /kb publish article:{ $article }
+staff-status = { $ticket } “{ $title }”: { $status }{ $reason } · { $labels } · { $tier } · with { $owner } · opened { $opened } · last change { $changed }
+card-due-met = met (resolved)
+incident-card = INCIDENT { $ticket } · { $labels } · { $tier }
+    “{ $title }”
+    Customer: { $customer }
+    Impact: { $impact }
+    Status: { $status }, with { $owner }
+    Resolution due: { $due }
+    Leader: { $leader }
+    In the room: { $roster }

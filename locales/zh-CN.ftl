@@ -404,3 +404,22 @@ notice-yours-now = { $ticket } 现在由您负责（从 { $previous } 退回队�
 notice-taken-off-you = { $actor } 取消了您对 { $ticket } 的指派；{ $now_with }。
 staff-unassigned = { $actor } 将 { $ticket } 从 { $previous } 退回队列；{ $now_with }。
 staff-escalated = { $actor } 将 { $ticket } 从 { $from } 升级到 { $to }：{ $reason }。现由 { $owner } 处理。
+staff-auto-confirmed = { $ticket } 已作为自动确认关闭：客户在 { $wait } 内未回复解决确认卡片。
+reply-closed = { $ticket } 已关闭；请先 /reopen 再给客户留言
+room-let-in = { $actor } 邀请 { $user } 进入了 { $ticket } 的作战室。
+kb-add-unresolved = { $ticket } 的状态是 { $status }；请先解决再起草文章
+kb-add-needs-domain = 请先为 { $ticket } 指定领域：每篇文章都属于一个领域
+kb-add-no-resolution = { $ticket } 没有可用于起草文章的解决方案
+kb-drafted = 已根据 { $ticket } 起草 { $article }：
+    { $markdown }
+    用 /kb publish article:{ $article } 发布
+staff-status = { $ticket }“{ $title }”：{ $status }{ $reason } · { $labels } · { $tier } · 处理人 { $owner } · 创建于 { $opened } · 最后更新 { $changed }
+card-due-met = 已达成（已解决）
+incident-card = 事故 { $ticket } · { $labels } · { $tier }
+    “{ $title }”
+    客户：{ $customer }
+    影响：{ $impact }
+    状态：{ $status }，处理人 { $owner }
+    解决截止：{ $due }
+    负责人：{ $leader }
+    成员：{ $roster }

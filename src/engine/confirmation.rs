@@ -176,9 +176,11 @@ impl Engine {
                     )
                 };
                 self.tell_customers(tx, &ticket, goodbye, now).await?;
-                let notice = format!(
-                    "{} closed as auto-confirmed: the customer did not answer the resolution card within {wait}.",
-                    ticket.reference
+                let notice = t!(
+                    self.shared_locale(),
+                    "staff-auto-confirmed",
+                    ticket = ticket.reference.to_string(),
+                    wait = wait.as_str()
                 );
                 tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), now).await?;
                 report.auto_confirmed += 1;

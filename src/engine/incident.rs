@@ -295,16 +295,19 @@ impl Engine {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let resolution = clocks.iter().find(|s| s.kind == ClockKind::Resolution);
+        let shared = self.shared_locale();
         let due = match resolution {
-            Some(state) if state.stopped => "met (resolved)".to_owned(),
-            Some(state) => state.reading.due.map_or_else(|| "paused".to_owned(), |d| self.local(d)),
-            None => "none".to_owned(),
+            Some(state) if state.stopped => t!(shared, "card-due-met"),
+            Some(state) => {
+                state.reading.due.map_or_else(|| t!(shared, "sla-paused"), |d| self.local_in(d, shared))
+            }
+            None => t!(shared, "none"),
         };
         let customer = match self.config.directory.person(&ticket.customer).and_then(|p| p.name.clone()) {
             Some(name) => format!("{} ({name})", ticket.customer),
             None => ticket.customer.clone(),
         };
-        let card = text::incident_card(ticket, room, &customer, &due);
+        let card = text::incident_card(ticket, room, &customer, &due, shared);
         if room.card.as_deref() == Some(card.as_str()) {
             return Ok(());
         }

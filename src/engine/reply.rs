@@ -70,9 +70,10 @@ impl Engine {
         text: &str,
     ) -> Result<bool, Failure> {
         if ticket.status == Status::Closed {
-            return Err(Failure::User(format!(
-                "{} is closed; /reopen it before writing to the customer",
-                ticket.reference
+            return Err(Failure::User(crate::t!(
+                ctx.locale,
+                "reply-closed",
+                ticket = ticket.reference.to_string()
             )));
         }
         let relayed = ctx.conversation != ticket.conversation;

@@ -95,18 +95,21 @@ pub fn summary(ticket: &Ticket) -> String {
     format!("{} · {}", labels(ticket), ticket.tier)
 }
 
-pub fn status(ticket: &Ticket) -> String {
-    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
-    let mut text = format!(
-        "{} “{}”: {}{} · {} · {} · with {owner} · opened {} · last change {}",
-        ticket.reference,
-        ticket.title,
-        ticket.status,
-        ticket.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
-        labels(ticket),
-        ticket.tier,
-        ticket.created_at.format("%Y-%m-%d %H:%M UTC"),
-        ticket.updated_at.format("%Y-%m-%d %H:%M UTC"),
+/// `/status` for staff: the ticket's state, labels, tier, owner and times.
+pub fn status(ticket: &Ticket, locale: Locale) -> String {
+    let owner = ticket.assignee.clone().unwrap_or_else(|| t!(locale, "nobody"));
+    let mut text = t!(
+        locale,
+        "staff-status",
+        ticket = ticket.reference.to_string(),
+        title = ticket.title.as_str(),
+        status = ticket.status.to_string(),
+        reason = ticket.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
+        labels = labels(ticket),
+        tier = ticket.tier.to_string(),
+        owner = owner,
+        opened = ticket.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        changed = ticket.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()
     );
     text.truncate(text.trim_end().len());
     text
@@ -174,21 +177,32 @@ pub fn day_in(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
 }
 
 /// The incident card pinned in a war room.
-pub fn incident_card(ticket: &Ticket, room: &WarRoom, customer: &str, resolution_due: &str) -> String {
-    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+pub fn incident_card(
+    ticket: &Ticket,
+    room: &WarRoom,
+    customer: &str,
+    resolution_due: &str,
+    locale: Locale,
+) -> String {
+    let owner = ticket.assignee.clone().unwrap_or_else(|| t!(locale, "nobody"));
     let status = match ticket.close_reason {
         Some(reason) => format!("{} ({reason})", ticket.status),
         None => ticket.status.to_string(),
     };
-    format!(
-        "INCIDENT {} · {} · {}\n“{}”\nCustomer: {customer}\nImpact: {}\nStatus: {status}, with {owner}\nResolution due: {resolution_due}\nLeader: {}\nIn the room: {}",
-        ticket.reference,
-        labels(ticket),
-        ticket.tier,
-        ticket.title,
-        room.impact,
-        room.leader.as_deref().unwrap_or("none named"),
-        join_and(&room.roster)
+    t!(
+        locale,
+        "incident-card",
+        ticket = ticket.reference.to_string(),
+        labels = labels(ticket),
+        tier = ticket.tier.to_string(),
+        title = ticket.title.as_str(),
+        customer = customer,
+        impact = room.impact.as_str(),
+        status = status,
+        owner = owner,
+        due = resolution_due,
+        leader = room.leader.clone().unwrap_or_else(|| t!(locale, "none-named")),
+        roster = join_and_in(&room.roster, locale)
     )
 }
 
@@ -228,18 +242,6 @@ fn join_in<S: AsRef<str>>(items: &[S], locale: Locale, key: &'static str) -> Str
             let separator = t!(locale, "list-separator");
             let msg = Msg::new(key).arg("init", init.join(&separator)).arg("last", last.as_ref());
             crate::i18n::text(locale, &msg)
-        }
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
         }
     }
 }

@@ -40,7 +40,13 @@ impl CommandHandler for Invite {
         }
         tx.save_war_room(&room).await?;
         engine.save(tx, ctx, &mut ticket, EventKind::RoomInvited { user: user.to_owned() }).await?;
-        let welcome = format!("{} let {user} into the war room of {}.", ctx.actor, ticket.reference);
+        let welcome = t!(
+            engine.shared_locale(),
+            "room-let-in",
+            actor = ctx.actor,
+            user = user,
+            ticket = ticket.reference.to_string()
+        );
         let post = Post {
             mentions: vec![user.to_owned()],
             room: Some(RoomChange::Invite { users: vec![user.to_owned()] }),

@@ -26,7 +26,7 @@ impl CommandHandler for Status {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let ticket = engine.target(tx, ctx, self.ticket).await?;
         if engine.people.is_staff(ctx.actor) {
-            return Ok(Outcome::private(text::status(&ticket), Some(ticket.reference)));
+            return Ok(Outcome::private(text::status(&ticket, ctx.locale), Some(ticket.reference)));
         }
         let mut answer = String::new();
         let mut shown = ticket;
