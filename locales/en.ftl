@@ -435,3 +435,18 @@ incident-card = INCIDENT { $ticket } · { $labels } · { $tier }
     Resolution due: { $due }
     Leader: { $leader }
     In the room: { $roster }
+
+## /help
+
+help-list = Commands you may use (/help COMMAND explains one):
+    { $lines }
+help-none = there is no /{ $command } you may use; /help lists the commands
+help-kind-ticket = a ticket, as T-12
+help-kind-person = a person
+help-kind-number = a number
+help-kind-text = text
+help-kind-choice = one of { $choices }
+help-required = required
+help-optional = optional
+help-option = {"  "}{ $name }: { $description } ({ $kind }, { $need })
+help-example = Example: { $example }

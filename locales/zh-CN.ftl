@@ -423,3 +423,18 @@ incident-card = 事故 { $ticket } · { $labels } · { $tier }
     解决截止：{ $due }
     负责人：{ $leader }
     成员：{ $roster }
+
+## /help
+
+help-list = 您可以使用的命令（/help 命令名 可查看说明）：
+    { $lines }
+help-none = 没有您可以使用的 /{ $command }；/help 列出所有命令
+help-kind-ticket = 工单编号，如 T-12
+help-kind-person = 人员
+help-kind-number = 数字
+help-kind-text = 文字
+help-kind-choice = { $choices } 之一
+help-required = 必填
+help-optional = 可选
+help-option = {"  "}{ $name }：{ $description }（{ $kind }，{ $need }）
+help-example = 示例：{ $example }

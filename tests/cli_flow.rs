@@ -56,6 +56,9 @@ async fn a_chinese_and_an_english_customer_each_read_their_own_language_end_to_e
         "只有报告问题的客户才能确认此工单",
         "感谢您为 T-1 打了 5 分（满分 5 分）。",
         "谢谢。T-1 已关闭。",
+        "没有工单 T-99",
+        "/status [ticket:] — 显示工单状态",
+        "示例：/status ticket:T-1",
     ] {
         assert!(mallory.contains(chinese), "mallory reads {chinese:?}: {mallory}");
     }
