@@ -60,14 +60,8 @@ impl Engine {
     }
 
     /// The language of whoever sent a command or pressed a button: theirs in people.toml, else
-    /// their platform's, else (for a customer) that of their latest message on the conversation's
-    /// ticket, else `default_locale`.
-    pub(super) async fn reader_locale(
-        &self,
-        actor: &str,
-        platform: Option<&str>,
-        conversation: &str,
-    ) -> Locale {
+    /// their platform's, else (for a customer) that of their latest message, else `default_locale`.
+    pub(super) async fn reader_locale(&self, actor: &str, platform: Option<&str>) -> Locale {
         let settled = self.config.directory.person(actor).and_then(|p| p.locale);
         if let Some(locale) = settled.or_else(|| platform.and_then(Locale::parse)) {
             return locale;
@@ -75,17 +69,8 @@ impl Engine {
         if self.people.is_staff(actor) {
             return self.shared_locale();
         }
-        let written = async {
-            let mut tx = self.store.begin().await?;
-            let locale = match tx.ticket_of_conversation(conversation).await? {
-                Some(ticket) if ticket.customer == actor => {
-                    Some(self.customer_locale(&mut *tx, &ticket).await?)
-                }
-                _ => None,
-            };
-            tx.commit().await?;
-            Ok::<_, StoreError>(locale)
-        };
-        written.await.ok().flatten().unwrap_or(self.shared_locale())
+        // A failed read only costs the reader their language, never the command.
+        let latest = self.store.latest_message_of(actor).await.ok().flatten();
+        self.locale_of(actor, None, latest.as_deref())
     }
 }

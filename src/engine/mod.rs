@@ -158,8 +158,7 @@ impl Engine {
     /// A command: its definition's roles, its arguments, then its handler in one transaction.
     async fn run_command(&self, mut inbound: InboundCommand) -> Outcome {
         inbound.invocation = self.config.commands.with_positional(inbound.invocation);
-        let locale =
-            self.reader_locale(&inbound.actor, inbound.locale.as_deref(), &inbound.conversation).await;
+        let locale = self.reader_locale(&inbound.actor, inbound.locale.as_deref()).await;
         let leaf = match self.config.commands.leaf_in(&inbound.invocation, locale) {
             Ok(leaf) => leaf,
             Err(usage) => return Outcome::private(usage.0, None),
@@ -200,7 +199,7 @@ impl Engine {
             Ok(button) => button,
             Err(message) => return Outcome::private(message, None),
         };
-        let locale = self.reader_locale(&press.actor, press.locale.as_deref(), &press.conversation).await;
+        let locale = self.reader_locale(&press.actor, press.locale.as_deref()).await;
         let ctx = Ctx { actor: &press.actor, conversation: &press.conversation, at: press.at, locale };
         let details = Press { value: button.value.as_deref(), answer: press.answer.as_deref() };
         let result = async {
