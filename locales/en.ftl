@@ -450,3 +450,22 @@ help-required = required
 help-optional = optional
 help-option = {"  "}{ $name }: { $description } ({ $kind }, { $need })
 help-example = Example: { $example }
+
+## /queue
+
+queue-mine = Your open tickets
+queue-all = Open tickets
+queue-at-risk = Open tickets with a deadline or warning within the hour
+queue-empty = { $what }: none.
+queue-no-page = { $what }: no page { $page }.
+queue-page = { $what } (page { $page }):
+queue-no-sla = no SLA yet
+queue-more = More: /queue page:{ $page }
+queue-breached = { $clock } BREACHED
+queue-due = { $clock } due { $due }
+queue-paused = clocks paused
+clock-name-lower = { $kind ->
+    [response] first response
+    [resolution] resolution
+   *[ola] { $tier } OLA
+}

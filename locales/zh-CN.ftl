@@ -438,3 +438,22 @@ help-required = 必填
 help-optional = 可选
 help-option = {"  "}{ $name }：{ $description }（{ $kind }，{ $need }）
 help-example = 示例：{ $example }
+
+## /queue
+
+queue-mine = 您的未关闭工单
+queue-all = 未关闭工单
+queue-at-risk = 一小时内到期或预警的未关闭工单
+queue-empty = { $what }：无。
+queue-no-page = { $what }：没有第 { $page } 页。
+queue-page = { $what }（第 { $page } 页）：
+queue-no-sla = 尚无 SLA
+queue-more = 更多：/queue page:{ $page }
+queue-breached = { $clock }已超时
+queue-due = { $clock }截止 { $due }
+queue-paused = 计时已暂停
+clock-name-lower = { $kind ->
+    [response] 首次响应
+    [resolution] 解决
+   *[ola] { $tier } OLA
+}
