@@ -469,3 +469,22 @@ clock-name-lower = { $kind ->
     [resolution] resolution
    *[ola] { $tier } OLA
 }
+
+## /stats (the chart keeps English: its font has no Chinese)
+
+stats-heading = Indicators { $from } to { $to } ({ $zone }{ $scope })
+stats-scope = , domain { $domain }
+stats-inflow = 1. Inflow: { $created } created, { $closed } closed
+stats-day = {"  "}{ $day }: { $open } open at start, +{ $created } created, { $closed } closed, close rate { $rate }
+stats-by-kind = 2. By kind:
+stats-by-domain = 3. By domain:
+stats-nothing = {"  "}nothing in this range
+stats-group = {"  "}{ $name }: { $handling }
+stats-domain = {"  "}{ $name }: { $handling }; { $open } open now, { $breached } breached
+stats-no-domain = no domain
+stats-handling = { $tickets } new, { $resolved } resolved
+stats-handling-times = , median { $median } / p90 { $p90 } (business { $median_business } / { $p90_business }), on time { $on_time }
+stats-cards = 4. Resolution cards: { $cards } sent
+stats-cards-detail = : { $confirmed } confirmed, { $auto_confirmed } auto-confirmed, { $reopened } reopened, { $pending } waiting, { $otherwise } closed otherwise; resolved → closed median { $median } / p90 { $p90 }; answered { $answered }
+stats-scores = {"  "}Scores: mean { $mean } of { $rated } (1: { $s1 }, 2: { $s2 }, 3: { $s3 }, 4: { $s4 }, 5: { $s5 })
+stats-no-scores = {"  "}Scores: none given

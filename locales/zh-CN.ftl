@@ -457,3 +457,22 @@ clock-name-lower = { $kind ->
     [resolution] 解决
    *[ola] { $tier } OLA
 }
+
+## /stats（图表保持英文：其字体没有中文字形）
+
+stats-heading = 指标 { $from } 至 { $to }（{ $zone }{ $scope }）
+stats-scope = ，领域 { $domain }
+stats-inflow = 1. 工单流入：新建 { $created }，关闭 { $closed }
+stats-day = {"  "}{ $day }：期初未关闭 { $open }，新建 +{ $created }，关闭 { $closed }，关闭率 { $rate }
+stats-by-kind = 2. 按类型：
+stats-by-domain = 3. 按领域：
+stats-nothing = {"  "}此范围内没有数据
+stats-group = {"  "}{ $name }：{ $handling }
+stats-domain = {"  "}{ $name }：{ $handling }；当前未关闭 { $open }，超时 { $breached }
+stats-no-domain = 无领域
+stats-handling = 新建 { $tickets }，已解决 { $resolved }
+stats-handling-times = ，中位数 { $median } / p90 { $p90 }（工作时间 { $median_business } / { $p90_business }），按时率 { $on_time }
+stats-cards = 4. 解决确认卡片：已发送 { $cards }
+stats-cards-detail = ：确认 { $confirmed }，自动确认 { $auto_confirmed }，重新打开 { $reopened }，等待中 { $pending }，其他方式关闭 { $otherwise }；解决→关闭 中位数 { $median } / p90 { $p90 }；回复率 { $answered }
+stats-scores = {"  "}评分：平均 { $mean }，共 { $rated } 个（1：{ $s1 }，2：{ $s2 }，3：{ $s3 }，4：{ $s4 }，5：{ $s5 }）
+stats-no-scores = {"  "}评分：暂无
