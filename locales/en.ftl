@@ -488,3 +488,13 @@ stats-cards = 4. Resolution cards: { $cards } sent
 stats-cards-detail = : { $confirmed } confirmed, { $auto_confirmed } auto-confirmed, { $reopened } reopened, { $pending } waiting, { $otherwise } closed otherwise; resolved → closed median { $median } / p90 { $p90 }; answered { $answered }
 stats-scores = {"  "}Scores: mean { $mean } of { $rated } (1: { $s1 }, 2: { $s2 }, 3: { $s3 }, 4: { $s4 }, 5: { $s5 })
 stats-no-scores = {"  "}Scores: none given
+
+## The incident report's form (Discord shows field labels of at most 45 characters)
+
+report-form-title = Incident report for { $ticket }
+report-field =
+    .problem = Problem: what happened
+    .root_cause = Root cause
+    .containment = Containment: what stopped it spreading
+    .corrective = Corrective action
+    .preventive = Preventive action

@@ -476,3 +476,13 @@ stats-cards = 4. 解决确认卡片：已发送 { $cards }
 stats-cards-detail = ：确认 { $confirmed }，自动确认 { $auto_confirmed }，重新打开 { $reopened }，等待中 { $pending }，其他方式关闭 { $otherwise }；解决→关闭 中位数 { $median } / p90 { $p90 }；回复率 { $answered }
 stats-scores = {"  "}评分：平均 { $mean }，共 { $rated } 个（1：{ $s1 }，2：{ $s2 }，3：{ $s3 }，4：{ $s4 }，5：{ $s5 }）
 stats-no-scores = {"  "}评分：暂无
+
+## 事故报告表单
+
+report-form-title = { $ticket } 的事故报告
+report-field =
+    .problem = 问题：发生了什么
+    .root_cause = 根本原因
+    .containment = 遏制：如何阻止了扩散
+    .corrective = 纠正措施
+    .preventive = 预防措施

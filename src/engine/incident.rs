@@ -11,8 +11,8 @@ use super::{Ctx, Engine, Failure, Outcome, event, refused, staff_post, text};
 use crate::domain::incident::{SRequest, pending_s_request, s_confirmers};
 use crate::domain::sla::{ClockKind, ClockState};
 use crate::domain::{
-    Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Msg, Post,
-    RoomChange, SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
+    Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Locale, Msg,
+    Post, RoomChange, SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
 };
 use crate::engine::InboundRoomMessage;
 use crate::store::{StoreError, StoreResult, StoreTx};
@@ -199,20 +199,25 @@ impl Engine {
     }
 
     /// The form of the incident report, for `report:T-n` and for a room asking for it.
-    pub(super) fn report_form(&self, ticket: &Ticket) -> Outcome {
+    pub(super) fn report_form(&self, ticket: &Ticket, locale: Locale) -> Outcome {
         let fields = IncidentReport::FIELDS
             .iter()
             .map(|(name, label)| FormField {
                 name: (*name).to_owned(),
-                label: (*label).to_owned(),
+                label: crate::i18n::lookup(locale, &format!("report-field.{name}"))
+                    .unwrap_or_else(|| (*label).to_owned()),
                 long: true,
             })
             .collect();
         let form = Form {
-            title: format!("Incident report for {}", ticket.reference),
+            title: t!(locale, "report-form-title", ticket = ticket.reference.to_string()),
             fields,
             submit: FormSubmit::Command { name: "report".into(), ticket: ticket.reference },
-            ask_again: Some(Button::new(ButtonAction::Report, ticket.reference, "File the report")),
+            ask_again: Some(Button::new(
+                ButtonAction::Report,
+                ticket.reference,
+                &t!(locale, "report-button"),
+            )),
         };
         Outcome::asking(form, text::report_usage(ticket.reference), Some(ticket.reference))
     }

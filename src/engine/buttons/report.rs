@@ -30,6 +30,6 @@ impl ButtonHandler for Report {
         if let Some(reason) = engine.role_refusal(leaf, ctx.actor, ctx.locale) {
             return Err(refused(&reason, ticket));
         }
-        Ok(engine.report_form(ticket))
+        Ok(engine.report_form(ticket, ctx.locale))
     }
 }
