@@ -9,6 +9,7 @@ pub mod command;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod i18n;
 pub mod inspect;
 pub mod kb;
 pub mod metrics;

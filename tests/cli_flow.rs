@@ -19,7 +19,92 @@ on_both_databases!(
     an_engineer_outside_the_queues_takes_their_own_tier_or_is_refused_as_config_says,
     the_queue_lists_each_engineers_tickets_with_their_next_deadline,
     staff_read_the_four_indicators_in_chat_and_a_bad_range_is_named,
+    a_chinese_and_an_english_customer_each_read_their_own_language_end_to_end,
 );
+
+async fn a_chinese_and_an_english_customer_each_read_their_own_language_end_to_end(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let stdout = run_example(db, data.path(), "languages.txt");
+    // A post's buttons and further lines follow it, indented.
+    let posts_to = |whom: &str| -> String {
+        let mut text = String::new();
+        let mut inside = false;
+        for line in stdout.lines() {
+            if line.starts_with("bot → ") || !line.starts_with("    ") {
+                inside = line.starts_with(&format!("bot → {whom}:"))
+                    || line.starts_with(&format!("bot → {whom} ("));
+            }
+            if inside {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        text
+    };
+    let mallory = posts_to("mallory");
+    for chinese in [
+        "谢谢，我们已为您创建工单 T-1。",
+        "在等待期间，以下文章或许能帮助解决 T-1：",
+        "如何申请退款",
+        "1. 已解决",
+        "我仍需要帮助",
+        "T-1“我被重复扣款了，想申请退款”：我们正在处理。Bob Li 正在为您处理。",
+        "T-1 已解决：已退还重复扣款的金额",
+        "[confirm:T-1] 是的，已修复",
+        "[notfixed:T-1] 没有，仍未修复",
+        "[rate:T-1:5] 5 星",
+        "只有报告问题的客户才能确认此工单",
+        "感谢您为 T-1 打了 5 分（满分 5 分）。",
+        "谢谢。T-1 已关闭。",
+        "没有工单 T-99",
+        "/status [ticket:] — 显示工单状态",
+        "示例：/status ticket:T-1",
+    ] {
+        assert!(mallory.contains(chinese), "mallory reads {chinese:?}: {mallory}");
+    }
+    // The day her ticket was solved, in her language.
+    assert!(mallory.contains("日 周"), "{mallory}");
+    for english in ["Thanks, we opened", "While you wait", "Yes, it is fixed", "stars", "Thank you"] {
+        assert!(!mallory.contains(english), "mallory reads no {english:?}: {mallory}");
+    }
+    let alice = posts_to("alice");
+    for english in [
+        "Thanks, we opened T-2 for you.",
+        "While you wait, these articles may help with T-2:",
+        "[solved:T-2:billing-refund-en] 1. solved it",
+        "T-2 “I was charged twice for my order, I want a refund”: we are working on it. Bob Li is helping you.",
+        "T-2 is resolved: We refunded the second charge",
+        "[confirm:T-2] Yes, it is fixed",
+        "[rate:T-2:1] 1 star ",
+        "[rate:T-2:5] 5 stars",
+        "Thank you. T-2 is closed.",
+    ] {
+        assert!(alice.contains(english), "alice reads {english:?}: {alice}");
+    }
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    assert!(!alice.chars().any(cjk), "alice reads no Chinese: {alice}");
+    // Staff share one language, default_locale.
+    assert!(stdout.contains("bot → staff of T-1, for @bob: New ticket T-1 from mallory"), "{stdout}");
+    let t1 = show(db, data.path(), "T-1");
+    assert_eq!((t1["status"].as_str(), t1["close_reason"].as_str()), (Some("closed"), Some("confirmed")));
+    assert!(types(&t1).contains(&"rated".to_owned()), "{t1}");
+    let t2 = show(db, data.path(), "T-2");
+    assert_eq!(t2["close_reason"], "confirmed");
+
+    // A desk whose default_locale is Chinese: staff threads read Chinese, each customer still
+    // their own language.
+    let file = data.path().join("zoe.txt");
+    std::fs::write(&file, "zoe: my phone restarts by itself\n").unwrap();
+    let stdout = ok(resolvd(db, data.path())
+        .env("RESOLVD_DEFAULT_LOCALE", "zh-CN")
+        .args(["chat", "--script"])
+        .arg(&file)
+        .output()
+        .unwrap());
+    assert!(stdout.contains("bot → zoe: Thanks, we opened T-3 for you."), "{stdout}");
+    assert!(stdout.contains("新工单 T-3，来自 zoe"), "{stdout}");
+    assert!(stdout.contains("[claim:T-3] 接手"), "{stdout}");
+}
 
 async fn the_queue_lists_each_engineers_tickets_with_their_next_deadline(db: &TestDb) {
     let data = tempfile::tempdir().unwrap();

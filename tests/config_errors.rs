@@ -89,7 +89,7 @@ fn a_syntax_error_names_the_line() {
     let (_dir, source) =
         broken("config/default.toml", |t| t.replace("title_chars = 80", "title_chars = = 80"));
     let error = error_of(source, &[]);
-    assert!(error.contains("default.toml: line 31: invalid string; expected"), "{error}");
+    assert!(error.contains("default.toml: line 36: invalid string; expected"), "{error}");
 }
 
 #[test]
@@ -346,4 +346,30 @@ fn a_config_error_shows_no_escape_and_no_megabyte() {
     assert!(error.contains("config/default.toml: intake.title_chars"), "{}", &error[..200.min(error.len())]);
     assert!(!error.chars().any(|c| c.is_control()), "{:?}", &error[..200.min(error.len())]);
     assert!(error.len() < 2_000, "{} bytes", error.len());
+}
+
+#[test]
+fn a_default_locale_resolvd_does_not_speak_names_the_file_and_key() {
+    let (_dir, source) =
+        broken("config/default.toml", |t| t.replace("default_locale = \"en\"", "default_locale = \"fr\""));
+    let error = error_of(source, &[]);
+    assert!(error.contains("default.toml: default_locale: `fr` is not a language resolvd speaks"), "{error}");
+    let (_dir, source) = broken("config/default.toml", |t| t);
+    let error = error_of(source, &[("RESOLVD_DEFAULT_LOCALE", "klingon")]);
+    assert!(error.contains("default_locale"), "{error}");
+}
+
+#[test]
+fn a_persons_locale_is_checked_and_read() {
+    let (_dir, source) = broken("config/people.toml", |t| {
+        t.replacen("time_zone = \"Europe/Berlin\"", "time_zone = \"Europe/Berlin\"\nlocale = \"de\"", 1)
+    });
+    let error = error_of(source, &[]);
+    assert!(error.contains("people.toml: people[0].locale: `de` is not a language"), "{error}");
+    let (_dir, source) = broken("config/people.toml", |t| {
+        t.replacen("time_zone = \"Europe/Berlin\"", "time_zone = \"Europe/Berlin\"\nlocale = \"zh-CN\"", 1)
+    });
+    let config = Config::load(source, std::iter::empty()).unwrap();
+    assert_eq!(config.directory.person("alice").unwrap().locale, Some(resolvd::domain::Locale::ZhCn));
+    assert_eq!(config.settings.default_locale, resolvd::domain::Locale::En);
 }

@@ -60,7 +60,58 @@ on_both_databases!(
     two_instances_split_the_shards_and_each_event_is_handled_once,
     the_outbox_sends_channels_side_by_side_in_order_within_discords_limits,
     a_draft_is_edited_in_a_modal_then_published_with_its_text,
+    an_interaction_in_chinese_is_answered_in_chinese_and_commands_carry_chinese_descriptions,
 );
+
+async fn an_interaction_in_chinese_is_answered_in_chinese_and_commands_carry_chinese_descriptions(
+    db: &TestDb,
+) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    // The commands carry their descriptions in Chinese, as Discord shows a zh-CN client; the fake
+    // refuses (400) a registration whose localizations break Discord's rules, as Discord does.
+    let global =
+        fake.wait_calls("PUT", &format!("/applications/{}/commands", fake_discord::APPLICATION), 1).await;
+    let commands = global[0].body.as_array().unwrap();
+    let status = commands.iter().find(|c| c["name"] == "status").unwrap();
+    assert_eq!(status["description_localizations"], json!({ "zh-CN": "显示工单状态" }));
+    assert!(
+        status["options"][0]["description_localizations"]["zh-CN"].as_str().unwrap().contains("工单编号")
+    );
+    let guild = fake
+        .wait_calls("PUT", &format!("/applications/{}/guilds/{GUILD}/commands", fake_discord::APPLICATION), 1)
+        .await;
+    let kb = guild[0].body.as_array().unwrap().iter().find(|c| c["name"] == "kb").unwrap();
+    let search = kb["options"].as_array().unwrap().iter().find(|o| o["name"] == "search").unwrap();
+    assert_eq!(search["description_localizations"]["zh-CN"], "搜索文章（工作人员还可搜索已解决的工单）");
+    for put in [&global[0], &guild[0]] {
+        for command in put.body.as_array().unwrap() {
+            assert!(command["description_localizations"]["zh-CN"].is_string(), "{command}");
+        }
+    }
+
+    // Alice writes in English, but her Discord client is set to Chinese: its locale wins.
+    alice_opens_a_ticket(db, &fake, "the phone gets hot").await;
+    let mut status = fake.command(ALICE_DM, None, ALICE, "status", json!([option("ticket", "T-1")]));
+    status["locale"] = json!("zh-CN");
+    fake.dispatch("INTERACTION_CREATE", status);
+    let callbacks = fake.wait_calls("POST", "/callback", 1).await;
+    let answer = callbacks[0].body["data"]["content"].as_str().unwrap().to_owned();
+    assert!(answer.starts_with("T-1“the phone gets hot”：我们正在处理。"), "{answer}");
+
+    // Bob, on staff, reads his own language in what answers him; the staff thread stays English.
+    let mut missing = fake.command(STAFF, Some(GUILD), BOB, "status", json!([option("ticket", "T-9")]));
+    missing["locale"] = json!("zh-CN");
+    fake.dispatch("INTERACTION_CREATE", missing);
+    let callbacks = fake.wait_calls("POST", "/callback", 2).await;
+    assert_eq!(callbacks[1].body["data"]["content"], "没有工单 T-9");
+    let mut english = fake.command(STAFF, Some(GUILD), BOB, "status", json!([option("ticket", "T-9")]));
+    english["locale"] = json!("en-GB");
+    fake.dispatch("INTERACTION_CREATE", english);
+    let callbacks = fake.wait_calls("POST", "/callback", 3).await;
+    assert_eq!(callbacks[2].body["data"]["content"], "there is no ticket T-9");
+    bot.stop().await;
+}
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
     let users = format!(

@@ -67,7 +67,8 @@ async fn still_needing_help_keeps_the_ticket_with_its_engineer(db: &TestDb) {
     let (d, _kb) = Driver::with_knowledge_base(db);
     d.message("alice", "你好，我想申请退款").await;
     let outcome = d.press("alice", "needhelp:T-1").await;
-    assert_eq!(reply(&outcome), "Thanks for trying. An engineer will help you with T-1 here.");
+    // She wrote in Chinese, so she reads Chinese.
+    assert_eq!(reply(&outcome), "感谢您的尝试。工程师会在这里帮您处理 T-1。");
     let ticket = d.store().ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!((ticket.status, ticket.assignee.as_deref()), (Status::New, Some("bob")));
     let last = d.store().timeline(TicketRef(1)).await.unwrap().pop().unwrap();

@@ -16,6 +16,7 @@ use resolvd::store::{
 
 on_both_databases!(
     a_message_delivered_twice_is_stored_once,
+    a_persons_latest_message_is_the_one_received_last,
     a_stored_but_untaken_message_is_found_again,
     tickets_round_trip_through_insert_update_and_read,
     the_open_ticket_of_a_conversation_skips_closed_ones,
@@ -483,6 +484,30 @@ async fn messages_are_counted_by_author_from_an_instant(db: &TestDb) {
     assert_eq!(tx.messages_from_since("alice", t0() + chrono::Duration::seconds(91)).await.unwrap(), 0);
     assert_eq!(tx.messages_from_since("bob", t0()).await.unwrap(), 1);
     tx.commit().await.unwrap();
+}
+
+async fn a_persons_latest_message_is_the_one_received_last(db: &TestDb) {
+    assert_eq!(db.store.latest_message_of("alice").await.unwrap(), None);
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    for (n, (seconds, text)) in
+        [(60, "屏幕一直闪"), (0, "hello"), (30, "still there")].into_iter().enumerate()
+    {
+        let m = NewMessage {
+            received_at: t0() + chrono::Duration::seconds(seconds),
+            ..message(&format!("l-{n}"), text)
+        };
+        tx.insert_message(&m, ticket.reference).await.unwrap();
+    }
+    let bob = NewMessage {
+        author: "bob".into(),
+        received_at: t0() + chrono::Duration::hours(1),
+        ..message("l-bob", "hi")
+    };
+    tx.insert_message(&bob, ticket.reference).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.latest_message_of("alice").await.unwrap().as_deref(), Some("屏幕一直闪"));
+    assert_eq!(db.store.latest_message_of("bob").await.unwrap().as_deref(), Some("hi"));
 }
 
 async fn tickets_are_found_by_status_or_open_assignee_and_domain(db: &TestDb) {

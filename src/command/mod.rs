@@ -8,6 +8,7 @@ use thiserror::Error;
 
 pub use spec::{
     Args, ChoiceSource, CommandSet, CommandSpec, Leaf, OptionSpec, OptionType, SubcommandSpec, check_args,
+    check_args_in, description_key,
 };
 pub use typed::EscalateTo;
 

@@ -8,7 +8,7 @@ use strum::{Display, VariantArray};
 
 use super::{Invocation, UsageError};
 use crate::config::ConfigError;
-use crate::domain::{CloseReason, Kind, LinkRelation, Role, Severity, TicketRef, Tier};
+use crate::domain::{CloseReason, Kind, LinkRelation, Locale, Msg, Role, Severity, TicketRef, Tier};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -196,6 +196,33 @@ fn check_description(description: &str) -> Result<(), String> {
     }
 }
 
+/// The catalogue key of a command's or subcommand's description (`cmd-kb-search`); an option's is
+/// its attribute (`cmd-kb-search.query`). Discord shows them in the reader's language.
+pub fn description_key(path: &str) -> String {
+    format!("cmd-{}", path.replace(' ', "-"))
+}
+
+/// Discord's limits hold in every language: a description the catalogue gives is 1-100
+/// characters too (a missing one is no error: Discord then shows the command file's).
+fn check_localized(spec: &CommandSpec) -> Result<(), ConfigError> {
+    let mut keys = vec![description_key(&spec.name)];
+    keys.extend(spec.options.iter().map(|o| format!("{}.{}", description_key(&spec.name), o.name)));
+    for sub in &spec.subcommands {
+        let path = description_key(&format!("{} {}", spec.name, sub.name));
+        keys.extend(sub.options.iter().map(|o| format!("{path}.{}", o.name)));
+        keys.push(path);
+    }
+    for locale in crate::domain::Locale::ALL {
+        for key in &keys {
+            if let Some(text) = crate::i18n::lookup(locale, key) {
+                check_description(&text)
+                    .map_err(|e| ConfigError::new(format!("locales/{}.ftl", locale.tag()), key, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks a list of options and resolves their `choices_from`; errors carry the key under `prefix`.
 fn check_options(
     prefix: &str,
@@ -296,6 +323,7 @@ impl CommandSet {
             }
             let found = leaves_of(&mut spec, domains)
                 .map_err(|(key, message)| ConfigError::new(&file, key, message))?;
+            check_localized(&spec)?;
             for leaf in found {
                 if !handled.contains(&leaf.path.as_str()) {
                     let message = format!(
@@ -360,90 +388,112 @@ impl CommandSet {
 
     /// The command (or subcommand) an invocation names; its options are not looked at.
     pub fn leaf(&self, invocation: &Invocation) -> Result<&Leaf, UsageError> {
-        let spec = self.specs.get(&invocation.name).ok_or_else(|| {
-            UsageError(format!("there is no /{} command; /help lists the commands", invocation.name))
-        })?;
+        self.leaf_in(invocation, Locale::En)
+    }
+
+    /// As [`CommandSet::leaf`], its error in `locale`.
+    pub fn leaf_in(&self, invocation: &Invocation, locale: Locale) -> Result<&Leaf, UsageError> {
+        let spec = self
+            .specs
+            .get(&invocation.name)
+            .ok_or_else(|| usage(locale, Msg::new("usage-no-command").arg("command", &invocation.name)))?;
+        let subcommands = || spec.subcommands.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
         let path = match (&invocation.subcommand, spec.subcommands.is_empty()) {
             (None, true) => spec.name.clone(),
             (Some(sub), false) => format!("{} {sub}", spec.name),
             (None, false) => {
-                let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name.as_str()).collect();
-                return Err(UsageError(format!("/{} needs a subcommand: {}", spec.name, names.join(", "))));
+                let msg =
+                    Msg::new("usage-needs-subcommand").arg("command", &spec.name).arg("names", subcommands());
+                return Err(usage(locale, msg));
             }
-            (Some(sub), true) => {
-                return Err(UsageError(format!(
-                    "`{sub}` is not an option: write name:value, and quote values with spaces (text:\"like this\")"
-                )));
-            }
+            (Some(sub), true) => return Err(usage(locale, Msg::new("usage-not-an-option").arg("word", sub))),
         };
         self.leaves.get(&path).ok_or_else(|| {
-            let names: Vec<&str> = spec.subcommands.iter().map(|s| s.name.as_str()).collect();
-            UsageError(format!(
-                "/{} has no subcommand `{}`; use one of {}",
-                spec.name,
-                invocation.subcommand.as_deref().unwrap_or_default(),
-                names.join(", ")
-            ))
+            let msg = Msg::new("usage-no-subcommand")
+                .arg("command", &spec.name)
+                .arg("sub", invocation.subcommand.as_deref().unwrap_or_default())
+                .arg("names", subcommands());
+            usage(locale, msg)
         })
     }
 }
 
+/// A usage error in the reader's language.
+fn usage(locale: Locale, msg: Msg) -> UsageError {
+    UsageError(crate::i18n::text(locale, &msg))
+}
+
 /// Checks an invocation's options against the leaf it names.
 pub fn check_args(leaf: &Leaf, invocation: &Invocation) -> Result<Args, UsageError> {
+    check_args_in(leaf, invocation, Locale::En)
+}
+
+/// As [`check_args`], its error in `locale`.
+pub fn check_args_in(leaf: &Leaf, invocation: &Invocation, locale: Locale) -> Result<Args, UsageError> {
     let mut values = BTreeMap::new();
+    let path = leaf.path.as_str();
     for (name, value) in &invocation.options {
         let option = leaf.options.iter().find(|o| &o.name == name).ok_or_else(|| {
             let known: Vec<&str> = leaf.options.iter().map(|o| o.name.as_str()).collect();
-            let hint = if known.is_empty() {
-                "it takes no options".to_owned()
-            } else {
-                format!("its options are {}", known.join(", "))
-            };
-            UsageError(format!("/{} has no option `{name}`; {hint}", leaf.path))
+            let msg = Msg::new("usage-no-option")
+                .arg("command", path)
+                .arg("option", name)
+                .arg("known", known.join(", "))
+                .arg("count", known.len());
+            usage(locale, msg)
         })?;
         if values.contains_key(name) {
-            return Err(UsageError(format!("/{} got `{name}` twice", leaf.path)));
+            return Err(usage(locale, Msg::new("usage-twice").arg("command", path).arg("option", name)));
         }
         let value = value.trim();
         if value.is_empty() {
-            return Err(UsageError(format!("`{name}` is empty in /{}", leaf.path)));
+            return Err(usage(locale, Msg::new("usage-empty").arg("command", path).arg("option", name)));
         }
-        check_value(leaf, option, value)?;
+        check_value(leaf, option, value, locale)?;
         values.insert(name.clone(), value.to_owned());
     }
     if let Some(missing) = leaf.options.iter().find(|o| o.required && !values.contains_key(&o.name)) {
-        return Err(UsageError(format!("/{} needs {}:… ({})", leaf.path, missing.name, missing.description)));
+        let key = format!("{}.{}", description_key(path), missing.name);
+        // English is the command file's own; another language the catalogue's, when it has one.
+        let translated = (locale != Locale::En).then(|| crate::i18n::lookup(locale, &key)).flatten();
+        let description = translated.unwrap_or_else(|| missing.description.clone());
+        let msg = Msg::new("usage-needs")
+            .arg("command", path)
+            .arg("option", &missing.name)
+            .arg("description", description);
+        return Err(usage(locale, msg));
     }
     Ok(Args { values })
 }
 
-fn check_value(leaf: &Leaf, option: &OptionSpec, value: &str) -> Result<(), UsageError> {
+fn check_value(leaf: &Leaf, option: &OptionSpec, value: &str, locale: Locale) -> Result<(), UsageError> {
+    let said = |key: &'static str| {
+        let msg = Msg::new(key).arg("value", value).arg("option", &option.name).arg("command", &leaf.path);
+        usage(locale, msg)
+    };
     match option.kind {
         OptionType::Ticket => {
-            value.parse::<TicketRef>().map_err(|e| UsageError(e.to_string()))?;
+            value.parse::<TicketRef>().map_err(|e| usage(locale, e.msg()))?;
         }
         OptionType::Integer => {
-            value.parse::<i64>().map_err(|_| {
-                UsageError(format!("`{value}` is not a whole number for {} in /{}", option.name, leaf.path))
-            })?;
+            value.parse::<i64>().map_err(|_| said("usage-not-a-number"))?;
         }
         OptionType::User => {
             if value.chars().any(char::is_whitespace) {
-                return Err(UsageError(format!(
-                    "`{value}` is not a user id for {} in /{}",
-                    option.name, leaf.path
-                )));
+                return Err(said("usage-not-a-user"));
             }
         }
         OptionType::String => {}
     }
     if !option.choices.is_empty() && !option.choices.iter().any(|c| c == value) {
-        return Err(UsageError(format!(
-            "`{value}` is not a choice for {} in /{}; choose one of {}",
-            option.name,
-            leaf.path,
-            option.choices.join(", ")
-        )));
+        return Err(usage(
+            locale,
+            Msg::new("usage-not-a-choice")
+                .arg("value", value)
+                .arg("option", &option.name)
+                .arg("command", &leaf.path)
+                .arg("choices", option.choices.join(", ")),
+        ));
     }
     Ok(())
 }

@@ -89,6 +89,10 @@ pub struct Settings {
     pub web: WebSettings,
     #[serde(default)]
     pub storm: StormSettings,
+    /// The language of whoever has no other (README: the locale rules), and of the posts staff
+    /// share: staff threads, the ops channel, war rooms.
+    #[serde(default)]
+    pub default_locale: crate::domain::Locale,
 }
 
 /// `[storm]`: when similar new tickets of one domain are proposed to its owners as one incident.
@@ -612,6 +616,11 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
         handled: &[&str],
     ) -> Result<Config, ConfigError> {
+        // The message catalogues are built in, but a build with one incomplete must not serve.
+        crate::i18n::check().map_err(|e| {
+            let key = e.line.map_or_else(|| "(catalogue)".to_owned(), |line| format!("line {line}"));
+            ConfigError::new(e.file, key, e.problem)
+        })?;
         let default = source.read("default.toml")?;
         let mut value: toml::Value = parse_toml(&default)?;
         apply_env_overrides(&mut value, env, &default.display)?;
@@ -739,6 +748,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "retention",
     "web",
     "storm",
+    "default_locale",
 ];
 
 /// Sets `RESOLVD_A__B=v` as key `a.b`. Values are read as TOML when they parse (numbers, booleans,

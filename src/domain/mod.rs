@@ -6,6 +6,7 @@ pub mod error;
 pub mod event;
 pub mod incident;
 pub mod indicators;
+pub mod locale;
 pub mod people;
 pub mod post;
 pub mod routing;
@@ -17,6 +18,7 @@ pub mod ticket;
 pub use error::DomainError;
 pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource, assigned_by_hand};
 pub use incident::{IncidentReport, RoomLeads, WarRoom};
+pub use locale::{Arg, Locale, Msg};
 pub use people::{Directory, People, Person, Role};
 pub use post::{
     Attachment, Audience, Button, ButtonAction, ButtonId, Form, FormField, FormSubmit, Post, RoomChange,

@@ -48,6 +48,9 @@ pub struct Person {
     /// Where they are (an IANA name such as Europe/Berlin): times the bot tells them are in it.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The language the bot writes to them in (`en`, `zh-CN`), before anything a platform says.
+    #[serde(default)]
+    pub locale: Option<super::Locale>,
 }
 
 impl Person {
@@ -167,6 +170,7 @@ mod tests {
                 roles: vec![Role::Engineer],
                 tier: Some(Tier::L1),
                 time_zone: None,
+                locale: None,
             },
             Person {
                 id: "erin".into(),
@@ -174,6 +178,7 @@ mod tests {
                 roles: vec![Role::Engineer],
                 tier: Some(Tier::L2),
                 time_zone: None,
+                locale: None,
             },
         ];
         People::new(Directory::new(people, HashMap::from([("screen".into(), vec!["erin".into()])])))

@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 
 use super::jobs::{BatchJob, Tally};
 use super::{Ctx, Engine, customer_audience, customer_post, staff_post};
+use crate::domain::Locale;
 use crate::domain::incident::{SCORES, latest_resolution};
 use crate::domain::{
     Button, ButtonAction, CloseReason, EventKind, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef,
 };
 use crate::store::{ConfirmationStep, ConfirmationTimer, StoreError, StoreResult, StoreTx};
+use crate::t;
 
 /// What one run of the confirmation job did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -65,14 +67,14 @@ impl BatchJob for Confirmations {
 }
 
 /// The resolution card to the customer: `text`, then confirm, not fixed, and a rating from 1 to 5.
-fn card(ticket: &Ticket, text: String) -> Post {
+fn card(ticket: &Ticket, text: String, locale: Locale) -> Post {
     let reference = ticket.reference;
     let mut buttons = vec![
-        Button::new(ButtonAction::Confirm, reference, "Yes, it is fixed"),
-        Button::new(ButtonAction::NotFixed, reference, "No, it is not fixed"),
+        Button::new(ButtonAction::Confirm, reference, &t!(locale, "card-confirm-button")),
+        Button::new(ButtonAction::NotFixed, reference, &t!(locale, "card-not-fixed-button")),
     ];
     buttons.extend(SCORES.map(|score| {
-        let label = format!("{score} {}", if score == 1 { "star" } else { "stars" });
+        let label = t!(locale, "stars", count = score);
         Button::with_value(ButtonAction::Rate, reference, &score.to_string(), &label)
     }));
     Post { buttons, ..Post::new(customer_audience(ticket), Some(reference), text) }
@@ -87,11 +89,12 @@ impl Engine {
         resolution: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let text = format!(
-            "{} is resolved: {resolution}\nIs it fixed? And how did we do, from 1 to 5?",
-            ticket.reference
-        );
-        self.tell_customers(tx, ticket, card(ticket, text), at).await?;
+        let resolved = |locale| {
+            let text =
+                t!(locale, "card-resolved", ticket = ticket.reference.to_string(), resolution = resolution);
+            card(ticket, text, locale)
+        };
+        self.tell_customers(tx, ticket, resolved, at).await?;
         let settings = &self.config.settings.confirmation;
         tx.set_confirmation_timer(&ConfirmationTimer {
             ticket: ticket.reference,
@@ -128,7 +131,8 @@ impl Engine {
             return Ok(());
         }
         let conversation = ticket.conversation.clone();
-        let ctx = Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now };
+        let ctx =
+            Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now, locale: self.shared_locale() };
         let settings = &self.config.settings.confirmation;
         let closes_at = timer
             .asked_at
@@ -139,12 +143,18 @@ impl Engine {
                 let events = tx.timeline(reference).await?;
                 let resolution = latest_resolution(&events).unwrap_or_default().to_owned();
                 self.save(tx, &ctx, &mut ticket, EventKind::ConfirmationReminded).await?;
-                let text = format!(
-                    "Is {} fixed? We resolved it: {resolution}\nIf we do not hear from you, we will close it on {}.",
-                    ticket.reference,
-                    self.local(closes_at)
-                );
-                self.tell_customers(tx, &ticket, card(&ticket, text), now).await?;
+                let zone = self.time_zone_of(&ticket.customer);
+                let reminder = |locale| {
+                    let text = t!(
+                        locale,
+                        "card-reminder",
+                        ticket = ticket.reference.to_string(),
+                        resolution = resolution.as_str(),
+                        closes = crate::i18n::time_in(locale, closes_at, zone)
+                    );
+                    card(&ticket, text, locale)
+                };
+                self.tell_customers(tx, &ticket, reminder, now).await?;
                 tx.set_confirmation_timer(&ConfirmationTimer {
                     step: ConfirmationStep::AutoConfirm,
                     due_at: closes_at,
@@ -159,14 +169,18 @@ impl Engine {
                 let comment = Some(format!("no answer to the resolution card within {wait}"));
                 let kind = EventKind::Closed { reason: CloseReason::AutoConfirmed, comment, article: None };
                 self.save(tx, &ctx, &mut ticket, kind).await?;
-                let goodbye = format!(
-                    "We closed {} as we have not heard from you. If it is not fixed after all, write to us and we will help.",
-                    ticket.reference
-                );
-                self.tell_customers(tx, &ticket, customer_post(&ticket, goodbye), now).await?;
-                let notice = format!(
-                    "{} closed as auto-confirmed: the customer did not answer the resolution card within {wait}.",
-                    ticket.reference
+                let goodbye = |locale| {
+                    customer_post(
+                        &ticket,
+                        t!(locale, "card-auto-closed", ticket = ticket.reference.to_string()),
+                    )
+                };
+                self.tell_customers(tx, &ticket, goodbye, now).await?;
+                let notice = t!(
+                    self.shared_locale(),
+                    "staff-auto-confirmed",
+                    ticket = ticket.reference.to_string(),
+                    wait = wait.as_str()
                 );
                 tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), now).await?;
                 report.auto_confirmed += 1;

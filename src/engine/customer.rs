@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::{Engine, text};
 use crate::domain::sla::{ClockFacts, ClockKind, clock_states};
-use crate::domain::{EventKind, Status, Ticket};
+use crate::domain::{EventKind, Locale, Status, Ticket};
 use crate::store::{StoreError, StoreTx};
 
 impl Engine {
@@ -16,6 +16,7 @@ impl Engine {
         ticket: &Ticket,
         customer: &str,
         now: DateTime<Utc>,
+        locale: Locale,
     ) -> Result<String, StoreError> {
         let zone = self.time_zone_of(customer);
         let events = tx.timeline(ticket.reference).await?;
@@ -25,11 +26,11 @@ impl Engine {
         let stands = match ticket.status {
             Status::Resolved => {
                 let on = last(|k| matches!(k, EventKind::Resolved { .. })).unwrap_or(ticket.updated_at);
-                text::CustomerStanding::Solved { on: text::day_in(on, zone) }
+                text::CustomerStanding::Solved { on: text::day_in(on, zone, locale) }
             }
             Status::Closed => {
                 let on = last(|k| matches!(k, EventKind::Closed { .. })).unwrap_or(ticket.updated_at);
-                text::CustomerStanding::Closed { on: text::day_in(on, zone) }
+                text::CustomerStanding::Closed { on: text::day_in(on, zone, locale) }
             }
             Status::WaitingCustomer => text::CustomerStanding::WaitingForYou,
             Status::New | Status::Open => {
@@ -39,14 +40,14 @@ impl Engine {
                     clocks.iter().find(|c| c.kind == kind && !c.stopped).and_then(|c| c.reading.due)
                 };
                 let promise = match (due(ClockKind::Response), due(ClockKind::Resolution)) {
-                    (Some(answer), _) => Some(text::Promise::Answer(text::time_in(answer, zone))),
-                    (None, Some(solve)) => Some(text::Promise::Solve(text::time_in(solve, zone))),
+                    (Some(answer), _) => Some(text::Promise::Answer(text::time_in(answer, zone, locale))),
+                    (None, Some(solve)) => Some(text::Promise::Solve(text::time_in(solve, zone, locale))),
                     (None, None) => None,
                 };
                 text::CustomerStanding::Working { promise }
             }
         };
-        Ok(text::customer_status(ticket, &stands, helper.as_deref()))
+        Ok(text::customer_status(ticket, &stands, helper.as_deref(), locale))
     }
 
     /// A person's time zone: theirs in config, else the ops time zone.

@@ -5,15 +5,16 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::command::UsageError;
-use crate::domain::{DomainError, Ticket, TicketRef};
+use crate::domain::{DomainError, Locale, Msg, Ticket, TicketRef};
 use crate::store::StoreError;
 
-/// Who did what, where and when.
+/// Who did what, where and when, and the language they read replies in.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
     pub actor: &'a str,
     pub conversation: &'a str,
     pub at: DateTime<Utc>,
+    pub locale: Locale,
 }
 
 /// Why a command or a press did not go through.
@@ -22,6 +23,9 @@ pub enum Failure {
     /// The person's mistake; the text is their reply.
     #[error("{0}")]
     User(String),
+    /// The person's mistake as a catalogue message, put in their language when they are replied to.
+    #[error("{}", .0.key)]
+    Says(Msg),
     /// Not theirs to do: replied to, and kept in the audit log.
     #[error("{reason}")]
     Refused { reason: String, ticket: Option<TicketRef> },
@@ -37,7 +41,7 @@ impl Failure {
 
 impl From<DomainError> for Failure {
     fn from(e: DomainError) -> Self {
-        Failure::User(e.to_string())
+        Failure::Says(e.msg())
     }
 }
 

@@ -45,6 +45,7 @@ impl Inbound {
                 for text in [&mut c.source_id, &mut c.conversation, &mut c.actor, &mut c.invocation.name] {
                     storable(text);
                 }
+                c.locale.as_mut().map(storable);
                 c.invocation.subcommand.as_mut().map(storable);
                 for (name, value) in &mut c.invocation.options {
                     storable(name);
@@ -56,6 +57,7 @@ impl Inbound {
                     storable(text);
                 }
                 b.answer.as_mut().map(storable);
+                b.locale.as_mut().map(storable);
             }
             Inbound::StaffReply(r) | Inbound::StaffNote(r) => {
                 for text in [&mut r.source_id, &mut r.conversation, &mut r.author, &mut r.text] {
@@ -103,6 +105,9 @@ pub struct InboundCommand {
     pub actor: String,
     pub invocation: Invocation,
     pub at: DateTime<Utc>,
+    /// The language the platform says the person uses (Discord's interaction locale, e.g.
+    /// `zh-CN`), as the platform writes it.
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +120,8 @@ pub struct InboundButton {
     /// What the person wrote in the form the button asked for (a reason to decline S-level).
     pub answer: Option<String>,
     pub at: DateTime<Utc>,
+    /// The language the platform says the person uses, as for a command.
+    pub locale: Option<String>,
 }
 
 /// Someone speaking in a war room, or a message pinned there (which goes on the incident timeline).

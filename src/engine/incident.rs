@@ -3,21 +3,20 @@
 //! `/invite` and pins work the incident, a silent room is reminded, and closing the ticket asks for
 //! the incident report, whose filing archives the room.
 
-use crate::domain::text::count;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::jobs::BatchJob;
-use super::sla::capitalized;
 use super::{Ctx, Engine, Failure, Outcome, event, refused, staff_post, text};
 use crate::domain::incident::{SRequest, pending_s_request, s_confirmers};
 use crate::domain::sla::{ClockKind, ClockState};
 use crate::domain::{
-    Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Post, RoomChange,
-    SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
+    Audience, Button, ButtonAction, EventKind, Form, FormField, FormSubmit, IncidentReport, Locale, Msg,
+    Post, RoomChange, SYSTEM_ACTOR, Severity, Ticket, TicketRef, TimelineSource, WarRoom,
 };
 use crate::engine::InboundRoomMessage;
 use crate::store::{StoreError, StoreResult, StoreTx};
+use crate::t;
 
 /// What the change just saved means for an S ticket's war room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,51 +52,64 @@ impl Engine {
         let domain = ticket.domain.clone().unwrap_or_default();
         let owners = self.config.directory.owners_of(&domain).to_vec();
         if owners.is_empty() {
-            return Err(Failure::User(format!(
-                "the {domain} domain has no owner to confirm S-level; name its owners in domains.toml"
-            )));
+            return Err(Failure::Says(Msg::new("s-no-owner").arg("domain", domain.as_str())));
         }
         let owners = s_confirmers(&owners, &self.config.directory.managers(), ctx.actor);
         if owners.is_empty() {
-            return Err(Failure::User(format!(
-                "you own the {domain} domain, and S-level needs a second confirmation from another owner or a manager; people.toml names none"
-            )));
+            return Err(Failure::Says(Msg::new("s-no-second").arg("domain", domain.as_str())));
         }
         let events = tx.timeline(ticket.reference).await?;
         if let Some(pending) = pending_s_request(&events) {
-            return Err(Failure::User(format!(
-                "{} is already waiting for an owner to confirm S-level (asked by {})",
-                ticket.reference, pending.by
-            )));
+            let msg =
+                Msg::new("s-already-asked").shown("ticket", ticket.reference).arg("by", pending.by.as_str());
+            return Err(Failure::Says(msg));
         }
         let from = ticket.severity;
         let kind = EventKind::SRequested { from, reason: reason.to_owned() };
         self.save(tx, ctx, &mut ticket, kind).await?;
         for owner in &owners {
-            let ask = format!(
-                "{} asks to raise {} to S-level: {reason}\n“{}” · {} · customer {}. Confirming opens a war room.",
-                ctx.actor,
-                ticket.reference,
-                ticket.title,
-                text::labels(&ticket),
-                ticket.customer
+            let locale = self.locale_of(owner, None, None);
+            let ask = t!(
+                locale,
+                "s-ask-owner",
+                actor = ctx.actor,
+                ticket = ticket.reference.to_string(),
+                reason = reason,
+                title = ticket.title.as_str(),
+                labels = text::labels(&ticket),
+                customer = ticket.customer.as_str()
             );
             let post = Post {
                 buttons: vec![
-                    Button::new(ButtonAction::SConfirm, ticket.reference, "Confirm S-level"),
-                    Button::new(ButtonAction::SDecline, ticket.reference, "Decline"),
+                    Button::new(ButtonAction::SConfirm, ticket.reference, &t!(locale, "s-confirm-button")),
+                    Button::new(
+                        ButtonAction::SDecline,
+                        ticket.reference,
+                        &t!(locale, "s-decline-short-button"),
+                    ),
                 ],
                 mentions: vec![owner.clone()],
                 ..Post::new(Audience::Person { user: owner.clone() }, Some(ticket.reference), ask)
             };
             tx.enqueue_post(&post, ctx.at).await?;
         }
-        let asked = text::join_and(&owners);
-        let notice =
-            format!("{} asked {asked} to confirm S-level for {}: {reason}", ctx.actor, ticket.reference);
+        let shared = self.shared_locale();
+        let notice = t!(
+            shared,
+            "staff-s-asked",
+            actor = ctx.actor,
+            asked = text::join_and_in(&owners, shared),
+            ticket = ticket.reference.to_string(),
+            reason = reason
+        );
         tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), ctx.at).await?;
         Ok(Outcome::public(
-            format!("Asked {asked} to confirm S-level for {}", ticket.reference),
+            t!(
+                ctx.locale,
+                "s-asked",
+                asked = text::join_and_in(&owners, ctx.locale),
+                ticket = ticket.reference.to_string()
+            ),
             Some(ticket.reference),
         ))
     }
@@ -110,45 +122,46 @@ impl Engine {
         ticket: &Ticket,
     ) -> Result<SRequest, Failure> {
         let Some(domain) = ticket.domain.as_deref() else {
-            return Err(Failure::user(format!(
-                "{} has no domain, so no S-level request to answer; classify it first",
-                ticket.reference
-            )));
+            return Err(Failure::Says(Msg::new("s-no-domain").shown("ticket", ticket.reference)));
         };
         let owners = self.config.directory.owners_of(domain);
         let managers = self.config.directory.managers();
         if !owners.iter().any(|o| o == ctx.actor) && !managers.contains(&ctx.actor) {
-            let who = if owners.is_empty() { "nobody".to_owned() } else { text::join_and(owners) };
-            return Err(refused(
-                &format!(
-                    "only the owners of the {domain} domain ({who}) can answer S-level for {}",
-                    ticket.reference
-                ),
-                ticket,
-            ));
+            let who = if owners.is_empty() {
+                t!(ctx.locale, "nobody")
+            } else {
+                text::join_and_in(owners, ctx.locale)
+            };
+            let reason = t!(
+                ctx.locale,
+                "s-owners-only",
+                domain = domain,
+                who = who,
+                ticket = ticket.reference.to_string()
+            );
+            return Err(refused(&reason, ticket));
         }
         let events = tx.timeline(ticket.reference).await?;
         let request = pending_s_request(&events).ok_or_else(|| {
-            let state = if ticket.severity == Some(Severity::S) {
-                "is S-level already"
-            } else {
-                "has no S-level request waiting"
-            };
-            Failure::User(format!("{} {state}", ticket.reference))
+            let key = if ticket.severity == Some(Severity::S) { "s-already" } else { "s-nothing-waiting" };
+            Failure::Says(Msg::new(key).shown("ticket", ticket.reference))
         })?;
         let confirmers = s_confirmers(owners, &managers, &request.by);
         if !confirmers.iter().any(|c| c == ctx.actor) {
             let reason = if request.by == ctx.actor {
-                format!(
-                    "you asked for S-level on {}; {} answers it (a second confirmation)",
-                    ticket.reference,
-                    text::join_or(&confirmers)
+                t!(
+                    ctx.locale,
+                    "s-second-confirmation",
+                    ticket = ticket.reference.to_string(),
+                    who = text::join_or_in(&confirmers, ctx.locale)
                 )
             } else {
-                format!(
-                    "only the owners of the {domain} domain ({}) can answer S-level for {}",
-                    text::join_and(owners),
-                    ticket.reference
+                t!(
+                    ctx.locale,
+                    "s-owners-only",
+                    domain = domain,
+                    who = text::join_and_in(owners, ctx.locale),
+                    ticket = ticket.reference.to_string()
                 )
             };
             return Err(refused(&reason, ticket));
@@ -178,29 +191,33 @@ impl Engine {
     ) -> Result<WarRoom, Failure> {
         match tx.war_room_for_update(ticket.reference).await? {
             Some(room) if !room.is_archived() => Ok(room),
-            Some(_) => Err(Failure::User(format!("the war room of {} is archived", ticket.reference))),
-            None => Err(Failure::User(format!(
-                "{} has no war room; {what} is for S-level incidents (/escalate to:S)",
-                ticket.reference
-            ))),
+            Some(_) => Err(Failure::Says(Msg::new("room-archived").shown("ticket", ticket.reference))),
+            None => {
+                Err(Failure::Says(Msg::new("room-none").shown("ticket", ticket.reference).arg("what", what)))
+            }
         }
     }
 
     /// The form of the incident report, for `report:T-n` and for a room asking for it.
-    pub(super) fn report_form(&self, ticket: &Ticket) -> Outcome {
+    pub(super) fn report_form(&self, ticket: &Ticket, locale: Locale) -> Outcome {
         let fields = IncidentReport::FIELDS
             .iter()
             .map(|(name, label)| FormField {
                 name: (*name).to_owned(),
-                label: (*label).to_owned(),
+                label: crate::i18n::lookup(locale, &format!("report-field.{name}"))
+                    .unwrap_or_else(|| (*label).to_owned()),
                 long: true,
             })
             .collect();
         let form = Form {
-            title: format!("Incident report for {}", ticket.reference),
+            title: t!(locale, "report-form-title", ticket = ticket.reference.to_string()),
             fields,
             submit: FormSubmit::Command { name: "report".into(), ticket: ticket.reference },
-            ask_again: Some(Button::new(ButtonAction::Report, ticket.reference, "File the report")),
+            ask_again: Some(Button::new(
+                ButtonAction::Report,
+                ticket.reference,
+                &t!(locale, "report-button"),
+            )),
         };
         Outcome::asking(form, text::report_usage(ticket.reference), Some(ticket.reference))
     }
@@ -233,7 +250,12 @@ impl Engine {
         {
             let kind = EventKind::RoomInvited { user: assignee.clone() };
             tx.append_event(&event(ticket, ctx, kind)).await?;
-            let welcome = format!("{assignee} now has {} and joins the war room.", ticket.reference);
+            let welcome = t!(
+                self.shared_locale(),
+                "room-assignee-joins",
+                assignee = assignee.as_str(),
+                ticket = ticket.reference.to_string()
+            );
             let post = Post {
                 mentions: vec![assignee.clone()],
                 room: Some(RoomChange::Invite { users: vec![assignee] }),
@@ -246,13 +268,19 @@ impl Engine {
             if room.report.is_some() {
                 self.archive_room(tx, ctx, ticket, &mut room).await?;
             } else {
-                let ask = format!(
-                    "{} is closed. File the incident report to archive this room: {}",
-                    ticket.reference,
-                    text::report_usage(ticket.reference)
+                let shared = self.shared_locale();
+                let ask = t!(
+                    shared,
+                    "room-file-report",
+                    ticket = ticket.reference.to_string(),
+                    usage = text::report_usage(ticket.reference)
                 );
                 let post = Post {
-                    buttons: vec![Button::new(ButtonAction::Report, ticket.reference, "File the report")],
+                    buttons: vec![Button::new(
+                        ButtonAction::Report,
+                        ticket.reference,
+                        &t!(shared, "report-button"),
+                    )],
                     mentions: room.leader.iter().cloned().collect(),
                     ..room_post(ticket.reference, ask)
                 };
@@ -272,16 +300,19 @@ impl Engine {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let resolution = clocks.iter().find(|s| s.kind == ClockKind::Resolution);
+        let shared = self.shared_locale();
         let due = match resolution {
-            Some(state) if state.stopped => "met (resolved)".to_owned(),
-            Some(state) => state.reading.due.map_or_else(|| "paused".to_owned(), |d| self.local(d)),
-            None => "none".to_owned(),
+            Some(state) if state.stopped => t!(shared, "card-due-met"),
+            Some(state) => {
+                state.reading.due.map_or_else(|| t!(shared, "sla-paused"), |d| self.local_in(d, shared))
+            }
+            None => t!(shared, "none"),
         };
         let customer = match self.config.directory.person(&ticket.customer).and_then(|p| p.name.clone()) {
             Some(name) => format!("{} ({name})", ticket.customer),
             None => ticket.customer.clone(),
         };
-        let card = text::incident_card(ticket, room, &customer, &due);
+        let card = text::incident_card(ticket, room, &customer, &due, shared);
         if room.card.as_deref() == Some(card.as_str()) {
             return Ok(());
         }
@@ -304,9 +335,11 @@ impl Engine {
         room.report = None;
         room.remind_at = Some(ctx.at + self.room_cadence());
         tx.append_event(&event(ticket, ctx, EventKind::RoomReopened)).await?;
-        let text = format!(
-            "{} is open again, and so is its war room: {} reopened it. /timeline and /update work again; closing it asks for a new incident report.",
-            ticket.reference, ctx.actor
+        let text = t!(
+            self.shared_locale(),
+            "room-reopened",
+            ticket = ticket.reference.to_string(),
+            actor = ctx.actor
         );
         let post = Post {
             mentions: room.roster.clone(),
@@ -326,10 +359,7 @@ impl Engine {
         room.archived_at = Some(ctx.at);
         room.remind_at = None;
         tx.append_event(&event(ticket, ctx, EventKind::RoomArchived)).await?;
-        let text = format!(
-            "The war room of {} is archived: the incident is closed and its report filed.",
-            ticket.reference
-        );
+        let text = t!(self.shared_locale(), "room-archived-post", ticket = ticket.reference.to_string());
         let post = Post { room: Some(RoomChange::Archive), ..room_post(ticket.reference, text) };
         tx.enqueue_post(&post, ctx.at).await
     }
@@ -337,7 +367,8 @@ impl Engine {
     /// Someone spoke in a war room (the room is not silent), or pinned a message there (it goes on
     /// the incident timeline, once).
     pub(super) async fn room_message(&self, message: InboundRoomMessage) -> Outcome {
-        let ctx = Ctx { actor: &message.author, conversation: "", at: message.at };
+        let locale = self.locale_of(&message.author, None, None);
+        let ctx = Ctx { actor: &message.author, conversation: "", at: message.at, locale };
         let result = async {
             let mut tx = self.store.begin().await?;
             if message.pinned && !tx.claim_inbound(&message.source_id, ctx.at).await? {
@@ -384,21 +415,29 @@ impl Engine {
         }
         let minutes = self.config.settings.war_room.reminder_minutes;
         let leader = room.leader.clone();
-        let please = |what: &str| match &leader {
-            Some(leader) => format!("{leader}, please {what}"),
-            None => capitalized(what),
-        };
+        let shared = self.shared_locale();
+        let has_leader = if leader.is_some() { "yes" } else { "no" };
+        let who = leader.clone().unwrap_or_default();
         let text = if closed {
-            format!(
-                "{reference} is closed, but its incident report is not filed. {}: {}",
-                please("file it to archive this room"),
-                text::report_usage(reference)
+            let usage = text::report_usage(reference);
+            let reference = reference.to_string();
+            t!(
+                shared,
+                "room-remind-report",
+                ticket = reference,
+                has_leader = has_leader,
+                leader = who,
+                usage = usage
             )
         } else {
-            format!(
-                "Nothing new in the war room of {reference} for {}. {}.",
-                count(minutes, "minute", "minutes"),
-                please("post progress with /timeline and tell the customer with /update")
+            let reference = reference.to_string();
+            t!(
+                shared,
+                "room-remind-silent",
+                ticket = reference,
+                minutes = minutes,
+                has_leader = has_leader,
+                leader = who
             )
         };
         let post = Post { mentions: leader.into_iter().collect(), ..room_post(reference, text) };

@@ -18,15 +18,13 @@ use super::{
     text,
 };
 use crate::domain::{
-    Attachment, Audience, Button, ButtonAction, EventKind, Post, Status, Ticket, TicketRef, Tier,
+    Attachment, Audience, Button, ButtonAction, EventKind, Locale, Post, Status, Ticket, TicketRef, Tier,
 };
 use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
+use crate::t;
 
 /// Why a resolved ticket reopens when its customer writes.
 const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the resolution";
-
-/// What a staff member who writes to the bot the way a customer does reads instead of a ticket.
-const STAFF_MESSAGE_HELP: &str = "You are on staff, so this message opens no ticket. To open one for a customer use /ticket customer:… text:…; /help lists your commands";
 
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
@@ -61,18 +59,16 @@ pub(super) enum Landed {
 }
 
 impl Landed {
-    fn how(&self, message_id: i64) -> String {
+    fn how(&self, message_id: i64, locale: Locale) -> String {
         match self {
             Landed::Only => String::new(),
-            Landed::Replied => " (a reply about it)".to_owned(),
+            Landed::Replied => t!(locale, "landed-replied"),
             Landed::MostRecent { others } => {
                 let others: Vec<String> = others.iter().map(ToString::to_string).collect();
-                format!(
-                    " (the most recently active of their open tickets, beside {}; if it is about another: /move message:{message_id} to:T-n)",
-                    text::join_and(&others)
-                )
+                let others = text::join_and_in(&others, locale);
+                t!(locale, "landed-most-recent", others = others, message = message_id)
             }
-            Landed::Merged { from } => format!(" (from {from}, merged into it)"),
+            Landed::Merged { from } => t!(locale, "landed-merged", from = from.to_string()),
         }
     }
 }
@@ -108,12 +104,14 @@ impl Engine {
 
     pub(super) async fn take_in(&self, message: InboundMessage) -> Outcome {
         if !crate::domain::text::has_visible_text(&message.text) && message.attachments.is_empty() {
-            return Outcome::private("Your message is empty; nothing was sent", None);
+            let locale = self.locale_of(&message.author, None, None);
+            return Outcome::private(t!(locale, "intake-empty"), None);
         }
         // Staff write to the bot to work, not to report: a ticket with themselves as its
         // customer would only sit in a queue.
         if self.people.is_staff(&message.author) {
-            return Outcome::private(STAFF_MESSAGE_HELP, None);
+            let locale = self.locale_of(&message.author, None, None);
+            return Outcome::private(t!(locale, "intake-staff-help"), None);
         }
         let (sender, mut receiver) = oneshot::channel();
         // Kept here in case the batch carrying it is dropped before it answers.
@@ -190,15 +188,13 @@ impl Engine {
         match result {
             Ok(outcome) => outcome,
             Err(e) => {
-                let apology = self.internal_error(&e, message.at);
+                let locale = self.locale_of(&message.author, None, Some(&message.text));
+                let apology = self.internal_error(&e, message.at, locale);
                 if let Err(keep) = self.store.keep_untaken_message(&new_message(message)).await {
                     error!(error = %keep, source_id = %message.source_id, "could not even keep the message");
                     return Outcome::private(apology, None);
                 }
-                Outcome::private(
-                    "We saved your message but could not open a ticket just now; it will be taken in shortly",
-                    None,
-                )
+                Outcome::private(t!(locale, "intake-saved-later"), None)
             }
         }
     }
@@ -208,7 +204,9 @@ impl Engine {
         if slot == MessageSlot::Duplicate {
             return Ok(Taken::Done(Outcome::duplicate()));
         }
-        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
+        // The customer reads in the language of the message they just wrote, unless config says.
+        let locale = self.locale_of(&message.author, None, Some(&message.text));
+        let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at, locale };
         let landing = self.landing_for(tx, message).await?;
         let is_new = landing.is_none();
         let (ticket, landed) = match landing {
@@ -336,14 +334,15 @@ impl Engine {
         }
         let minute = ctx.at.timestamp() / 60;
         if tx.record_notice(ticket.reference, &format!("slow-down:{}:{minute}", ctx.actor), ctx.at).await? {
-            let ask = format!(
-                "You are writing faster than we can read (more than {limit} messages a minute). Every message is kept on {}; an engineer will read them all.",
-                ticket.reference
-            );
+            let ask =
+                t!(ctx.locale, "intake-slow-down", limit = limit, ticket = ticket.reference.to_string());
             tx.enqueue_post(&customer_post(ticket, ask), ctx.at).await?;
-            let notice = format!(
-                "{} sent more than {limit} messages within a minute on {}; they are all on the ticket, and no notice is sent for each.",
-                ctx.actor, ticket.reference
+            let notice = t!(
+                self.shared_locale(),
+                "staff-flooding",
+                actor = ctx.actor,
+                limit = limit,
+                ticket = ticket.reference.to_string()
             );
             tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         }
@@ -385,25 +384,35 @@ impl Engine {
             return Ok(ticket.reference);
         }
         let quote_chars = self.config.settings.intake.quote_chars;
-        if let Some(note) = text::long_message(text, quote_chars) {
+        if let Some(note) = text::long_message(text, quote_chars, ctx.locale) {
             // To the writer, who may be a merged ticket's customer in a conversation of their own.
             let writer =
                 Audience::Customer { user: ctx.actor.to_owned(), conversation: ctx.conversation.to_owned() };
-            let added = format!("Added to {}. {note}", ticket.reference);
+            let added = t!(ctx.locale, "intake-added", ticket = ticket.reference.to_string(), note = note);
             tx.enqueue_post(&Post::new(writer, Some(ticket.reference), added), ctx.at).await?;
         }
         let quote = text::quote(text, quote_chars);
-        let mut notice =
-            format!("{} wrote on {}{}:\n{quote}", ctx.actor, ticket.reference, landed.how(message_id));
+        let shared = self.shared_locale();
+        let how = landed.how(message_id, shared);
+        let mut notice = t!(
+            shared,
+            "staff-wrote",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            how = how,
+            quote = quote
+        );
         if let Some(files) = text::files(attachments) {
             notice.push_str(&files);
         }
         if resumed {
-            notice.push_str("\nThe ticket is no longer waiting for the customer.");
+            notice.push('\n');
+            notice.push_str(&t!(shared, "staff-resumed"));
         }
         if reopened {
-            let owner = ticket.assignee.as_deref().unwrap_or("nobody");
-            notice.push_str(&format!("\nIt was resolved, so it is open again, with {owner}."));
+            let owner = ticket.assignee.clone().unwrap_or_else(|| t!(shared, "nobody"));
+            notice.push('\n');
+            notice.push_str(&t!(shared, "staff-reopened-by-writing", owner = owner));
         }
         let post = staff_post(&ticket, notice, ticket.assignee.iter().cloned().collect(), vec![]);
         tx.enqueue_post(&post, ctx.at).await?;
@@ -464,31 +473,36 @@ impl Engine {
         tx.count_offered(&offered).await?;
         self.schedule(tx, ticket, ctx.at).await?;
 
-        let mut ack = format!(
-            "Thanks, we opened {} for you. An engineer will reply here; keep writing in this conversation to add to it.",
-            ticket.reference
-        );
-        if let Some(note) = text::long_message(text, settings.quote_chars) {
-            ack.push(' ');
-            ack.push_str(&note);
+        // Staff may open a ticket for a customer (`/ticket`): the customer reads their own language.
+        let locale = if ctx.actor == ticket.customer {
+            ctx.locale
+        } else {
+            self.locale_of(&ticket.customer, None, Some(text))
+        };
+        let mut ack = t!(locale, "intake-ack", ticket = ticket.reference.to_string());
+        if let Some(note) = text::long_message(text, settings.quote_chars, locale) {
+            ack = text::then(&ack, &note, locale);
         }
         tx.enqueue_post(&customer_post(ticket, ack), ctx.at).await?;
 
-        let owner = ticket.assignee.as_deref().unwrap_or("nobody yet");
-        let mut notice = format!(
-            "New ticket {} from {} ({}), assigned to {owner}:\n{}",
-            ticket.reference,
-            ticket.customer,
-            text::labels(ticket),
-            text::quote(text, settings.quote_chars)
+        let shared = self.shared_locale();
+        let owner = ticket.assignee.clone().unwrap_or_else(|| t!(shared, "nobody-yet"));
+        let mut notice = t!(
+            shared,
+            "staff-new-ticket",
+            ticket = ticket.reference.to_string(),
+            customer = ticket.customer.as_str(),
+            labels = text::labels(ticket),
+            owner = owner,
+            quote = text::quote(text, settings.quote_chars)
         );
         if let Some(files) = text::files(attachments) {
             notice.push_str(&files);
         }
-        let claim = Button::new(ButtonAction::Claim, ticket.reference, "Claim");
+        let claim = Button::new(ButtonAction::Claim, ticket.reference, &t!(shared, "claim-button"));
         let mentions = ticket.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await?;
-        if let Some(card) = self.suggestion_card(ticket, &suggestions) {
+        if let Some(card) = self.suggestion_card(ticket, &suggestions, locale) {
             tx.enqueue_post(&card, ctx.at).await?;
         }
         Ok(())

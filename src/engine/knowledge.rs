@@ -7,13 +7,14 @@ use tracing::warn;
 
 use super::{Engine, Failure, customer_post, text};
 use crate::domain::incident::latest_resolution;
-use crate::domain::{Button, ButtonAction, EventKind, Post, Ticket, TicketRef};
+use crate::domain::{Button, ButtonAction, EventKind, Locale, Msg, Post, Ticket, TicketRef};
 use crate::kb::{Hit, KnowledgeBase, TicketDoc};
 use crate::store::StoreError;
+use crate::t;
 
 impl Engine {
     pub(super) fn knowledge_base(&self) -> Result<&Arc<KnowledgeBase>, Failure> {
-        self.kb.as_ref().ok_or_else(|| Failure::User("the knowledge base is not set up here".to_owned()))
+        self.kb.as_ref().ok_or_else(|| Failure::Says(Msg::new("kb-not-set-up")))
     }
 
     /// Up to three articles for a customer's first message; none when none is relevant enough.
@@ -27,7 +28,7 @@ impl Engine {
     }
 
     /// The card offering the articles, with a "solved it" button for each and "I still need help".
-    pub(super) fn suggestion_card(&self, ticket: &Ticket, hits: &[Hit]) -> Option<Post> {
+    pub(super) fn suggestion_card(&self, ticket: &Ticket, hits: &[Hit], locale: Locale) -> Option<Post> {
         if hits.is_empty() {
             return None;
         }
@@ -50,19 +51,17 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(i, hit)| {
-                Button::with_value(
-                    ButtonAction::Solved,
-                    ticket.reference,
-                    &hit.id,
-                    &format!("{}. solved it", i + 1),
-                )
+                let label = t!(locale, "offer-solved-button", number = i + 1);
+                Button::with_value(ButtonAction::Solved, ticket.reference, &hit.id, &label)
             })
             .collect();
-        buttons.push(Button::new(ButtonAction::NeedHelp, ticket.reference, "I still need help"));
+        let need_help = t!(locale, "offer-need-help-button");
+        buttons.push(Button::new(ButtonAction::NeedHelp, ticket.reference, &need_help));
         let text = format!(
-            "While you wait, these articles may help with {}:\n{}\nIf one of them fixes it, press its “solved it” button; otherwise an engineer is on the way.",
-            ticket.reference,
-            lines.join("\n")
+            "{}\n{}\n{}",
+            t!(locale, "offer-intro", ticket = ticket.reference.to_string()),
+            lines.join("\n"),
+            t!(locale, "offer-outro")
         );
         Some(Post { buttons, ..customer_post(ticket, text) })
     }

@@ -4,28 +4,31 @@
 use chrono::{DateTime, Utc};
 
 use super::{Ctx, Engine, Failure, customer_audience, refused};
-use crate::domain::{Post, Ticket, TicketRef};
+use crate::domain::{Locale, Post, Ticket, TicketRef};
 use crate::store::{StoreError, StoreTx};
 
 impl Engine {
     /// Tells the ticket's customer, and the customer of every ticket merged into it (and into
     /// those), each in their own conversation: a merged customer follows the ticket that carries on.
+    /// `post` writes the post in a customer's language (each reads their own).
     pub(super) async fn tell_customers(
         &self,
         tx: &mut dyn StoreTx,
         ticket: &Ticket,
-        post: Post,
+        post: impl Fn(Locale) -> Post + Send + Sync,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut audiences = vec![post.audience.clone()];
+        let locale = self.customer_locale(tx, ticket).await?;
+        let first = post(locale);
+        let mut audiences = vec![first.audience.clone()];
+        tx.enqueue_post(&first, at).await?;
         for merged in self.merged_customers(tx, ticket.reference).await? {
             let audience = customer_audience(&merged);
             if !audiences.contains(&audience) {
-                audiences.push(audience);
+                audiences.push(audience.clone());
+                let locale = self.customer_locale(tx, &merged).await?;
+                tx.enqueue_post(&Post { audience, ..post(locale) }, at).await?;
             }
-        }
-        for audience in audiences {
-            tx.enqueue_post(&Post { audience, ..post.clone() }, at).await?;
         }
         Ok(())
     }

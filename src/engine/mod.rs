@@ -16,6 +16,7 @@ mod intake;
 mod jobs;
 mod kb_learn;
 mod knowledge;
+mod locale;
 mod merges;
 mod outcome;
 mod ownership;
@@ -32,11 +33,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::error;
 
-use crate::command::{Leaf, check_args};
+use crate::command::{Leaf, check_args_in};
 use crate::config::Config;
-use crate::domain::{ButtonId, Event, EventKind, People, Severity, Ticket, TicketRef};
+use crate::domain::{ButtonId, Event, EventKind, Locale, Msg, People, Severity, Ticket, TicketRef};
 use crate::kb::KnowledgeBase;
 use crate::store::{Store, StoreError, StoreTx};
+use crate::t;
 
 use buttons::{ButtonRegistry, Press};
 use commands::CommandRegistry;
@@ -50,7 +52,7 @@ pub use inbound::{
 use incident::{RoomStep, room_post};
 pub use kb_learn::{ArticleUse, AuthorUse, KbStats, kb_stats};
 pub use outcome::{Outcome, Reply};
-use posts::{customer_audience, customer_post, event, person_post, staff_post};
+use posts::{customer_audience, customer_post, customer_says, event, person_post, staff_post};
 pub use sla::{DigestReport, SweepReport};
 
 pub struct Engine {
@@ -164,18 +166,19 @@ impl Engine {
     /// A command: its definition's roles, its arguments, then its handler in one transaction.
     async fn run_command(&self, mut inbound: InboundCommand) -> Outcome {
         inbound.invocation = self.config.commands.with_positional(inbound.invocation);
-        let leaf = match self.config.commands.leaf(&inbound.invocation) {
+        let locale = self.reader_locale(&inbound.actor, inbound.locale.as_deref()).await;
+        let leaf = match self.config.commands.leaf_in(&inbound.invocation, locale) {
             Ok(leaf) => leaf,
             Err(usage) => return Outcome::private(usage.0, None),
         };
-        let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at };
+        let ctx = Ctx { actor: &inbound.actor, conversation: &inbound.conversation, at: inbound.at, locale };
         // Roles first: someone who may not run a command learns that, not its options.
-        if let Some(reason) = self.role_refusal(leaf, ctx.actor) {
+        if let Some(reason) = self.role_refusal(leaf, ctx.actor, ctx.locale) {
             let named = inbound.invocation.options.iter().find(|(name, _)| name == "ticket");
             let ticket = named.and_then(|(_, value)| value.parse().ok());
             return self.refuse(&inbound.source_id, &ctx, &leaf.path, reason, ticket).await;
         }
-        let command = match check_args(leaf, &inbound.invocation)
+        let command = match check_args_in(leaf, &inbound.invocation, ctx.locale)
             .and_then(|args| self.commands.parse(&leaf.path, &args))
         {
             Ok(command) => command,
@@ -204,7 +207,8 @@ impl Engine {
             Ok(button) => button,
             Err(message) => return Outcome::private(message, None),
         };
-        let ctx = Ctx { actor: &press.actor, conversation: &press.conversation, at: press.at };
+        let locale = self.reader_locale(&press.actor, press.locale.as_deref()).await;
+        let ctx = Ctx { actor: &press.actor, conversation: &press.conversation, at: press.at, locale };
         let details = Press { value: button.value.as_deref(), answer: press.answer.as_deref() };
         let result = async {
             let Some(mut tx) = self.begin_claimed(&press.source_id, ctx.at).await? else {
@@ -214,7 +218,7 @@ impl Engine {
             let mut ticket = tx
                 .ticket_for_update(button.ticket)
                 .await?
-                .ok_or_else(|| Failure::User(format!("there is no ticket {}", button.ticket)))?;
+                .ok_or_else(|| Failure::Says(Msg::new("no-such-ticket").shown("ticket", button.ticket)))?;
             let outcome = handler.press(self, &mut *tx, &ctx, &mut ticket, &details).await?;
             tx.commit().await?;
             Ok(outcome)
@@ -244,32 +248,34 @@ impl Engine {
         match result {
             Ok(outcome) => outcome,
             Err(Failure::User(text)) => Outcome::private(text, None),
+            Err(Failure::Says(msg)) => Outcome::private(crate::i18n::text(ctx.locale, &msg), None),
             Err(Failure::Refused { reason, ticket }) => {
                 self.refuse(source_id, ctx, what, reason, ticket).await
             }
-            Err(Failure::Internal(e)) => Outcome::private(self.internal_error(&e, ctx.at), None),
+            Err(Failure::Internal(e)) => Outcome::private(self.internal_error(&e, ctx.at, ctx.locale), None),
         }
     }
 
-    fn internal_error(&self, error: &anyhow::Error, at: DateTime<Utc>) -> String {
+    fn internal_error(&self, error: &anyhow::Error, at: DateTime<Utc>, locale: Locale) -> String {
         let reference = format!("E-{:x}", at.timestamp_micros());
         error!(%reference, error = %format!("{error:#}"), "internal error");
-        format!("An internal error occurred (ref {reference}); it is logged")
+        t!(locale, "internal-error", reference = reference)
     }
 
     /// Why `actor` may not run `leaf`, if they may not.
-    fn role_refusal(&self, leaf: &Leaf, actor: &str) -> Option<String> {
+    fn role_refusal(&self, leaf: &Leaf, actor: &str, locale: Locale) -> Option<String> {
         let roles = self.people.roles(actor);
         if leaf.roles.iter().any(|role| roles.contains(role)) {
             return None;
         }
-        let allowed: Vec<&str> = leaf.roles.iter().map(|r| text::role_plural(*r)).collect();
-        let yours: Vec<&str> = roles.iter().map(|r| text::role_singular(*r)).collect();
-        Some(format!(
-            "/{} is for {}; you are {}",
-            leaf.path,
-            text::join_and(&allowed),
-            text::join_and(&yours)
+        let allowed: Vec<String> = leaf.roles.iter().map(|r| text::role_plural(*r, locale)).collect();
+        let yours: Vec<String> = roles.iter().map(|r| text::role_singular(*r, locale)).collect();
+        Some(t!(
+            locale,
+            "role-refused",
+            command = leaf.path.as_str(),
+            allowed = text::join_and_in(&allowed, locale),
+            yours = text::join_and_in(&yours, locale)
         ))
     }
 
@@ -309,7 +315,7 @@ impl Engine {
             Ok::<_, StoreError>(Outcome::private(reason, on_ticket))
         }
         .await;
-        result.unwrap_or_else(|e| Outcome::private(self.internal_error(&e.into(), ctx.at), None))
+        result.unwrap_or_else(|e| Outcome::private(self.internal_error(&e.into(), ctx.at, ctx.locale), None))
     }
 
     /// The ticket a command names, or the one of the conversation it was typed in.
@@ -323,11 +329,12 @@ impl Engine {
             Some(reference) => {
                 let ticket = tx.ticket_for_update(reference).await?;
                 let visible = ticket.filter(|t| self.people.is_staff(ctx.actor) || t.customer == ctx.actor);
-                visible.ok_or_else(|| Failure::User(format!("there is no ticket {reference}")))
+                visible.ok_or_else(|| Failure::Says(Msg::new("no-such-ticket").shown("ticket", reference)))
             }
-            None => tx.ticket_of_conversation(ctx.conversation).await?.ok_or_else(|| {
-                Failure::user("this conversation has no open ticket; name one with ticket:T-n")
-            }),
+            None => tx
+                .ticket_of_conversation(ctx.conversation)
+                .await?
+                .ok_or_else(|| Failure::Says(Msg::new("no-ticket-here"))),
         }
     }
 
@@ -373,7 +380,8 @@ mod tests {
 
     #[test]
     fn role_names_read_as_people() {
-        assert_eq!(text::role_plural(Role::Owner), "domain owners");
-        assert_eq!(text::join_and(&["engineers", "managers"]), "engineers and managers");
+        assert_eq!(text::role_plural(Role::Owner, Locale::En), "domain owners");
+        assert_eq!(text::join_and_in(&["engineers", "managers"], Locale::En), "engineers and managers");
+        assert_eq!(text::join_and_in(&["工程师", "经理"], Locale::ZhCn), "工程师和经理");
     }
 }

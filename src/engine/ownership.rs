@@ -1,11 +1,12 @@
 //! Who has a ticket and at which tier: routing to a queue, the next in a queue, escalation,
 //! `/claim`, and the tier that follows the engineer a ticket is given to.
 
-use super::{Ctx, Engine, Failure, Outcome, customer_post, person_post, staff_post, text};
+use super::{Ctx, Engine, Failure, Outcome, customer_post, person_post, staff_post};
 use crate::config::{ClaimTaken, OutsideQueue};
 use crate::domain::routing::{queue_name, round_robin};
-use crate::domain::{EventKind, Ticket, Tier};
+use crate::domain::{EventKind, Msg, Ticket, Tier};
 use crate::store::{StoreError, StoreTx};
+use crate::t;
 
 impl Engine {
     /// The next member of the domain × tier queue, or of triage when there is no domain yet.
@@ -70,10 +71,7 @@ impl Engine {
         reason: &str,
     ) -> Result<(Tier, Tier, Option<String>), Failure> {
         if ticket.domain.is_none() {
-            return Err(Failure::User(format!(
-                "classify {} with a domain first: each tier's queue belongs to a domain",
-                ticket.reference
-            )));
+            return Err(Failure::Says(Msg::new("escalate-needs-domain").shown("ticket", ticket.reference)));
         }
         let from = ticket.tier;
         let to = ticket.escalate(to)?;
@@ -85,12 +83,14 @@ impl Engine {
         self.save(tx, ctx, ticket, kind).await?;
         // In an incident the customer hears from the war room (`/update`), not of tiers.
         if self.open_incident(tx, ticket).await?.is_none() {
-            let update = format!(
-                "We have passed {} to our {} team, who will follow up with you.",
-                ticket.reference,
-                text::tier_team(to)
-            );
-            self.tell_customers(tx, ticket, customer_post(ticket, update), ctx.at).await?;
+            let update = |locale| {
+                let text = crate::i18n::text(
+                    locale,
+                    &Msg::new("customer-passed-on").shown("ticket", ticket.reference).shown("tier", to),
+                );
+                customer_post(ticket, text)
+            };
+            self.tell_customers(tx, ticket, update, ctx.at).await?;
         }
         Ok((from, to, assignee))
     }
@@ -109,14 +109,14 @@ impl Engine {
             let reference = ticket.reference;
             match (self.config.settings.assignment.claim_taken, reason) {
                 (ClaimTaken::Refuse, _) => {
-                    return Err(Failure::User(format!(
-                        "{reference} is with {owner}; they can /unassign it, or a manager can /assign it to you"
-                    )));
+                    let msg =
+                        Msg::new("claim-refused").shown("ticket", reference).arg("owner", owner.as_str());
+                    return Err(Failure::Says(msg));
                 }
                 (ClaimTaken::Reason, None) => {
-                    return Err(Failure::User(format!(
-                        "{reference} is with {owner}; to take it over, say why: /claim ticket:{reference} reason:…"
-                    )));
+                    let msg =
+                        Msg::new("claim-say-why").shown("ticket", reference).arg("owner", owner.as_str());
+                    return Err(Failure::Says(msg));
                 }
                 (ClaimTaken::Reason, Some(_)) => {}
             }
@@ -130,15 +130,22 @@ impl Engine {
         };
         self.save(tx, ctx, ticket, kind).await?;
         self.follow_tier(tx, ctx, ticket, moves_to, ctx.actor).await?;
-        let mut reply = format!("{} claimed {}", ctx.actor, ticket.reference);
+        let mut reply =
+            t!(ctx.locale, "claim-done", actor = ctx.actor, ticket = ticket.reference.to_string());
         if let Some(owner) = &previous {
             let why = reason.unwrap_or_default();
-            let notice = format!("{} took {} from you: {why}", ctx.actor, ticket.reference);
+            let notice = t!(
+                self.locale_of(owner, None, None),
+                "notice-taken-from-you",
+                actor = ctx.actor,
+                ticket = ticket.reference.to_string(),
+                why = why
+            );
             tx.enqueue_post(&person_post(ticket, owner, notice), ctx.at).await?;
-            reply.push_str(&format!(" from {owner} ({why}); {owner} is told"));
+            reply.push_str(&t!(ctx.locale, "claim-from", owner = owner.as_str(), why = why));
         }
         if let Some(tier) = moves_to {
-            reply.push_str(&format!("; it moves to {tier} with them"));
+            reply.push_str(&t!(ctx.locale, "assign-tier", tier = tier.to_string()));
         }
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }
@@ -154,10 +161,12 @@ impl Engine {
             None if self.config.settings.assignment.outside_queue == OutsideQueue::Allow => {
                 Ok(own_tier().filter(|tier| *tier != ticket.tier))
             }
-            None => Err(Failure::User(format!(
-                "{user} is in none of the {domain} queues, so {} cannot go to them (assignment.outside_queue = \"refuse\")",
-                ticket.reference
-            ))),
+            None => Err(Failure::Says(
+                Msg::new("outside-queue-refused")
+                    .arg("user", user)
+                    .arg("domain", domain)
+                    .shown("ticket", ticket.reference),
+            )),
         }
     }
 
@@ -177,7 +186,14 @@ impl Engine {
         ticket.tier = to;
         let reason = format!("{user} works in {to}");
         self.save(tx, ctx, ticket, EventKind::TierChanged { from, to, reason }).await?;
-        let notice = format!("{} moved from {from} to {to} with {user}, who has it now.", ticket.reference);
+        let notice = t!(
+            self.shared_locale(),
+            "staff-tier-followed",
+            ticket = ticket.reference.to_string(),
+            from = from.to_string(),
+            to = to.to_string(),
+            user = user
+        );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Staff replies to a ticket's customer: `/reply`, and a message in a staff thread.
 
-use super::{Ctx, Engine, Failure, InboundStaffReply, Outcome, customer_post};
-use crate::domain::{EventKind, Status, Ticket};
+use super::{Ctx, Engine, Failure, InboundStaffReply, Outcome, customer_says};
+use crate::domain::{EventKind, Msg, Status, Ticket};
 use crate::store::StoreTx;
 
 impl Engine {
@@ -11,7 +11,8 @@ impl Engine {
         if !crate::domain::text::has_visible_text(&reply.text) {
             return Outcome::private("Your message is empty; nothing was sent", None);
         }
-        let ctx = Ctx { actor: &reply.author, conversation: &reply.conversation, at: reply.at };
+        let locale = self.locale_of(&reply.author, None, None);
+        let ctx = Ctx { actor: &reply.author, conversation: &reply.conversation, at: reply.at, locale };
         let result = async {
             let Some(mut tx) = self.begin_claimed(&reply.source_id, ctx.at).await? else {
                 return Ok(Outcome::duplicate());
@@ -37,7 +38,8 @@ impl Engine {
         if !crate::domain::text::has_visible_text(&note.text) {
             return Outcome::silent(None);
         }
-        let ctx = Ctx { actor: &note.author, conversation: &note.conversation, at: note.at };
+        let locale = self.locale_of(&note.author, None, None);
+        let ctx = Ctx { actor: &note.author, conversation: &note.conversation, at: note.at, locale };
         let result = async {
             let Some(mut tx) = self.begin_claimed(&note.source_id, ctx.at).await? else {
                 return Ok(Outcome::duplicate());
@@ -69,9 +71,10 @@ impl Engine {
         text: &str,
     ) -> Result<bool, Failure> {
         if ticket.status == Status::Closed {
-            return Err(Failure::User(format!(
-                "{} is closed; /reopen it before writing to the customer",
-                ticket.reference
+            return Err(Failure::User(crate::t!(
+                ctx.locale,
+                "reply-closed",
+                ticket = ticket.reference.to_string()
             )));
         }
         let relayed = ctx.conversation != ticket.conversation;
@@ -80,8 +83,11 @@ impl Engine {
         if relayed {
             let name = self.config.directory.person(ctx.actor).and_then(|p| p.name.clone());
             let name = name.unwrap_or_else(|| ctx.actor.to_owned());
-            let post = customer_post(ticket, format!("{name} ({}): {text}", ticket.reference));
-            self.tell_customers(tx, ticket, post, ctx.at).await?;
+            let relayed = Msg::new("customer-relayed")
+                .arg("name", name)
+                .shown("ticket", ticket.reference)
+                .arg("text", text);
+            self.tell_customers(tx, ticket, customer_says(ticket, relayed), ctx.at).await?;
         }
         Ok(relayed)
     }

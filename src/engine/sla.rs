@@ -2,7 +2,6 @@
 //! that sends warnings and breach notices and escalates when a tier's OLA runs out, the daily digest,
 //! and the `/sla` view. Every function takes `now` from its caller.
 
-use crate::domain::text::count;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -10,8 +9,9 @@ use chrono_tz::Tz;
 use super::jobs::{BatchJob, Tally};
 use super::{Ctx, Engine, event, room_post, staff_post, text};
 use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
-use crate::domain::{Audience, EventKind, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
+use crate::domain::{Audience, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
 use crate::store::{StoreError, StoreResult, StoreTx};
+use crate::t;
 
 /// What one sweep did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -119,7 +119,8 @@ impl Engine {
         };
         report.looked_at += 1;
         let conversation = ticket.conversation.clone();
-        let ctx = Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now };
+        let ctx =
+            Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now, locale: self.shared_locale() };
         let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
         // An incident has one clock: its room drives the ticket, not the tiers' OLAs.
         let incident = self.open_incident(tx, &ticket).await?;
@@ -153,12 +154,13 @@ impl Engine {
             if escalates && incident.is_none() {
                 ola_ran_out = true;
             } else if escalates {
-                lines.push(format!(
-                    "The {} OLA ran out; the war room drives this incident, so it is not escalated on its own.",
-                    ticket.tier
+                lines.push(t!(
+                    self.shared_locale(),
+                    "sla-ola-out-in-incident",
+                    tier = ticket.tier.to_string()
                 ));
             } else {
-                lines.push(self.alarm_line(state, alarm));
+                lines.push(self.alarm_line(state, alarm, self.shared_locale()));
             }
         }
         let mut mentions: Vec<String> = ticket.assignee.iter().cloned().collect();
@@ -168,7 +170,12 @@ impl Engine {
             if !mentions.contains(&leader) {
                 mentions.push(leader.clone());
             }
-            let notice = format!("SLA on {}:\n{}", ticket.reference, lines.join("\n"));
+            let notice = t!(
+                self.shared_locale(),
+                "sla-room-notice",
+                ticket = ticket.reference.to_string(),
+                lines = lines.join("\n")
+            );
             let post = Post { mentions: vec![leader], ..room_post(ticket.reference, notice) };
             tx.enqueue_post(&post, now).await?;
         }
@@ -176,14 +183,26 @@ impl Engine {
             let from = ticket.tier;
             let reason = format!("the {from} OLA ran out");
             let (_, to, assignee) = self.escalate_ticket(tx, &ctx, &mut ticket, None, &reason).await?;
-            let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
-            lines.push(format!("The {from} OLA ran out: escalated to {to}, now with {owner}."));
+            let shared = self.shared_locale();
+            let owner = assignee.clone().unwrap_or_else(|| t!(shared, "nobody-yet"));
+            lines.push(t!(
+                shared,
+                "sla-ola-out",
+                from = from.to_string(),
+                to = to.to_string(),
+                owner = owner
+            ));
             mentions = assignee.into_iter().collect();
             report.escalated += 1;
         }
         if !lines.is_empty() {
-            let notice =
-                format!("SLA on {} ({}):\n{}", ticket.reference, text::labels(&ticket), lines.join("\n"));
+            let notice = t!(
+                self.shared_locale(),
+                "sla-notice",
+                ticket = ticket.reference.to_string(),
+                labels = text::labels(&ticket),
+                lines = lines.join("\n")
+            );
             tx.enqueue_post(&staff_post(&ticket, notice, mentions, vec![]), now).await?;
             report.notices += 1;
         }
@@ -194,21 +213,30 @@ impl Engine {
         Ok(())
     }
 
-    fn alarm_line(&self, state: &ClockState, alarm: Alarm) -> String {
-        let due = state.reading.due.map_or_else(|| "while paused".to_owned(), |d| self.local(d));
+    fn alarm_line(&self, state: &ClockState, alarm: Alarm, locale: Locale) -> String {
+        let due =
+            state.reading.due.map_or_else(|| t!(locale, "sla-while-paused"), |d| self.local_in(d, locale));
+        let clock = clock_name(state.kind, locale);
         match alarm {
-            Alarm::Warning(fraction) => format!(
-                "{} clock at {:.0}% of its budget; due {due}.",
-                capitalized(&state.kind.describe()),
-                fraction * 100.0
-            ),
-            Alarm::Breach => format!("{} deadline passed ({due}).", capitalized(&state.kind.describe())),
+            Alarm::Warning(fraction) => {
+                let percent = format!("{:.0}", fraction * 100.0);
+                t!(locale, "sla-warning", clock = clock, percent = percent, due = due)
+            }
+            Alarm::Breach => t!(locale, "sla-breach", clock = clock, due = due),
         }
     }
 
     /// An instant as the ops team reads it: in the digest's time zone.
     pub(super) fn local(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.config.digest.time_zone).format("%a %Y-%m-%d %H:%M %Z").to_string()
+    }
+
+    /// An instant in the digest's time zone, written in `locale`.
+    pub(super) fn local_in(&self, at: DateTime<Utc>, locale: Locale) -> String {
+        match locale {
+            Locale::En => self.local(at),
+            _ => crate::i18n::time_in(locale, at, self.config.digest.time_zone),
+        }
     }
 
     /// The `/sla` view: each clock's elapsed and remaining business time, and whether it is paused,
@@ -218,33 +246,36 @@ impl Engine {
         tx: &mut dyn StoreTx,
         ticket: &Ticket,
         now: DateTime<Utc>,
+        locale: Locale,
     ) -> Result<String, StoreError> {
         let Some(states) = self.clock_states_in(tx, ticket, now).await? else {
-            return Ok(format!(
-                "{} has no SLA yet: classify it with a domain and a severity first",
-                ticket.reference
-            ));
+            return Ok(t!(locale, "sla-none", ticket = ticket.reference.to_string()));
         };
-        let mut out = format!("SLA of {} ({}):", ticket.reference, text::labels(ticket));
+        let mut out =
+            t!(locale, "sla-of", ticket = ticket.reference.to_string(), labels = text::labels(ticket));
         for state in &states {
             let r = &state.reading;
-            let due = r.due.map_or_else(|| "none while paused".to_owned(), |d| self.local(d));
+            let due = r.due.map_or_else(|| t!(locale, "sla-none-while-paused"), |d| self.local_in(d, locale));
             let mut flags = Vec::new();
             if state.stopped {
-                flags.push("stopped");
+                flags.push(t!(locale, "sla-stopped"));
             }
             if r.paused && !state.stopped {
-                flags.push("paused");
+                flags.push(t!(locale, "sla-paused"));
             }
             if r.breached {
-                flags.push("BREACHED");
+                flags.push(t!(locale, "sla-breached"));
             }
             let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
-            out.push_str(&format!(
-                "\n{}: due {due}; elapsed {}, remaining {}{flags}",
-                capitalized(&state.kind.describe()),
-                span(r.elapsed),
-                span(r.remaining)
+            out.push('\n');
+            out.push_str(&t!(
+                locale,
+                "sla-clock-line",
+                clock = clock_name(state.kind, locale),
+                due = due,
+                elapsed = span(r.elapsed),
+                remaining = span(r.remaining),
+                flags = flags
             ));
         }
         Ok(out)
@@ -279,12 +310,15 @@ impl Engine {
         }
         report.breached = breached.len();
         report.due_today = due_today.len();
-        let list = |refs: &[String]| if refs.is_empty() { "none".to_owned() } else { refs.join(", ") };
-        let text = format!(
-            "Daily digest for {today}: {}.\nBreached: {}\nResolution due today: {}",
-            count(report.open as u64, "open ticket", "open tickets"),
-            list(&breached),
-            list(&due_today)
+        let shared = self.shared_locale();
+        let list = |refs: &[String]| if refs.is_empty() { t!(shared, "none") } else { refs.join(", ") };
+        let text = t!(
+            shared,
+            "digest",
+            today = today.to_string(),
+            open = report.open,
+            breached = list(&breached),
+            due_today = list(&due_today)
         );
         let ops = Audience::Conversation { conversation: self.config.settings.ops.conversation.clone() };
         let post = Post::new(ops, None, text);
@@ -295,9 +329,14 @@ impl Engine {
     }
 }
 
-pub(super) fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+/// A clock's name as a line starts with it: `First response`, `L2 OLA`.
+pub(super) fn clock_name(kind: ClockKind, locale: Locale) -> String {
+    let msg = match kind {
+        ClockKind::Response => Msg::new("clock-name").arg("kind", "response").arg("tier", ""),
+        ClockKind::Resolution => Msg::new("clock-name").arg("kind", "resolution").arg("tier", ""),
+        ClockKind::Ola(tier) => Msg::new("clock-name").arg("kind", "ola").shown("tier", tier),
+    };
+    crate::i18n::text(locale, &msg)
 }
 
 /// Business time as `1d 2h 5m` (days of 24 hours), with a minus sign when overrun.

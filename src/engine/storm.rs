@@ -16,8 +16,9 @@ use crate::store::{StoreError, StoreTx};
 
 use super::buttons::open_s_incident;
 use super::{
-    Ctx, Engine, Failure, Outcome, customer_post, event, refused, room_post, staff_post, text_storm,
+    Ctx, Engine, Failure, Outcome, customer_says, event, refused, room_post, staff_post, text_storm,
 };
+use crate::domain::Msg;
 
 /// At most this many recent tickets of a domain are compared with a new one.
 const MAX_CANDIDATES: i64 = 200;
@@ -209,8 +210,9 @@ impl Engine {
         self.save(tx, ctx, ticket, EventKind::Linked { other: incident.reference, relation }).await?;
         self.save(tx, ctx, incident, EventKind::Linked { other: ticket.reference, relation }).await?;
         let (own, of_incident) = (ticket.reference.to_string(), incident.reference.to_string());
-        let to_customer = text_storm::linked_customer(&own, &of_incident);
-        self.tell_customers(tx, ticket, customer_post(ticket, to_customer), ctx.at).await?;
+        let to_customer =
+            Msg::new("storm-linked-customer").arg("ticket", own.clone()).arg("incident", of_incident.clone());
+        self.tell_customers(tx, ticket, customer_says(ticket, to_customer), ctx.at).await?;
         let notice = text_storm::linked_staff(&own, &of_incident);
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await
     }
@@ -334,12 +336,11 @@ impl Engine {
                 continue;
             }
             self.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.to_owned() }).await?;
-            let note = text_storm::update_for_linked(
-                &ticket.reference.to_string(),
-                &incident.reference.to_string(),
-                update,
-            );
-            self.tell_customers(tx, &ticket, customer_post(&ticket, note), ctx.at).await?;
+            let note = Msg::new("storm-update-linked")
+                .shown("ticket", ticket.reference)
+                .shown("incident", incident.reference)
+                .arg("update", update.to_owned());
+            self.tell_customers(tx, &ticket, customer_says(&ticket, note), ctx.at).await?;
             reached += 1;
         }
         Ok(reached)

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{Attachment, IncidentReport, Role, Ticket, TicketRef, Tier, WarRoom};
+use crate::domain::{Attachment, IncidentReport, Locale, Msg, Role, Ticket, TicketRef, WarRoom};
+use crate::t;
 
 fn truncate(text: &str, max_chars: usize) -> (String, bool) {
     match text.char_indices().nth(max_chars) {
@@ -70,10 +71,14 @@ pub fn quote(text: &str, max_chars: usize) -> String {
 }
 
 /// A word to the customer when their message is longer than staff notices quote.
-pub fn long_message(text: &str, quote_chars: usize) -> Option<String> {
+pub fn long_message(text: &str, quote_chars: usize, locale: Locale) -> Option<String> {
     let length = text.chars().count();
-    (length > quote_chars)
-        .then(|| format!("Your message is long ({length} characters); all of it is on the ticket."))
+    (length > quote_chars).then(|| t!(locale, "long-message", length = length))
+}
+
+/// Two sentences one after the other, as the language writes them (a space in English).
+pub fn then(first: &str, next: &str, locale: Locale) -> String {
+    t!(locale, "sentence-then", first = first, next = next)
 }
 
 /// `screen · fault · P1`, or `unclassified`.
@@ -90,18 +95,21 @@ pub fn summary(ticket: &Ticket) -> String {
     format!("{} · {}", labels(ticket), ticket.tier)
 }
 
-pub fn status(ticket: &Ticket) -> String {
-    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
-    let mut text = format!(
-        "{} “{}”: {}{} · {} · {} · with {owner} · opened {} · last change {}",
-        ticket.reference,
-        ticket.title,
-        ticket.status,
-        ticket.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
-        labels(ticket),
-        ticket.tier,
-        ticket.created_at.format("%Y-%m-%d %H:%M UTC"),
-        ticket.updated_at.format("%Y-%m-%d %H:%M UTC"),
+/// `/status` for staff: the ticket's state, labels, tier, owner and times.
+pub fn status(ticket: &Ticket, locale: Locale) -> String {
+    let owner = ticket.assignee.clone().unwrap_or_else(|| t!(locale, "nobody"));
+    let mut text = t!(
+        locale,
+        "staff-status",
+        ticket = ticket.reference.to_string(),
+        title = ticket.title.as_str(),
+        status = ticket.status.to_string(),
+        reason = ticket.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
+        labels = labels(ticket),
+        tier = ticket.tier.to_string(),
+        owner = owner,
+        opened = ticket.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        changed = ticket.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()
     );
     text.truncate(text.trim_end().len());
     text
@@ -124,67 +132,77 @@ pub enum Promise {
 }
 
 /// `/status` for a customer: plain words, a name rather than a tier, the next promise.
-pub fn customer_status(ticket: &Ticket, stands: &CustomerStanding, helper: Option<&str>) -> String {
-    let mut text = format!("{} “{}”: ", ticket.reference, ticket.title);
-    let helping = |text: &mut String| {
-        if let Some(name) = helper {
-            text.push_str(&format!(" {name} is helping you."));
-        }
+pub fn customer_status(
+    ticket: &Ticket,
+    stands: &CustomerStanding,
+    helper: Option<&str>,
+    locale: Locale,
+) -> String {
+    let helping = |text: String| match helper {
+        Some(name) => then(&text, &t!(locale, "status-helping", name = name), locale),
+        None => text,
     };
-    match stands {
+    let standing = match stands {
         CustomerStanding::Working { promise } => {
-            text.push_str(if helper.is_some() {
-                "we are working on it."
-            } else {
-                "we have it, and an engineer will pick it up shortly."
-            });
-            helping(&mut text);
+            let working =
+                if helper.is_some() { t!(locale, "status-working") } else { t!(locale, "status-queued") };
+            let text = helping(working);
             match promise {
-                Some(Promise::Answer(by)) => text.push_str(&format!(" You will hear from us by {by}.")),
-                Some(Promise::Solve(by)) => text.push_str(&format!(" We aim to solve it by {by}.")),
-                None => {}
+                Some(Promise::Answer(by)) => then(&text, &t!(locale, "status-answer-by", by = by), locale),
+                Some(Promise::Solve(by)) => then(&text, &t!(locale, "status-solve-by", by = by), locale),
+                None => text,
             }
         }
-        CustomerStanding::WaitingForYou => {
-            text.push_str("waiting for you: please answer our last question here, and we carry on.");
-            helping(&mut text);
-        }
-        CustomerStanding::Solved { on } => text.push_str(&format!(
-            "solved on {on}, please confirm: press “Yes, it is fixed” on our message, or tell us here if it is not."
-        )),
-        CustomerStanding::Closed { on } => {
-            text.push_str(&format!("closed on {on}. If the problem comes back, write to us here."))
-        }
-    }
-    text
+        CustomerStanding::WaitingForYou => helping(t!(locale, "status-waiting-for-you")),
+        CustomerStanding::Solved { on } => t!(locale, "status-solved", on = on),
+        CustomerStanding::Closed { on } => t!(locale, "status-closed", on = on),
+    };
+    t!(
+        locale,
+        "status-customer",
+        ticket = ticket.reference.to_string(),
+        title = ticket.title.as_str(),
+        standing = standing
+    )
 }
 
 /// An instant as a person reads it in their time zone: `Thu 3 Dec 2026, 14:00 (Europe/Berlin)`.
-pub fn time_in(at: DateTime<Utc>, zone: Tz) -> String {
-    format!("{} ({})", at.with_timezone(&zone).format("%a %-d %b %Y, %H:%M"), zone.name())
+pub fn time_in(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    crate::i18n::time_in(locale, at, zone)
 }
 
 /// The day of an instant in a time zone: `Thu 3 Dec 2026`.
-pub fn day_in(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%a %-d %b %Y").to_string()
+pub fn day_in(at: DateTime<Utc>, zone: Tz, locale: Locale) -> String {
+    crate::i18n::day_in(locale, at, zone)
 }
 
 /// The incident card pinned in a war room.
-pub fn incident_card(ticket: &Ticket, room: &WarRoom, customer: &str, resolution_due: &str) -> String {
-    let owner = ticket.assignee.as_deref().unwrap_or("nobody");
+pub fn incident_card(
+    ticket: &Ticket,
+    room: &WarRoom,
+    customer: &str,
+    resolution_due: &str,
+    locale: Locale,
+) -> String {
+    let owner = ticket.assignee.clone().unwrap_or_else(|| t!(locale, "nobody"));
     let status = match ticket.close_reason {
         Some(reason) => format!("{} ({reason})", ticket.status),
         None => ticket.status.to_string(),
     };
-    format!(
-        "INCIDENT {} · {} · {}\n“{}”\nCustomer: {customer}\nImpact: {}\nStatus: {status}, with {owner}\nResolution due: {resolution_due}\nLeader: {}\nIn the room: {}",
-        ticket.reference,
-        labels(ticket),
-        ticket.tier,
-        ticket.title,
-        room.impact,
-        room.leader.as_deref().unwrap_or("none named"),
-        join_and(&room.roster)
+    t!(
+        locale,
+        "incident-card",
+        ticket = ticket.reference.to_string(),
+        labels = labels(ticket),
+        tier = ticket.tier.to_string(),
+        title = ticket.title.as_str(),
+        customer = customer,
+        impact = room.impact.as_str(),
+        status = status,
+        owner = owner,
+        due = resolution_due,
+        leader = room.leader.clone().unwrap_or_else(|| t!(locale, "none-named")),
+        roster = join_and_in(&room.roster, locale)
     )
 }
 
@@ -194,54 +212,36 @@ pub fn report_usage(ticket: TicketRef) -> String {
     format!("/report ticket:{ticket} {}", fields.join(" "))
 }
 
-pub fn tier_team(tier: Tier) -> &'static str {
-    match tier {
-        Tier::L1 => "first-line support",
-        Tier::L2 => "second-line support",
-        Tier::RnD => "R&D engineering",
-    }
+pub fn role_plural(role: Role, locale: Locale) -> String {
+    crate::i18n::text(locale, &Msg::new("role-plural").shown("role", role))
 }
 
-pub fn role_plural(role: Role) -> &'static str {
-    match role {
-        Role::Customer => "customers",
-        Role::Engineer => "engineers",
-        Role::Owner => "domain owners",
-        Role::Manager => "managers",
-        Role::Lead => "leads",
-    }
+pub fn role_singular(role: Role, locale: Locale) -> String {
+    crate::i18n::text(locale, &Msg::new("role-singular").shown("role", role))
 }
 
-pub fn role_singular(role: Role) -> &'static str {
-    match role {
-        Role::Customer => "a customer",
-        Role::Engineer => "an engineer",
-        Role::Owner => "a domain owner",
-        Role::Manager => "a manager",
-        Role::Lead => "a lead",
-    }
+/// `a`, `a and b`, `a, b and c` in the reader's language (`a、b和c`).
+pub fn join_and_in<S: AsRef<str>>(items: &[S], locale: Locale) -> String {
+    join_in(items, locale, "join-and")
 }
 
-/// `a`, `a or b`, `a, b or c`; `nobody` for none.
-pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => "nobody".to_owned(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} or {}", init.join(", "), last.as_ref())
-        }
+/// `a`, `a or b`, `a, b or c` in the reader's language; `nobody` for none.
+pub fn join_or_in<S: AsRef<str>>(items: &[S], locale: Locale) -> String {
+    if items.is_empty() {
+        return t!(locale, "nobody");
     }
+    join_in(items, locale, "join-or")
 }
 
-/// `a`, `a and b`, `a, b and c`.
-pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+fn join_in<S: AsRef<str>>(items: &[S], locale: Locale, key: &'static str) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_owned(),
         [init @ .., last] => {
             let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
+            let separator = t!(locale, "list-separator");
+            let msg = Msg::new(key).arg("init", init.join(&separator)).arg("last", last.as_ref());
+            crate::i18n::text(locale, &msg)
         }
     }
 }

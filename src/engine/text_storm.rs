@@ -1,9 +1,10 @@
-//! Every text the bot writes about storms (similar tickets proposed as one incident), each a small
-//! function of plain values, so they can move into message catalogues as they are.
+//! The texts staff read about storms (similar tickets proposed as one incident), each a small
+//! function of plain values, in English for now (README, Languages: what is not translated yet);
+//! what customers read about a storm is in the catalogues (`storm-*`).
 
 /// `T-1, T-2 and T-3`.
 fn tickets(refs: &[String]) -> String {
-    super::text::join_and(refs)
+    super::text::join_and_in(refs, crate::domain::Locale::En)
 }
 
 /// The card each domain owner gets: what the storm is, and what confirming does.
@@ -43,13 +44,6 @@ pub fn joined_proposal_notice(ticket: &str, first: &str) -> String {
 /// The impact the war room's card shows for a storm's incident.
 pub fn impact(count: usize, domain: &str) -> String {
     format!("a storm: {count} customers report the same {domain} problem")
-}
-
-/// To the customer of a ticket linked to the incident.
-pub fn linked_customer(ticket: &str, incident: &str) -> String {
-    format!(
-        "Other customers are reporting the same problem as your {ticket}, so we are handling it as one incident ({incident}) at our highest priority. You will hear our progress here, and you will confirm the fix for {ticket} yourself."
-    )
 }
 
 /// In a linked ticket's staff thread.
@@ -120,11 +114,6 @@ pub fn nothing_open(first: &str) -> String {
 /// What `/update` adds to its reply when the incident has linked tickets.
 pub fn update_reached(linked: usize) -> String {
     format!(" and to the customers of {}", count_linked(linked))
-}
-
-/// An `/update` as a linked ticket's customer reads it.
-pub fn update_for_linked(ticket: &str, incident: &str, text: &str) -> String {
-    format!("Update on {ticket} (incident {incident}): {text}")
 }
 
 /// What `/resolve` adds to its reply when the incident has linked tickets.

@@ -286,6 +286,9 @@ pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
     /// Events with no ticket: refusals of commands that named none.
     async fn audit_log(&self) -> StoreResult<Vec<Event>>;
     async fn messages_of(&self, reference: TicketRef) -> StoreResult<Vec<StoredMessage>>;
+    /// The text of a person's latest message (the language they write in), by the index of
+    /// messages by author and time.
+    async fn latest_message_of(&self, author: &str) -> StoreResult<Option<String>>;
 
     /// Keeps a message whose intake failed, so it is not lost; `untaken_messages` finds it again.
     async fn keep_untaken_message(&self, message: &NewMessage) -> StoreResult<()>;

@@ -999,6 +999,15 @@ macro_rules! sql_store {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
+            async fn latest_message_of(&self, author: &str) -> $crate::store::StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT text FROM messages WHERE author = $1 ORDER BY received_at DESC, id DESC LIMIT 1",
+                )
+                .bind(author)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
             async fn messages_of(
                 &self,
                 reference: $crate::domain::TicketRef,

@@ -340,6 +340,7 @@ impl Driver {
             actor: actor.to_owned(),
             invocation,
             at,
+            locale: None,
         };
         self.engine.handle(Inbound::Command(command)).await
     }
@@ -358,6 +359,7 @@ impl Driver {
             button_id: button_id.to_owned(),
             answer: answer.map(str::to_owned),
             at,
+            locale: None,
         };
         self.engine.handle(Inbound::Button(press)).await
     }

@@ -566,7 +566,13 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
             reply(200, json!({ "id": id.to_string(), "type": 1 }))
         }
         ("PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]) => {
-            reply(200, body.clone())
+            match command_problem(&body) {
+                // Discord's answer to a body that breaks its rules.
+                Some(problem) => {
+                    reply(400, json!({ "code": 50035, "message": format!("Invalid Form Body: {problem}") }))
+                }
+                None => reply(200, body.clone()),
+            }
         }
         ("POST", ["interactions", _, _, "callback"]) => reply(204, Value::Null),
         ("POST", ["webhooks", _, _]) => {
@@ -582,6 +588,59 @@ async fn answer(state: Arc<State>, req: Request<Incoming>) -> Result<Response<Fu
         answer.headers_mut().insert(name, value.parse().unwrap());
     }
     Ok(answer)
+}
+
+/// The locales Discord accepts in `name_localizations` and `description_localizations`
+/// (discord-api-spec, `AvailableLocalesEnum`).
+const DISCORD_LOCALES: &[&str] = &[
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl",
+    "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja",
+    "zh-TW", "ko",
+];
+
+/// What real Discord would refuse in a bulk command registration: names of 1-32 lowercase
+/// letters, digits, `-` or `_`, descriptions of 1-100 characters, in every localization, and
+/// localizations only for locales it knows.
+fn command_problem(body: &Value) -> Option<String> {
+    fn name_ok(name: &str) -> bool {
+        let chars = name.chars().count();
+        (1..=32).contains(&chars)
+            && name.chars().all(|c| c == '-' || c == '_' || c.is_alphanumeric() && !c.is_uppercase())
+    }
+    fn description_ok(text: &str) -> bool {
+        (1..=100).contains(&text.chars().count())
+    }
+    fn check(item: &Value, at: &str) -> Option<String> {
+        let name = item["name"].as_str().unwrap_or_default();
+        if !name_ok(name) {
+            return Some(format!("{at}.name `{name}`"));
+        }
+        if !description_ok(item["description"].as_str().unwrap_or_default()) {
+            return Some(format!("{at}.description"));
+        }
+        for (field, ok) in [
+            ("name_localizations", name_ok as fn(&str) -> bool),
+            ("description_localizations", description_ok),
+        ] {
+            if let Some(map) = item[field].as_object() {
+                for (locale, text) in map {
+                    if !DISCORD_LOCALES.contains(&locale.as_str()) {
+                        return Some(format!("{at}.{field}: `{locale}` is not a locale"));
+                    }
+                    if !ok(text.as_str().unwrap_or_default()) {
+                        return Some(format!("{at}.{field}.{locale}"));
+                    }
+                }
+            }
+        }
+        let options = item["options"].as_array().cloned().unwrap_or_default();
+        if options.len() > 25 {
+            return Some(format!("{at}.options: more than 25"));
+        }
+        options.iter().enumerate().find_map(|(i, option)| check(option, &format!("{at}.options[{i}]")))
+    }
+    let commands = body.as_array()?;
+    commands.iter().enumerate().find_map(|(i, command)| check(command, &format!("[{i}]")))
 }
 
 fn query<T: std::str::FromStr>(path: &str, name: &str) -> Option<T> {

@@ -176,9 +176,14 @@ fn inbound(line: Line, source_id: String) -> Inbound {
         Input::Message(text) => message(text, Vec::new(), None),
         Input::Reply { ticket, text } => message(text, Vec::new(), Some(ReplyTo::Ticket(ticket))),
         Input::Attach { file, text } => message(text, vec![local_file(&file)], None),
-        Input::Command(invocation) => {
-            Inbound::Command(InboundCommand { source_id, conversation, actor: line.user, invocation, at })
-        }
+        Input::Command(invocation) => Inbound::Command(InboundCommand {
+            source_id,
+            conversation,
+            actor: line.user,
+            invocation,
+            at,
+            locale: None,
+        }),
         Input::Press { id, answer } => Inbound::Button(InboundButton {
             source_id,
             conversation,
@@ -186,6 +191,7 @@ fn inbound(line: Line, source_id: String) -> Inbound {
             button_id: id,
             answer,
             at,
+            locale: None,
         }),
     }
 }

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::command::{CommandSet, Invocation, OptionSpec, OptionType};
-use crate::domain::Role;
+use crate::command::{CommandSet, Invocation, OptionSpec, OptionType, description_key};
+use crate::domain::{Locale, Role};
 
 /// Discord's application command option types.
 const SUB_COMMAND: u8 = 1;
@@ -12,7 +12,18 @@ const STRING: u8 = 3;
 const INTEGER: u8 = 4;
 const USER: u8 = 6;
 
-fn option_json(option: &OptionSpec) -> Value {
+/// A command's, a subcommand's or an option's description in every language but English, from
+/// the catalogue (`cmd-<command>[-<subcommand>][.<option>]`); `None` when it has none.
+pub fn description_localizations(key: &str) -> Option<Value> {
+    let localized: serde_json::Map<String, Value> = Locale::ALL
+        .into_iter()
+        .filter(|l| *l != Locale::En)
+        .filter_map(|l| crate::i18n::lookup(l, key).map(|text| (l.tag().to_owned(), json!(text))))
+        .collect();
+    (!localized.is_empty()).then_some(Value::Object(localized))
+}
+
+fn option_json(option: &OptionSpec, owner: &str) -> Value {
     let kind = match option.kind {
         OptionType::String | OptionType::Ticket => STRING,
         OptionType::Integer => INTEGER,
@@ -24,6 +35,10 @@ fn option_json(option: &OptionSpec) -> Value {
         "description": option.description,
         "required": option.required,
     });
+    if let Some(localized) = description_localizations(&format!("{}.{}", description_key(owner), option.name))
+    {
+        value["description_localizations"] = localized;
+    }
     if !option.choices.is_empty() {
         let choices: Vec<Value> = option
             .choices
@@ -75,29 +90,38 @@ pub fn registration(commands: &CommandSet, reach: Reach) -> Value {
         })
         .map(|spec| {
             let options: Vec<Value> = if spec.subcommands.is_empty() {
-                spec.options.iter().map(option_json).collect()
+                spec.options.iter().map(|o| option_json(o, &spec.name)).collect()
             } else {
                 spec.subcommands
                     .iter()
                     .filter(|sub| reach != Reach::DirectMessages || for_customers(&sub.roles))
                     .map(|sub| {
-                        json!({
+                        let path = format!("{} {}", spec.name, sub.name);
+                        let mut value = json!({
                             "type": SUB_COMMAND,
                             "name": sub.name,
                             "description": sub.description,
-                            "options": sub.options.iter().map(option_json).collect::<Vec<_>>(),
-                        })
+                            "options": sub.options.iter().map(|o| option_json(o, &path)).collect::<Vec<_>>(),
+                        });
+                        if let Some(localized) = description_localizations(&description_key(&path)) {
+                            value["description_localizations"] = localized;
+                        }
+                        value
                     })
                     .collect()
             };
             // Everyone sees every command: the engine decides who may run what, and says so.
-            json!({
+            let mut value = json!({
                 "type": 1,
                 "name": spec.name,
                 "description": spec.description,
                 "options": options,
                 "contexts": contexts,
-            })
+            });
+            if let Some(localized) = description_localizations(&description_key(&spec.name)) {
+                value["description_localizations"] = localized;
+            }
+            value
         })
         .collect();
     Value::Array(all)

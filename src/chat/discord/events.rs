@@ -386,6 +386,7 @@ impl Bot {
             actor: self.person(command.user.id.get()),
             invocation,
             at: Utc::now(),
+            locale: Some(command.locale.clone()),
         });
         self.answer(command.id.get(), &command.token, inbound).await;
     }
@@ -402,6 +403,7 @@ impl Bot {
             button_id: press.data.custom_id.clone(),
             answer: None,
             at: Utc::now(),
+            locale: Some(press.locale.clone()),
         });
         self.answer(press.id.get(), &press.token, inbound).await;
     }
@@ -465,6 +467,7 @@ impl Bot {
         let source_id = format!("discord:interaction:{}", form.id);
         let actor = self.person(form.user.id.get());
         let at = Utc::now();
+        let locale = Some(form.locale.clone());
         let inbound = match FormSubmit::from_custom_id(&form.data.custom_id) {
             Some(FormSubmit::Command { name, ticket }) => {
                 let mut options = vec![("ticket".to_owned(), ticket.to_string())];
@@ -475,7 +478,7 @@ impl Bot {
                     None => (name, None),
                 };
                 let invocation = Invocation { name, subcommand, options };
-                Inbound::Command(InboundCommand { source_id, conversation, actor, invocation, at })
+                Inbound::Command(InboundCommand { source_id, conversation, actor, invocation, at, locale })
             }
             Some(FormSubmit::Press { id }) => Inbound::Button(InboundButton {
                 source_id,
@@ -484,6 +487,7 @@ impl Bot {
                 button_id: id,
                 answer: answers.into_iter().next().map(|(_, value)| value),
                 at,
+                locale,
             }),
             None => {
                 warn!(custom_id = %form.data.custom_id, "a modal resolvd did not open");

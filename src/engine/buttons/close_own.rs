@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{ButtonHandler, Press};
 use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
 use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
@@ -23,15 +25,20 @@ impl ButtonHandler for CloseOwn {
         ticket: &mut Ticket,
         _press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        customer_only(ticket, ctx, "only the customer who opened it can close it this way")?;
+        customer_only(ticket, ctx, &t!(ctx.locale, "close-own-only"))?;
         ticket.close(CloseReason::ClosedByCustomer)?;
         let kind = EventKind::Closed { reason: CloseReason::ClosedByCustomer, comment: None, article: None };
         engine.save(tx, ctx, ticket, kind).await?;
         let owner = ticket.assignee.clone();
-        let notice = format!("{} closed {} themselves.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-closed-own",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string()
+        );
         tx.enqueue_post(&staff_post(ticket, notice, owner.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::private(
-            format!("{} is closed. Thank you for contacting us.", ticket.reference),
+            t!(ctx.locale, "close-own-done", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{ButtonHandler, Press};
 use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
 use crate::engine::{Ctx, Engine, Failure, Outcome, staff_post};
@@ -23,14 +25,18 @@ impl ButtonHandler for Confirm {
         ticket: &mut Ticket,
         _press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        engine
-            .customer_of(tx, ticket, ctx, "only the customer who reported it can confirm this ticket")
-            .await?;
+        engine.customer_of(tx, ticket, ctx, &t!(ctx.locale, "card-confirm-only")).await?;
         ticket.close(CloseReason::Confirmed)?;
         let kind = EventKind::Closed { reason: CloseReason::Confirmed, comment: None, article: None };
         engine.save(tx, ctx, ticket, kind).await?;
-        let notice = format!("{} confirmed that {} is fixed; it is closed.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-confirmed",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string()
+        );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
-        Ok(Outcome::private(format!("Thank you. {} is closed.", ticket.reference), Some(ticket.reference)))
+        let thanks = t!(ctx.locale, "card-confirmed", ticket = ticket.reference.to_string());
+        Ok(Outcome::private(thanks, Some(ticket.reference)))
     }
 }

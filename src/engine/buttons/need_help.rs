@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::solved::ASKER_ONLY;
 use super::{ButtonHandler, Press};
 use crate::domain::{ButtonAction, DomainError, EventKind, Status, Ticket};
@@ -25,19 +27,21 @@ impl ButtonHandler for NeedHelp {
         ticket: &mut Ticket,
         _press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        customer_only(ticket, ctx, ASKER_ONLY)?;
+        customer_only(ticket, ctx, &crate::i18n::text(ctx.locale, &crate::domain::Msg::new(ASKER_ONLY)))?;
         if ticket.status == Status::Closed {
             return Err(DomainError::Closed(ticket.reference).into());
         }
         engine.save(tx, ctx, ticket, EventKind::NeedsHelp).await?;
         let owner = ticket.assignee.clone();
-        let notice = format!(
-            "{} read the suggested articles and still needs help with {}.",
-            ctx.actor, ticket.reference
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-needs-help",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string()
         );
         tx.enqueue_post(&staff_post(ticket, notice, owner.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::private(
-            format!("Thanks for trying. An engineer will help you with {} here.", ticket.reference),
+            t!(ctx.locale, "offer-need-help-thanks", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

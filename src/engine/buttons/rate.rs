@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{ButtonHandler, Press};
 use crate::domain::incident::SCORES;
 use crate::domain::{ButtonAction, EventKind, Status, Ticket};
@@ -24,27 +26,29 @@ impl ButtonHandler for Rate {
         ticket: &mut Ticket,
         press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        engine.customer_of(tx, ticket, ctx, "only the customer who reported it can rate this ticket").await?;
+        engine.customer_of(tx, ticket, ctx, &t!(ctx.locale, "card-rate-only")).await?;
         let score =
             press.value.and_then(|v| v.parse::<u8>().ok()).filter(|s| SCORES.contains(s)).ok_or_else(
-                || {
-                    Failure::User(format!(
-                        "rate {} from 1 to 5, e.g. rate:{}:4",
-                        ticket.reference, ticket.reference
-                    ))
-                },
+                || Failure::User(t!(ctx.locale, "card-rate-usage", ticket = ticket.reference.to_string())),
             )?;
         if !matches!(ticket.status, Status::Resolved | Status::Closed) {
-            return Err(Failure::User(format!(
-                "{} is not resolved yet; rate it once we have fixed it",
-                ticket.reference
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "card-rate-too-early",
+                ticket = ticket.reference.to_string()
             )));
         }
         engine.save(tx, ctx, ticket, EventKind::Rated { score }).await?;
-        let notice = format!("{} rated {} {score}/5.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-rated",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            score = score.to_string()
+        );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         Ok(Outcome::private(
-            format!("Thank you for rating {} {score} out of 5.", ticket.reference),
+            t!(ctx.locale, "card-rated", ticket = ticket.reference.to_string(), score = score.to_string()),
             Some(ticket.reference),
         ))
     }

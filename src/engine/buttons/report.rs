@@ -27,9 +27,9 @@ impl ButtonHandler for Report {
         // The button asks for what `/report` takes, so it is allowed by that command's roles.
         let report = Invocation { name: "report".to_owned(), subcommand: None, options: vec![] };
         let leaf = engine.config.commands.leaf(&report)?;
-        if let Some(reason) = engine.role_refusal(leaf, ctx.actor) {
+        if let Some(reason) = engine.role_refusal(leaf, ctx.actor, ctx.locale) {
             return Err(refused(&reason, ticket));
         }
-        Ok(engine.report_form(ticket))
+        Ok(engine.report_form(ticket, ctx.locale))
     }
 }

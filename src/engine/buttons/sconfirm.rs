@@ -3,9 +3,11 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{ButtonHandler, Press};
-use crate::domain::{ButtonAction, EventKind, Post, Severity, Ticket, WarRoom};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post, event, room_post, staff_post, text};
+use crate::domain::{ButtonAction, EventKind, Msg, Post, Severity, Ticket, WarRoom};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says, event, room_post, staff_post, text};
 use crate::store::StoreTx;
 
 pub struct SConfirm;
@@ -27,7 +29,7 @@ impl ButtonHandler for SConfirm {
         let request = engine.s_request_for_owner(tx, ctx, ticket).await?;
         let room = open_s_incident(engine, tx, ctx, ticket, &request.reason).await?;
         Ok(Outcome::private(
-            format!("{} is S-level; war room {} is open", ticket.reference, room.name),
+            t!(ctx.locale, "s-confirmed", ticket = ticket.reference.to_string(), room = room.name.as_str()),
             Some(ticket.reference),
         ))
     }
@@ -55,12 +57,14 @@ pub(in crate::engine) async fn open_s_incident(
         roster: room.roster.clone(),
     };
     tx.append_event(&event(ticket, ctx, opened)).await?;
-    let welcome = format!(
-        "War room for {} “{}”, S-level confirmed by {}. Leader: {}.\nRecord what happens with /timeline (pinned messages count too), tell the customer with /update, let others in with /invite; closing the ticket asks for the incident report.",
-        ticket.reference,
-        ticket.title,
-        ctx.actor,
-        room.leader.as_deref().unwrap_or("none named")
+    let shared = engine.shared_locale();
+    let welcome = t!(
+        shared,
+        "room-welcome",
+        ticket = ticket.reference.to_string(),
+        title = ticket.title.as_str(),
+        actor = ctx.actor,
+        leader = room.leader.clone().unwrap_or_else(|| t!(shared, "none-named"))
     );
     let post = Post { mentions: room.roster.clone(), ..room_post(ticket.reference, welcome) };
     tx.enqueue_post(&post, ctx.at).await?;
@@ -68,17 +72,15 @@ pub(in crate::engine) async fn open_s_incident(
     engine.post_card(tx, ticket, &mut room, &clocks, ctx.at).await?;
     tx.save_war_room(&room).await?;
 
-    let to_customer = format!(
-        "We have made {} our highest priority: a response team is working on it and will keep you updated here.",
-        ticket.reference
-    );
-    engine.tell_customers(tx, ticket, customer_post(ticket, to_customer), ctx.at).await?;
-    let notice = format!(
-        "{} confirmed S-level for {}; war room {} is open with {}.",
-        ctx.actor,
-        ticket.reference,
-        room.name,
-        text::join_and(&room.roster)
+    let to_customer = Msg::new("customer-top-priority").shown("ticket", ticket.reference);
+    engine.tell_customers(tx, ticket, customer_says(ticket, to_customer), ctx.at).await?;
+    let notice = t!(
+        shared,
+        "staff-s-confirmed",
+        actor = ctx.actor,
+        ticket = ticket.reference.to_string(),
+        room = room.name.as_str(),
+        roster = text::join_and_in(&room.roster, shared)
     );
     tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
     Ok(room)

@@ -3,8 +3,12 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{ButtonHandler, Press};
-use crate::domain::{Button, ButtonAction, EventKind, Form, FormField, FormSubmit, SYSTEM_ACTOR, Ticket};
+use crate::domain::{
+    Button, ButtonAction, EventKind, Form, FormField, FormSubmit, Locale, SYSTEM_ACTOR, Ticket,
+};
 use crate::engine::{Ctx, Engine, Failure, Outcome, staff_post};
 use crate::store::StoreTx;
 
@@ -26,30 +30,34 @@ impl ButtonHandler for SDecline {
     ) -> Result<Outcome, Failure> {
         let request = engine.s_request_for_owner(tx, ctx, ticket).await?;
         let Some(reason) = press.answer.filter(|a| crate::domain::text::has_visible_text(a)) else {
-            return Ok(ask_for_reason(ticket));
+            return Ok(ask_for_reason(ticket, ctx.locale));
         };
         let reason = reason.trim().to_owned();
         engine.save(tx, ctx, ticket, EventKind::SDeclined { reason: reason.clone() }).await?;
-        let stays = ticket.severity.map_or_else(|| "unrated".to_owned(), |s| s.to_string());
-        let notice =
-            format!("{} declined S-level for {}: {reason}. It stays {stays}.", ctx.actor, ticket.reference);
+        let stays = |locale| ticket.severity.map_or_else(|| t!(locale, "unrated"), |s| s.to_string());
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-s-declined",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            reason = reason.as_str(),
+            stays = stays(engine.shared_locale())
+        );
         let mentions = if request.by == SYSTEM_ACTOR { vec![] } else { vec![request.by] };
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![]), ctx.at).await?;
-        Ok(Outcome::private(format!("Declined; {} stays {stays}", ticket.reference), Some(ticket.reference)))
+        let declined =
+            t!(ctx.locale, "s-declined", ticket = ticket.reference.to_string(), stays = stays(ctx.locale));
+        Ok(Outcome::private(declined, Some(ticket.reference)))
     }
 }
 
-fn ask_for_reason(ticket: &Ticket) -> Outcome {
-    let again = Button::new(ButtonAction::SDecline, ticket.reference, "Decline, with a reason");
+fn ask_for_reason(ticket: &Ticket, locale: Locale) -> Outcome {
+    let again = Button::new(ButtonAction::SDecline, ticket.reference, &t!(locale, "s-decline-button"));
     let form = Form {
-        title: format!("Decline S-level for {}", ticket.reference),
-        fields: vec![FormField { name: "answer".into(), label: "Why is it not S-level?".into(), long: true }],
+        title: t!(locale, "s-decline-title", ticket = ticket.reference.to_string()),
+        fields: vec![FormField { name: "answer".into(), label: t!(locale, "s-decline-why"), long: true }],
         submit: FormSubmit::Press { id: again.id.clone() },
         ask_again: Some(again),
     };
-    Outcome::asking(
-        form,
-        "Say why it is not S-level: press the button and write the reason.".to_owned(),
-        Some(ticket.reference),
-    )
+    Outcome::asking(form, t!(locale, "s-decline-say-why"), Some(ticket.reference))
 }

@@ -3,13 +3,15 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{ButtonHandler, Press};
-use crate::domain::{ButtonAction, CloseReason, EventKind, Ticket};
+use crate::domain::{ButtonAction, CloseReason, EventKind, Msg, Ticket};
 use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, staff_post};
 use crate::store::StoreTx;
 
 /// What anyone but the asker reads when pressing a suggestion's buttons.
-pub(super) const ASKER_ONLY: &str = "only the customer who asked can answer these suggestions";
+pub(super) const ASKER_ONLY: &str = "offer-asker-only";
 
 pub struct Solved;
 
@@ -27,15 +29,17 @@ impl ButtonHandler for Solved {
         ticket: &mut Ticket,
         press: &Press<'_>,
     ) -> Result<Outcome, Failure> {
-        customer_only(ticket, ctx, ASKER_ONLY)?;
+        customer_only(ticket, ctx, &crate::i18n::text(ctx.locale, &Msg::new(ASKER_ONLY)))?;
         let suggested = engine.suggested_articles(ticket.reference).await?;
         let article = match press.value {
             Some(article) if suggested.iter().any(|s| s == article) => article.to_owned(),
             Some(article) => {
-                return Err(Failure::User(format!("`{article}` was not suggested for {}", ticket.reference)));
+                let msg =
+                    Msg::new("offer-not-suggested").arg("article", article).shown("ticket", ticket.reference);
+                return Err(Failure::Says(msg));
             }
             None => suggested.into_iter().next().ok_or_else(|| {
-                Failure::User(format!("no articles were suggested for {}", ticket.reference))
+                Failure::Says(Msg::new("offer-none-suggested").shown("ticket", ticket.reference))
             })?,
         };
         ticket.close(CloseReason::SelfServed)?;
@@ -46,13 +50,16 @@ impl ButtonHandler for Solved {
         };
         engine.save(tx, ctx, ticket, closed).await?;
         tx.count_solved(&article).await?;
-        let notice = format!(
-            "{} says article {article} solved {}; it is closed as self-served.",
-            ctx.actor, ticket.reference
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-self-served",
+            actor = ctx.actor,
+            article = article.as_str(),
+            ticket = ticket.reference.to_string()
         );
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await?;
         Ok(Outcome::private(
-            format!("Glad it helped. {} is closed.", ticket.reference),
+            t!(ctx.locale, "offer-glad", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

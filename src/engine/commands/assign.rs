@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::{AssignedVia, EventKind, TicketRef};
@@ -24,7 +26,7 @@ impl CommandHandler for Assign {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let user = &self.user;
         if !engine.people.is_engineer(user) {
-            return Err(Failure::User(format!("`{user}` is not an engineer; tickets go to engineers")));
+            return Err(Failure::User(t!(ctx.locale, "assign-not-engineer", user = user)));
         }
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         let moves_to = engine.tier_for(&ticket, user)?;
@@ -34,17 +36,29 @@ impl CommandHandler for Assign {
         engine.save(tx, ctx, &mut ticket, kind).await?;
         engine.follow_tier(tx, ctx, &mut ticket, moves_to, user).await?;
         if user != ctx.actor {
-            let notice = format!("{} gave you {}: {}", ctx.actor, ticket.reference, ticket.title);
+            let notice = t!(
+                engine.locale_of(user, None, None),
+                "notice-given-to-you",
+                actor = ctx.actor,
+                ticket = ticket.reference.to_string(),
+                title = ticket.title.as_str()
+            );
             tx.enqueue_post(&person_post(&ticket, user, notice), ctx.at).await?;
         }
-        let mut reply = format!("{} assigned to {user}", ticket.reference);
+        let mut reply = t!(ctx.locale, "assign-done", ticket = ticket.reference.to_string(), user = user);
         if let Some(previous) = previous.filter(|p| p != ctx.actor) {
-            let notice = format!("{} gave {} to {user}; you no longer have it.", ctx.actor, ticket.reference);
+            let notice = t!(
+                engine.locale_of(&previous, None, None),
+                "notice-given-away",
+                actor = ctx.actor,
+                ticket = ticket.reference.to_string(),
+                user = user
+            );
             tx.enqueue_post(&person_post(&ticket, &previous, notice), ctx.at).await?;
-            reply.push_str(&format!(" (from {previous}, who is told)"));
+            reply.push_str(&t!(ctx.locale, "assign-from", previous = previous.as_str()));
         }
         if let Some(tier) = moves_to {
-            reply.push_str(&format!("; it moves to {tier} with them"));
+            reply.push_str(&t!(ctx.locale, "assign-tier", tier = tier.to_string()));
         }
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }

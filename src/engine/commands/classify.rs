@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
 use crate::domain::{Classification, EventKind, Severity, TicketRef, assigned_by_hand};
@@ -36,9 +38,7 @@ impl CommandHandler for Classify {
         let change = &self.change;
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         if change.severity == Some(Severity::S) {
-            return Err(Failure::user(
-                "S-level needs a domain owner's confirmation: use /escalate to:S reason:…",
-            ));
+            return Err(Failure::user(t!(ctx.locale, "classify-not-s")));
         }
         let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
         ticket.classify(change)?;
@@ -64,17 +64,26 @@ impl CommandHandler for Classify {
         };
         engine.save(tx, ctx, &mut ticket, kind).await?;
         if let Some(assignee) = &rerouted {
-            let notice = format!("{} moved {} to your queue: {}", ctx.actor, ticket.reference, ticket.title);
+            let notice = t!(
+                engine.locale_of(assignee, None, None),
+                "notice-moved-to-queue",
+                actor = ctx.actor,
+                ticket = ticket.reference.to_string(),
+                title = ticket.title.as_str()
+            );
             tx.enqueue_post(&person_post(&ticket, assignee, notice), ctx.at).await?;
         }
-        let mut reply = format!("{} classified: {}", ticket.reference, text::summary(&ticket));
+        let mut reply = t!(
+            ctx.locale,
+            "classify-done",
+            ticket = ticket.reference.to_string(),
+            summary = text::summary(&ticket)
+        );
         if kept_by_hand && let Some(owner) = &ticket.assignee {
-            reply.push_str(&format!(
-                "; {owner} keeps it (given by hand; reroute:true hands it to the new domain's queue)"
-            ));
+            reply.push_str(&t!(ctx.locale, "classify-kept", owner = owner));
         }
         if let Some(next) = &rerouted {
-            reply.push_str(&format!("; now with {next}, from the new domain's queue"));
+            reply.push_str(&t!(ctx.locale, "classify-rerouted", next = next));
         }
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }

@@ -3,10 +3,12 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{Button, ButtonAction, CloseReason, EventKind, Status, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, customer_post};
+use crate::domain::{Button, ButtonAction, CloseReason, EventKind, Msg, Status, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_only, customer_post, customer_says};
 use crate::store::StoreTx;
 
 pub struct Close {
@@ -25,18 +27,20 @@ impl CommandHandler for Close {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         if !engine.people.is_staff(ctx.actor) {
-            customer_only(&ticket, ctx, "you may close only your own tickets")?;
+            customer_only(&ticket, ctx, &t!(ctx.locale, "close-own-tickets-only"))?;
             if ticket.status == Status::Closed {
-                return Err(Failure::user(format!("{} is closed already", ticket.reference)));
+                let closed = t!(ctx.locale, "close-already", ticket = ticket.reference.to_string());
+                return Err(Failure::user(closed));
             }
             // One confirmation: a stray /close must not end a ticket someone is working on.
-            let yes = Button::new(ButtonAction::CloseOwn, ticket.reference, "Yes, close it");
-            let ask = format!("Close {}? Nobody will work on it after that.", ticket.reference);
+            let yes =
+                Button::new(ButtonAction::CloseOwn, ticket.reference, &t!(ctx.locale, "close-yes-button"));
+            let ask = t!(ctx.locale, "close-ask", ticket = ticket.reference.to_string());
             let mut post = customer_post(&ticket, ask);
             post.buttons = vec![yes];
             tx.enqueue_post(&post, ctx.at).await?;
             return Ok(Outcome::private(
-                format!("Press “Yes, close it” to close {}.", ticket.reference),
+                t!(ctx.locale, "close-press", ticket = ticket.reference.to_string()),
                 Some(ticket.reference),
             ));
         }
@@ -51,13 +55,16 @@ impl CommandHandler for Close {
         if reason == CloseReason::Spam {
             // Nobody is thanked for spam, and a spammer learns nothing from a goodbye.
             return Ok(Outcome::public(
-                format!("{} closed as spam", ticket.reference),
+                t!(ctx.locale, "close-spam", ticket = ticket.reference.to_string()),
                 Some(ticket.reference),
             ));
         }
-        let goodbye = format!("{} is closed. Thank you for contacting us.", ticket.reference);
-        engine.tell_customers(tx, &ticket, customer_post(&ticket, goodbye), ctx.at).await?;
-        Ok(Outcome::public(format!("{} closed", ticket.reference), Some(ticket.reference)))
+        let goodbye = Msg::new("close-own-done").shown("ticket", ticket.reference);
+        engine.tell_customers(tx, &ticket, customer_says(&ticket, goodbye), ctx.at).await?;
+        Ok(Outcome::public(
+            t!(ctx.locale, "close-done", ticket = ticket.reference.to_string()),
+            Some(ticket.reference),
+        ))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::engine::{Ctx, Engine, Failure, Outcome};
@@ -24,16 +26,11 @@ impl CommandHandler for Dashboard {
         ctx: &Ctx<'_>,
     ) -> Result<Outcome, Failure> {
         let Some((base, signer)) = engine.cockpit() else {
-            return Err(Failure::user(
-                "the dashboard is not served here (web.listen is empty, or its address was busy)",
-            ));
+            return Err(Failure::user(t!(ctx.locale, "dashboard-not-served")));
         };
         let link = signer.login_link(base, ctx.actor, ctx.at);
         Ok(Outcome::private(
-            format!(
-                "Your sign-in link to the dashboard (it works once, for {} minutes; do not share it):\n{link}",
-                crate::access::LINK_MINUTES
-            ),
+            t!(ctx.locale, "dashboard-link", minutes = crate::access::LINK_MINUTES, link = link.as_str()),
             None,
         ))
     }

@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, EscalateTo, UsageError};
 use crate::domain::TicketRef;
@@ -36,14 +38,27 @@ impl CommandHandler for Escalate {
             None => None,
         };
         let (from, to, assignee) = engine.escalate_ticket(tx, ctx, &mut ticket, to, reason).await?;
-        let owner = assignee.clone().unwrap_or_else(|| "nobody yet".to_owned());
-        let notice = format!(
-            "{} escalated {} from {from} to {to}: {reason}. It is now with {owner}.",
-            ctx.actor, ticket.reference
+        let shared = engine.shared_locale();
+        let owner = assignee.clone().unwrap_or_else(|| t!(shared, "nobody-yet"));
+        let notice = t!(
+            shared,
+            "staff-escalated",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            from = from.to_string(),
+            to = to.to_string(),
+            reason = reason.as_str(),
+            owner = owner.as_str()
         );
         tx.enqueue_post(&staff_post(&ticket, notice, assignee.into_iter().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::public(
-            format!("{} escalated to {to}, now with {owner}", ticket.reference),
+            t!(
+                ctx.locale,
+                "escalate-done",
+                ticket = ticket.reference.to_string(),
+                to = to.to_string(),
+                owner = owner.as_str()
+            ),
             Some(ticket.reference),
         ))
     }

@@ -2,8 +2,11 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
-use crate::command::{Args, Leaf, OptionType, UsageError};
+use crate::command::{Args, Leaf, OptionType, UsageError, description_key};
+use crate::domain::Locale;
 use crate::engine::{Ctx, Engine, Failure, Outcome};
 use crate::store::StoreTx;
 
@@ -30,39 +33,56 @@ impl CommandHandler for Help {
         let leaves = engine.config.commands.leaves().filter(allowed);
         let Some(wanted) = &self.command else {
             let lines: Vec<String> =
-                leaves.map(|leaf| format!("{} — {}", leaf.usage(), leaf.description)).collect();
-            return Ok(Outcome::private(
-                format!("Commands you may use (/help COMMAND explains one):\n{}", lines.join("\n")),
-                None,
-            ));
+                leaves.map(|leaf| format!("{} — {}", leaf.usage(), described(leaf, ctx.locale))).collect();
+            return Ok(Outcome::private(t!(ctx.locale, "help-list", lines = lines.join("\n")), None));
         };
         let wanted = wanted.trim().trim_start_matches('/');
         let found: Vec<&Leaf> = leaves
             .filter(|leaf| leaf.path == wanted || leaf.path.starts_with(&format!("{wanted} ")))
             .collect();
         if found.is_empty() {
-            return Err(Failure::user(format!(
-                "there is no /{wanted} you may use; /help lists the commands"
-            )));
+            return Err(Failure::user(t!(ctx.locale, "help-none", command = wanted)));
         }
-        Ok(Outcome::private(found.iter().map(|leaf| explain(leaf)).collect::<Vec<_>>().join("\n\n"), None))
+        let explained: Vec<String> = found.iter().map(|leaf| explain(leaf, ctx.locale)).collect();
+        Ok(Outcome::private(explained.join("\n\n"), None))
     }
 }
 
 /// One command: what it does, each option, and a line that would run.
-fn explain(leaf: &Leaf) -> String {
-    let mut text = format!("{} — {}", leaf.usage(), leaf.description);
+fn explain(leaf: &Leaf, locale: Locale) -> String {
+    let mut text = format!("{} — {}", leaf.usage(), described(leaf, locale));
     for option in &leaf.options {
         let kind = match option.kind {
-            OptionType::Ticket => "a ticket, as T-12".to_owned(),
-            OptionType::User => "a person".to_owned(),
-            OptionType::Integer => "a number".to_owned(),
-            OptionType::String if option.choices.is_empty() => "text".to_owned(),
-            OptionType::String => format!("one of {}", option.choices.join(", ")),
+            OptionType::Ticket => t!(locale, "help-kind-ticket"),
+            OptionType::User => t!(locale, "help-kind-person"),
+            OptionType::Integer => t!(locale, "help-kind-number"),
+            OptionType::String if option.choices.is_empty() => t!(locale, "help-kind-text"),
+            OptionType::String => t!(locale, "help-kind-choice", choices = option.choices.join(", ")),
         };
-        let need = if option.required { "required" } else { "optional" };
-        text.push_str(&format!("\n  {}: {} ({kind}, {need})", option.name, option.description));
+        let need = if option.required { t!(locale, "help-required") } else { t!(locale, "help-optional") };
+        let key = format!("{}.{}", description_key(&leaf.path), option.name);
+        let description = translated(locale, &key).unwrap_or_else(|| option.description.clone());
+        text.push('\n');
+        text.push_str(&t!(
+            locale,
+            "help-option",
+            name = option.name.as_str(),
+            description = description,
+            kind = kind,
+            need = need
+        ));
     }
-    text.push_str(&format!("\nExample: {}", leaf.example()));
+    text.push('\n');
+    text.push_str(&t!(locale, "help-example", example = leaf.example()));
     text
+}
+
+/// A catalogue text for a language other than English (whose text is the command file's own).
+fn translated(locale: Locale, key: &str) -> Option<String> {
+    (locale != Locale::En).then(|| crate::i18n::lookup(locale, key)).flatten()
+}
+
+/// What a command does, in the reader's language when the catalogue has it.
+fn described(leaf: &Leaf, locale: Locale) -> String {
+    translated(locale, &description_key(&leaf.path)).unwrap_or_else(|| leaf.description.clone())
 }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Post, RoomChange, TicketRef};
@@ -26,14 +28,25 @@ impl CommandHandler for Invite {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         let mut room = engine.open_room(tx, &ticket, "/invite").await?;
         if !engine.people.is_staff(user) {
-            return Err(Failure::User(format!("`{user}` is not on staff; war rooms are for staff only")));
+            return Err(Failure::User(t!(ctx.locale, "invite-not-staff", user = user)));
         }
         if !room.admit(user) {
-            return Err(Failure::User(format!("{user} is in the war room of {} already", ticket.reference)));
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "invite-already",
+                user = user,
+                ticket = ticket.reference.to_string()
+            )));
         }
         tx.save_war_room(&room).await?;
         engine.save(tx, ctx, &mut ticket, EventKind::RoomInvited { user: user.to_owned() }).await?;
-        let welcome = format!("{} let {user} into the war room of {}.", ctx.actor, ticket.reference);
+        let welcome = t!(
+            engine.shared_locale(),
+            "room-let-in",
+            actor = ctx.actor,
+            user = user,
+            ticket = ticket.reference.to_string()
+        );
         let post = Post {
             mentions: vec![user.to_owned()],
             room: Some(RoomChange::Invite { users: vec![user.to_owned()] }),
@@ -41,7 +54,7 @@ impl CommandHandler for Invite {
         };
         tx.enqueue_post(&post, ctx.at).await?;
         Ok(Outcome::public(
-            format!("{user} is in the war room of {}", ticket.reference),
+            t!(ctx.locale, "invite-done", user = user, ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Status, TicketRef};
@@ -25,19 +27,18 @@ impl CommandHandler for KbAdd {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         engine.knowledge_base()?;
         if !matches!(ticket.status, Status::Resolved | Status::Closed) {
-            return Err(Failure::User(format!(
-                "{} is {}; resolve it before drafting an article",
-                ticket.reference, ticket.status
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "kb-add-unresolved",
+                ticket = ticket.reference.to_string(),
+                status = ticket.status.to_string()
             )));
         }
         let domain = ticket.domain.clone().ok_or_else(|| {
-            Failure::User(format!(
-                "classify {} with a domain first: every article belongs to one",
-                ticket.reference
-            ))
+            Failure::User(t!(ctx.locale, "kb-add-needs-domain", ticket = ticket.reference.to_string()))
         })?;
         let doc = engine.ticket_doc(&ticket).await?.ok_or_else(|| {
-            Failure::User(format!("{} has no resolution to draft an article from", ticket.reference))
+            Failure::User(t!(ctx.locale, "kb-add-no-resolution", ticket = ticket.reference.to_string()))
         })?;
         let article = draft_from_ticket(&doc, &domain);
         let markdown = article.to_markdown();
@@ -53,12 +54,12 @@ impl CommandHandler for KbAdd {
         let drafted = EventKind::ArticleDrafted { article: draft.article_id.clone() };
         engine.save(tx, ctx, &mut ticket, drafted).await?;
         Ok(Outcome::private(
-            format!(
-                "Drafted {} from {}:\n{}\nPublish it with /kb publish article:{}",
-                draft.article_id,
-                ticket.reference,
-                markdown.trim_end(),
-                draft.article_id
+            t!(
+                ctx.locale,
+                "kb-drafted",
+                article = draft.article_id.as_str(),
+                ticket = ticket.reference.to_string(),
+                markdown = markdown.trim_end()
             ),
             Some(ticket.reference),
         ))

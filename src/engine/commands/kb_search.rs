@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::engine::{Ctx, Engine, Failure, Outcome, text};
@@ -45,16 +47,32 @@ impl CommandHandler for KbSearch {
             .collect();
         if hits.is_empty() {
             let shown = text::title(query, ECHOED_CHARS);
-            return Ok(Outcome::private(format!("Nothing in the knowledge base matches “{shown}”"), None));
+            return Ok(Outcome::private(t!(ctx.locale, "kb-nothing", query = shown), None));
         }
         let lines: Vec<String> = hits
             .iter()
             .enumerate()
             .map(|(i, hit)| match hit.source {
-                Source::Article => format!("{}. {} (kb:{})", i + 1, hit.title, hit.id),
-                Source::Ticket => format!("{}. {} (from ticket {})", i + 1, hit.title, hit.id),
+                Source::Article => {
+                    t!(
+                        ctx.locale,
+                        "kb-hit-article",
+                        number = i + 1,
+                        title = hit.title.as_str(),
+                        id = hit.id.as_str()
+                    )
+                }
+                Source::Ticket => {
+                    t!(
+                        ctx.locale,
+                        "kb-hit-ticket",
+                        number = i + 1,
+                        title = hit.title.as_str(),
+                        id = hit.id.as_str()
+                    )
+                }
             })
             .collect();
-        Ok(Outcome::private(format!("Knowledge base, “{query}”:\n{}", lines.join("\n")), None))
+        Ok(Outcome::private(t!(ctx.locale, "kb-found", query = query, lines = lines.join("\n")), None))
     }
 }

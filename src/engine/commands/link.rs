@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{CloseReason, DomainError, EventKind, LinkRelation, TicketRef};
@@ -35,45 +37,54 @@ impl CommandHandler for Link {
         let mut other = tx
             .ticket_for_update(to)
             .await?
-            .ok_or_else(|| Failure::User(format!("there is no ticket {to}")))?;
+            .ok_or_else(|| Failure::User(t!(ctx.locale, "no-such-ticket", ticket = to.to_string())))?;
         if relation == LinkRelation::Duplicate {
             if other.is_closed() {
-                return Err(Failure::User(format!(
-                    "{to} is closed; merge into an open ticket, or /reopen {to} first"
-                )));
+                return Err(Failure::User(t!(ctx.locale, "link-closed", to = to.to_string())));
             }
             if engine.merged_successor(tx, to).await? == Some(ticket.reference) {
-                return Err(Failure::User(format!(
-                    "{to} was merged into {}; merging back would make a circle",
-                    ticket.reference
+                return Err(Failure::User(t!(
+                    ctx.locale,
+                    "link-circle",
+                    to = to.to_string(),
+                    ticket = ticket.reference.to_string()
                 )));
             }
             ticket.close(CloseReason::Merged)?;
         }
         if !tx.insert_link(ticket.reference, to, relation).await? {
-            return Err(Failure::User(format!("{} is already linked to {to}", ticket.reference)));
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "link-already",
+                ticket = ticket.reference.to_string(),
+                to = to.to_string()
+            )));
         }
         engine.save(tx, ctx, &mut ticket, EventKind::Linked { other: to, relation }).await?;
         engine.save(tx, ctx, &mut other, EventKind::Linked { other: ticket.reference, relation }).await?;
         if relation != LinkRelation::Duplicate {
             return Ok(Outcome::public(
-                format!("{} linked to {to}", ticket.reference),
+                t!(ctx.locale, "link-done", ticket = ticket.reference.to_string(), to = to.to_string()),
                 Some(ticket.reference),
             ));
         }
         let comment = Some(format!("merged into {to}"));
         let closed = EventKind::Closed { reason: CloseReason::Merged, comment, article: None };
         engine.save(tx, ctx, &mut ticket, closed).await?;
-        let note = format!(
-            "{} is the same problem as {to}; we will follow up there, and you will hear from us here as it goes on.",
-            ticket.reference
-        );
+        let locale = engine.customer_locale(tx, &ticket).await?;
+        let note = t!(locale, "customer-merged", ticket = ticket.reference.to_string(), to = to.to_string());
         tx.enqueue_post(&customer_post(&ticket, note), ctx.at).await?;
-        let notice = format!(
-            "{} merged {} into {to}: its customer {} now hears what {to}'s customer hears, and their messages land here.",
-            ctx.actor, ticket.reference, ticket.customer
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-merged",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            to = to.to_string(),
+            customer = ticket.customer.as_str()
         );
         tx.enqueue_post(&staff_post(&other, notice, vec![], vec![]), ctx.at).await?;
-        Ok(Outcome::public(format!("{} merged into {to}", ticket.reference), Some(ticket.reference)))
+        let merged =
+            t!(ctx.locale, "link-merged", ticket = ticket.reference.to_string(), to = to.to_string());
+        Ok(Outcome::public(merged, Some(ticket.reference)))
     }
 }

@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, TicketRef};
@@ -29,26 +31,33 @@ impl CommandHandler for MoveMessage {
 
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let MoveMessage { message: message_id, to } = *self;
-        let no_message = || Failure::User(format!("there is no message {message_id} on a ticket"));
+        let no_message = || Failure::User(t!(ctx.locale, "move-no-message", message = message_id));
         let stored = tx.message(message_id).await?.ok_or_else(no_message)?;
         let from = stored.ticket.ok_or_else(no_message)?;
         if from == to {
-            return Err(Failure::User(format!("message {message_id} is on {to} already")));
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "move-already",
+                message = message_id,
+                to = to.to_string()
+            )));
         }
         let mut source = tx.ticket_for_update(from).await?.ok_or_else(no_message)?;
         let mut target = engine.target(tx, ctx, Some(to)).await?;
         if target.is_closed() {
-            return Err(Failure::User(format!(
-                "{to} is closed; /reopen it first, or move the message elsewhere"
-            )));
+            return Err(Failure::User(t!(ctx.locale, "move-closed", to = to.to_string())));
         }
         let author = &stored.message.author;
         if *author != target.customer
             && !engine.merged_customers(tx, to).await?.iter().any(|t| t.customer == *author)
         {
-            return Err(Failure::User(format!(
-                "message {message_id} is from {author}, and {to} is {}'s ticket; a message moves only between one customer's tickets",
-                target.customer
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "move-other-customer",
+                message = message_id,
+                author = author.as_str(),
+                to = to.to_string(),
+                customer = target.customer.as_str()
             )));
         }
         tx.move_message(message_id, to).await?;
@@ -56,10 +65,19 @@ impl CommandHandler for MoveMessage {
         engine.save(tx, ctx, &mut source, moved.clone()).await?;
         engine.save(tx, ctx, &mut target, moved).await?;
         let quote = text::quote(&stored.message.text, engine.config.settings.intake.quote_chars);
-        let notice =
-            format!("{} moved {author}'s message {message_id} here from {from}:\n{quote}", ctx.actor);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-message-moved",
+            actor = ctx.actor,
+            author = author.as_str(),
+            message = message_id,
+            from = from.to_string(),
+            quote = quote
+        );
         let mentions = target.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(&target, notice, mentions, vec![]), ctx.at).await?;
-        Ok(Outcome::public(format!("Message {message_id} moved from {from} to {to}"), Some(to)))
+        let moved =
+            t!(ctx.locale, "move-done", message = message_id, from = from.to_string(), to = to.to_string());
+        Ok(Outcome::public(moved, Some(to)))
     }
 }

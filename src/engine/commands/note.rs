@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, TicketRef};
@@ -26,7 +28,7 @@ impl CommandHandler for Note {
         engine.save(tx, ctx, &mut ticket, EventKind::Note { text: self.text.clone() }).await?;
         engine.cite_named(tx, ctx, ticket.reference, &self.text, "note").await?;
         Ok(Outcome::public(
-            format!("Note added to {} (staff only)", ticket.reference),
+            t!(ctx.locale, "note-done", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
 use crate::engine::{Ctx, Engine, Failure, Outcome};
@@ -66,27 +68,28 @@ impl CommandHandler for Queue {
         let skip = (self.page as usize - 1) * PAGE;
         let more = rows.len() > skip + PAGE;
         let shown: Vec<_> = rows.into_iter().skip(skip).take(PAGE).collect();
+        let locale = ctx.locale;
         let what = match self.view {
-            View::Mine => "Your open tickets",
-            View::All => "Open tickets",
-            View::AtRisk => "Open tickets with a deadline or warning within the hour",
+            View::Mine => t!(locale, "queue-mine"),
+            View::All => t!(locale, "queue-all"),
+            View::AtRisk => t!(locale, "queue-at-risk"),
         };
         if shown.is_empty() {
             return Ok(Outcome::private(
                 if self.page == 1 {
-                    format!("{what}: none.")
+                    t!(locale, "queue-empty", what = what)
                 } else {
-                    format!("{what}: no page {}.", self.page)
+                    t!(locale, "queue-no-page", what = what, page = self.page)
                 },
                 None,
             ));
         }
-        let mut lines = vec![format!("{what} (page {}):", self.page)];
+        let mut lines = vec![t!(locale, "queue-page", what = what, page = self.page)];
         for (ticket, _) in &shown {
             let deadline =
                 match engine.clock_states_in(tx, ticket, ctx.at).await.map_err(anyhow::Error::from)? {
-                    None => "no SLA yet".to_owned(),
-                    Some(states) => next_deadline(engine, &states),
+                    None => t!(locale, "queue-no-sla"),
+                    Some(states) => next_deadline(engine, &states, locale),
                 };
             lines.push(format!(
                 "{} {} · {} · {}",
@@ -97,20 +100,38 @@ impl CommandHandler for Queue {
             ));
         }
         if more {
-            lines.push(format!("More: /queue page:{}", self.page + 1));
+            lines.push(t!(locale, "queue-more", page = self.page + 1));
         }
         Ok(Outcome::private(lines.join("\n"), None))
     }
 }
 
 /// The earliest deadline still ahead, or that one has passed.
-fn next_deadline(engine: &Engine, states: &[crate::domain::sla::ClockState]) -> String {
+fn next_deadline(
+    engine: &Engine,
+    states: &[crate::domain::sla::ClockState],
+    locale: crate::domain::Locale,
+) -> String {
     let running = states.iter().filter(|s| !s.stopped);
+    let clock = |kind| crate::i18n::text(locale, &clock_of(kind));
     if let Some(breached) = running.clone().find(|s| s.reading.breached) {
-        return format!("{} BREACHED", breached.kind.describe());
+        return t!(locale, "queue-breached", clock = clock(breached.kind));
     }
     match running.filter_map(|s| s.reading.due.map(|due| (due, s))).min_by_key(|(due, _)| *due) {
-        Some((due, state)) => format!("{} due {}", state.kind.describe(), engine.local(due)),
-        None => "clocks paused".to_owned(),
+        Some((due, state)) => {
+            t!(locale, "queue-due", clock = clock(state.kind), due = engine.local_in(due, locale))
+        }
+        None => t!(locale, "queue-paused"),
+    }
+}
+
+/// A clock's name within a line: `first response`, `L2 OLA`.
+fn clock_of(kind: crate::domain::sla::ClockKind) -> crate::domain::Msg {
+    use crate::domain::sla::ClockKind;
+    let msg = crate::domain::Msg::new("clock-name-lower");
+    match kind {
+        ClockKind::Response => msg.arg("kind", "response").arg("tier", ""),
+        ClockKind::Resolution => msg.arg("kind", "resolution").arg("tier", ""),
+        ClockKind::Ola(tier) => msg.arg("kind", "ola").shown("tier", tier),
     }
 }

@@ -2,10 +2,12 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{EventKind, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::domain::{EventKind, Msg, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says};
 use crate::store::StoreTx;
 
 pub struct Reopen {
@@ -25,8 +27,11 @@ impl CommandHandler for Reopen {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         ticket.reopen()?;
         engine.save(tx, ctx, &mut ticket, EventKind::Reopened { reason: self.reason.clone() }).await?;
-        let again = format!("We reopened {} and are working on it again.", ticket.reference);
-        engine.tell_customers(tx, &ticket, customer_post(&ticket, again), ctx.at).await?;
-        Ok(Outcome::public(format!("{} reopened", ticket.reference), Some(ticket.reference)))
+        let again = Msg::new("customer-reopened").shown("ticket", ticket.reference);
+        engine.tell_customers(tx, &ticket, customer_says(&ticket, again), ctx.at).await?;
+        Ok(Outcome::public(
+            t!(ctx.locale, "reopen-done", ticket = ticket.reference.to_string()),
+            Some(ticket.reference),
+        ))
     }
 }

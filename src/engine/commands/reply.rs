@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::TicketRef;
@@ -24,11 +26,16 @@ impl CommandHandler for Reply {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         if !crate::domain::text::has_visible_text(&self.text) {
-            return Err(Failure::user("say what to tell the customer in text:…"));
+            return Err(Failure::user(t!(ctx.locale, "say-what-to-tell")));
         }
         engine.reply_to_customer(tx, ctx, &mut ticket, &self.text).await?;
         Ok(Outcome::public(
-            format!("Sent to {} on {}", ticket.customer, ticket.reference),
+            t!(
+                ctx.locale,
+                "reply-done",
+                customer = ticket.customer.as_str(),
+                ticket = ticket.reference.to_string()
+            ),
             Some(ticket.reference),
         ))
     }

@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, IncidentReport, TicketRef};
@@ -28,19 +30,22 @@ impl CommandHandler for Report {
         let mut ticket = engine.target(tx, ctx, self.ticket).await?;
         let mut room = engine.open_room(tx, &ticket, "/report").await?;
         if room.report.is_some() {
-            return Err(Failure::User(format!(
-                "the incident report of {} is filed already",
-                ticket.reference
+            return Err(Failure::User(t!(
+                ctx.locale,
+                "report-already",
+                ticket = ticket.reference.to_string()
             )));
         }
         room.report = Some(report.clone());
         tx.save_war_room(&room).await?;
         engine.save(tx, ctx, &mut ticket, EventKind::IncidentReported { report: report.clone() }).await?;
-        let mut body = format!(
-            "Incident report for {}, filed by {}:\n{}",
-            ticket.reference,
-            ctx.actor,
-            report.lines().join("\n")
+        let shared = engine.shared_locale();
+        let mut body = t!(
+            shared,
+            "report-body",
+            ticket = ticket.reference.to_string(),
+            actor = ctx.actor,
+            lines = report.lines().join("\n")
         );
         // The report carries the incident's timeline, as the room recorded it.
         let entries: Vec<String> = tx
@@ -55,7 +60,8 @@ impl CommandHandler for Report {
             })
             .collect();
         if !entries.is_empty() {
-            body.push_str(&format!("\nTimeline:\n{}", entries.join("\n")));
+            body.push('\n');
+            body.push_str(&t!(shared, "report-timeline", entries = entries.join("\n")));
         }
         tx.enqueue_post(&room_post(ticket.reference, body.clone()), ctx.at).await?;
         tx.enqueue_post(&staff_post(&ticket, body, vec![], vec![]), ctx.at).await?;
@@ -63,12 +69,12 @@ impl CommandHandler for Report {
             let mut room = tx.war_room_for_update(ticket.reference).await?.unwrap_or(room);
             engine.archive_room(tx, ctx, &ticket, &mut room).await?;
             tx.save_war_room(&room).await?;
-            "the war room is archived"
+            t!(ctx.locale, "report-archived")
         } else {
-            "the war room is archived when the ticket closes"
+            t!(ctx.locale, "report-archived-later")
         };
         Ok(Outcome::public(
-            format!("Incident report filed for {}; {archived}", ticket.reference),
+            t!(ctx.locale, "report-done", ticket = ticket.reference.to_string(), archived = archived),
             Some(ticket.reference),
         ))
     }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::sla::ClockKind;
@@ -29,7 +31,7 @@ impl CommandHandler for Resolve {
         engine.cite_named(tx, ctx, ticket.reference, resolution, "resolve").await?;
         // A storm's incident resolves the tickets linked to it, each with its own card.
         let linked = engine.resolve_incident_tickets(tx, ctx, &ticket, resolution).await?;
-        let mut reply = format!("{} resolved; the customer was asked to confirm", ticket.reference);
+        let mut reply = t!(ctx.locale, "resolve-done", ticket = ticket.reference.to_string());
         if linked > 0 {
             reply.push_str(&text_storm::resolve_reached(linked));
         }

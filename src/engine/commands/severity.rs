@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Severity, TicketRef};
@@ -34,6 +36,8 @@ impl CommandHandler for SeverityCommand {
         let from = ticket.set_severity(level)?;
         let kind = EventKind::SeverityChanged { from, to: level, reason: self.reason.clone() };
         engine.save(tx, ctx, &mut ticket, kind).await?;
-        Ok(Outcome::public(format!("{} is now {level}", ticket.reference), Some(ticket.reference)))
+        let done =
+            t!(ctx.locale, "severity-done", ticket = ticket.reference.to_string(), level = level.to_string());
+        Ok(Outcome::public(done, Some(ticket.reference)))
     }
 }

@@ -22,7 +22,7 @@ impl CommandHandler for Sla {
 
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let ticket = engine.target(tx, ctx, self.ticket).await?;
-        let text = engine.sla_text(tx, &ticket, ctx.at).await?;
+        let text = engine.sla_text(tx, &ticket, ctx.at, ctx.locale).await?;
         Ok(Outcome::private(text, Some(ticket.reference)))
     }
 }

@@ -1,6 +1,9 @@
 //! `/stats [range] [domain]`: the cockpit's four indicators as short text, in the ops time zone.
 
 use async_trait::async_trait;
+
+use crate::domain::Locale;
+use crate::t;
 use chrono::{Days, NaiveDate, TimeDelta};
 
 use super::{CommandHandler, optional};
@@ -85,7 +88,7 @@ impl CommandHandler for Stats {
         let filter = IndicatorFilter { domain: self.domain.clone(), ..IndicatorFilter::default() };
         let query = IndicatorQuery { from, to, time_zone: zone, filter };
         let indicators = engine.store().indicators(&query).await?;
-        let text = stats_text(&indicators, self.domain.as_deref());
+        let text = stats_text(&indicators, self.domain.as_deref(), ctx.locale);
         Ok(Outcome::private(text, None).with_chart(inflow_chart(&indicators)))
     }
 }
@@ -111,82 +114,101 @@ fn secs(value: Option<i64>) -> String {
     value.map_or_else(|| "–".to_owned(), |s| span(TimeDelta::seconds(s)))
 }
 
-fn handling(h: &Handling) -> String {
-    let mut line = format!("{} new, {} resolved", h.tickets, h.resolved);
+fn handling(h: &Handling, locale: Locale) -> String {
+    let mut line = t!(locale, "stats-handling", tickets = h.tickets, resolved = h.resolved);
     if h.resolved > 0 {
-        line.push_str(&format!(
-            ", median {} / p90 {} (business {} / {}), on time {}",
-            secs(h.median_secs),
-            secs(h.p90_secs),
-            secs(h.median_business_secs),
-            secs(h.p90_business_secs),
-            percent(h.on_time_rate)
+        line.push_str(&t!(
+            locale,
+            "stats-handling-times",
+            median = secs(h.median_secs),
+            p90 = secs(h.p90_secs),
+            median_business = secs(h.median_business_secs),
+            p90_business = secs(h.p90_business_secs),
+            on_time = percent(h.on_time_rate)
         ));
     }
     line
 }
 
-fn stats_text(ind: &Indicators, domain: Option<&str>) -> String {
-    let scope = domain.map(|d| format!(", domain {d}")).unwrap_or_default();
-    let mut lines = vec![format!("Indicators {} to {} ({}{scope})", ind.from, ind.to, ind.time_zone)];
+fn stats_text(ind: &Indicators, domain: Option<&str>, locale: Locale) -> String {
+    let scope = domain.map(|d| t!(locale, "stats-scope", domain = d)).unwrap_or_default();
+    let mut lines = vec![t!(
+        locale,
+        "stats-heading",
+        from = ind.from.to_string(),
+        to = ind.to.to_string(),
+        zone = ind.time_zone.as_str(),
+        scope = scope
+    )];
     let created: i64 = ind.inflow.iter().map(|d| d.created).sum();
     let closed: i64 = ind.inflow.iter().map(|d| d.closed).sum();
-    lines.push(format!("1. Inflow: {created} created, {closed} closed"));
+    lines.push(t!(locale, "stats-inflow", created = created, closed = closed));
     for day in &ind.inflow {
-        lines.push(format!(
-            "  {}: {} open at start, +{} created, {} closed, close rate {}",
-            day.date.format("%m-%d"),
-            day.open_at_start,
-            day.created,
-            day.closed,
-            percent(day.close_rate)
+        lines.push(t!(
+            locale,
+            "stats-day",
+            day = day.date.format("%m-%d").to_string(),
+            open = day.open_at_start,
+            created = day.created,
+            closed = day.closed,
+            rate = percent(day.close_rate)
         ));
     }
-    lines.push("2. By kind:".to_owned());
+    let nothing = || t!(locale, "stats-nothing");
+    lines.push(t!(locale, "stats-by-kind"));
     if ind.by_kind.is_empty() {
-        lines.push("  nothing in this range".to_owned());
+        lines.push(nothing());
     }
     for k in &ind.by_kind {
-        let name = k.kind.map_or_else(|| "unclassified".to_owned(), |k| k.to_string());
-        lines.push(format!("  {name}: {}", handling(&k.handling)));
+        let name = k.kind.map_or_else(|| t!(locale, "unclassified"), |k| k.to_string());
+        lines.push(t!(locale, "stats-group", name = name, handling = handling(&k.handling, locale)));
     }
-    lines.push("3. By domain:".to_owned());
+    lines.push(t!(locale, "stats-by-domain"));
     if ind.by_domain.is_empty() {
-        lines.push("  nothing in this range".to_owned());
+        lines.push(nothing());
     }
     for d in &ind.by_domain {
-        lines.push(format!(
-            "  {}: {}; {} open now, {} breached",
-            d.domain.as_deref().unwrap_or("no domain"),
-            handling(&d.handling),
-            d.open_now,
-            d.breached_now
+        let name = d.domain.clone().unwrap_or_else(|| t!(locale, "stats-no-domain"));
+        lines.push(t!(
+            locale,
+            "stats-domain",
+            name = name,
+            handling = handling(&d.handling, locale),
+            open = d.open_now,
+            breached = d.breached_now
         ));
     }
     let c = &ind.confirmation;
-    let mut confirmation = format!("4. Resolution cards: {} sent", c.cards);
+    let mut confirmation = t!(locale, "stats-cards", cards = c.cards);
     if c.cards > 0 {
-        confirmation.push_str(&format!(
-            ": {} confirmed, {} auto-confirmed, {} reopened, {} waiting, {} closed otherwise; \
-             resolved → closed median {} / p90 {}; answered {}",
-            percent(c.confirmed_share),
-            percent(c.auto_confirmed_share),
-            percent(c.reopened_share),
-            c.pending,
-            c.closed_otherwise,
-            secs(c.median_secs),
-            secs(c.p90_secs),
-            percent(c.response_rate)
+        confirmation.push_str(&t!(
+            locale,
+            "stats-cards-detail",
+            confirmed = percent(c.confirmed_share),
+            auto_confirmed = percent(c.auto_confirmed_share),
+            reopened = percent(c.reopened_share),
+            pending = c.pending,
+            otherwise = c.closed_otherwise,
+            median = secs(c.median_secs),
+            p90 = secs(c.p90_secs),
+            answered = percent(c.response_rate)
         ));
     }
     lines.push(confirmation);
     let rated: i64 = c.scores.iter().sum();
     lines.push(match c.mean_score {
-        Some(mean) => format!(
-            "  Scores: mean {mean:.1} of {rated} (1: {}, 2: {}, 3: {}, 4: {}, 5: {})",
-            c.scores[0], c.scores[1], c.scores[2], c.scores[3], c.scores[4]
+        Some(mean) => t!(
+            locale,
+            "stats-scores",
+            mean = format!("{mean:.1}"),
+            rated = rated,
+            s1 = c.scores[0],
+            s2 = c.scores[1],
+            s3 = c.scores[2],
+            s4 = c.scores[3],
+            s5 = c.scores[4]
         ),
-        None => "  Scores: none given".to_owned(),
+        None => t!(locale, "stats-no-scores"),
     });
     lines.join("\n")
 }

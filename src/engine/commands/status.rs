@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{CloseReason, TicketRef};
@@ -24,7 +26,7 @@ impl CommandHandler for Status {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let ticket = engine.target(tx, ctx, self.ticket).await?;
         if engine.people.is_staff(ctx.actor) {
-            return Ok(Outcome::private(text::status(&ticket), Some(ticket.reference)));
+            return Ok(Outcome::private(text::status(&ticket, ctx.locale), Some(ticket.reference)));
         }
         let mut answer = String::new();
         let mut shown = ticket;
@@ -32,11 +34,15 @@ impl CommandHandler for Status {
             && let Some(successor) = engine.merged_successor(tx, shown.reference).await?
             && let Some(carries_on) = tx.ticket_for_update(successor).await?
         {
-            answer =
-                format!("{} was the same problem as {successor}, so we carry on there. ", shown.reference);
+            answer = t!(
+                ctx.locale,
+                "status-carried-on",
+                ticket = shown.reference.to_string(),
+                successor = successor.to_string()
+            );
             shown = carries_on;
         }
-        answer.push_str(&engine.customer_status(tx, &shown, ctx.actor, ctx.at).await?);
+        answer.push_str(&engine.customer_status(tx, &shown, ctx.actor, ctx.at, ctx.locale).await?);
         Ok(Outcome::private(answer, Some(shown.reference)))
     }
 }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::engine::intake::Sent;
@@ -27,14 +29,20 @@ impl CommandHandler for OpenTicket {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let OpenTicket { customer, text } = self;
         if text.trim().is_empty() {
-            return Err(Failure::user("say what the customer reported in text:…"));
+            return Err(Failure::user(t!(ctx.locale, "ticket-say-what")));
         }
         let ticket = engine.insert_ticket(tx, ctx, customer, text).await?;
         let sent = Sent { text, message_id: None, attachments: &[] };
         engine.announce_ticket(tx, ctx, &ticket, sent).await?;
         let summary = text::summary(&ticket);
         Ok(Outcome::public(
-            format!("Opened {} for {customer}: {summary}", ticket.reference),
+            t!(
+                ctx.locale,
+                "ticket-done",
+                ticket = ticket.reference.to_string(),
+                customer = customer,
+                summary = summary
+            ),
             Some(ticket.reference),
         ))
     }

@@ -2,6 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, TicketRef, TimelineSource};
@@ -26,12 +28,12 @@ impl CommandHandler for Timeline {
         engine.open_room(tx, &ticket, "/timeline").await?;
         let entry = self.text.trim();
         if !crate::domain::text::has_visible_text(entry) {
-            return Err(Failure::user("say what happened in text:…"));
+            return Err(Failure::user(t!(ctx.locale, "timeline-say-what")));
         }
         let kind = EventKind::TimelineEntry { text: entry.to_owned(), source: TimelineSource::Command };
         engine.save(tx, ctx, &mut ticket, kind).await?;
         Ok(Outcome::public(
-            format!("On the incident timeline of {}: {entry}", ticket.reference),
+            t!(ctx.locale, "timeline-done", ticket = ticket.reference.to_string(), entry = entry),
             Some(ticket.reference),
         ))
     }

@@ -3,6 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::CommandHandler;
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, TicketRef};
@@ -28,26 +30,48 @@ impl CommandHandler for Unassign {
         ticket.assignee = next.clone();
         let kind = EventKind::Unassigned { previous: previous.clone(), assignee: next.clone() };
         engine.save(tx, ctx, &mut ticket, kind).await?;
-        let now_with = match &next {
-            Some(next) => format!("it is with {next} now, next in its queue"),
-            None => "nobody has it now: its queue has nobody else".to_owned(),
+        let now_with = |locale| match &next {
+            Some(next) => t!(locale, "unassign-next", next = next.as_str()),
+            None => t!(locale, "unassign-nobody"),
         };
         if let Some(next) = &next {
-            let notice = format!(
-                "{} is yours now (back in the queue from {previous}): {}",
-                ticket.reference, ticket.title
+            let notice = t!(
+                engine.locale_of(next, None, None),
+                "notice-yours-now",
+                ticket = ticket.reference.to_string(),
+                previous = previous.as_str(),
+                title = ticket.title.as_str()
             );
             tx.enqueue_post(&person_post(&ticket, next, notice), ctx.at).await?;
         }
         if previous != ctx.actor {
-            let notice = format!("{} took {} off you; {now_with}.", ctx.actor, ticket.reference);
+            let locale = engine.locale_of(&previous, None, None);
+            let notice = t!(
+                locale,
+                "notice-taken-off-you",
+                actor = ctx.actor,
+                ticket = ticket.reference.to_string(),
+                now_with = now_with(locale)
+            );
             tx.enqueue_post(&person_post(&ticket, &previous, notice), ctx.at).await?;
         }
-        let notice =
-            format!("{} put {} back in its queue from {previous}; {now_with}.", ctx.actor, ticket.reference);
+        let notice = t!(
+            engine.shared_locale(),
+            "staff-unassigned",
+            actor = ctx.actor,
+            ticket = ticket.reference.to_string(),
+            previous = previous.as_str(),
+            now_with = now_with(engine.shared_locale())
+        );
         tx.enqueue_post(&staff_post(&ticket, notice, next.iter().cloned().collect(), vec![]), ctx.at).await?;
         Ok(Outcome::public(
-            format!("{previous} no longer has {}; {now_with}", ticket.reference),
+            t!(
+                ctx.locale,
+                "unassign-done",
+                previous = previous.as_str(),
+                ticket = ticket.reference.to_string(),
+                now_with = now_with(ctx.locale)
+            ),
             Some(ticket.reference),
         ))
     }

@@ -2,10 +2,12 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, required};
 use crate::command::{Args, UsageError};
-use crate::domain::{DomainError, EventKind, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post, text_storm};
+use crate::domain::{DomainError, EventKind, Msg, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says, text_storm};
 use crate::store::StoreTx;
 
 pub struct Update {
@@ -28,15 +30,21 @@ impl CommandHandler for Update {
             return Err(DomainError::Closed(ticket.reference).into());
         }
         if !crate::domain::text::has_visible_text(&self.text) {
-            return Err(Failure::user("say what to tell the customer in text:…"));
+            return Err(Failure::user(t!(ctx.locale, "say-what-to-tell")));
         }
         let update = self.text.trim().to_owned();
         engine.save(tx, ctx, &mut ticket, EventKind::CustomerUpdate { text: update.clone() }).await?;
-        let note = format!("Update on {}: {update}", ticket.reference);
-        engine.tell_customers(tx, &ticket, customer_post(&ticket, note), ctx.at).await?;
+        let note =
+            Msg::new("customer-update").shown("ticket", ticket.reference).arg("update", update.clone());
+        engine.tell_customers(tx, &ticket, customer_says(&ticket, note), ctx.at).await?;
         // A storm's incident: every linked ticket's customer hears it too.
         let linked = engine.update_incident_tickets(tx, ctx, &ticket, &update).await?;
-        let mut reply = format!("Update sent to {} on {}", ticket.customer, ticket.reference);
+        let mut reply = t!(
+            ctx.locale,
+            "update-done",
+            customer = ticket.customer.as_str(),
+            ticket = ticket.reference.to_string()
+        );
         if linked > 0 {
             reply.push_str(&text_storm::update_reached(linked));
         }

@@ -2,10 +2,12 @@
 
 use async_trait::async_trait;
 
+use crate::t;
+
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{EventKind, TicketRef};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_post};
+use crate::domain::{EventKind, Msg, TicketRef};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says};
 use crate::store::StoreTx;
 
 pub struct Wait {
@@ -27,13 +29,13 @@ impl CommandHandler for Wait {
         engine.save(tx, ctx, &mut ticket, EventKind::Waiting { reason: self.reason.clone() }).await?;
         let ask = match &self.reason {
             Some(reason) => {
-                format!("We need something from you to go on with {}: {reason}", ticket.reference)
+                Msg::new("customer-wait-reason").shown("ticket", ticket.reference).arg("reason", reason)
             }
-            None => format!("We are waiting for your reply to go on with {}.", ticket.reference),
+            None => Msg::new("customer-wait").shown("ticket", ticket.reference),
         };
-        engine.tell_customers(tx, &ticket, customer_post(&ticket, ask), ctx.at).await?;
+        engine.tell_customers(tx, &ticket, customer_says(&ticket, ask), ctx.at).await?;
         Ok(Outcome::public(
-            format!("{} is waiting for the customer", ticket.reference),
+            t!(ctx.locale, "wait-done", ticket = ticket.reference.to_string()),
             Some(ticket.reference),
         ))
     }

@@ -1,0 +1,490 @@
+# resolvd 的简体中文消息目录。键与变量必须与 en.ftl 完全一致。
+
+## 通用
+
+stars = { $count } 星
+nobody = 无人
+nobody-yet = 暂无
+unclassified = 未分类
+join-or = { $init }或{ $last }
+join-and = { $init }和{ $last }
+role-plural = { $role ->
+    [customer] 客户
+    [engineer] 工程师
+    [owner] 领域负责人
+    [manager] 经理
+   *[lead] 负责人
+}
+role-singular = { $role ->
+    [customer] 客户
+    [engineer] 工程师
+    [owner] 领域负责人
+    [manager] 经理
+   *[lead] 负责人
+}
+role-refused = /{ $command } 仅限{ $allowed }使用；您的身份是{ $yours }
+internal-error = 发生内部错误（编号 { $reference }），已记录
+no-such-ticket = 没有工单 { $ticket }
+no-ticket-here = 此会话没有未关闭的工单；请用 ticket:T-n 指定一个
+long-message = 您的消息较长（{ $length } 个字符），已全部记录在工单中。
+quote-cut = …（共 { $length } 个字符，工单中保存了全文）
+no-text = （无文字）
+sent-files = 发送了 { $files }
+kb-not-set-up = 此处未配置知识库
+
+## 领域错误
+
+error-bad-ticket-ref = `{ $text }` 不是工单编号；请写成 T-12 的形式
+error-closed = { $ticket } 已关闭；请先重新打开
+error-resolved = { $ticket } 已解决；请先重新打开再{ $action ->
+    [escalate] 升级
+    [resolve] 解决
+    [wait] 等待客户答复
+   *[raise] 升级为 S 级
+}
+error-nothing-to-classify = 请至少给出领域、类型或严重程度之一
+error-already-assigned = { $ticket } 已指派给 { $assignee }
+error-not-assigned = { $ticket } 没有处理人
+error-top-tier = { $ticket } 已在最后一级 RnD
+error-not-higher-tier = 升级只能向上：{ $ticket } 在 { $current }，不能转到 { $requested }
+error-same-severity = { $ticket } 已经是 { $severity }
+error-already-waiting = { $ticket } 已在等待客户答复
+error-empty-resolution = 解决方案需要文字：请说明是如何解决的
+error-not-resolved = { $ticket } 尚未解决；只有已解决的工单才能确认
+error-reopen-merged = { $ticket } 已合并到另一个工单；请重新打开那个工单
+error-not-finished = { $ticket } 的状态是 { $status }，既未解决也未关闭，无需重新打开
+error-self-link = 工单不能关联到自身
+error-s-needs-domain = 请先为 { $ticket } 指定领域：S 级由该领域的负责人确认
+
+## 给客户
+
+intake-empty = 您的消息是空的，未发送任何内容
+intake-staff-help = 您是工作人员，此消息不会创建工单。要为客户创建工单，请使用 /ticket customer:… text:…；/help 列出您可用的命令
+intake-saved-later = 我们已保存您的消息，但暂时无法创建工单；稍后会自动处理
+intake-ack = 谢谢，我们已为您创建工单 { $ticket }。工程师会在这里回复您；在此会话中继续留言即可补充信息。
+intake-added = 已添加到 { $ticket }。{ $note }
+intake-slow-down = 您发送消息的速度太快了（每分钟超过 { $limit } 条）。每条消息都已保存在 { $ticket } 中，工程师会全部阅读。
+offer-intro = 在等待期间，以下文章或许能帮助解决 { $ticket }：
+offer-outro = 如果其中一篇解决了问题，请点击它的“已解决”按钮；否则工程师马上就来。
+offer-solved-button = { $number }. 已解决
+offer-need-help-button = 我仍需要帮助
+offer-asker-only = 只有提问的客户才能回答这些建议
+offer-not-suggested = 未向 { $ticket } 推荐过 `{ $article }`
+offer-none-suggested = 未向 { $ticket } 推荐任何文章
+offer-glad = 很高兴能帮上忙。{ $ticket } 已关闭。
+offer-need-help-thanks = 感谢您的尝试。工程师会在这里帮您处理 { $ticket }。
+card-resolved = { $ticket } 已解决：{ $resolution }
+    问题修复了吗？请为我们的服务打分（1 到 5）。
+card-reminder = { $ticket } 修复了吗？我们的解决方案：{ $resolution }
+    如果没有收到您的答复，我们将于 { $closes } 关闭该工单。
+card-auto-closed = 由于没有收到您的答复，我们已关闭 { $ticket }。如果问题仍未解决，请给我们留言，我们会继续帮助您。
+card-confirm-button = 是的，已修复
+card-not-fixed-button = 没有，仍未修复
+card-confirm-only = 只有报告问题的客户才能确认此工单
+card-reopen-only = 只有报告问题的客户才能重新打开此工单
+card-rate-only = 只有报告问题的客户才能为此工单评分
+card-confirmed = 谢谢。{ $ticket } 已关闭。
+card-not-fixed = 很抱歉。我们已重新打开 { $ticket }；请告诉我们您看到的情况。
+card-rate-usage = 请为 { $ticket } 打 1 到 5 分，例如 rate:{ $ticket }:4
+card-rate-too-early = { $ticket } 尚未解决；修复后再评分
+card-rated = 感谢您为 { $ticket } 打了 { $score } 分（满分 5 分）。
+close-own-only = 只有创建工单的客户才能以这种方式关闭
+close-own-done = { $ticket } 已关闭。感谢您联系我们。
+status-carried-on = { $ticket } 与 { $successor } 是同一个问题，我们将在那里继续处理。
+status-customer = { $ticket }“{ $title }”：{ $standing }
+status-working = 我们正在处理。
+status-queued = 我们已收到，工程师很快会接手。
+status-helping = { $name } 正在为您处理。
+status-answer-by = 我们会在 { $by } 之前答复您。
+status-solve-by = 我们争取在 { $by } 之前解决。
+status-waiting-for-you = 正在等待您的答复：请在这里回答我们的上一个问题，我们会继续处理。
+status-solved = 已于 { $on } 解决，请确认：点击我们消息中的“是的，已修复”，如果没有修复请在这里告诉我们。
+status-closed = 已于 { $on } 关闭。如果问题再次出现，请在这里给我们留言。
+sentence-then = { $first }{ $next }
+list-separator = 、
+close-own-tickets-only = 您只能关闭自己的工单
+close-already = { $ticket } 已经关闭
+close-yes-button = 是的，关闭它
+close-ask = 关闭 { $ticket }？关闭后将不再有人处理。
+close-press = 点击“是的，关闭它”以关闭 { $ticket }。
+customer-passed-on = 我们已将 { $ticket } 转交给{ $tier ->
+    [L1] 一线支持
+    [L2] 二线支持
+   *[RnD] 研发工程
+}团队，他们会跟进处理。
+customer-top-priority = 我们已将 { $ticket } 列为最高优先级：应急团队正在处理，并会在这里随时向您通报进展。
+customer-relayed = { $name }（{ $ticket }）：{ $text }
+customer-wait-reason = 我们需要您提供一些信息才能继续处理 { $ticket }：{ $reason }
+customer-wait = 我们正在等待您的回复，以便继续处理 { $ticket }。
+customer-reopened = 我们已重新打开 { $ticket }，正在继续处理。
+customer-update = { $ticket } 的进展：{ $update }
+storm-linked-customer = 其他客户也报告了与您的 { $ticket } 相同的问题，我们已将其作为一个事件（{ $incident }）以最高优先级处理。进展会在这里告诉您，修复后由您亲自确认 { $ticket }。
+storm-update-linked = { $ticket }（事件 { $incident }）的进展：{ $update }
+
+## 斜杠命令的说明（Discord 显示）：cmd-<命令>[-<子命令>] 是命令说明，每个属性是一个选项的说明。
+
+cmd-assign = 将工单指派给工程师
+    .user = 负责该工单的工程师
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-claim = 自己接手工单
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 接手他人工单的原因（会通知对方）
+cmd-classify = 设置工单的领域、类型和严重程度
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .domain = 产品领域
+    .kind = 请求的类型
+    .severity = 严重程度
+    .reason = 原因，记入时间线
+    .reroute = 更换领域时，即使处理人是手动指定的，也转到新领域的队列
+cmd-close = 关闭工单（客户：仅限自己的工单，需确认一次）
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 关闭原因，记入时间线；`spam` 表示作为垃圾信息关闭，不通知发送者
+cmd-dashboard = 获取经理驾驶舱的私人登录链接（仅可使用一次，10 分钟内有效）
+cmd-escalate = 将工单升级到更高一级支持，或升级为 S 级（由领域负责人确认）
+    .reason = 需要升级的原因
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .to = 目标级别（默认为下一级），或 S 表示 S 级
+cmd-help = 列出您可用的命令，或解释某个命令
+    .command = 要解释的命令，如 classify 或 kb search
+cmd-invite = 邀请某人进入 S 级工单的作战室
+    .user = 要邀请的人
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-kb = 搜索知识库，或用已解决的工单充实知识库
+cmd-kb-search = 搜索文章（工作人员还可搜索已解决的工单）
+    .query = 要查找的内容，中英文均可
+cmd-kb-add = 根据已解决工单的问题和解决方案起草文章
+    .ticket = 已解决的工单编号，如 T-12；默认为此会话的工单
+cmd-kb-publish = 发布文章草稿：立即可被搜索
+    .article = 草稿的文章编号，即 /kb add 输出的编号
+    .problem = 用您的话为读者描述问题；草稿中保留的是客户的原话
+    .ticket = 草稿所依据的工单，可代替文章编号
+cmd-link = 将工单关联到另一个工单；duplicate 表示合并到另一个工单
+    .to = 另一个工单的编号，如 T-12
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .relation = related（默认）或 duplicate（将此工单作为已合并关闭）
+cmd-move = 将客户的消息移到它所涉及的工单
+    .message = 消息编号，见工作人员通知和工单详情
+    .to = 消息所涉及的工单编号，如 T-12
+cmd-note = 添加内部备注；客户永远看不到
+    .text = 备注内容
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-queue = 列出未关闭的工单，每页十个，附下一个 SLA 截止时间
+    .view = mine（您的，默认）、all 或 at-risk（一小时内到期或预警）
+    .domain = 只看此领域的工单
+    .q = 标题、消息或客户中的词语
+    .page = 第几页（每页十个，从 1 开始）
+cmd-reopen = 重新打开已解决或已关闭的工单
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 重新打开的原因
+cmd-reply = 在工单的会话中回复客户（/note 仅内部可见）
+    .text = 客户看到的内容
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-report = 提交 S 级工单的事故报告；工单关闭后归档其作战室
+    .problem = 发生了什么（客户看到的情况）
+    .root_cause = 发生的原因
+    .containment = 如何阻止了问题扩散
+    .corrective = 如何修复
+    .preventive = 如何防止再次发生
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-resolve = 将工单标记为已解决，并请客户确认
+    .resolution = 解决方法，用客户能理解的话说明
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-severity = 更改工单的严重程度
+    .level = 新的严重程度
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 原因，记入时间线
+cmd-sla = 显示工单的 SLA 和 OLA 计时：已用、剩余、暂停、超时
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-stats = 驾驶舱的四项指标（按天统计，运营时区）
+    .range = today、7d、30d（最近 N 天，含今天）或 YYYY-MM-DD..YYYY-MM-DD；默认 7d
+    .domain = 只看此领域的工单
+cmd-status = 显示工单状态
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-ticket = 代客户创建工单
+    .customer = 工单所属的客户
+    .text = 客户报告的内容
+cmd-timeline = 在 S 级事故的时间线上添加一条记录
+    .text = 发生的事情，记入事故时间线
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-unassign = 取消工单的处理人
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-update = 向客户发送 S 级事故的进展通报
+    .text = 客户看到的进展通报
+    .ticket = 工单编号，如 T-12；默认为此作战室的工单
+cmd-wait = 将工单标记为等待客户答复
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+    .reason = 我们在等待什么
+
+## 用法错误
+
+usage-no-command = 没有 /{ $command } 命令；/help 列出所有命令
+usage-needs-subcommand = /{ $command } 需要子命令：{ $names }
+usage-not-an-option = `{ $word }` 不是选项：请写成 名称:值，含空格的值请加引号（text:"像这样"）
+usage-no-subcommand = /{ $command } 没有子命令 `{ $sub }`；请使用 { $names } 之一
+usage-no-option = /{ $command } 没有选项 `{ $option }`；{ $count ->
+    [0] 它不接受任何选项
+   *[other] 它的选项有 { $known }
+}
+usage-twice = /{ $command } 的 `{ $option }` 给了两次
+usage-empty = /{ $command } 中的 `{ $option }` 是空的
+usage-needs = /{ $command } 需要 { $option }:…（{ $description }）
+usage-not-a-number = /{ $command } 中 { $option } 的值 `{ $value }` 不是整数
+usage-not-a-user = /{ $command } 中 { $option } 的值 `{ $value }` 不是用户 ID
+usage-not-a-choice = /{ $command } 中 { $option } 的值 `{ $value }` 不是可选项；请从 { $choices } 中选择
+
+## 对工作人员命令的回复
+
+classify-not-s = S 级需要领域负责人确认：请使用 /escalate to:S reason:…
+classify-done = { $ticket } 已分类：{ $summary }
+classify-kept = ；仍由 { $owner } 处理（手动指派；reroute:true 可转到新领域的队列）
+classify-rerouted = ；现由新领域队列中的 { $next } 处理
+assign-not-engineer = `{ $user }` 不是工程师；工单只能指派给工程师
+assign-done = { $ticket } 已指派给 { $user }
+assign-from = （原处理人 { $previous } 已收到通知）
+assign-tier = ；工单随之转到 { $tier }
+escalate-done = { $ticket } 已升级到 { $to }，现由 { $owner } 处理
+resolve-done = { $ticket } 已解决；已请客户确认
+note-done = 已为 { $ticket } 添加备注（仅工作人员可见）
+say-what-to-tell = 请在 text:… 中写明要告诉客户的内容
+reply-done = 已发送给 { $customer }（{ $ticket }）
+severity-done = { $ticket } 现在是 { $level }
+wait-done = { $ticket } 正在等待客户答复
+close-spam = { $ticket } 已作为垃圾信息关闭
+close-done = { $ticket } 已关闭
+reopen-done = { $ticket } 已重新打开
+ticket-say-what = 请在 text:… 中写明客户报告的内容
+ticket-done = 已为 { $customer } 创建 { $ticket }：{ $summary }
+timeline-say-what = 请在 text:… 中写明发生了什么
+timeline-done = 已记入 { $ticket } 的事故时间线：{ $entry }
+update-done = 已向 { $customer } 发送 { $ticket } 的进展
+invite-not-staff = `{ $user }` 不是工作人员；作战室仅限工作人员
+invite-already = { $user } 已在 { $ticket } 的作战室中
+invite-done = { $user } 已进入 { $ticket } 的作战室
+dashboard-not-served = 此处未提供驾驶舱（web.listen 为空，或其地址被占用）
+dashboard-link = 您的驾驶舱登录链接（仅可使用一次，{ $minutes } 分钟内有效；请勿分享）：
+    { $link }
+
+## 发给单个工作人员的通知
+
+notice-moved-to-queue = { $actor } 将 { $ticket } 移到了您的队列：{ $title }
+notice-given-to-you = { $actor } 将 { $ticket } 交给了您：{ $title }
+notice-given-away = { $actor } 将 { $ticket } 交给了 { $user }；您不再负责此工单。
+
+## 工作人员共享的消息（工单讨论串、作战室、运营频道）
+
+staff-closed-own = { $actor } 自行关闭了 { $ticket }。
+staff-confirmed = { $actor } 确认 { $ticket } 已修复；工单已关闭。
+staff-needs-help = { $actor } 看过推荐的文章，{ $ticket } 仍需要帮助。
+staff-not-fixed = { $actor } 表示 { $ticket } 未修复；工单已重新打开，由 { $owner } 处理。
+staff-rated = { $actor } 给 { $ticket } 打了 { $score }/5 分。
+staff-self-served = { $actor } 表示文章 { $article } 解决了 { $ticket }；工单作为自助解决关闭。
+staff-s-declined = { $actor } 拒绝将 { $ticket } 升级为 S 级：{ $reason }。仍为 { $stays }。
+staff-s-confirmed = { $actor } 确认 { $ticket } 为 S 级；作战室 { $room } 已开启，成员：{ $roster }。
+room-welcome = { $ticket }“{ $title }”的作战室，S 级由 { $actor } 确认。负责人：{ $leader }。
+    用 /timeline 记录进展（置顶消息也会记入），用 /update 通知客户，用 /invite 邀请他人；关闭工单时需要提交事故报告。
+none-named = 未指定
+unrated = 未定级
+s-declined = 已拒绝；{ $ticket } 仍为 { $stays }
+s-confirmed = { $ticket } 已是 S 级；作战室 { $room } 已开启
+s-decline-button = 拒绝，并说明原因
+s-decline-title = 拒绝将 { $ticket } 升级为 S 级
+s-decline-why = 为什么不是 S 级？
+s-decline-say-why = 请说明为什么不是 S 级：点击按钮并写下原因。
+escalate-needs-domain = 请先为 { $ticket } 指定领域：每一级的队列都属于某个领域
+claim-refused = { $ticket } 由 { $owner } 处理；对方可以 /unassign，或由经理 /assign 给您
+claim-say-why = { $ticket } 由 { $owner } 处理；要接手请说明原因：/claim ticket:{ $ticket } reason:…
+claim-done = { $actor } 接手了 { $ticket }
+claim-from = （从 { $owner } 处接手：{ $why }；已通知 { $owner }）
+notice-taken-from-you = { $actor } 从您这里接手了 { $ticket }：{ $why }
+outside-queue-refused = { $user } 不在 { $domain } 的任何队列中，因此 { $ticket } 不能转给对方（assignment.outside_queue = "refuse"）
+staff-tier-followed = { $ticket } 已从 { $from } 转到 { $to }，现由 { $user } 处理。
+staff-new-ticket = 新工单 { $ticket }，来自 { $customer }（{ $labels }），指派给 { $owner }：
+    { $quote }
+claim-button = 接手
+staff-wrote = { $actor } 在 { $ticket } 留言{ $how }：
+    { $quote }
+staff-resumed = 工单不再等待客户答复。
+staff-reopened-by-writing = 工单原已解决，现已重新打开，由 { $owner } 处理。
+staff-flooding = { $actor } 一分钟内在 { $ticket } 发送了超过 { $limit } 条消息；消息都已记录在工单中，不再逐条通知。
+landed-replied = （回复此工单）
+landed-most-recent = （其未关闭工单中最近活跃的一个，另有 { $others }；如果是关于其他工单：/move message:{ $message } to:T-n）
+landed-merged = （来自 { $from }，已合并到此工单）
+
+## S 级请求与作战室
+
+s-no-owner = { $domain } 领域没有负责人来确认 S 级；请在 domains.toml 中指定负责人
+s-no-second = 您是 { $domain } 领域的负责人，S 级需要另一位负责人或经理再次确认；people.toml 中没有
+s-already-asked = { $ticket } 已在等待负责人确认 S 级（由 { $by } 提出）
+s-ask-owner = { $actor } 请求将 { $ticket } 升级为 S 级：{ $reason }
+    “{ $title }” · { $labels } · 客户 { $customer }。确认后将开启作战室。
+s-confirm-button = 确认 S 级
+s-decline-short-button = 拒绝
+staff-s-asked = { $actor } 已请 { $asked } 确认 { $ticket } 的 S 级：{ $reason }
+s-asked = 已请 { $asked } 确认 { $ticket } 的 S 级
+s-no-domain = { $ticket } 没有领域，因此没有待处理的 S 级请求；请先分类
+s-owners-only = 只有 { $domain } 领域的负责人（{ $who }）才能处理 { $ticket } 的 S 级请求
+s-already = { $ticket } 已经是 S 级
+s-nothing-waiting = { $ticket } 没有待确认的 S 级请求
+s-second-confirmation = 您为 { $ticket } 申请了 S 级；需由 { $who } 确认（二次确认）
+room-archived = { $ticket } 的作战室已归档
+room-none = { $ticket } 没有作战室；{ $what } 用于 S 级事故（/escalate to:S）
+room-assignee-joins = { $assignee } 现在负责 { $ticket }，已加入作战室。
+room-file-report = { $ticket } 已关闭。提交事故报告即可归档此作战室：{ $usage }
+report-button = 提交报告
+room-reopened = { $ticket } 已重新打开，作战室也随之重新开启：由 { $actor } 重新打开。/timeline 和 /update 可以再次使用；关闭时需要提交新的事故报告。
+room-archived-post = { $ticket } 的作战室已归档：事故已关闭，报告已提交。
+room-remind-report = { $ticket } 已关闭，但尚未提交事故报告。{ $has_leader ->
+    [yes] 请 { $leader } 提交报告
+   *[no] 请提交报告
+}以归档此作战室：{ $usage }
+room-remind-silent = { $ticket } 的作战室已有 { $minutes } 分钟没有新消息。{ $has_leader ->
+    [yes] 请 { $leader }
+   *[no] 请
+}用 /timeline 记录进展，并用 /update 通知客户。
+
+## SLA 通知、/sla 与每日摘要
+
+none = 无
+clock-name = { $kind ->
+    [response] 首次响应
+    [resolution] 解决
+   *[ola] { $tier } OLA
+}
+sla-warning = { $clock }计时已用去 { $percent }% 的时限；截止 { $due }。
+sla-breach = { $clock }已超过截止时间（{ $due }）。
+sla-while-paused = 暂停中
+sla-ola-out-in-incident = { $tier } OLA 已用完；此事故由作战室推进，因此不会自动升级。
+sla-ola-out = { $from } OLA 已用完：已升级到 { $to }，现由 { $owner } 处理。
+sla-room-notice = { $ticket } 的 SLA：
+    { $lines }
+sla-notice = { $ticket } 的 SLA（{ $labels }）：
+    { $lines }
+sla-none = { $ticket } 还没有 SLA：请先为其指定领域和严重程度
+sla-of = { $ticket } 的 SLA（{ $labels }）：
+sla-none-while-paused = 暂停中，无截止时间
+sla-stopped = 已停止
+sla-paused = 已暂停
+sla-breached = 已超时
+sla-clock-line = { $clock }：截止 { $due }；已用 { $elapsed }，剩余 { $remaining }{ $flags }
+digest = { $today } 每日摘要：{ $open } 个未关闭工单。
+    已超时：{ $breached }
+    今日到期：{ $due_today }
+
+## 关联、合并、移动消息、知识库、报告、取消指派
+
+link-closed = { $to } 已关闭；请合并到未关闭的工单，或先 /reopen { $to }
+link-circle = { $to } 已合并到 { $ticket }；再合并回去会形成循环
+link-already = { $ticket } 已关联到 { $to }
+link-done = { $ticket } 已关联到 { $to }
+link-merged = { $ticket } 已合并到 { $to }
+customer-merged = { $ticket } 与 { $to } 是同一个问题；我们将在那里跟进，进展会在这里通知您。
+staff-merged = { $actor } 将 { $ticket } 合并到 { $to }：其客户 { $customer } 现在会收到 { $to } 客户收到的消息，其留言也会记入此工单。
+move-no-message = 工单中没有消息 { $message }
+move-already = 消息 { $message } 已在 { $to } 中
+move-closed = { $to } 已关闭；请先 /reopen，或将消息移到别处
+move-other-customer = 消息 { $message } 来自 { $author }，而 { $to } 是 { $customer } 的工单；消息只能在同一客户的工单之间移动
+staff-message-moved = { $actor } 将 { $author } 的消息 { $message } 从 { $from } 移到这里：
+    { $quote }
+move-done = 消息 { $message } 已从 { $from } 移到 { $to }
+kb-nothing = 知识库中没有与“{ $query }”匹配的内容
+kb-hit-article = { $number }. { $title }（kb:{ $id }）
+kb-hit-ticket = { $number }. { $title }（来自工单 { $id }）
+kb-found = 知识库，“{ $query }”：
+    { $lines }
+report-already = { $ticket } 的事故报告已经提交
+report-body = { $ticket } 的事故报告，由 { $actor } 提交：
+    { $lines }
+report-timeline = 时间线：
+    { $entries }
+report-archived = 作战室已归档
+report-archived-later = 工单关闭时作战室将归档
+report-done = 已提交 { $ticket } 的事故报告；{ $archived }
+unassign-next = 现由队列中的下一位 { $next } 处理
+unassign-nobody = 现在无人处理：队列中没有其他人
+unassign-done = { $previous } 不再负责 { $ticket }；{ $now_with }
+notice-yours-now = { $ticket } 现在由您负责（从 { $previous } 退回队列）：{ $title }
+notice-taken-off-you = { $actor } 取消了您对 { $ticket } 的指派；{ $now_with }。
+staff-unassigned = { $actor } 将 { $ticket } 从 { $previous } 退回队列；{ $now_with }。
+staff-escalated = { $actor } 将 { $ticket } 从 { $from } 升级到 { $to }：{ $reason }。现由 { $owner } 处理。
+staff-auto-confirmed = { $ticket } 已作为自动确认关闭：客户在 { $wait } 内未回复解决确认卡片。
+reply-closed = { $ticket } 已关闭；请先 /reopen 再给客户留言
+room-let-in = { $actor } 邀请 { $user } 进入了 { $ticket } 的作战室。
+kb-add-unresolved = { $ticket } 的状态是 { $status }；请先解决再起草文章
+kb-add-needs-domain = 请先为 { $ticket } 指定领域：每篇文章都属于一个领域
+kb-add-no-resolution = { $ticket } 没有可用于起草文章的解决方案
+kb-drafted = 已根据 { $ticket } 起草 { $article }：
+    { $markdown }
+    用 /kb publish article:{ $article } 发布
+staff-status = { $ticket }“{ $title }”：{ $status }{ $reason } · { $labels } · { $tier } · 处理人 { $owner } · 创建于 { $opened } · 最后更新 { $changed }
+card-due-met = 已达成（已解决）
+incident-card = 事故 { $ticket } · { $labels } · { $tier }
+    “{ $title }”
+    客户：{ $customer }
+    影响：{ $impact }
+    状态：{ $status }，处理人 { $owner }
+    解决截止：{ $due }
+    负责人：{ $leader }
+    成员：{ $roster }
+
+## /help
+
+help-list = 您可以使用的命令（/help 命令名 可查看说明）：
+    { $lines }
+help-none = 没有您可以使用的 /{ $command }；/help 列出所有命令
+help-kind-ticket = 工单编号，如 T-12
+help-kind-person = 人员
+help-kind-number = 数字
+help-kind-text = 文字
+help-kind-choice = { $choices } 之一
+help-required = 必填
+help-optional = 可选
+help-option = {"  "}{ $name }：{ $description }（{ $kind }，{ $need }）
+help-example = 示例：{ $example }
+
+## /queue
+
+queue-mine = 您的未关闭工单
+queue-all = 未关闭工单
+queue-at-risk = 一小时内到期或预警的未关闭工单
+queue-empty = { $what }：无。
+queue-no-page = { $what }：没有第 { $page } 页。
+queue-page = { $what }（第 { $page } 页）：
+queue-no-sla = 尚无 SLA
+queue-more = 更多：/queue page:{ $page }
+queue-breached = { $clock }已超时
+queue-due = { $clock }截止 { $due }
+queue-paused = 计时已暂停
+clock-name-lower = { $kind ->
+    [response] 首次响应
+    [resolution] 解决
+   *[ola] { $tier } OLA
+}
+
+## /stats（图表保持英文：其字体没有中文字形）
+
+stats-heading = 指标 { $from } 至 { $to }（{ $zone }{ $scope }）
+stats-scope = ，领域 { $domain }
+stats-inflow = 1. 工单流入：新建 { $created }，关闭 { $closed }
+stats-day = {"  "}{ $day }：期初未关闭 { $open }，新建 +{ $created }，关闭 { $closed }，关闭率 { $rate }
+stats-by-kind = 2. 按类型：
+stats-by-domain = 3. 按领域：
+stats-nothing = {"  "}此范围内没有数据
+stats-group = {"  "}{ $name }：{ $handling }
+stats-domain = {"  "}{ $name }：{ $handling }；当前未关闭 { $open }，超时 { $breached }
+stats-no-domain = 无领域
+stats-handling = 新建 { $tickets }，已解决 { $resolved }
+stats-handling-times = ，中位数 { $median } / p90 { $p90 }（工作时间 { $median_business } / { $p90_business }），按时率 { $on_time }
+stats-cards = 4. 解决确认卡片：已发送 { $cards }
+stats-cards-detail = ：确认 { $confirmed }，自动确认 { $auto_confirmed }，重新打开 { $reopened }，等待中 { $pending }，其他方式关闭 { $otherwise }；解决→关闭 中位数 { $median } / p90 { $p90 }；回复率 { $answered }
+stats-scores = {"  "}评分：平均 { $mean }，共 { $rated } 个（1：{ $s1 }，2：{ $s2 }，3：{ $s3 }，4：{ $s4 }，5：{ $s5 }）
+stats-no-scores = {"  "}评分：暂无
+
+## 事故报告表单
+
+report-form-title = { $ticket } 的事故报告
+report-field =
+    .problem = 问题：发生了什么
+    .root_cause = 根本原因
+    .containment = 遏制：如何阻止了扩散
+    .corrective = 纠正措施
+    .preventive = 预防措施

@@ -1,0 +1,1 @@
+greeting = 你好
