@@ -20,7 +20,7 @@ use super::{
 use crate::domain::{
     Attachment, Audience, Button, ButtonAction, EventKind, Post, Status, Ticket, TicketRef, Tier,
 };
-use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
+use crate::store::{IntakeTicket, MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 
 /// Why a resolved ticket reopens when its customer writes.
 const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the resolution";
@@ -210,12 +210,17 @@ impl Engine {
         }
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at };
         let landing = self.landing_for(tx, message).await?;
-        let is_new = landing.is_none();
-        let (ticket, landed) = match landing {
-            Some(found) => found,
+        let (ticket, landed, is_new) = match landing {
+            Some((ticket, landed)) => (ticket, landed, false),
             None => {
                 let subject = text::or_files(&message.text, &message.attachments);
-                (self.insert_ticket(tx, &ctx, &message.author, &subject).await?, Landed::Only)
+                let new = self.new_ticket(tx, &ctx, &message.author, &subject).await?;
+                // Another instance may have opened the customer's ticket here since `landing_for`
+                // looked: the database lets one open, and the other message joins it.
+                match tx.open_intake_ticket(&new).await? {
+                    IntakeTicket::Opened(ticket) => (ticket, Landed::Only, true),
+                    IntakeTicket::AlreadyOpen(ticket) => (ticket, Landed::Only, false),
+                }
             }
         };
         let message_id = match slot {
@@ -417,11 +422,23 @@ impl Engine {
         customer: &str,
         text: &str,
     ) -> Result<Ticket, StoreError> {
+        let new = self.new_ticket(tx, ctx, customer, text).await?;
+        tx.insert_ticket(&new).await
+    }
+
+    /// A ticket about a customer's text, classified by the rules and routed to its queue.
+    async fn new_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        customer: &str,
+        text: &str,
+    ) -> Result<NewTicket, StoreError> {
         let classification = self.config.rules.classify(text);
         let assignee = self.route(tx, classification.domain.as_deref(), Tier::L1).await?;
         let conversation =
             if ctx.actor == customer { ctx.conversation.to_owned() } else { direct_conversation(customer) };
-        tx.insert_ticket(&NewTicket {
+        Ok(NewTicket {
             kind: classification.kind,
             domain: classification.domain,
             severity: classification.severity,
@@ -432,7 +449,6 @@ impl Engine {
             title: text::title(text, self.config.settings.intake.title_chars),
             at: ctx.at,
         })
-        .await
     }
 
     /// The new ticket's first timeline event, the customer's acknowledgement, the staff notice,

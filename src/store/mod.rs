@@ -34,6 +34,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// Rows other instances kept changing under a statement retried a few times.
+    #[error("could not settle {0}: other instances kept changing it")]
+    Contended(String),
     /// A read found no database file where the URL points (reads never create one).
     #[error(
         "there is no database at {0}; run `resolvd migrate` (or start resolvd, which migrates) to create it"
@@ -95,6 +98,49 @@ impl TicketFilter {
     pub fn at_risk_before(now: DateTime<Utc>) -> DateTime<Utc> {
         now + chrono::Duration::hours(1)
     }
+}
+
+/// A job's lock across instances (`Store::lock_job`): `release` it when the job is over. Dropped
+/// instead (the job panicked or was cancelled), it is released as the connection goes back to the
+/// pool, a moment later.
+pub struct JobLock {
+    /// What holds the lock: on PostgreSQL a transaction holding a transaction-level advisory lock,
+    /// which ends (rolled back, nothing written) when it is released or dropped.
+    held: Option<Box<dyn HeldLock>>,
+}
+
+/// What holds a job's lock, and lets it go.
+#[async_trait]
+trait HeldLock: Send {
+    async fn release(self: Box<Self>) -> StoreResult<()>;
+}
+
+impl JobLock {
+    fn held_by(holder: impl HeldLock + 'static) -> JobLock {
+        JobLock { held: Some(Box::new(holder)) }
+    }
+
+    /// A lock that holds nothing: where one instance is all there is.
+    fn alone() -> JobLock {
+        JobLock { held: None }
+    }
+
+    /// Lets the lock go now, so another instance may run the job at once.
+    pub async fn release(self) {
+        if let Some(held) = self.held
+            && let Err(e) = held.release().await
+        {
+            // The connection is closed on such an error, which releases the lock as well.
+            tracing::warn!(error = %e, "could not release a job's lock; it goes with its connection");
+        }
+    }
+}
+
+/// The advisory-lock key of a job: its name's stable hash, the same on every instance and build.
+pub fn job_lock_key(job: &str) -> i64 {
+    i64::from_ne_bytes(
+        crate::domain::text::stable_hash(format!("resolvd job {job}").as_bytes()).to_ne_bytes(),
+    )
 }
 
 /// What one pass of retention deleted.
@@ -174,6 +220,15 @@ pub struct NewTicket {
     pub conversation: String,
     pub title: String,
     pub at: DateTime<Utc>,
+}
+
+/// The ticket a customer's message opens, or the one intake opened for the same customer and
+/// conversation meanwhile (another instance won the race): at most one ticket intake opened is
+/// open per conversation and customer, which the database enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeTicket {
+    Opened(Ticket),
+    AlreadyOpen(Ticket),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,6 +382,9 @@ pub trait Store: web::WebStore + Send + Sync + 'static {
         query: &crate::domain::indicators::IndicatorQuery,
     ) -> StoreResult<crate::domain::indicators::Indicators>;
 
+    /// Takes the lock that keeps a job from running on two instances at once, held until the
+    /// `JobLock` is dropped; `None` when another instance holds it (its run is not over).
+    async fn lock_job(&self, job: &str) -> StoreResult<Option<JobLock>>;
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Gives a claimed tick back (its job failed), so that the next run claims and runs it again.
@@ -369,6 +427,10 @@ pub trait StoreTx: Send {
     /// Reads a ticket for change, locking it where the backend can.
     async fn ticket_for_update(&mut self, reference: TicketRef) -> StoreResult<Option<Ticket>>;
     async fn insert_ticket(&mut self, ticket: &NewTicket) -> StoreResult<Ticket>;
+    /// Opens a ticket from a customer's message in `ticket.conversation`, marked as intake's
+    /// there; when intake has one open there for the customer already (opened by another
+    /// transaction after this one looked), that one instead, locked for change.
+    async fn open_intake_ticket(&mut self, ticket: &NewTicket) -> StoreResult<IntakeTicket>;
     async fn update_ticket(&mut self, ticket: &Ticket) -> StoreResult<()>;
     async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
     async fn insert_link(

@@ -3,7 +3,7 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Pool, Postgres, Transaction};
 
-use super::StoreResult;
+use super::{HeldLock, JobLock, StoreResult, job_lock_key};
 
 /// PostgreSQL serves several instances: rows being changed are locked (`FOR UPDATE`) and the
 /// outbox is drained with `SKIP LOCKED`, so two instances never send the same post.
@@ -20,6 +20,18 @@ impl PostgresStore {
 
     async fn begin_tx(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A job's lock is a transaction-level advisory lock on the job's key, taken without waiting
+    /// in a transaction of its own (on a connection of its own) that lasts as long as the job:
+    /// dropping the lock ends the transaction, which releases it, however the job ended.
+    async fn lock_job_here(&self, job: &str) -> StoreResult<Option<JobLock>> {
+        let mut holder = self.pool.begin().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(job_lock_key(job))
+            .fetch_one(&mut *holder)
+            .await?;
+        Ok(locked.then(|| JobLock::held_by(holder)))
     }
 }
 
@@ -51,4 +63,11 @@ super::indicators::sql_indicators! {
         epoch: "CAST(FLOOR(EXTRACT(EPOCH FROM {})) AS BIGINT)",
         json_int: "CAST(CAST({} AS json) ->> '{key}' AS BIGINT)",
     },
+}
+
+#[async_trait::async_trait]
+impl HeldLock for Transaction<'static, Postgres> {
+    async fn release(self: Box<Self>) -> StoreResult<()> {
+        Ok(self.rollback().await?)
+    }
 }
