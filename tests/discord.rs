@@ -58,6 +58,7 @@ on_both_databases!(
     a_bot_killed_mid_burst_loses_and_doubles_no_message_after_a_restart,
     the_binary_on_discord_serves_the_cockpit_ready_once_connected,
     two_instances_split_the_shards_and_each_event_is_handled_once,
+    two_instances_given_every_event_open_one_ticket_per_customer,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1343,4 +1344,80 @@ async fn two_instances_split_the_shards_and_each_event_is_handled_once(db: &Test
     let to_alice = contents(&fake.calls_to("POST", &format!("/channels/{ALICE_DM}/messages")));
     assert_eq!(to_alice.iter().filter(|c| c.contains("we opened")).count(), 1, "no post twice: {to_alice:?}");
     assert_eq!(store.tickets(None).await.unwrap().len(), 3);
+}
+
+/// Two instances running the same shard both receive every event (issue 12, point 2): the
+/// database keeps each message once, on one ticket per customer, with one acknowledgement each.
+async fn two_instances_given_every_event_open_one_ticket_per_customer(db: &TestDb) {
+    const CUSTOMERS: u64 = 8;
+    const MESSAGES: usize = 3;
+    let fake = FakeDiscord::start().await;
+    let (first_data, second_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let _first = spawn_binary_sharded(db, &fake, first_data.path(), "0/1");
+    fake.wait_ready(1).await;
+    let _second = spawn_binary_sharded(db, &fake, second_data.path(), "0/1");
+    fake.wait_ready(2).await;
+    assert_eq!(fake.identified(), vec![(0, 1), (0, 1)], "both instances run shard 0");
+
+    let dm = |n: u64| 600_000_000_000_001_000 + n;
+    let user = |n: u64| 700_000_000_000_001_000 + n;
+    for m in 0..MESSAGES {
+        for n in 0..CUSTOMERS {
+            fake.dispatch(
+                "MESSAGE_CREATE",
+                fake.message(dm(n), None, user(n), &format!("my screen flickers ({m})")),
+            );
+        }
+    }
+    let store = db.store.clone();
+    let tickets = eventually("every message on a ticket", || {
+        let store = store.clone();
+        async move {
+            let tickets = store.tickets(None).await.unwrap();
+            let mut held = 0;
+            for ticket in &tickets {
+                held += store.messages_of(ticket.reference).await.unwrap().len();
+            }
+            (held >= CUSTOMERS as usize * MESSAGES).then_some(tickets)
+        }
+    })
+    .await;
+    let mut customers: Vec<String> = tickets.iter().map(|t| t.customer.clone()).collect();
+    customers.sort();
+    let expected: Vec<String> = (0..CUSTOMERS).map(|n| format!("discord:{}", user(n))).collect();
+    assert_eq!(customers, expected, "one ticket per customer");
+    for ticket in &tickets {
+        let messages = store.messages_of(ticket.reference).await.unwrap();
+        assert_eq!(
+            messages.len(),
+            MESSAGES,
+            "{} holds each of its customer's messages once",
+            ticket.reference
+        );
+    }
+    for n in 0..CUSTOMERS {
+        let path = format!("/channels/{}/messages", dm(n));
+        fake.wait_for("the acknowledgement", |calls| {
+            contents(
+                &calls
+                    .iter()
+                    .filter(|c| c.method == "POST" && c.path.contains(&path))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+            .iter()
+            .any(|c| c.contains("we opened"))
+        })
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for n in 0..CUSTOMERS {
+        let to_them = contents(&fake.calls_to("POST", &format!("/channels/{}/messages", dm(n))));
+        assert_eq!(
+            to_them.iter().filter(|c| c.contains("we opened")).count(),
+            1,
+            "one acknowledgement: {to_them:?}"
+        );
+    }
+    assert_eq!(store.tickets(None).await.unwrap().len(), CUSTOMERS as usize);
 }
