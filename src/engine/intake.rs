@@ -28,6 +28,9 @@ const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the reso
 /// What a staff member who writes to the bot the way a customer does reads instead of a ticket.
 const STAFF_MESSAGE_HELP: &str = "You are on staff, so this message opens no ticket. To open one for a customer use /ticket customer:… text:…; /help lists your commands";
 
+/// How often a message's own transaction runs again when the database aborted it for contention.
+const RETRIES_WHEN_CONTENDED: usize = 3;
+
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
 
@@ -176,7 +179,7 @@ impl Engine {
     /// One message in its own transaction; if that fails, the message is kept on its own so the
     /// `untaken_messages` job (or the next start) takes it in.
     async fn take_in_alone(&self, message: &InboundMessage) -> Outcome {
-        let result = async {
+        let attempt = || async {
             let mut tx = self.store.begin().await?;
             match self.take_in_with(&mut *tx, message).await? {
                 Taken::Done(outcome) => {
@@ -185,8 +188,18 @@ impl Engine {
                 }
                 Taken::Raced => Ok(Outcome::duplicate()),
             }
+        };
+        let mut result: anyhow::Result<Outcome> = attempt().await;
+        // Two instances taking in one customer's messages can deadlock (each holding a row the
+        // other waits for); the database aborts one, which simply runs again.
+        for _ in 0..RETRIES_WHEN_CONTENDED {
+            match &result {
+                Err(e) if e.downcast_ref::<StoreError>().is_some_and(StoreError::is_contention) => {
+                    result = attempt().await;
+                }
+                _ => break,
+            }
         }
-        .await;
         match result {
             Ok(outcome) => outcome,
             Err(e) => {

@@ -50,6 +50,21 @@ pub enum StoreError {
     SchemaBehind { pending: usize },
 }
 
+impl StoreError {
+    /// The database gave up on the transaction because of other transactions (a deadlock, a
+    /// serialization failure, a busy SQLite file): running it again may well succeed.
+    pub fn is_contention(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // PostgreSQL: deadlock_detected, serialization_failure; SQLite: SQLITE_BUSY, SQLITE_LOCKED.
+                matches!(e.code().as_deref(), Some("40P01" | "40001" | "5" | "6"))
+            }
+            StoreError::Contended(_) => true,
+            _ => false,
+        }
+    }
+}
+
 fn migrations(count: usize) -> String {
     match count {
         1 => "1 migration".to_owned(),
@@ -136,11 +151,11 @@ impl JobLock {
     }
 }
 
-/// The advisory-lock key of a job: its name's stable hash, the same on every instance and build.
-pub fn job_lock_key(job: &str) -> i64 {
-    i64::from_ne_bytes(
-        crate::domain::text::stable_hash(format!("resolvd job {job}").as_bytes()).to_ne_bytes(),
-    )
+/// The advisory-lock key of a job in a schema: a stable hash of both, the same on every instance
+/// and build (advisory locks are per database, and two installations may share one).
+pub fn job_lock_key(schema: &str, job: &str) -> i64 {
+    let named = format!("resolvd job {schema}.{job}");
+    i64::from_ne_bytes(crate::domain::text::stable_hash(named.as_bytes()).to_ne_bytes())
 }
 
 /// What one pass of retention deleted.

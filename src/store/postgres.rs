@@ -9,13 +9,17 @@ use super::{HeldLock, JobLock, StoreResult, job_lock_key};
 /// outbox is drained with `SKIP LOCKED`, so two instances never send the same post.
 pub struct PostgresStore {
     pool: Pool<Postgres>,
+    /// The schema this store's tables are in: part of its jobs' lock keys, since advisory locks
+    /// are per database and two installations may live in two schemas of one.
+    schema: String,
 }
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
-        Ok(PostgresStore { pool })
+        let schema: Option<String> = sqlx::query_scalar("SELECT current_schema()").fetch_one(&pool).await?;
+        Ok(PostgresStore { pool, schema: schema.unwrap_or_default() })
     }
 
     async fn begin_tx(&self) -> StoreResult<Transaction<'static, Postgres>> {
@@ -28,7 +32,7 @@ impl PostgresStore {
     async fn lock_job_here(&self, job: &str) -> StoreResult<Option<JobLock>> {
         let mut holder = self.pool.begin().await?;
         let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-            .bind(job_lock_key(job))
+            .bind(job_lock_key(&self.schema, job))
             .fetch_one(&mut *holder)
             .await?;
         Ok(locked.then(|| JobLock::held_by(holder)))
