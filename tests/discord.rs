@@ -59,6 +59,7 @@ on_both_databases!(
     the_binary_on_discord_serves_the_cockpit_ready_once_connected,
     two_instances_split_the_shards_and_each_event_is_handled_once,
     two_instances_given_every_event_open_one_ticket_per_customer,
+    catch_up_reads_the_channels_of_open_tickets_not_those_closed_long_ago,
 );
 
 fn config(fake: &FakeDiscord, extra: &[(&str, &str)]) -> Config {
@@ -1420,4 +1421,49 @@ async fn two_instances_given_every_event_open_one_ticket_per_customer(db: &TestD
         );
     }
     assert_eq!(store.tickets(None).await.unwrap().len(), CUSTOMERS as usize);
+}
+
+/// Catch-up after a restart reads the DM of a ticket still open, and not that of a ticket closed
+/// longer ago than `catch_up_closed_days` (issue 12, point 5).
+async fn catch_up_reads_the_channels_of_open_tickets_not_those_closed_long_ago(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+    fake.dispatch("MESSAGE_CREATE", fake.message(MALLORY_DM, None, MALLORY, "no signal at all"));
+    let store = db.store.clone();
+    let mallorys = eventually("Mallory's ticket", || {
+        let store = store.clone();
+        async move { store.tickets(None).await.unwrap().into_iter().find(|t| t.customer == "mallory") }
+    })
+    .await;
+    bot.stop().await;
+    // Mallory's ticket was closed a month ago.
+    let mut tx = db.store.begin().await.unwrap();
+    let mut closed = tx.ticket_for_update(mallorys.reference).await.unwrap().unwrap();
+    closed.close(resolvd::domain::CloseReason::ClosedByStaff).unwrap();
+    closed.updated_at = chrono::Utc::now() - chrono::Duration::days(30);
+    tx.update_ticket(&closed).await.unwrap();
+    tx.commit().await.unwrap();
+
+    fake.add_history(&fake_discord::message_json(
+        fake.new_id(),
+        ALICE_DM,
+        ALICE,
+        false,
+        "it happens at night",
+    ));
+    fake.add_history(&fake_discord::message_json(fake.new_id(), MALLORY_DM, MALLORY, false, "thanks again"));
+    let bot = Running::start(db, &fake, 2, &[("RESOLVD_DISCORD__CATCH_UP_CLOSED_DAYS", "7")]).await;
+    eventually("Alice's missed message on T-1", || {
+        let store = store.clone();
+        async move { (store.messages_of(TicketRef(1)).await.unwrap().len() == 2).then_some(()) }
+    })
+    .await;
+    bot.stop().await;
+    assert_eq!(fake.calls_to("GET", &format!("/channels/{ALICE_DM}/messages?after=")).len(), 1);
+    assert!(
+        fake.calls_to("GET", &format!("/channels/{MALLORY_DM}/messages?after=")).is_empty(),
+        "a channel whose ticket closed a month ago is not read"
+    );
+    assert_eq!(db.store.messages_of(mallorys.reference).await.unwrap().len(), 1);
 }
