@@ -61,6 +61,8 @@ on_both_databases!(
     the_outbox_sends_channels_side_by_side_in_order_within_discords_limits,
     a_draft_is_edited_in_a_modal_then_published_with_its_text,
     an_interaction_in_chinese_is_answered_in_chinese_and_commands_carry_chinese_descriptions,
+    two_instances_given_every_event_open_one_ticket_per_customer,
+    catch_up_reads_the_channels_of_open_tickets_not_those_closed_long_ago,
 );
 
 async fn an_interaction_in_chinese_is_answered_in_chinese_and_commands_carry_chinese_descriptions(
@@ -1525,4 +1527,125 @@ async fn a_draft_is_edited_in_a_modal_then_published_with_its_text(db: &TestDb) 
     assert!(file.contains("delete and enrol your fingerprints again"), "{file}");
     assert!(!file.contains("after the lake"), "the customer's words stay out: {file}");
     bot.stop().await;
+}
+
+/// Two instances running the same shard both receive every event (issue 12, point 2): the
+/// database keeps each message once, on one ticket per customer, with one acknowledgement each.
+async fn two_instances_given_every_event_open_one_ticket_per_customer(db: &TestDb) {
+    const CUSTOMERS: u64 = 8;
+    const MESSAGES: usize = 3;
+    let fake = FakeDiscord::start().await;
+    let (first_data, second_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let _first = spawn_binary_sharded(db, &fake, first_data.path(), "0/1");
+    fake.wait_ready(1).await;
+    let _second = spawn_binary_sharded(db, &fake, second_data.path(), "0/1");
+    fake.wait_ready(2).await;
+    assert_eq!(fake.identified(), vec![(0, 1), (0, 1)], "both instances run shard 0");
+
+    let dm = |n: u64| 600_000_000_000_001_000 + n;
+    let user = |n: u64| 700_000_000_000_001_000 + n;
+    for m in 0..MESSAGES {
+        for n in 0..CUSTOMERS {
+            fake.dispatch(
+                "MESSAGE_CREATE",
+                fake.message(dm(n), None, user(n), &format!("my screen flickers ({m})")),
+            );
+        }
+    }
+    let store = db.store.clone();
+    let tickets = eventually("every message on a ticket", || {
+        let store = store.clone();
+        async move {
+            let tickets = store.tickets(None).await.unwrap();
+            let mut held = 0;
+            for ticket in &tickets {
+                held += store.messages_of(ticket.reference).await.unwrap().len();
+            }
+            (held >= CUSTOMERS as usize * MESSAGES).then_some(tickets)
+        }
+    })
+    .await;
+    let mut customers: Vec<String> = tickets.iter().map(|t| t.customer.clone()).collect();
+    customers.sort();
+    let expected: Vec<String> = (0..CUSTOMERS).map(|n| format!("discord:{}", user(n))).collect();
+    assert_eq!(customers, expected, "one ticket per customer");
+    for ticket in &tickets {
+        let messages = store.messages_of(ticket.reference).await.unwrap();
+        assert_eq!(
+            messages.len(),
+            MESSAGES,
+            "{} holds each of its customer's messages once",
+            ticket.reference
+        );
+    }
+    for n in 0..CUSTOMERS {
+        let path = format!("/channels/{}/messages", dm(n));
+        fake.wait_for("the acknowledgement", |calls| {
+            contents(
+                &calls
+                    .iter()
+                    .filter(|c| c.method == "POST" && c.path.contains(&path))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+            .iter()
+            .any(|c| c.contains("we opened"))
+        })
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for n in 0..CUSTOMERS {
+        let to_them = contents(&fake.calls_to("POST", &format!("/channels/{}/messages", dm(n))));
+        assert_eq!(
+            to_them.iter().filter(|c| c.contains("we opened")).count(),
+            1,
+            "one acknowledgement: {to_them:?}"
+        );
+    }
+    assert_eq!(store.tickets(None).await.unwrap().len(), CUSTOMERS as usize);
+}
+
+/// Catch-up after a restart reads the DM of a ticket still open, and not that of a ticket closed
+/// longer ago than `catch_up_closed_days` (issue 12, point 5).
+async fn catch_up_reads_the_channels_of_open_tickets_not_those_closed_long_ago(db: &TestDb) {
+    let fake = FakeDiscord::start().await;
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    alice_opens_a_ticket(db, &fake, "my screen flickers").await;
+    fake.dispatch("MESSAGE_CREATE", fake.message(MALLORY_DM, None, MALLORY, "no signal at all"));
+    let store = db.store.clone();
+    let mallorys = eventually("Mallory's ticket", || {
+        let store = store.clone();
+        async move { store.tickets(None).await.unwrap().into_iter().find(|t| t.customer == "mallory") }
+    })
+    .await;
+    bot.stop().await;
+    // Mallory's ticket was closed a month ago.
+    let mut tx = db.store.begin().await.unwrap();
+    let mut closed = tx.ticket_for_update(mallorys.reference).await.unwrap().unwrap();
+    closed.close(resolvd::domain::CloseReason::ClosedByStaff).unwrap();
+    closed.updated_at = chrono::Utc::now() - chrono::Duration::days(30);
+    tx.update_ticket(&closed).await.unwrap();
+    tx.commit().await.unwrap();
+
+    fake.add_history(&fake_discord::message_json(
+        fake.new_id(),
+        ALICE_DM,
+        ALICE,
+        false,
+        "it happens at night",
+    ));
+    fake.add_history(&fake_discord::message_json(fake.new_id(), MALLORY_DM, MALLORY, false, "thanks again"));
+    let bot = Running::start(db, &fake, 2, &[("RESOLVD_DISCORD__CATCH_UP_CLOSED_DAYS", "7")]).await;
+    eventually("Alice's missed message on T-1", || {
+        let store = store.clone();
+        async move { (store.messages_of(TicketRef(1)).await.unwrap().len() == 2).then_some(()) }
+    })
+    .await;
+    bot.stop().await;
+    assert_eq!(fake.calls_to("GET", &format!("/channels/{ALICE_DM}/messages?after=")).len(), 1);
+    assert!(
+        fake.calls_to("GET", &format!("/channels/{MALLORY_DM}/messages?after=")).is_empty(),
+        "a channel whose ticket closed a month ago is not read"
+    );
+    assert_eq!(db.store.messages_of(mallorys.reference).await.unwrap().len(), 1);
 }

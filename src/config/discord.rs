@@ -192,6 +192,14 @@ pub struct DiscordSettings {
     /// The gateway shards this instance runs (`"0-1/4"`); none: the one shard of a single instance.
     #[serde(default)]
     pub shards: Option<ShardRange>,
+    /// Catch-up after a (re)connection reads the intake channels and the channels of tickets not
+    /// closed, and of those closed within this many days.
+    #[serde(default = "default_catch_up_closed_days")]
+    pub catch_up_closed_days: u32,
+}
+
+fn default_catch_up_closed_days() -> u32 {
+    7
 }
 
 /// `[discord.war_rooms]`: a war room is a private text channel of `guild` (default: the first of
@@ -224,6 +232,7 @@ impl Default for DiscordSettings {
             reply_prefix: default_reply_prefix(),
             relay_staff: RelayStaff::default(),
             shards: None,
+            catch_up_closed_days: default_catch_up_closed_days(),
         }
     }
 }

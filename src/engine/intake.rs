@@ -20,11 +20,14 @@ use super::{
 use crate::domain::{
     Attachment, Audience, Button, ButtonAction, EventKind, Locale, Post, Status, Ticket, TicketRef, Tier,
 };
-use crate::store::{MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
+use crate::store::{IntakeTicket, MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 use crate::t;
 
 /// Why a resolved ticket reopens when its customer writes.
 const CUSTOMER_WROTE_AFTER_RESOLUTION: &str = "the customer wrote after the resolution";
+
+/// How often a message's own transaction runs again when the database aborted it for contention.
+const RETRIES_WHEN_CONTENDED: usize = 3;
 
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
@@ -174,7 +177,7 @@ impl Engine {
     /// One message in its own transaction; if that fails, the message is kept on its own so the
     /// `untaken_messages` job (or the next start) takes it in.
     async fn take_in_alone(&self, message: &InboundMessage) -> Outcome {
-        let result = async {
+        let attempt = || async {
             let mut tx = self.store.begin().await?;
             match self.take_in_with(&mut *tx, message).await? {
                 Taken::Done(outcome) => {
@@ -183,8 +186,18 @@ impl Engine {
                 }
                 Taken::Raced => Ok(Outcome::duplicate()),
             }
+        };
+        let mut result: anyhow::Result<Outcome> = attempt().await;
+        // Two instances taking in one customer's messages can deadlock (each holding a row the
+        // other waits for); the database aborts one, which simply runs again.
+        for _ in 0..RETRIES_WHEN_CONTENDED {
+            match &result {
+                Err(e) if e.downcast_ref::<StoreError>().is_some_and(StoreError::is_contention) => {
+                    result = attempt().await;
+                }
+                _ => break,
+            }
         }
-        .await;
         match result {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -208,12 +221,17 @@ impl Engine {
         let locale = self.locale_of(&message.author, None, Some(&message.text));
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at, locale };
         let landing = self.landing_for(tx, message).await?;
-        let is_new = landing.is_none();
-        let (ticket, landed) = match landing {
-            Some(found) => found,
+        let (ticket, landed, is_new) = match landing {
+            Some((ticket, landed)) => (ticket, landed, false),
             None => {
                 let subject = text::or_files(&message.text, &message.attachments);
-                (self.insert_ticket(tx, &ctx, &message.author, &subject).await?, Landed::Only)
+                let new = self.new_ticket(tx, &ctx, &message.author, &subject).await?;
+                // Another instance may have opened the customer's ticket here since `landing_for`
+                // looked: the database lets one open, and the other message joins it.
+                match tx.open_intake_ticket(&new).await? {
+                    IntakeTicket::Opened(ticket) => (ticket, Landed::Only, true),
+                    IntakeTicket::AlreadyOpen(ticket) => (ticket, Landed::Only, false),
+                }
             }
         };
         let message_id = match slot {
@@ -427,11 +445,23 @@ impl Engine {
         customer: &str,
         text: &str,
     ) -> Result<Ticket, StoreError> {
+        let new = self.new_ticket(tx, ctx, customer, text).await?;
+        tx.insert_ticket(&new).await
+    }
+
+    /// A ticket about a customer's text, classified by the rules and routed to its queue.
+    async fn new_ticket(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        customer: &str,
+        text: &str,
+    ) -> Result<NewTicket, StoreError> {
         let classification = self.config.rules.classify(text);
         let assignee = self.route(tx, classification.domain.as_deref(), Tier::L1).await?;
         let conversation =
             if ctx.actor == customer { ctx.conversation.to_owned() } else { direct_conversation(customer) };
-        tx.insert_ticket(&NewTicket {
+        Ok(NewTicket {
             kind: classification.kind,
             domain: classification.domain,
             severity: classification.severity,
@@ -442,7 +472,6 @@ impl Engine {
             title: text::title(text, self.config.settings.intake.title_chars),
             at: ctx.at,
         })
-        .await
     }
 
     /// The new ticket's first timeline event, the customer's acknowledgement, the staff notice,

@@ -1,7 +1,8 @@
 //! Scheduled jobs as data: a name, a cron expression read in a time zone, and a function of an
 //! explicit `now`. Before a job runs, its tick (the scheduled instant it runs for) is claimed in the
 //! database, so with several instances on one database each tick runs once, on whichever instance
-//! claims it first.
+//! claims it first. While a job runs it holds its lock across instances (`Store::lock_job`: a
+//! PostgreSQL advisory lock), so its runs never overlap either.
 //!
 //! One failing job stops no other: each runs and reports on its own. A tick whose job failed is
 //! released again, so the next run (a moment later in `run_until`, or the next `jobs run-once`)
@@ -174,6 +175,9 @@ pub struct JobRun {
     pub failed: Option<String>,
 }
 
+/// Why a job did not run: its lock is held (another instance is running it).
+pub const BUSY: &str = "still running on another instance";
+
 /// How soon `run_until` tries a failed tick again.
 const RETRY_FAILED_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -206,6 +210,15 @@ impl Scheduler {
             let Some(tick) = planned.tick_at(now) else { continue };
             let name = planned.job.name;
             let mut run = JobRun { job: name, tick, summary: None, failed: None };
+            // The job's lock across instances (a PostgreSQL advisory lock) is held while it runs,
+            // so a sweep never overlaps with one another instance started for an earlier tick. A
+            // job still running elsewhere leaves this tick unclaimed; `run_until` comes back to it.
+            let Some(lock) = self.engine.store().lock_job(name).await? else {
+                info!(job = name, %tick, "job still running on another instance; its tick runs later");
+                run.failed = Some(BUSY.to_owned());
+                runs.push(run);
+                continue;
+            };
             if self.engine.store().claim_tick(name, tick, now).await? {
                 match (planned.job.run)(&self.engine, now).await {
                     Ok(summary) => {
@@ -220,6 +233,7 @@ impl Scheduler {
                     }
                 }
             }
+            lock.release().await;
             runs.push(run);
         }
         Ok(runs)

@@ -47,6 +47,14 @@ pub trait DiscordState: Send + Sync + 'static {
     async fn record_discord_channel(&self, channel: &DiscordChannel) -> StoreResult<bool>;
     async fn discord_channel(&self, channel_id: i64) -> StoreResult<Option<DiscordChannel>>;
     async fn discord_channels(&self) -> StoreResult<Vec<DiscordChannel>>;
+    /// The channels catch-up reads, with a last message seen: intake channels, and the channels
+    /// (DMs, customer and staff threads, war rooms) of tickets not closed or closed (last
+    /// changed) at or after `closed_since`. The cost follows the tickets worth reading, not every
+    /// channel ever seen.
+    async fn discord_channels_to_catch_up(
+        &self,
+        closed_since: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<DiscordChannel>>;
     async fn discord_staff_thread(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
     async fn discord_customer_thread(&self, owner: &str) -> StoreResult<Option<i64>>;
     async fn discord_war_room(&self, ticket: TicketRef) -> StoreResult<Option<i64>>;
@@ -143,6 +151,33 @@ macro_rules! sql_discord_state {
                 );
                 let rows: Vec<$crate::store::discord::DiscordChannelRow> =
                     sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn discord_channels_to_catch_up(
+                &self,
+                closed_since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::discord::DiscordChannel>> {
+                // A DM or a customer thread is a ticket's conversation (`dm:<id>`, `thread:<id>`);
+                // a staff thread or a war room names its ticket.
+                let sql = format!(
+                    "SELECT {} FROM discord_channels c WHERE c.last_message_id IS NOT NULL AND ( \
+                       c.kind = 'intake' \
+                       OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = c.ticket_id \
+                                  AND (t.status <> 'closed' OR t.updated_at >= $1)) \
+                       OR EXISTS (SELECT 1 FROM tickets t \
+                                  WHERE t.conversation IN ('dm:' || CAST(c.channel_id AS TEXT), \
+                                                           'thread:' || CAST(c.channel_id AS TEXT)) \
+                                  AND (t.status <> 'closed' OR t.updated_at >= $1))) \
+                     ORDER BY c.channel_id",
+                    $crate::store::discord::DISCORD_CHANNEL_COLUMNS
+                        .split(", ")
+                        .map(|column| format!("c.{column}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let rows: Vec<$crate::store::discord::DiscordChannelRow> =
+                    sqlx::query_as(&sql).bind(closed_since).fetch_all(&self.pool).await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 

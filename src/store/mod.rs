@@ -37,6 +37,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// Rows other instances kept changing under a statement retried a few times.
+    #[error("could not settle {0}: other instances kept changing it")]
+    Contended(String),
     /// A read found no database file where the URL points (reads never create one).
     #[error(
         "there is no database at {0}; run `resolvd migrate` (or start resolvd, which migrates) to create it"
@@ -48,6 +51,21 @@ pub enum StoreError {
     /// A read found a schema older than this build's (reads never migrate).
     #[error("the database schema is behind this resolvd ({} to apply); run `resolvd migrate`", migrations(*.pending))]
     SchemaBehind { pending: usize },
+}
+
+impl StoreError {
+    /// The database gave up on the transaction because of other transactions (a deadlock, a
+    /// serialization failure, a busy SQLite file): running it again may well succeed.
+    pub fn is_contention(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // PostgreSQL: deadlock_detected, serialization_failure; SQLite: SQLITE_BUSY, SQLITE_LOCKED.
+                matches!(e.code().as_deref(), Some("40P01" | "40001" | "5" | "6"))
+            }
+            StoreError::Contended(_) => true,
+            _ => false,
+        }
+    }
 }
 
 fn migrations(count: usize) -> String {
@@ -98,6 +116,49 @@ impl TicketFilter {
     pub fn at_risk_before(now: DateTime<Utc>) -> DateTime<Utc> {
         now + chrono::Duration::hours(1)
     }
+}
+
+/// A job's lock across instances (`Store::lock_job`): `release` it when the job is over. Dropped
+/// instead (the job panicked or was cancelled), it is released as the connection goes back to the
+/// pool, a moment later.
+pub struct JobLock {
+    /// What holds the lock: on PostgreSQL a transaction holding a transaction-level advisory lock,
+    /// which ends (rolled back, nothing written) when it is released or dropped.
+    held: Option<Box<dyn HeldLock>>,
+}
+
+/// What holds a job's lock, and lets it go.
+#[async_trait]
+trait HeldLock: Send {
+    async fn release(self: Box<Self>) -> StoreResult<()>;
+}
+
+impl JobLock {
+    fn held_by(holder: impl HeldLock + 'static) -> JobLock {
+        JobLock { held: Some(Box::new(holder)) }
+    }
+
+    /// A lock that holds nothing: where one instance is all there is.
+    fn alone() -> JobLock {
+        JobLock { held: None }
+    }
+
+    /// Lets the lock go now, so another instance may run the job at once.
+    pub async fn release(self) {
+        if let Some(held) = self.held
+            && let Err(e) = held.release().await
+        {
+            // The connection is closed on such an error, which releases the lock as well.
+            tracing::warn!(error = %e, "could not release a job's lock; it goes with its connection");
+        }
+    }
+}
+
+/// The advisory-lock key of a job in a schema: a stable hash of both, the same on every instance
+/// and build (advisory locks are per database, and two installations may share one).
+pub fn job_lock_key(schema: &str, job: &str) -> i64 {
+    let named = format!("resolvd job {schema}.{job}");
+    i64::from_ne_bytes(crate::domain::text::stable_hash(named.as_bytes()).to_ne_bytes())
 }
 
 /// What one pass of retention deleted.
@@ -177,6 +238,15 @@ pub struct NewTicket {
     pub conversation: String,
     pub title: String,
     pub at: DateTime<Utc>,
+}
+
+/// The ticket a customer's message opens, or the one intake opened for the same customer and
+/// conversation meanwhile (another instance won the race): at most one ticket intake opened is
+/// open per conversation and customer, which the database enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeTicket {
+    Opened(Ticket),
+    AlreadyOpen(Ticket),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,6 +423,9 @@ pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
     /// every write transaction keeps them in step.
     async fn rebuild_indicator_rollups(&self, zone: chrono_tz::Tz) -> StoreResult<u64>;
 
+    /// Takes the lock that keeps a job from running on two instances at once, held until the
+    /// `JobLock` is dropped; `None` when another instance holds it (its run is not over).
+    async fn lock_job(&self, job: &str) -> StoreResult<Option<JobLock>>;
     /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
     async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Gives a claimed tick back (its job failed), so that the next run claims and runs it again.
@@ -395,6 +468,10 @@ pub trait StoreTx: kb::KbTx + storms::StormTx + Send {
     /// Reads a ticket for change, locking it where the backend can.
     async fn ticket_for_update(&mut self, reference: TicketRef) -> StoreResult<Option<Ticket>>;
     async fn insert_ticket(&mut self, ticket: &NewTicket) -> StoreResult<Ticket>;
+    /// Opens a ticket from a customer's message in `ticket.conversation`, marked as intake's
+    /// there; when intake has one open there for the customer already (opened by another
+    /// transaction after this one looked), that one instead, locked for change.
+    async fn open_intake_ticket(&mut self, ticket: &NewTicket) -> StoreResult<IntakeTicket>;
     async fn update_ticket(&mut self, ticket: &Ticket) -> StoreResult<()>;
     async fn append_event(&mut self, event: &Event) -> StoreResult<()>;
     async fn insert_link(

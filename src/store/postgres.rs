@@ -3,23 +3,39 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Pool, Postgres, Transaction};
 
-use super::StoreResult;
+use super::{HeldLock, JobLock, StoreResult, job_lock_key};
 
 /// PostgreSQL serves several instances: rows being changed are locked (`FOR UPDATE`) and the
 /// outbox is drained with `SKIP LOCKED`, so two instances never send the same post.
 pub struct PostgresStore {
     pool: Pool<Postgres>,
+    /// The schema this store's tables are in: part of its jobs' lock keys, since advisory locks
+    /// are per database and two installations may live in two schemas of one.
+    schema: String,
 }
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
-        Ok(PostgresStore { pool })
+        let schema: Option<String> = sqlx::query_scalar("SELECT current_schema()").fetch_one(&pool).await?;
+        Ok(PostgresStore { pool, schema: schema.unwrap_or_default() })
     }
 
     async fn begin_tx(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A job's lock is a transaction-level advisory lock on the job's key, taken without waiting
+    /// in a transaction of its own (on a connection of its own) that lasts as long as the job:
+    /// dropping the lock ends the transaction, which releases it, however the job ended.
+    async fn lock_job_here(&self, job: &str) -> StoreResult<Option<JobLock>> {
+        let mut holder = self.pool.begin().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(job_lock_key(&self.schema, job))
+            .fetch_one(&mut *holder)
+            .await?;
+        Ok(locked.then(|| JobLock::held_by(holder)))
     }
 }
 
@@ -72,4 +88,11 @@ super::rollup::sql_rollups! {
     },
     lock_row: " FOR UPDATE",
     share_row: " FOR SHARE",
+}
+
+#[async_trait::async_trait]
+impl HeldLock for Transaction<'static, Postgres> {
+    async fn release(self: Box<Self>) -> StoreResult<()> {
+        Ok(self.rollback().await?)
+    }
 }

@@ -543,12 +543,72 @@ macro_rules! sql_store {
                 Ok(ticket)
             }
 
+            async fn open_intake_ticket(
+                &mut self,
+                ticket: &$crate::store::NewTicket,
+            ) -> $crate::store::StoreResult<$crate::store::IntakeTicket> {
+                use $crate::store::sql::enum_text;
+                use $crate::store::IntakeTicket;
+                // The conflict target names the partial unique index of migration 0018, so a
+                // ticket intake opened meanwhile (another instance, committed or about to be: then
+                // PostgreSQL waits for it) makes the insert do nothing instead of failing the
+                // transaction; the winner's ticket is read (and locked) instead.
+                let insert = format!(
+                    "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, \
+                     conversation, title, created_at, updated_at, intake_conversation) \
+                     VALUES ('new', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $7) \
+                     ON CONFLICT (intake_conversation, customer) WHERE intake_conversation IS NOT NULL \
+                     DO NOTHING RETURNING {}",
+                    $crate::store::sql::TICKET_COLUMNS
+                );
+                let winner = format!(
+                    "SELECT {} FROM tickets WHERE intake_conversation = $1 AND customer = $2{}",
+                    $crate::store::sql::TICKET_COLUMNS,
+                    $lock
+                );
+                // The winner may close its ticket between the two statements; then try again.
+                for _ in 0..3 {
+                    let opened: Option<$crate::store::sql::TicketRow> = sqlx::query_as(&insert)
+                        .bind(enum_text(ticket.kind))
+                        .bind(&ticket.domain)
+                        .bind(enum_text(ticket.severity))
+                        .bind(<&'static str>::from(ticket.tier))
+                        .bind(&ticket.assignee)
+                        .bind(&ticket.customer)
+                        .bind(&ticket.conversation)
+                        .bind(&ticket.title)
+                        .bind(ticket.at)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                    if let Some(row) = opened {
+                        let ticket: $crate::domain::Ticket = row.try_into()?;
+                        self.rollup_inserted(&ticket).await?;
+                        return Ok(IntakeTicket::Opened(ticket));
+                    }
+                    let found: Option<$crate::store::sql::TicketRow> = sqlx::query_as(&winner)
+                        .bind(&ticket.conversation)
+                        .bind(&ticket.customer)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                    if let Some(row) = found {
+                        return Ok(IntakeTicket::AlreadyOpen(row.try_into()?));
+                    }
+                }
+                Err($crate::store::StoreError::Contended(format!(
+                    "intake tickets of {} in {}",
+                    ticket.customer, ticket.conversation
+                )))
+            }
+
             async fn update_ticket(&mut self, ticket: &$crate::domain::Ticket) -> $crate::store::StoreResult<()> {
                 use $crate::store::sql::enum_text;
                 self.rollup_before_update(ticket).await?;
+                // Closing frees the conversation for intake's next ticket (migration 0018).
                 sqlx::query(
                     "UPDATE tickets SET status = $1, close_reason = $2, kind = $3, domain = $4, severity = $5, \
-                     tier = $6, assignee = $7, title = $8, updated_at = $9, conversation = $10 WHERE id = $11",
+                     tier = $6, assignee = $7, title = $8, updated_at = $9, conversation = $10, \
+                     intake_conversation = CASE WHEN $1 = 'closed' THEN NULL ELSE intake_conversation END \
+                     WHERE id = $11",
                 )
                 .bind(<&'static str>::from(ticket.status))
                 .bind(enum_text(ticket.close_reason))
@@ -1295,6 +1355,10 @@ macro_rules! sql_store {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(ids.into_iter().map($crate::domain::TicketRef).collect())
+            }
+
+            async fn lock_job(&self, job: &str) -> $crate::store::StoreResult<Option<$crate::store::JobLock>> {
+                self.lock_job_here(job).await
             }
 
             async fn claim_tick(

@@ -4,7 +4,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite, Transaction};
 
-use super::{StoreError, StoreResult};
+use super::{JobLock, StoreError, StoreResult};
 
 /// SQLite in WAL mode with `synchronous = FULL`: a customer message is on disk before the bot
 /// answers it, even across a power cut, which `NORMAL` does not promise.
@@ -42,6 +42,11 @@ impl SqliteStore {
     /// fail with SQLITE_BUSY when another writer got there first, whatever the busy timeout.
     async fn begin_tx(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// SQLite serves one instance, so a job never overlaps with another instance's: nothing to lock.
+    async fn lock_job_here(&self, _job: &str) -> StoreResult<Option<JobLock>> {
+        Ok(Some(JobLock::alone()))
     }
 }
 

@@ -62,8 +62,9 @@ struct State {
     dms: Mutex<HashMap<String, u64>>,
     next_id: AtomicU64,
     gateway_url: Mutex<String>,
-    /// The connected sessions' event queues, by shard: shard → (total, queue).
-    sessions: Mutex<HashMap<u32, (u32, EventQueue)>>,
+    /// The connected sessions' event queues, by shard: shard → (total, queues). Two instances
+    /// that run the same shard both receive its events, as they would from Discord.
+    sessions: Mutex<HashMap<u32, (u32, Vec<EventQueue>)>>,
     /// Each IDENTIFY's `[shard, total]`, in order.
     identified: Mutex<Vec<(u32, u32)>>,
     /// Each dispatched event's name and the shard it went to.
@@ -251,12 +252,15 @@ impl FakeDiscord {
     /// Sends a gateway event to the connected bot, on the shard Discord routes it to: a server's
     /// events to shard `(guild_id >> 22) % total`, direct messages (no `guild_id`) to shard 0.
     pub fn dispatch(&self, event: &str, data: Value) {
-        let sessions = self.state.sessions.lock().unwrap();
+        let mut sessions = self.state.sessions.lock().unwrap();
         let total = sessions.values().next().expect("the bot is not connected").0;
         let guild = data["guild_id"].as_str().and_then(|g| g.parse::<u64>().ok());
         let shard = guild.map_or(0, |g| ((g >> 22) % u64::from(total)) as u32);
-        let (_, sender) = sessions.get(&shard).unwrap_or_else(|| panic!("no session holds shard {shard}"));
-        sender.send((event.to_owned(), data)).unwrap();
+        let (_, senders) =
+            sessions.get_mut(&shard).unwrap_or_else(|| panic!("no session holds shard {shard}"));
+        // A session that ended (its bot stopped or reconnected) is dropped here.
+        senders.retain(|sender| sender.send((event.to_owned(), data.clone())).is_ok());
+        assert!(!senders.is_empty(), "no session holds shard {shard}");
         self.state.routed.lock().unwrap().push((event.to_owned(), shard));
     }
 
@@ -706,7 +710,13 @@ async fn session(stream: tokio::net::TcpStream, state: Arc<State>) {
         return;
     }
     let (sender, mut events) = mpsc::unbounded_channel();
-    state.sessions.lock().unwrap().insert(shard, (total, sender));
+    {
+        let mut sessions = state.sessions.lock().unwrap();
+        let (known_total, senders) = sessions.entry(shard).or_insert((total, Vec::new()));
+        *known_total = total;
+        senders.retain(|sender| !sender.is_closed());
+        senders.push(sender);
+    }
     state.readies.fetch_add(1, Ordering::SeqCst);
     let mut sequence = 1;
     loop {

@@ -570,8 +570,6 @@ impl Bot {
         self.outbox.notify_one();
     }
 
-    /// Reads what was written in the channels resolvd serves since the last message it saw, and
-    /// takes it in, oldest first. Run after every (re)connection.
     /// Reads each channel with a failed message again from that message on; returns how many
     /// messages were read.
     async fn retake_failed(&self) -> anyhow::Result<usize> {
@@ -590,10 +588,15 @@ impl Bot {
         Ok(taken)
     }
 
+    /// Reads what was written in the channels resolvd serves since the last message it saw, and
+    /// takes it in, oldest first. Run after every (re)connection. Only the intake channels and
+    /// the channels of tickets not closed, or closed within `catch_up_closed_days`, are read.
     pub(super) async fn catch_up(&self) -> anyhow::Result<usize> {
         const PAGE: usize = 100;
         let mut taken = 0;
-        for channel in self.memory.discord_channels().await? {
+        let closed_since =
+            chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.catch_up_closed_days));
+        for channel in self.memory.discord_channels_to_catch_up(closed_since).await? {
             let Some(mut after) = channel.last_message_id else { continue };
             let id = u64::try_from(channel.channel_id)?;
             if channel.kind == DiscordChannelKind::Intake && !self.is_intake(id) {
