@@ -15,6 +15,7 @@ use resolvd::store::{
 };
 
 on_both_databases!(
+    posts_are_marked_sent_and_leased_many_at_a_time,
     a_message_delivered_twice_is_stored_once,
     a_persons_latest_message_is_the_one_received_last,
     a_stored_but_untaken_message_is_found_again,
@@ -233,6 +234,30 @@ async fn queue_positions_advance_one_by_one_per_queue(db: &TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     assert_eq!(tx.advance_queue("screen/L1").await.unwrap(), 3);
     tx.commit().await.unwrap();
+}
+
+async fn posts_are_marked_sent_and_leased_many_at_a_time(db: &TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    let ticket = tx.insert_ticket(&new_ticket("alice")).await.unwrap();
+    // More than one statement's worth of ids.
+    for n in 0..1_200 {
+        tx.enqueue_post(&post(ticket.reference, &format!("post {n}")), t0()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let lease = t0() + Duration::seconds(30);
+    let claimed = db.store.claim_posts(t0(), lease, 1_200).await.unwrap();
+    let ids: Vec<i64> = claimed.iter().map(|p| p.id).collect();
+    db.store.mark_posts_sent(&ids[..1_100], t0()).await.unwrap();
+    assert_eq!(db.store.unsent_post_count().await.unwrap(), 100);
+    // A renewed lease keeps the rest from other drainers past the first lease; a sent post is
+    // not leased again.
+    let later = t0() + Duration::seconds(60);
+    db.store.lease_posts(&ids, later + Duration::seconds(30)).await.unwrap();
+    assert!(db.store.claim_posts(later, later, 2_000).await.unwrap().is_empty());
+    let after = later + Duration::seconds(30);
+    let again = db.store.claim_posts(after, after, 2_000).await.unwrap();
+    assert_eq!(again.len(), 100);
+    assert_eq!(again[0].post.text, "post 1100");
 }
 
 async fn posts_are_claimed_leased_sent_and_retried(db: &TestDb) {

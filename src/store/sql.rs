@@ -1146,18 +1146,7 @@ macro_rules! sql_store {
                 ids: &[i64],
                 at: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<()> {
-                for chunk in ids.chunks($crate::store::sql::IDS_PER_STATEMENT) {
-                    let sql = format!(
-                        "UPDATE outbox SET sent_at = $1 WHERE id IN ({})",
-                        $crate::store::sql::placeholders(2, chunk.len())
-                    );
-                    let mut query = sqlx::query(&sql).bind(at);
-                    for id in chunk {
-                        query = query.bind(*id);
-                    }
-                    query.execute(&self.pool).await?;
-                }
-                Ok(())
+                self.update_posts("UPDATE outbox SET sent_at = $1 WHERE", at, ids).await
             }
 
             async fn lease_posts(
@@ -1165,19 +1154,8 @@ macro_rules! sql_store {
                 ids: &[i64],
                 until: chrono::DateTime<chrono::Utc>,
             ) -> $crate::store::StoreResult<()> {
-                for chunk in ids.chunks($crate::store::sql::IDS_PER_STATEMENT) {
-                    let sql = format!(
-                        "UPDATE outbox SET next_attempt_at = $1 \
-                         WHERE sent_at IS NULL AND dead_at IS NULL AND id IN ({})",
-                        $crate::store::sql::placeholders(2, chunk.len())
-                    );
-                    let mut query = sqlx::query(&sql).bind(until);
-                    for id in chunk {
-                        query = query.bind(*id);
-                    }
-                    query.execute(&self.pool).await?;
-                }
-                Ok(())
+                let sql = "UPDATE outbox SET next_attempt_at = $1 WHERE sent_at IS NULL AND dead_at IS NULL AND";
+                self.update_posts(sql, until, ids).await
             }
 
             async fn mark_post_failed(
@@ -1386,6 +1364,27 @@ macro_rules! sql_store {
                     .bind(tick)
                     .execute(&self.pool)
                     .await?;
+                Ok(())
+            }
+        }
+
+        impl $store {
+            /// Runs `head` (an `UPDATE outbox … WHERE`, `$1` its time) for the posts `ids`, a statement
+            /// per `IDS_PER_STATEMENT` of them.
+            async fn update_posts(
+                &self,
+                head: &str,
+                at: chrono::DateTime<chrono::Utc>,
+                ids: &[i64],
+            ) -> $crate::store::StoreResult<()> {
+                for chunk in ids.chunks($crate::store::sql::IDS_PER_STATEMENT) {
+                    let sql = format!("{head} id IN ({})", $crate::store::sql::placeholders(2, chunk.len()));
+                    let mut query = sqlx::query(&sql).bind(at);
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    query.execute(&self.pool).await?;
+                }
                 Ok(())
             }
         }
