@@ -122,7 +122,8 @@ async fn database_restart(database_url: String, args: &Args) -> bool {
         && r.not_on_a_ticket == 0
         && r.recovery <= Duration::from_secs(10);
     println!(
-        "postgres restarted: written {} ({} while it restarted) | missing {} | doubled {} | not on a ticket {} | all on a ticket {:.2} s after it answered again | goal: 0 lost, 0 doubled, within 10 s → {}",
+        "postgres restarted ({:.1} s away): written {} ({} while it restarted) | missing {} | doubled {} | not on a ticket {} | all on a ticket {:.2} s after it answered again | goal: 0 lost, 0 doubled, within 10 s → {}",
+        r.restart_took.as_secs_f64(),
         r.written,
         r.written_during_restart,
         r.missing,

@@ -32,7 +32,11 @@ impl Schemas {
         format!("{}{separator}options[search_path]=bench_{}_{name}", self.base, std::process::id())
     }
 
+    /// Drops the schemas, on a new connection if the server was restarted meanwhile.
     pub async fn drop_all(mut self) {
+        if self.admin.ping().await.is_err() {
+            self.admin = sqlx::PgConnection::connect(&self.base).await.unwrap();
+        }
         for schema in &self.names {
             sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut self.admin).await.unwrap();
         }

@@ -180,6 +180,8 @@ pub struct RestartReport {
     pub not_on_a_ticket: usize,
     /// From the database answering again to every message on a ticket.
     pub recovery: Duration,
+    /// How long the restart took (the database away).
+    pub restart_took: Duration,
 }
 
 /// The bot serves the fake Discord while customers write; after `kill_after` messages the
@@ -205,6 +207,7 @@ pub async fn run_through_database_restart(
     }
     let mut restart = Some(restart);
     let mut restarting: Option<tokio::task::JoinHandle<Instant>> = None;
+    let mut restart_began = Instant::now();
     let mut during = 0;
     for n in 0..scenario.messages {
         let (user, dm) = customers[n % customers.len()];
@@ -218,6 +221,7 @@ pub async fn run_through_database_restart(
         if n + 1 == scenario.kill_after
             && let Some(restart) = restart.take()
         {
+            restart_began = Instant::now();
             restarting = Some(tokio::task::spawn_blocking(move || {
                 restart();
                 Instant::now()
@@ -262,6 +266,7 @@ pub async fn run_through_database_restart(
         duplicates: copies.values().filter(|&&n| n > 1).count(),
         not_on_a_ticket: now_stored.iter().filter(|(_, on_ticket)| !*on_ticket).count(),
         recovery,
+        restart_took: back.duration_since(restart_began),
     }
 }
 
