@@ -600,26 +600,13 @@ fn spawn_binary_sharded(
     data_dir: &std::path::Path,
     shards: &str,
 ) -> Process {
-    let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob", "{FRANK}" = "frank" }}"#);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"))
-        .env("RESOLVD_WEB__LISTEN", "")
-        .current_dir(repo_path(""))
-        .env("RESOLVD_DATABASE_URL", &db.url)
-        .env("DISCORD_TOKEN", "fake-token")
-        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
-        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
-        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
-        .env("RESOLVD_DISCORD__INTAKE_CHANNELS", format!("[{INTAKE}, {OTHER_INTAKE}]"))
-        .env("RESOLVD_DISCORD__USERS", users)
-        .env("RESOLVD_DISCORD__SHARDS", shards)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("run")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    Process(child)
+    let intake = format!("[{INTAKE}, {OTHER_INTAKE}]");
+    spawn_binary_with(
+        db,
+        fake,
+        data_dir,
+        &[("RESOLVD_DISCORD__INTAKE_CHANNELS", intake.as_str()), ("RESOLVD_DISCORD__SHARDS", shards)],
+    )
 }
 
 /// The binary on the fake Discord with the cockpit on `web_listen` ("" for none).
@@ -629,9 +616,19 @@ fn spawn_binary_serving(
     data_dir: &std::path::Path,
     web_listen: &str,
 ) -> Process {
+    spawn_binary_with(db, fake, data_dir, &[("RESOLVD_WEB__LISTEN", web_listen)])
+}
+
+/// The binary on the fake Discord (no cockpit), with `extra` environment settings on top.
+fn spawn_binary_with(
+    db: &TestDb,
+    fake: &FakeDiscord,
+    data_dir: &std::path::Path,
+    extra: &[(&str, &str)],
+) -> Process {
     let users = format!(r#"{{ "{ALICE}" = "alice", "{BOB}" = "bob", "{FRANK}" = "frank" }}"#);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_resolvd"))
-        .env("RESOLVD_WEB__LISTEN", web_listen)
+        .env("RESOLVD_WEB__LISTEN", "")
         .current_dir(repo_path(""))
         .env("RESOLVD_DATABASE_URL", &db.url)
         .env("DISCORD_TOKEN", "fake-token")
@@ -639,6 +636,7 @@ fn spawn_binary_serving(
         .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
         .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
         .env("RESOLVD_DISCORD__USERS", users)
+        .envs(extra.iter().copied())
         .arg("--data-dir")
         .arg(data_dir)
         .arg("run")

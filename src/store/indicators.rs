@@ -446,36 +446,39 @@ pub(super) fn assemble(query: &IndicatorQuery, rows: Rows) -> StoreResult<Indica
 macro_rules! sql_indicators {
     (store: $store:ident, db: $db:ty, dialect: $dialect:expr $(,)?) => {
         impl $store {
+            /// The rows of an indicator query (the timeline's or the rollups'), its values bound.
+            pub(super) async fn fetch_indicator_rows<O>(
+                &self,
+                query: $crate::store::indicators::Query,
+            ) -> $crate::store::StoreResult<Vec<O>>
+            where
+                O: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                use $crate::store::indicators::Bind;
+                let mut q = sqlx::query_as::<_, O>(&query.sql);
+                for bind in query.binds {
+                    q = match bind {
+                        Bind::Time(at) => q.bind(at),
+                        Bind::Int(n) => q.bind(n),
+                        Bind::Text(text) => q.bind(text),
+                    };
+                }
+                Ok(q.fetch_all(&self.pool).await?)
+            }
+
             pub(super) async fn compute_indicators(
                 &self,
                 query: &$crate::domain::indicators::IndicatorQuery,
             ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
                 use $crate::store::indicators as ind;
-                async fn fetch<O>(
-                    pool: &sqlx::Pool<$db>,
-                    query: ind::Query,
-                ) -> $crate::store::StoreResult<Vec<O>>
-                where
-                    O: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
-                {
-                    let mut q = sqlx::query_as::<_, O>(&query.sql);
-                    for bind in query.binds {
-                        q = match bind {
-                            ind::Bind::Time(at) => q.bind(at),
-                            ind::Bind::Int(n) => q.bind(n),
-                            ind::Bind::Text(text) => q.bind(text),
-                        };
-                    }
-                    Ok(q.fetch_all(pool).await?)
-                }
                 let dialect: ind::Dialect = $dialect;
                 let rows = ind::Rows {
-                    inflow: fetch(&self.pool, ind::inflow_query(&dialect, query)).await?,
-                    created: fetch(&self.pool, ind::created_query(query)).await?,
-                    resolved: fetch(&self.pool, ind::resolved_query(&dialect, query)).await?,
-                    open: fetch(&self.pool, ind::open_now_query(query)).await?,
-                    cards: fetch(&self.pool, ind::cards_query(&dialect, query)).await?,
-                    scores: fetch(&self.pool, ind::scores_query(&dialect, query)).await?,
+                    inflow: self.fetch_indicator_rows(ind::inflow_query(&dialect, query)).await?,
+                    created: self.fetch_indicator_rows(ind::created_query(query)).await?,
+                    resolved: self.fetch_indicator_rows(ind::resolved_query(&dialect, query)).await?,
+                    open: self.fetch_indicator_rows(ind::open_now_query(query)).await?,
+                    cards: self.fetch_indicator_rows(ind::cards_query(&dialect, query)).await?,
+                    scores: self.fetch_indicator_rows(ind::scores_query(&dialect, query)).await?,
                 };
                 ind::assemble(query, ind::rounded(rows))
             }

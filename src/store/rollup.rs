@@ -492,27 +492,11 @@ macro_rules! sql_rollups {
             ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
                 use $crate::store::indicators as ind;
                 use $crate::store::rollup as r;
-                async fn fetch<O>(
-                    pool: &sqlx::Pool<$db>,
-                    query: ind::Query,
-                ) -> $crate::store::StoreResult<Vec<O>>
-                where
-                    O: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
-                {
-                    let mut q = sqlx::query_as::<_, O>(&query.sql);
-                    for bind in query.binds {
-                        q = match bind {
-                            ind::Bind::Time(at) => q.bind(at),
-                            ind::Bind::Int(n) => q.bind(n),
-                            ind::Bind::Text(text) => q.bind(text),
-                        };
-                    }
-                    Ok(q.fetch_all(pool).await?)
-                }
-                let created: Vec<(String, String, i64)> = fetch(&self.pool, r::created_query(query)).await?;
-                let tallies = fetch(&self.pool, r::tallies_query(query)).await?;
+                let created: Vec<(String, String, i64)> =
+                    self.fetch_indicator_rows(r::created_query(query)).await?;
+                let tallies = self.fetch_indicator_rows(r::tallies_query(query)).await?;
                 let rows = ind::Rows {
-                    inflow: fetch(&self.pool, r::flows_query(query)).await?,
+                    inflow: self.fetch_indicator_rows(r::flows_query(query)).await?,
                     created: created
                         .into_iter()
                         .map(|(kind, domain, n)| {
