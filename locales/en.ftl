@@ -500,3 +500,15 @@ report-field =
     .containment = Containment: what stopped it spreading
     .corrective = Corrective action
     .preventive = Preventive action
+
+## Sales hand-off (inquiries to sales: [handoff.sales] and POST /api/v1/tickets/T-n/handoff)
+
+handoff-sales-customer = Thank you! Your question ({ $ticket }) is about pricing or buying, so we have passed it to our sales team; they will get back to you.
+handoff-sales-staff = { $ticket } is an inquiry: handed to sales, it waits for their answer (the SLA clock is paused).
+classify-handed-to-sales = ; handed to sales, waiting for their answer
+handoff-answered-customer = { $outcome ->
+        [won] Our sales team has taken care of your inquiry { $ticket }. Thank you for your order! This ticket is now closed.
+        [lost] Our sales team has answered your inquiry { $ticket }. Thank you for considering us; this ticket is now closed.
+       *[other] Our sales team has answered your inquiry { $ticket }. This ticket is now closed; write to us again any time.
+    }
+handoff-answered-staff = Sales answered { $ticket }: { $outcome } ({ $note }). The ticket is closed.

@@ -488,3 +488,15 @@ report-field =
     .containment = 遏制：如何阻止了扩散
     .corrective = 纠正措施
     .preventive = 预防措施
+
+## Sales hand-off (inquiries to sales: [handoff.sales] and POST /api/v1/tickets/T-n/handoff)
+
+handoff-sales-customer = 谢谢！您的问题（{ $ticket }）涉及价格或购买，我们已转交销售团队，他们会尽快与您联系。
+handoff-sales-staff = { $ticket } 是商务咨询：已转交销售，等待其答复（SLA 计时已暂停）。
+classify-handed-to-sales = ；已转交销售，等待其答复
+handoff-answered-customer = { $outcome ->
+        [won] 销售团队已处理您的咨询 { $ticket }，感谢您的订购！此工单现已关闭。
+        [lost] 销售团队已答复您的咨询 { $ticket }，感谢您的关注；此工单现已关闭。
+       *[other] 销售团队已答复您的咨询 { $ticket }。此工单现已关闭，如有需要欢迎随时再联系我们。
+    }
+handoff-answered-staff = 销售已答复 { $ticket }：{ $outcome }（{ $note }）。工单已关闭。

@@ -61,6 +61,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: OutboxCmd,
     },
+    /// Outbound deliveries (webhooks, the VOC tracker, sales): waiting, dead letters, resend
+    Webhooks {
+        #[command(subcommand)]
+        action: WebhooksCmd,
+    },
     /// Print a sign-in link to the dashboard for a staff member (it works once, for 10 minutes)
     LoginLink {
         /// The person's id in people.toml
@@ -120,6 +125,27 @@ pub enum OutboxCmd {
         /// Every dead letter
         #[arg(long)]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCmd {
+    /// Deliveries not delivered yet (waiting for a try, and dead letters), oldest first
+    List {
+        /// Only dead letters: deliveries not tried again until resent
+        #[arg(long, conflicts_with = "all")]
+        dead: bool,
+        /// Delivered ones as well
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try a delivery again now (a dead letter, or one waiting for its next try), its tries
+    /// counted from zero
+    Resend {
+        /// The delivery's id, as `webhooks list` shows it
+        id: i64,
     },
 }
 
@@ -228,6 +254,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Kb { action } => kb(&paths, action).await,
         Cmd::Outbox { action } => outbox(&paths, action).await,
+        Cmd::Webhooks { action } => webhooks(&paths, action).await,
         Cmd::Ticket { action } => ticket(&paths, action).await,
         Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => run_once(&paths, now, force).await,
         Cmd::LoginLink { person } => login_link(&paths, &person).await,
@@ -498,6 +525,43 @@ async fn outbox(paths: &Paths, action: OutboxCmd) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn webhooks(paths: &Paths, action: WebhooksCmd) -> anyhow::Result<ExitCode> {
+    use crate::store::deliveries::DeliveryFilter;
+    /// Enough for any backlog an operator reads on a terminal; `--json` takes the same.
+    const LISTED: i64 = 10_000;
+    let config = paths.load_config()?;
+    match action {
+        WebhooksCmd::List { dead, all, json } => {
+            let store = paths.open_store_for_reading(&config).await?;
+            let filter = match (dead, all) {
+                (true, _) => DeliveryFilter::Dead,
+                (false, true) => DeliveryFilter::All,
+                (false, false) => DeliveryFilter::Undelivered,
+            };
+            let views: Vec<inspect::DeliveryView> =
+                store.deliveries(filter, LISTED).await?.into_iter().map(Into::into).collect();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&views)?);
+            } else if views.is_empty() {
+                println!("{}", if dead { "no dead letters" } else { "nothing waiting to be delivered" });
+            } else {
+                for view in &views {
+                    println!("{}", chat::render::terminal_safe(&inspect::delivery_line(view)));
+                }
+            }
+        }
+        WebhooksCmd::Resend { id } => {
+            let store = paths.open_store(&config).await?;
+            if !store.resend_delivery(id, chrono::Utc::now()).await? {
+                eprintln!("resolvd: there is no undelivered delivery #{id} (see resolvd webhooks list)");
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("delivery #{id} is tried again by the running resolvd");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
     let config = paths.load_config()?;
     if let KbCmd::Stats { json } = action {
@@ -613,30 +677,39 @@ async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The scheduler ticking in the background of a long-running mode (`run`, `chat`).
+/// The scheduler ticking, and the delivery sender sending, in the background of a long-running
+/// mode (`run`, `chat`).
 struct Ticking {
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Ticking {
     fn start(engine: std::sync::Arc<crate::engine::Engine>) -> anyhow::Result<Ticking> {
+        let store = engine.store().clone();
+        let config = std::sync::Arc::new(engine.config().clone());
+        let sender = crate::webhooks::Sender::new(store, config)?;
         let scheduler = Scheduler::new(engine)?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            scheduler
-                .run_until(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
-        Ok(Ticking { stop, task })
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let ticking = until_stopped(stopped.clone());
+        let sending = until_stopped(stopped);
+        let tasks = vec![
+            tokio::spawn(async move { scheduler.run_until(ticking).await }),
+            tokio::spawn(async move { sender.run_until(sending).await }),
+        ];
+        Ok(Ticking { stop, tasks })
     }
 
-    /// Stops between ticks: a job already running finishes first.
+    /// Stops between ticks and between deliveries' passes: a job or a pass already running
+    /// finishes first.
     async fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.task.await;
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
     }
 }
 

@@ -102,6 +102,7 @@ fn is_clock_event(kind: &EventKind) -> bool {
             | EventKind::TierChanged { .. }
             | EventKind::StaffReply { .. }
             | EventKind::Waiting { .. }
+            | EventKind::HandedOff { .. }
             | EventKind::Resumed
             | EventKind::Resolved { .. }
             | EventKind::Reopened { .. }
@@ -381,6 +382,8 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::StormDeclined { tickets, reason } => {
             crate::engine::text_storm::declined_event(&refs(tickets), reason.as_deref().map(q).as_deref())
         }
+        EventKind::HandedOff { to } => format!("handed it to {}; waiting for their answer", q(to)),
+        EventKind::HandoffAnswered { outcome, note } => format!("answered: {outcome}{}", because(note)),
     }
 }
 
@@ -442,5 +445,64 @@ pub fn unsent_line(view: &UnsentView) -> String {
         view.id,
         one_line(&view.audience),
         view.attempts
+    )
+}
+
+/// A delivery as `resolvd webhooks list` shows it.
+#[derive(Debug, Serialize)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub target: String,
+    pub event: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub dead: bool,
+    pub dead_at: Option<DateTime<Utc>>,
+    pub response_url: Option<String>,
+    /// The JSON body as sent.
+    pub body: serde_json::Value,
+}
+
+impl From<crate::store::deliveries::Delivery> for DeliveryView {
+    fn from(d: crate::store::deliveries::Delivery) -> Self {
+        DeliveryView {
+            id: d.id,
+            target: d.target,
+            event: d.event,
+            subject: d.subject,
+            attempts: d.attempts,
+            last_error: d.last_error,
+            created_at: d.created_at,
+            next_attempt_at: d.next_attempt_at,
+            delivered_at: d.delivered_at,
+            dead: d.dead_at.is_some(),
+            dead_at: d.dead_at,
+            response_url: d.response_url,
+            body: serde_json::from_str(&d.body).unwrap_or(serde_json::Value::String(d.body)),
+        }
+    }
+}
+
+/// `#7 ticket.created T-1 → https://hooks.example.com/x: 2 tries, next 2026-12-04T21:00:00Z (500 …)`.
+pub fn delivery_line(view: &DeliveryView) -> String {
+    let state = match (view.delivered_at, view.dead_at) {
+        (Some(at), _) => format!("delivered {}", at.to_rfc3339()),
+        (None, Some(at)) => format!("DEAD since {}", at.to_rfc3339()),
+        (None, None) => format!("next try {}", view.next_attempt_at.to_rfc3339()),
+    };
+    let error = view.last_error.as_deref().map(|e| format!(" ({})", quoted(e, 120))).unwrap_or_default();
+    let url = view.response_url.as_deref().map(|u| format!(" at {u}")).unwrap_or_default();
+    format!(
+        "#{} {} {} → {}: {} {}, {state}{error}{url}",
+        view.id,
+        view.event,
+        view.subject,
+        quoted(&view.target, 80),
+        view.attempts,
+        if view.attempts == 1 { "try" } else { "tries" },
     )
 }

@@ -16,3 +16,4 @@ pub mod metrics;
 pub mod scheduler;
 pub mod store;
 pub mod web;
+pub mod webhooks;

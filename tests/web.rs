@@ -34,8 +34,14 @@ fn on_port(db: &TestDb, data_dir: &std::path::Path, port: u16) -> Command {
 
 impl Served {
     fn start(db: &TestDb, data_dir: &std::path::Path) -> Served {
+        Served::start_with(db, data_dir, &[])
+    }
+
+    /// `start`, with these environment variables (config overrides) as well.
+    fn start_with(db: &TestDb, data_dir: &std::path::Path, env: &[(&str, &str)]) -> Served {
         let port = free_port();
         let mut child = on_port(db, data_dir, port)
+            .envs(env.iter().copied())
             .arg("run")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -322,12 +328,25 @@ async fn the_openapi_document_names_every_api_route(db: &TestDb) {
     assert_eq!(status, 200);
     let doc = json(&body);
     let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
-    assert_eq!(paths, ["/api/v1/indicators", "/api/v1/tickets", "/api/v1/tickets/{reference}"]);
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/indicators",
+            "/api/v1/tickets",
+            "/api/v1/tickets/{reference}",
+            "/api/v1/tickets/{reference}/handoff"
+        ]
+    );
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object(), "{doc}");
     assert!(doc["components"]["schemas"]["Indicators"].is_object());
     // Every documented route answers (none is documented that is not served).
     for path in &paths {
         let url = served.url(&path.replace("{reference}", "T-1"));
+        if doc["paths"][path]["get"].is_null() {
+            let refused = client().post(&url).body("{}").send().await.unwrap();
+            assert_eq!(refused.status().as_u16(), 401, "{path} without a token");
+            continue;
+        }
         let (status, body, _) = get(&url, &[("authorization", &bearer)]).await;
         assert!(status != 404 && status != 405, "{path}: {status} {body}");
         let (status, _, _) = get(&url, &[]).await;
@@ -364,7 +383,69 @@ async fn metrics_count_what_the_bot_does(db: &TestDb) {
     assert!(body.contains("resolvd_outbox_backlog"));
 }
 
+/// POSTs sales' answer to `/api/v1/tickets/{reference}/handoff`: the status and the JSON answer.
+async fn handoff(served: &Served, reference: &str, bearer: &str, body: &str) -> (u16, Value) {
+    let url = served.url(&format!("/api/v1/tickets/{reference}/handoff"));
+    let response =
+        client().post(url).header("authorization", bearer).body(body.to_owned()).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, json(&response.text().await.unwrap()))
+}
+
+async fn sales_answers_an_inquiry_on_the_api_and_the_customer_is_told(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let sales = [
+        ("RESOLVD_HANDOFF__SALES__URL", "http://127.0.0.1:9/sales"),
+        ("RESOLVD_HANDOFF__SALES__SECRET", "k"),
+    ];
+    let mut served = Served::start_with(db, data.path(), &sales);
+    served.say("alice: what is the price of 200 phones?");
+    served.printed("T-1");
+    served.say("mallory: my screen flickers");
+    served.printed("T-2");
+    let token = ok(resolvd(db, data.path()).args(["token", "create", "--person", "frank"]).output().unwrap());
+    let bearer = format!("Bearer {}", token.trim());
+    let events =
+        |reference: &str| common::ticket_json(db, data.path(), reference)["events"].as_array().unwrap().len();
+    let (t1_before, t2_before) = (events("T-1"), events("T-2"));
+
+    // Refused, each with a clear answer, and nothing written.
+    let won = r#"{"outcome": "won", "note": "40 units ordered"}"#;
+    let (status, body) = handoff(&served, "T-1", "Bearer not-a-token", won).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = handoff(&served, "T-1", &bearer, r#"{"outcome": "maybe"}"#).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "`maybe` is not an outcome; use won, lost or answered");
+    let (status, body) = handoff(&served, "T-1", &bearer, "not json").await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("the body is not"), "{body}");
+    let (status, body) = handoff(&served, "T-2", &bearer, won).await;
+    assert_eq!(status, 409);
+    assert!(body["error"].as_str().unwrap().contains("T-2 is not waiting for sales"), "{body}");
+    let (status, _) = handoff(&served, "T-9", &bearer, won).await;
+    assert_eq!(status, 404);
+    assert_eq!((events("T-1"), events("T-2")), (t1_before, t2_before), "nothing written");
+
+    // Taken: the outcome on the timeline, the ticket closed, the customer told.
+    let (status, body) = handoff(&served, "T-1", &bearer, won).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, serde_json::json!({ "ref": "T-1", "status": "closed", "outcome": "won" }));
+    served.printed("Thank you for your order");
+    let shown = common::ticket_json(db, data.path(), "T-1");
+    assert_eq!((shown["status"].as_str(), shown["close_reason"].as_str()), (Some("closed"), Some("sales")));
+    let answered =
+        shown["events"].as_array().unwrap().iter().find(|e| e["type"] == "handoff_answered").unwrap();
+    assert_eq!(
+        (answered["outcome"].as_str(), answered["note"].as_str()),
+        (Some("won"), Some("40 units ordered"))
+    );
+    assert_eq!(answered["actor"], "frank");
+    let (status, _) = handoff(&served, "T-1", &bearer, won).await;
+    assert_eq!(status, 409, "answered once");
+}
+
 on_both_databases!(
+    sales_answers_an_inquiry_on_the_api_and_the_customer_is_told,
     the_cockpit_refuses_strangers_and_signs_staff_in_once,
     dashboard_in_chat_gives_a_private_link_that_signs_in,
     tokens_authorise_the_api_until_revoked,

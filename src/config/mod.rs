@@ -2,6 +2,7 @@
 //! variables. Every error names the file and the key that is wrong.
 
 mod discord;
+mod outbound;
 mod scheduler;
 mod source;
 
@@ -20,6 +21,10 @@ use crate::domain::sla::SlaPolicy;
 use crate::domain::{Directory, Kind, Person, Role, RoomLeads, Severity, Tier};
 
 pub use discord::{DISCORD_API, DiscordSettings, Secret, ShardRange, Snowflake, WarRoomChannels, channel_of};
+pub use outbound::{
+    DeliverySettings, GITHUB_API, HandoffSettings, OUTBOUND_EVENTS, SALES_TARGET, SalesHandoff,
+    TRACKER_TARGET, Tracker, VocSettings, Webhook,
+};
 pub use scheduler::SchedulerSettings;
 use source::ConfigFile;
 pub use source::ConfigSource;
@@ -89,6 +94,18 @@ pub struct Settings {
     pub web: WebSettings,
     #[serde(default)]
     pub storm: StormSettings,
+    /// Subscribers to outbound events (`[[webhooks]]`).
+    #[serde(default)]
+    pub webhooks: Vec<Webhook>,
+    /// How each outbound delivery is tried.
+    #[serde(default)]
+    pub deliveries: DeliverySettings,
+    /// Voice of customer: the tracker accepted items go to.
+    #[serde(default)]
+    pub voc: VocSettings,
+    /// Hand-offs: inquiries to sales.
+    #[serde(default)]
+    pub handoff: HandoffSettings,
     /// The language of whoever has no other (README: the locale rules), and of the posts staff
     /// share: staff threads, the ops channel, war rooms.
     #[serde(default)]
@@ -660,6 +677,13 @@ impl Config {
         settings.scheduler.check(&default.display)?;
         settings.web.check(&default.display)?;
         settings.storm.check(&default.display)?;
+        outbound::check(
+            &default.display,
+            &settings.webhooks,
+            &settings.voc,
+            &settings.handoff,
+            &settings.deliveries,
+        )?;
         if let Some(url) = &settings.database_url
             && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
         {
@@ -748,6 +772,10 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "retention",
     "web",
     "storm",
+    "webhooks",
+    "deliveries",
+    "voc",
+    "handoff",
     "default_locale",
 ];
 
@@ -767,6 +795,13 @@ fn apply_env_overrides(
         "database_url",
         "web.listen",
         "web.public_url",
+        "voc.tracker.token",
+        "voc.tracker.secret",
+        "voc.tracker.repository",
+        "voc.tracker.api_url",
+        "voc.tracker.url",
+        "handoff.sales.secret",
+        "handoff.sales.url",
     ];
     // `DISCORD_TOKEN` is the usual name for a bot's token; `RESOLVD_DISCORD__TOKEN` wins over it.
     let mut env: Vec<(String, String)> = env.into_iter().collect();

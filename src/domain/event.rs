@@ -225,6 +225,39 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// The ticket was handed to another team (`sales`, for an inquiry) and waits for its answer:
+    /// the resolution clock stands still meanwhile.
+    HandedOff {
+        to: String,
+    },
+    /// The team a ticket was handed to answered with its outcome (sales: won, lost, answered).
+    HandoffAnswered {
+        outcome: HandoffOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+/// What sales made of an inquiry handed to them.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum HandoffOutcome {
+    Won,
+    Lost,
+    Answered,
 }
 
 /// Where an incident timeline entry came from.
@@ -283,6 +316,8 @@ impl EventKind {
             EventKind::StormProposed { .. } => "storm_proposed",
             EventKind::StormConfirmed { .. } => "storm_confirmed",
             EventKind::StormDeclined { .. } => "storm_declined",
+            EventKind::HandedOff { .. } => "handed_off",
+            EventKind::HandoffAnswered { .. } => "handoff_answered",
         }
     }
 }
@@ -339,6 +374,8 @@ mod tests {
             EventKind::StormProposed { tickets: vec![TicketRef(1)], owners: vec!["erin".into()] },
             EventKind::StormConfirmed { tickets: vec![TicketRef(1)] },
             EventKind::StormDeclined { tickets: vec![TicketRef(1)], reason: None },
+            EventKind::HandedOff { to: "sales".into() },
+            EventKind::HandoffAnswered { outcome: HandoffOutcome::Won, note: None },
         ];
         for kind in samples {
             let json = serde_json::to_value(&kind).unwrap();

@@ -16,7 +16,9 @@ pub mod text;
 pub mod ticket;
 
 pub use error::DomainError;
-pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource, assigned_by_hand};
+pub use event::{
+    AssignedVia, Event, EventKind, HandoffOutcome, SYSTEM_ACTOR, TimelineSource, assigned_by_hand,
+};
 pub use incident::{IncidentReport, RoomLeads, WarRoom};
 pub use locale::{Arg, Locale, Msg};
 pub use people::{Directory, People, Person, Role};

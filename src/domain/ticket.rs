@@ -187,6 +187,8 @@ pub enum CloseReason {
     Merged,
     /// Closed by staff as spam (`/close reason:spam`): nobody is thanked.
     Spam,
+    /// An inquiry handed to sales, closed when sales answered with its outcome.
+    Sales,
 }
 
 /// How two tickets relate; `duplicate` merges the ticket into the other.

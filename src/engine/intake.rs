@@ -221,7 +221,7 @@ impl Engine {
         let locale = self.locale_of(&message.author, None, Some(&message.text));
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at, locale };
         let landing = self.landing_for(tx, message).await?;
-        let (ticket, landed, is_new) = match landing {
+        let (mut ticket, landed, is_new) = match landing {
             Some((ticket, landed)) => (ticket, landed, false),
             None => {
                 let subject = text::or_files(&message.text, &message.attachments);
@@ -251,7 +251,7 @@ impl Engine {
         if is_new {
             let sent =
                 Sent { text: &message.text, message_id: Some(message_id), attachments: &message.attachments };
-            self.announce_ticket(tx, &ctx, &ticket, sent).await?;
+            self.announce_ticket(tx, &ctx, &mut ticket, sent).await?;
             self.watch_storms(tx, &ctx, &ticket, &message.text).await?;
         } else {
             let flooding = self.slows_down(tx, &ctx, &ticket).await?;
@@ -475,12 +475,13 @@ impl Engine {
     }
 
     /// The new ticket's first timeline event, the customer's acknowledgement, the staff notice,
-    /// and the knowledge base's articles for the customer, if any fit.
+    /// and the knowledge base's articles for the customer, if any fit; an inquiry is then handed
+    /// to sales (`hand_to_sales`).
     pub(super) async fn announce_ticket(
         &self,
         tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
-        ticket: &Ticket,
+        ticket: &mut Ticket,
         sent: Sent<'_>,
     ) -> Result<(), StoreError> {
         let Sent { text, message_id, attachments } = sent;
@@ -497,7 +498,7 @@ impl Engine {
             assignee: ticket.assignee.clone(),
             suggested: suggestions.iter().map(|hit| hit.id.clone()).collect(),
         };
-        tx.append_event(&event(ticket, ctx, created)).await?;
+        self.record(tx, ctx, ticket, created).await?;
         let offered: Vec<String> = suggestions.iter().map(|hit| hit.id.clone()).collect();
         tx.count_offered(&offered).await?;
         self.schedule(tx, ticket, ctx.at).await?;
@@ -534,6 +535,7 @@ impl Engine {
         if let Some(card) = self.suggestion_card(ticket, &suggestions, locale) {
             tx.enqueue_post(&card, ctx.at).await?;
         }
+        self.hand_to_sales(tx, ctx, ticket).await?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ pub mod commands;
 mod confirmation;
 mod customer;
 mod failure;
+mod handoff;
 mod inbound;
 mod incident;
 mod intake;
@@ -18,6 +19,7 @@ mod kb_learn;
 mod knowledge;
 mod locale;
 mod merges;
+mod outbound;
 mod outcome;
 mod ownership;
 mod posts;
@@ -45,12 +47,14 @@ use commands::CommandRegistry;
 pub use confirmation::ConfirmationReport;
 pub use failure::{Ctx, Failure};
 use failure::{customer_only, refused};
+pub use handoff::HandoffRefusal;
 pub use inbound::{
     Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, ReplyTo,
     direct_conversation,
 };
 use incident::{RoomStep, room_post};
 pub use kb_learn::{ArticleUse, AuthorUse, KbStats, kb_stats};
+pub use outbound::OutboundEvent;
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, customer_says, event, person_post, staff_post};
 pub use sla::{DigestReport, SweepReport};
@@ -339,7 +343,8 @@ impl Engine {
     }
 
     /// Writes the changed ticket and its timeline event, then keeps in step what follows from
-    /// the timeline: the next SLA alarm, the resolution card's timer and an S ticket's war room.
+    /// the timeline: the next SLA alarm, the resolution card's timer and an S ticket's war room;
+    /// last, the deliveries the event causes (`outbound::outbound_of`: resolved, closed).
     async fn save(
         &self,
         tx: &mut dyn StoreTx,
@@ -353,6 +358,7 @@ impl Engine {
         let answers_card = closes || reopens;
         // A ticket lowered from S keeps its room, whose card then shows the new severity.
         let leaves_s = matches!(kind, EventKind::SeverityChanged { from: Some(Severity::S), .. });
+        let outbound = outbound::outbound_of(ticket, &kind);
         tx.update_ticket(ticket).await?;
         tx.append_event(&event(ticket, ctx, kind)).await?;
         let clocks = self.schedule(tx, ticket, ctx.at).await?;
@@ -368,6 +374,9 @@ impl Engine {
                 RoomStep::Goes
             };
             self.keep_room_in_step(tx, ctx, ticket, &clocks, step).await?;
+        }
+        if let Some(outbound) = outbound {
+            self.deliver(tx, ctx.at, &outbound).await?;
         }
         Ok(())
     }

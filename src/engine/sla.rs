@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::jobs::{BatchJob, Tally};
-use super::{Ctx, Engine, event, room_post, staff_post, text};
+use super::{Ctx, Engine, room_post, staff_post, text};
 use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
 use crate::domain::{Audience, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
 use crate::store::{StoreError, StoreResult, StoreTx};
@@ -144,7 +144,7 @@ impl Engine {
             }
             let kind =
                 EventKind::SlaAlarm { clock: state.kind.key(), alarm: name.to_owned(), threshold, due };
-            tx.append_event(&event(&ticket, &ctx, kind)).await?;
+            self.record(tx, &ctx, &ticket, kind).await?;
             // A tier that received the ticket with the SLA already spent has an OLA of zero; passing
             // the ticket on again a minute later would only bounce it up to R&D, so it is reported.
             let had_time = state.reading.elapsed + state.reading.remaining > TimeDelta::zero();

@@ -60,6 +60,12 @@ super::storms::sql_storms! {
     tx: PostgresTx,
 }
 
+super::deliveries::sql_deliveries! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    skip_locked: " FOR UPDATE SKIP LOCKED",
+}
+
 super::web::sql_web_store! {
     store: PostgresStore,
 }

@@ -69,6 +69,12 @@ super::storms::sql_storms! {
     tx: SqliteTx,
 }
 
+super::deliveries::sql_deliveries! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    skip_locked: "",
+}
+
 super::web::sql_web_store! {
     store: SqliteStore,
 }

@@ -55,6 +55,7 @@ pub(super) fn routes() -> OpenApiRouter<Web> {
         .routes(routes!(list_tickets))
         .routes(routes!(get_ticket))
         .routes(routes!(get_indicators))
+        .routes(routes!(post_handoff))
 }
 
 /// The OpenAPI document of the API, as served at `/api/openapi.json`.
@@ -341,5 +342,94 @@ async fn get_indicators(
     match web.engine().store().indicators(&query).await {
         Ok(indicators) => Json(indicators).into_response(),
         Err(e) => Denied::Internal(e.to_string()).into_response(),
+    }
+}
+
+/// Sales' answer to an inquiry handed to them.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffAnswer {
+    /// `won`, `lost` or `answered`.
+    pub outcome: String,
+    /// Kept on the ticket's timeline for staff (the customer reads a standard text by outcome).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The ticket after sales' answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandoffClosed {
+    #[serde(rename = "ref")]
+    #[schema(value_type = String)]
+    pub reference: TicketRef,
+    pub status: Status,
+    pub outcome: String,
+}
+
+/// The longest note kept.
+const NOTE_CHARS: usize = 2000;
+
+/// Sales answers an inquiry handed to them (`[handoff.sales]`): the outcome goes on the timeline,
+/// the ticket closes and the customer is told. Refused, nothing is written.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{reference}/handoff",
+    params(("reference" = String, Path, description = "The ticket, as T-12")),
+    request_body = HandoffAnswer,
+    responses(
+        (status = 200, body = HandoffClosed, description = "Recorded; the ticket is closed"),
+        (status = 400, body = ApiError, description = "Not JSON, or an unknown outcome"),
+        (status = 401, body = ApiError, description = "No valid token"),
+        (status = 404, body = ApiError, description = "No such ticket"),
+        (status = 409, body = ApiError, description = "The ticket is not waiting for sales"),
+    )
+)]
+async fn post_handoff(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let viewer = match viewer(&web, &headers).await {
+        Ok(viewer) => viewer,
+        Err(denied) => return denied,
+    };
+    let Ok(reference) = reference.parse::<TicketRef>() else {
+        return bad_request(format!("`{}` is not a ticket; write T-12", elide(&reference)));
+    };
+    let answer: HandoffAnswer = match serde_json::from_slice(&body) {
+        Ok(answer) => answer,
+        Err(e) => {
+            return bad_request(format!(
+                "the body is not {{\"outcome\": \"won\"|\"lost\"|\"answered\", \"note\": \"…\"}}: {}",
+                elide(&e.to_string())
+            ));
+        }
+    };
+    let Ok(outcome) = answer.outcome.parse::<crate::domain::HandoffOutcome>() else {
+        return bad_request(format!(
+            "`{}` is not an outcome; use won, lost or answered",
+            elide(&answer.outcome)
+        ));
+    };
+    let note = answer
+        .note
+        .map(|n| crate::domain::text::clean(&crate::domain::text::elide(n.trim(), NOTE_CHARS)))
+        .filter(|n| !n.is_empty());
+    let result = web.engine().sales_answered(reference, outcome, note, &viewer.person, web.now()).await;
+    match result {
+        Ok(ticket) => Json(HandoffClosed {
+            reference: ticket.reference,
+            status: ticket.status,
+            outcome: outcome.to_string(),
+        })
+        .into_response(),
+        Err(refusal @ crate::engine::HandoffRefusal::NoTicket(_)) => {
+            json_error(StatusCode::NOT_FOUND, refusal.to_string())
+        }
+        Err(refusal @ crate::engine::HandoffRefusal::NotHandedOff(_)) => {
+            json_error(StatusCode::CONFLICT, refusal.to_string())
+        }
+        Err(crate::engine::HandoffRefusal::Internal(e)) => Denied::Internal(e.to_string()).into_response(),
     }
 }

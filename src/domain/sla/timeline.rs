@@ -17,7 +17,8 @@ pub struct ClockFacts {
     pub first_response: Option<DateTime<Utc>>,
     /// When the ticket stopped needing work without a response (closed unanswered).
     pub closed_at: Option<DateTime<Utc>>,
-    /// Waiting for the customer, resolved, or closed: the resolution and OLA clocks stand still.
+    /// Waiting for the customer (or for the team it was handed to), resolved, or closed: the
+    /// resolution and OLA clocks stand still.
     pub pauses: Vec<Pause>,
     /// When the tier holding the ticket received it.
     pub tier_since: DateTime<Utc>,
@@ -41,13 +42,14 @@ impl ClockFacts {
                 EventKind::StaffReply { .. }
                 | EventKind::CustomerUpdate { .. }
                 | EventKind::Waiting { .. }
+                | EventKind::HandedOff { .. }
                 | EventKind::Resolved { .. } => {
                     facts.first_response.get_or_insert(event.at);
                 }
                 _ => {}
             }
             match &event.kind {
-                EventKind::Waiting { .. } | EventKind::Resolved { .. } => {
+                EventKind::Waiting { .. } | EventKind::HandedOff { .. } | EventKind::Resolved { .. } => {
                     paused_since.get_or_insert(event.at);
                 }
                 EventKind::Closed { .. } => {

@@ -7,7 +7,7 @@ use crate::t;
 
 use super::{ButtonHandler, Press};
 use crate::domain::{ButtonAction, EventKind, Msg, Post, Severity, Ticket, WarRoom};
-use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says, event, room_post, staff_post, text};
+use crate::engine::{Ctx, Engine, Failure, Outcome, customer_says, room_post, staff_post, text};
 use crate::store::StoreTx;
 
 pub struct SConfirm;
@@ -56,7 +56,7 @@ pub(in crate::engine) async fn open_s_incident(
         leader: room.leader.clone(),
         roster: room.roster.clone(),
     };
-    tx.append_event(&event(ticket, ctx, opened)).await?;
+    engine.record(tx, ctx, ticket, opened).await?;
     let shared = engine.shared_locale();
     let welcome = t!(
         shared,

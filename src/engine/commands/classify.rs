@@ -6,7 +6,7 @@ use crate::t;
 
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{Classification, EventKind, Severity, TicketRef, assigned_by_hand};
+use crate::domain::{Classification, EventKind, Kind, Severity, TicketRef, assigned_by_hand};
 use crate::engine::{Ctx, Engine, Failure, Outcome, person_post, text};
 use crate::store::StoreTx;
 
@@ -41,6 +41,7 @@ impl CommandHandler for Classify {
             return Err(Failure::user(t!(ctx.locale, "classify-not-s")));
         }
         let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
+        let becomes_inquiry = change.kind == Some(Kind::Inquiry) && ticket.kind != Some(Kind::Inquiry);
         ticket.classify(change)?;
         // A hand-picked owner keeps the ticket through a change of domain unless asked otherwise.
         let kept_by_hand = domain_changed
@@ -63,6 +64,7 @@ impl CommandHandler for Classify {
             assignee: rerouted.clone(),
         };
         engine.save(tx, ctx, &mut ticket, kind).await?;
+        let to_sales = becomes_inquiry && engine.hand_to_sales(tx, ctx, &mut ticket).await?;
         if let Some(assignee) = &rerouted {
             let notice = t!(
                 engine.locale_of(assignee, None, None),
@@ -84,6 +86,9 @@ impl CommandHandler for Classify {
         }
         if let Some(next) = &rerouted {
             reply.push_str(&t!(ctx.locale, "classify-rerouted", next = next));
+        }
+        if to_sales {
+            reply.push_str(&t!(ctx.locale, "classify-handed-to-sales"));
         }
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }

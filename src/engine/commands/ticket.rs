@@ -31,9 +31,9 @@ impl CommandHandler for OpenTicket {
         if text.trim().is_empty() {
             return Err(Failure::user(t!(ctx.locale, "ticket-say-what")));
         }
-        let ticket = engine.insert_ticket(tx, ctx, customer, text).await?;
+        let mut ticket = engine.insert_ticket(tx, ctx, customer, text).await?;
         let sent = Sent { text, message_id: None, attachments: &[] };
-        engine.announce_ticket(tx, ctx, &ticket, sent).await?;
+        engine.announce_ticket(tx, ctx, &mut ticket, sent).await?;
         let summary = text::summary(&ticket);
         Ok(Outcome::public(
             t!(
