@@ -12,6 +12,8 @@ use crate::domain::text::{elide, one_line};
 use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Post, Ticket, TicketRef, WarRoom};
 use crate::store::{Store, StoreResult, TicketFilter};
 
+pub mod voc;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketView {
     #[serde(flatten)]
@@ -380,6 +382,10 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::StormConfirmed { tickets } => crate::engine::text_storm::confirmed_event(&refs(tickets)),
         EventKind::StormDeclined { tickets, reason } => {
             crate::engine::text_storm::declined_event(&refs(tickets), reason.as_deref().map(q).as_deref())
+        }
+        EventKind::VocLinked { item } => format!("suggestion linked to the voice-of-customer item {item}"),
+        EventKind::VocDecided { item, status, text } => {
+            format!("voice-of-customer item {item} {status}{}", because(text))
         }
     }
 }

@@ -89,6 +89,8 @@ pub struct Settings {
     pub web: WebSettings,
     #[serde(default)]
     pub storm: StormSettings,
+    #[serde(default)]
+    pub voc: VocSettings,
     /// The language of whoever has no other (README: the locale rules), and of the posts staff
     /// share: staff threads, the ops channel, war rooms.
     #[serde(default)]
@@ -162,6 +164,43 @@ impl StormSettings {
             return Err(ConfigError::new(
                 file,
                 "storm.similarity",
+                format!("`{}` is out of range; use a number above 0 and at most 1", self.similarity),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `[voc]`: when a customer's suggestion joins a voice-of-customer item.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocSettings {
+    /// How alike a new suggestion and one of an open or accepted item of its domain must be to
+    /// join it (0 to 1: the Dice coefficient of their knowledge-base terms, as storms compare).
+    #[serde(default = "default_voc_similarity")]
+    pub similarity: f64,
+}
+
+fn default_voc_similarity() -> f64 {
+    0.5
+}
+
+impl Default for VocSettings {
+    fn default() -> Self {
+        VocSettings { similarity: default_voc_similarity() }
+    }
+}
+
+impl VocSettings {
+    pub fn rule(&self) -> crate::domain::voc::VocRule {
+        crate::domain::voc::VocRule { similarity: self.similarity }
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        if !(self.similarity > 0.0 && self.similarity <= 1.0) {
+            return Err(ConfigError::new(
+                file,
+                "voc.similarity",
                 format!("`{}` is out of range; use a number above 0 and at most 1", self.similarity),
             ));
         }
@@ -660,6 +699,7 @@ impl Config {
         settings.scheduler.check(&default.display)?;
         settings.web.check(&default.display)?;
         settings.storm.check(&default.display)?;
+        settings.voc.check(&default.display)?;
         if let Some(url) = &settings.database_url
             && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
         {
@@ -748,6 +788,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "retention",
     "web",
     "storm",
+    "voc",
     "default_locale",
 ];
 

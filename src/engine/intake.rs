@@ -534,7 +534,7 @@ impl Engine {
         if let Some(card) = self.suggestion_card(ticket, &suggestions, locale) {
             tx.enqueue_post(&card, ctx.at).await?;
         }
-        Ok(())
+        self.kind_set(tx, ctx, ticket).await
     }
 }
 

@@ -18,6 +18,7 @@ mod kb_learn;
 mod knowledge;
 mod locale;
 mod merges;
+pub(crate) mod outbound;
 mod outcome;
 mod ownership;
 mod posts;
@@ -27,6 +28,7 @@ mod storm;
 mod text;
 mod text_kb;
 pub(crate) mod text_storm;
+mod voc;
 
 use std::sync::Arc;
 
@@ -35,7 +37,7 @@ use tracing::error;
 
 use crate::command::{Leaf, check_args_in};
 use crate::config::Config;
-use crate::domain::{ButtonId, Event, EventKind, Locale, Msg, People, Severity, Ticket, TicketRef};
+use crate::domain::{ButtonId, Event, EventKind, Kind, Locale, Msg, People, Severity, Ticket, TicketRef};
 use crate::kb::KnowledgeBase;
 use crate::store::{Store, StoreError, StoreTx};
 use crate::t;
@@ -370,6 +372,15 @@ impl Engine {
             self.keep_room_in_step(tx, ctx, ticket, &clocks, step).await?;
         }
         Ok(())
+    }
+
+    /// A ticket's kind was set (at intake, by `/ticket` or `/classify`): the one place a kind
+    /// brings what goes with it. A suggestion becomes part of a voice-of-customer item.
+    async fn kind_set(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &Ticket) -> Result<(), StoreError> {
+        match ticket.kind {
+            Some(Kind::Suggestion) => self.take_suggestion(tx, ctx, ticket).await,
+            _ => Ok(()),
+        }
     }
 }
 

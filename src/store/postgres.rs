@@ -60,6 +60,12 @@ super::storms::sql_storms! {
     tx: PostgresTx,
 }
 
+super::voc::sql_voc! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
 super::web::sql_web_store! {
     store: PostgresStore,
 }

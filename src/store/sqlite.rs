@@ -69,6 +69,12 @@ super::storms::sql_storms! {
     tx: SqliteTx,
 }
 
+super::voc::sql_voc! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
 super::web::sql_web_store! {
     store: SqliteStore,
 }

@@ -63,6 +63,9 @@ impl CommandHandler for Classify {
             assignee: rerouted.clone(),
         };
         engine.save(tx, ctx, &mut ticket, kind).await?;
+        if change.kind.is_some() {
+            engine.kind_set(tx, ctx, &ticket).await?;
+        }
         if let Some(assignee) = &rerouted {
             let notice = t!(
                 engine.locale_of(assignee, None, None),
