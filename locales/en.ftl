@@ -18,6 +18,7 @@ role-plural = { $role ->
     [engineer] engineers
     [owner] domain owners
     [manager] managers
+    [product_manager] product managers
    *[lead] leads
 }
 role-singular = { $role ->
@@ -25,6 +26,7 @@ role-singular = { $role ->
     [engineer] an engineer
     [owner] a domain owner
     [manager] a manager
+    [product_manager] a product manager
    *[lead] a lead
 }
 role-refused = /{ $command } is for { $allowed }; you are { $yours }
@@ -512,3 +514,110 @@ handoff-answered-customer = { $outcome ->
        *[other] Our sales team has answered your inquiry { $ticket }. This ticket is now closed; write to us again any time.
     }
 handoff-answered-staff = Sales answered { $ticket }: { $outcome } ({ $note }). The ticket is closed.
+## Voice of customer (VOC): suggestions grouped into items V-n that product managers decide
+
+cmd-voc = Voice of customer: suggestions grouped into items a product manager decides
+cmd-voc-list = Voice-of-customer items, oldest first, with how many customers ask
+    .status = Only items with this status
+cmd-voc-show = One voice-of-customer item with its suggestions and customers
+    .item = The item, as V-3
+cmd-voc-link = Put a ticket's suggestion in an item (moving it from any other)
+    .item = The item, as V-3
+    .ticket = The suggestion's ticket, as T-12
+cmd-voc-accept = Accept an open item: it is handed to engineering
+    .item = The item, as V-3
+cmd-voc-reject = Reject an open item; each customer asking is told the reason
+    .item = The item, as V-3
+    .reason = Why, in words the customers read
+cmd-voc-ship = Mark an accepted item shipped; each customer asking is told and asked for feedback
+    .item = The item, as V-3
+    .note = What shipped and where, in words the customers read
+voc-status = { $status ->
+    [open] open
+    [accepted] accepted
+    [rejected] rejected
+   *[shipped] shipped
+}
+voc-no-domain = no domain
+voc-error-bad-ref = `{ $text }` is not a voice-of-customer item; write it as V-3
+voc-error-already = { $item } is already { $status }
+voc-error-step = { $item } is { $status }: { $step ->
+    [accept] only an open item can be accepted
+    [reject] only an open item can be rejected
+   *[ship] only an accepted item can be shipped
+}
+voc-error-link-closed = { $item } is { $status }; link suggestions to an open or accepted item
+voc-no-such-item = there is no voice-of-customer item { $item }
+voc-link-already = { $ticket } is already part of { $item }
+voc-needs-text = { $step ->
+    [reject] a rejection needs reason:…, which the customers read
+   *[ship] shipping needs note:…, which the customers read
+}
+voc-changed-meanwhile = { $item } changed meanwhile; look again with /voc show item:{ $item }
+voc-linked = { $ticket } is now part of { $item } ({ $customers ->
+    [one] 1 customer asks
+   *[other] { $customers } customers ask
+}).
+voc-linked-moved = {" "}It was part of { $from } before.
+voc-accepted = { $item } is accepted and handed to engineering ({ $customers ->
+    [one] 1 customer asks
+   *[other] { $customers } customers ask
+}).
+voc-rejected = { $item } is rejected; { $told ->
+    [one] 1 customer was
+   *[other] { $told } customers were
+} told the reason.
+voc-shipped = { $item } is shipped; { $told ->
+    [one] 1 customer was
+   *[other] { $told } customers were
+} told and asked for feedback.
+voc-staff-opened = { $ticket } is a suggestion: it opened the voice-of-customer item { $item } (/voc show item:{ $item }).
+voc-staff-joined = { $ticket } is a suggestion like { $item } “{ $title }”, and is now part of it ({ $customers ->
+    [one] 1 customer asks
+   *[other] { $customers } customers ask
+}).
+voc-rejected-customer = Thank you for your suggestion on { $ticket } (“{ $title }”). Our product team has considered it carefully and will not take it forward for now: { $text }
+    We are grateful you took the time to tell us; every suggestion is read.
+voc-shipped-customer = Good news about your suggestion on { $ticket } (“{ $title }”): it has shipped. { $text }
+    Is it what you hoped for? Reply here and tell us what you think; your answer goes straight to our team.
+voc-issue-title = { $item }: { $title }
+voc-issue-body = Voice of customer { $item }: { $title }
+    Domain: { $domain }
+    Asked for by { $customers ->
+        [one] 1 customer
+       *[other] { $customers } customers
+    } on { $tickets ->
+        [one] 1 ticket
+       *[other] { $tickets } tickets
+    }:
+    { $quotes }
+voc-issue-quote = { $quote }
+    — { $ticket }
+voc-issue-reason = Rejected: { $reason }
+voc-issue-note = Shipped: { $note }
+voc-list-heading = { $status ->
+    [all] Voice-of-customer items:
+   *[other] Voice-of-customer items ({ $status }):
+}
+voc-list-empty = { $status ->
+    [all] No voice-of-customer items yet.
+   *[other] No { $status } voice-of-customer items.
+}
+voc-list-line = { $item } [{ $status }] “{ $title }” · { $domain } · { $customers ->
+    [one] 1 customer
+   *[other] { $customers } customers
+} · { $tickets ->
+    [one] 1 ticket
+   *[other] { $tickets } tickets
+}
+voc-list-more = … and more: resolvd voc list shows them all
+voc-show = { $item } “{ $title }” · { $status } · { $domain } · opened { $opened } · last change { $changed }
+    { $count ->
+        [one] 1 customer asks
+       *[other] { $count } customers ask
+    }: { $customers }
+voc-show-reason = Rejected: { $reason }
+voc-show-note = Shipped: { $note }
+voc-show-tracker = Tracker: { $url }
+voc-show-suggestion = { $ticket } · { $customer }:
+    { $quote }

@@ -13,6 +13,7 @@ role-plural = { $role ->
     [engineer] 工程师
     [owner] 领域负责人
     [manager] 经理
+    [product_manager] 产品经理
    *[lead] 负责人
 }
 role-singular = { $role ->
@@ -20,6 +21,7 @@ role-singular = { $role ->
     [engineer] 工程师
     [owner] 领域负责人
     [manager] 经理
+    [product_manager] 产品经理
    *[lead] 负责人
 }
 role-refused = /{ $command } 仅限{ $allowed }使用；您的身份是{ $yours }
@@ -500,3 +502,95 @@ handoff-answered-customer = { $outcome ->
        *[other] 销售团队已答复您的咨询 { $ticket }。此工单现已关闭，如有需要欢迎随时再联系我们。
     }
 handoff-answered-staff = 销售已答复 { $ticket }：{ $outcome }（{ $note }）。工单已关闭。
+## 客户之声（VOC）：客户建议归并为条目 V-n，由产品经理决定
+
+cmd-voc = 客户之声：客户建议归并为条目，由产品经理决定
+cmd-voc-list = 客户之声条目，按时间先后列出，并显示提出的客户数
+    .status = 只看此状态的条目
+cmd-voc-show = 查看一个客户之声条目及其建议和客户
+    .item = 条目编号，如 V-3
+cmd-voc-link = 把工单的建议归入某个条目（如已在其他条目中则移过来）
+    .item = 条目编号，如 V-3
+    .ticket = 建议所在的工单，如 T-12
+cmd-voc-accept = 采纳一个待处理条目：交给研发
+    .item = 条目编号，如 V-3
+cmd-voc-reject = 拒绝一个待处理条目；提出建议的每位客户都会收到原因
+    .item = 条目编号，如 V-3
+    .reason = 原因，客户会看到这段文字
+cmd-voc-ship = 将已采纳的条目标记为已发布；通知每位提出建议的客户并征求反馈
+    .item = 条目编号，如 V-3
+    .note = 发布了什么、在哪里可用，客户会看到这段文字
+voc-status = { $status ->
+    [open] 待处理
+    [accepted] 已采纳
+    [rejected] 已拒绝
+   *[shipped] 已发布
+}
+voc-no-domain = 无领域
+voc-error-bad-ref = `{ $text }` 不是客户之声条目编号；请写成 V-3 的形式
+voc-error-already = { $item } 已经{ $status ->
+    [open] 是待处理状态
+    [accepted] 被采纳
+    [rejected] 被拒绝
+   *[shipped] 发布
+}
+voc-error-step = { $item } 当前{ $status ->
+    [open] 待处理
+    [accepted] 已采纳
+    [rejected] 已拒绝
+   *[shipped] 已发布
+}：{ $step ->
+    [accept] 只有待处理的条目才能采纳
+    [reject] 只有待处理的条目才能拒绝
+   *[ship] 只有已采纳的条目才能标记为已发布
+}
+voc-error-link-closed = { $item } { $status ->
+    [open] 待处理
+    [accepted] 已采纳
+    [rejected] 已拒绝
+   *[shipped] 已发布
+}；只能把建议归入待处理或已采纳的条目
+voc-no-such-item = 没有客户之声条目 { $item }
+voc-link-already = { $ticket } 已经属于 { $item }
+voc-needs-text = { $step ->
+    [reject] 拒绝需要填写 reason:…，客户会看到
+   *[ship] 标记发布需要填写 note:…，客户会看到
+}
+voc-changed-meanwhile = { $item } 刚刚已被更改；请用 /voc show item:{ $item } 重新查看
+voc-linked = { $ticket } 现已归入 { $item }（共 { $customers } 位客户提出）。
+voc-linked-moved = 此前它属于 { $from }。
+voc-accepted = { $item } 已采纳并交给研发（共 { $customers } 位客户提出）。
+voc-rejected = { $item } 已拒绝；已将原因告知 { $told } 位客户。
+voc-shipped = { $item } 已发布；已通知 { $told } 位客户并征求反馈。
+voc-staff-opened = { $ticket } 是一条建议：已新建客户之声条目 { $item }（/voc show item:{ $item }）。
+voc-staff-joined = { $ticket } 是一条与 { $item }“{ $title }”相似的建议，现已归入该条目（共 { $customers } 位客户提出）。
+voc-rejected-customer = 感谢您在 { $ticket }（“{ $title }”）中提出的建议。产品团队已认真评估，目前暂不采纳，原因是：{ $text }
+    非常感谢您抽出时间告诉我们，每一条建议我们都会认真阅读。
+voc-shipped-customer = 好消息：您在 { $ticket }（“{ $title }”）中提出的建议已经上线。{ $text }
+    效果是否符合您的期待？欢迎直接在这里回复告诉我们您的想法，您的反馈会直接转给我们的团队。
+voc-issue-title = { $item }：{ $title }
+voc-issue-body = 客户之声 { $item }：{ $title }
+    领域：{ $domain }
+    共有 { $customers } 位客户通过 { $tickets } 张工单提出：
+    { $quotes }
+voc-issue-quote = { $quote }
+    —— { $ticket }
+voc-issue-reason = 拒绝原因：{ $reason }
+voc-issue-note = 发布说明：{ $note }
+voc-list-heading = { $status ->
+    [all] 客户之声条目：
+   *[other] 客户之声条目（{ $status }）：
+}
+voc-list-empty = { $status ->
+    [all] 还没有客户之声条目。
+   *[other] 没有{ $status }的客户之声条目。
+}
+voc-list-line = { $item } [{ $status }]“{ $title }” · { $domain } · { $customers } 位客户 · { $tickets } 张工单
+voc-list-more = …… 还有更多：resolvd voc list 可列出全部
+voc-show = { $item }“{ $title }” · { $status } · { $domain } · 创建于 { $opened } · 最近更改 { $changed }
+    { $count } 位客户提出：{ $customers }
+voc-show-reason = 拒绝原因：{ $reason }
+voc-show-note = 发布说明：{ $note }
+voc-show-tracker = 跟踪链接：{ $url }
+voc-show-suggestion = { $ticket } · { $customer }：
+    { $quote }

@@ -46,6 +46,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: TicketCmd,
     },
+    /// Look at voice-of-customer items (customers' suggestions a product manager decides)
+    Voc {
+        #[command(subcommand)]
+        action: VocCmd,
+    },
     /// Search and maintain the knowledge base
     Kb {
         #[command(subcommand)]
@@ -190,6 +195,25 @@ pub enum JobsCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum VocCmd {
+    /// One item with its suggestions and customers, times in the ops time zone
+    Show {
+        /// The item, as V-3
+        item: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Items, oldest first
+    List {
+        /// Only items with this status: open, accepted, rejected or shipped
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum TicketCmd {
     /// One ticket with its timeline, times in the ops time zone
     Show {
@@ -256,6 +280,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Outbox { action } => outbox(&paths, action).await,
         Cmd::Webhooks { action } => webhooks(&paths, action).await,
         Cmd::Ticket { action } => ticket(&paths, action).await,
+        Cmd::Voc { action } => voc(&paths, action).await,
         Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => run_once(&paths, now, force).await,
         Cmd::LoginLink { person } => login_link(&paths, &person).await,
         Cmd::Token { action } => token(&paths, action).await,
@@ -375,6 +400,44 @@ async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
                 && views.len() as i64 == limit
             {
                 eprintln!("resolvd: {limit} shown; the next page: --after {}", last.ticket.reference);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `voc show|list`: reads only, from a database already migrated.
+async fn voc(paths: &Paths, action: VocCmd) -> anyhow::Result<ExitCode> {
+    use crate::domain::voc::{VocRef, VocStatus};
+    use inspect::voc::{VocView, voc_line, voc_text};
+    let config = paths.load_config()?;
+    match action {
+        VocCmd::Show { item, json } => {
+            let item: VocRef = item.parse()?;
+            let store = paths.open_store_for_reading(&config).await?;
+            match store.voc_item(item).await?.map(VocView::from) {
+                Some(view) if json => println!("{}", serde_json::to_string_pretty(&view)?),
+                Some(view) => print!("{}", voc_text(&view, config.digest.time_zone)),
+                None => {
+                    eprintln!("resolvd: there is no voice-of-customer item {item}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        VocCmd::List { status, json } => {
+            let status = status
+                .map(|s| s.parse::<VocStatus>())
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("--status takes open, accepted, rejected or shipped"))?;
+            let store = paths.open_store_for_reading(&config).await?;
+            let views: Vec<VocView> =
+                store.voc_items(status, i64::MAX).await?.into_iter().map(VocView::from).collect();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&views)?);
+            } else {
+                for view in &views {
+                    println!("{}", voc_line(view));
+                }
             }
         }
     }

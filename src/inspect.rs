@@ -12,6 +12,8 @@ use crate::domain::text::{elide, one_line};
 use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Post, Ticket, TicketRef, WarRoom};
 use crate::store::{Store, StoreResult, TicketFilter};
 
+pub mod voc;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketView {
     #[serde(flatten)]
@@ -384,6 +386,10 @@ pub fn describe(kind: &EventKind) -> String {
         }
         EventKind::HandedOff { to } => format!("handed it to {}; waiting for their answer", q(to)),
         EventKind::HandoffAnswered { outcome, note } => format!("answered: {outcome}{}", because(note)),
+        EventKind::VocLinked { item } => format!("suggestion linked to the voice-of-customer item {item}"),
+        EventKind::VocDecided { item, status, text } => {
+            format!("voice-of-customer item {item} {status}{}", because(text))
+        }
     }
 }
 

@@ -134,6 +134,7 @@ fn the_readme_command_table_names_the_roles_each_definition_allows() {
                     "owners" => "Owner",
                     "managers" => "Manager",
                     "leads" => "Lead",
+                    "product managers" => "ProductManager",
                     other => panic!("README's /{path} row names `{other}`, which is no role"),
                 })
                 .map(str::to_owned)

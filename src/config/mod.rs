@@ -23,7 +23,7 @@ use crate::domain::{Directory, Kind, Person, Role, RoomLeads, Severity, Tier};
 pub use discord::{DISCORD_API, DiscordSettings, Secret, ShardRange, Snowflake, WarRoomChannels, channel_of};
 pub use outbound::{
     DeliverySettings, GITHUB_API, HandoffSettings, OUTBOUND_EVENTS, SALES_TARGET, SalesHandoff,
-    TRACKER_TARGET, Tracker, VocSettings, Webhook,
+    TRACKER_TARGET, Tracker, Webhook,
 };
 pub use scheduler::SchedulerSettings;
 use source::ConfigFile;
@@ -179,6 +179,48 @@ impl StormSettings {
             return Err(ConfigError::new(
                 file,
                 "storm.similarity",
+                format!("`{}` is out of range; use a number above 0 and at most 1", self.similarity),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `[voc]`: when a customer's suggestion joins a voice-of-customer item, and the tracker an
+/// accepted item goes to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VocSettings {
+    /// How alike a new suggestion and one of an open or accepted item of its domain must be to
+    /// join it (0 to 1: the Dice coefficient of their knowledge-base terms, as storms compare).
+    #[serde(default = "default_voc_similarity")]
+    pub similarity: f64,
+    /// Where an accepted item is handed to engineering; left out, nowhere (webhooks still hear
+    /// `voc.accepted`).
+    #[serde(default)]
+    pub tracker: Option<Tracker>,
+}
+
+fn default_voc_similarity() -> f64 {
+    0.5
+}
+
+impl Default for VocSettings {
+    fn default() -> Self {
+        VocSettings { similarity: default_voc_similarity(), tracker: None }
+    }
+}
+
+impl VocSettings {
+    pub fn rule(&self) -> crate::domain::voc::VocRule {
+        crate::domain::voc::VocRule { similarity: self.similarity }
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        if !(self.similarity > 0.0 && self.similarity <= 1.0) {
+            return Err(ConfigError::new(
+                file,
+                "voc.similarity",
                 format!("`{}` is out of range; use a number above 0 and at most 1", self.similarity),
             ));
         }
@@ -684,6 +726,7 @@ impl Config {
             &settings.handoff,
             &settings.deliveries,
         )?;
+        settings.voc.check(&default.display)?;
         if let Some(url) = &settings.database_url
             && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
         {

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{ConfigError, Secret};
+use super::{ConfigError, Secret, VocSettings};
 
 /// Every event a webhook may subscribe to, as `events` names them and `X-Resolvd-Event` carries.
 pub const OUTBOUND_EVENTS: &[&str] = &[
@@ -34,16 +34,6 @@ pub struct Webhook {
     /// The HMAC-SHA256 key of `X-Resolvd-Signature`.
     pub secret: Secret,
     pub events: Vec<String>,
-}
-
-/// `[voc]`: voice of customer.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VocSettings {
-    /// Where an accepted item is handed to engineering; left out, nowhere (webhooks still hear
-    /// `voc.accepted`).
-    #[serde(default)]
-    pub tracker: Option<Tracker>,
 }
 
 /// `[voc.tracker]`: a GitHub repository (an issue per accepted item) or a generic signed webhook.

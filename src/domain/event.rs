@@ -225,6 +225,19 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// The ticket's suggestion is part of a voice-of-customer item (by intake's comparison, or a
+    /// product manager's `/voc link`).
+    VocLinked {
+        item: super::voc::VocRef,
+    },
+    /// A product manager accepted, rejected (`text`: the reason) or shipped (`text`: the note) the
+    /// voice-of-customer item the ticket's suggestion is part of.
+    VocDecided {
+        item: super::voc::VocRef,
+        status: super::voc::VocStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
     /// The ticket was handed to another team (`sales`, for an inquiry) and waits for its answer:
     /// the resolution clock stands still meanwhile.
     HandedOff {
@@ -316,6 +329,8 @@ impl EventKind {
             EventKind::StormProposed { .. } => "storm_proposed",
             EventKind::StormConfirmed { .. } => "storm_confirmed",
             EventKind::StormDeclined { .. } => "storm_declined",
+            EventKind::VocLinked { .. } => "voc_linked",
+            EventKind::VocDecided { .. } => "voc_decided",
             EventKind::HandedOff { .. } => "handed_off",
             EventKind::HandoffAnswered { .. } => "handoff_answered",
         }
@@ -374,6 +389,12 @@ mod tests {
             EventKind::StormProposed { tickets: vec![TicketRef(1)], owners: vec!["erin".into()] },
             EventKind::StormConfirmed { tickets: vec![TicketRef(1)] },
             EventKind::StormDeclined { tickets: vec![TicketRef(1)], reason: None },
+            EventKind::VocLinked { item: super::super::voc::VocRef(1) },
+            EventKind::VocDecided {
+                item: super::super::voc::VocRef(1),
+                status: super::super::voc::VocStatus::Shipped,
+                text: Some("in 2.1".into()),
+            },
             EventKind::HandedOff { to: "sales".into() },
             EventKind::HandoffAnswered { outcome: HandoffOutcome::Won, note: None },
         ];

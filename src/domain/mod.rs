@@ -14,6 +14,7 @@ pub mod sla;
 pub mod storm;
 pub mod text;
 pub mod ticket;
+pub mod voc;
 
 pub use error::DomainError;
 pub use event::{

@@ -33,6 +33,8 @@ pub enum Role {
     Manager,
     /// A market, manufacturing or service lead: pulled into war rooms.
     Lead,
+    /// Decides voice-of-customer items: accepts them into engineering, rejects or ships them.
+    ProductManager,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,7 +152,9 @@ impl People {
 
     pub fn is_staff(&self, id: &str) -> bool {
         let roles = self.roles(id);
-        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead].iter().any(|r| roles.contains(r))
+        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead, Role::ProductManager]
+            .iter()
+            .any(|r| roles.contains(r))
     }
 
     pub fn is_engineer(&self, id: &str) -> bool {

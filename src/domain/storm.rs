@@ -28,6 +28,12 @@ pub fn similarity(a: &Terms, b: &Terms) -> f64 {
 /// domain's own word ("screen flickers", "screen cracked") are not the same problem.
 pub const MIN_SHARED_TERMS: usize = 2;
 
+/// Whether two texts say the same thing: at least [`MIN_SHARED_TERMS`] terms in common and a
+/// [`similarity`] of at least `at_least` (storms; voice-of-customer suggestions).
+pub fn alike(a: &Terms, b: &Terms, at_least: f64) -> bool {
+    a.intersection(b).nth(MIN_SHARED_TERMS - 1).is_some() && similarity(a, b) >= at_least
+}
+
 /// A new ticket of a domain that may be part of a storm: its number, when it opened, the terms of
 /// its first message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +58,7 @@ impl StormRule {
     /// Whether two texts tell the same problem: at least [`MIN_SHARED_TERMS`] terms in common, and
     /// a [`similarity`] of at least the rule's.
     pub fn alike(&self, a: &Terms, b: &Terms) -> bool {
-        a.intersection(b).nth(MIN_SHARED_TERMS - 1).is_some() && similarity(a, b) >= self.similarity
+        alike(a, b, self.similarity)
     }
 
     /// The storm `newest` makes with `others` at `now`, if it makes one: the tickets opened

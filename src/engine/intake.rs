@@ -535,7 +535,7 @@ impl Engine {
         if let Some(card) = self.suggestion_card(ticket, &suggestions, locale) {
             tx.enqueue_post(&card, ctx.at).await?;
         }
-        self.hand_to_sales(tx, ctx, ticket).await?;
+        self.kind_set(tx, ctx, ticket).await?;
         Ok(())
     }
 }

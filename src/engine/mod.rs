@@ -29,6 +29,7 @@ mod storm;
 mod text;
 mod text_kb;
 pub(crate) mod text_storm;
+mod voc;
 
 use std::sync::Arc;
 
@@ -37,7 +38,7 @@ use tracing::error;
 
 use crate::command::{Leaf, check_args_in};
 use crate::config::Config;
-use crate::domain::{ButtonId, Event, EventKind, Locale, Msg, People, Severity, Ticket, TicketRef};
+use crate::domain::{ButtonId, Event, EventKind, Kind, Locale, Msg, People, Severity, Ticket, TicketRef};
 use crate::kb::KnowledgeBase;
 use crate::store::{Store, StoreError, StoreTx};
 use crate::t;
@@ -379,6 +380,17 @@ impl Engine {
             self.deliver(tx, ctx.at, &outbound).await?;
         }
         Ok(())
+    }
+
+    /// A ticket's kind was set (at intake, by `/ticket` or `/classify`): the one place a kind
+    /// brings what goes with it. A suggestion becomes part of a voice-of-customer item; an
+    /// inquiry is handed to sales (returns whether it was).
+    async fn kind_set(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &mut Ticket) -> Result<bool, StoreError> {
+        match ticket.kind {
+            Some(Kind::Suggestion) => self.take_suggestion(tx, ctx, ticket).await.map(|()| false),
+            Some(Kind::Inquiry) => self.hand_to_sales(tx, ctx, ticket).await,
+            _ => Ok(false),
+        }
     }
 }
 

@@ -35,7 +35,7 @@ pub(super) struct TermsCache(std::sync::Mutex<std::collections::HashMap<TicketRe
 const CACHED_TERMS: usize = 4096;
 
 impl TermsCache {
-    fn terms(&self, ticket: TicketRef, text: &str) -> std::sync::Arc<Terms> {
+    pub(super) fn terms(&self, ticket: TicketRef, text: &str) -> std::sync::Arc<Terms> {
         if let Some(terms) = self.0.lock().expect("storm terms lock").get(&ticket) {
             return terms.clone();
         }

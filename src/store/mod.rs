@@ -13,6 +13,7 @@ mod rollup;
 mod sql;
 mod sqlite;
 pub mod storms;
+pub mod voc;
 pub mod web;
 
 use std::sync::Arc;
@@ -335,7 +336,9 @@ pub struct ConfirmationTimer {
 }
 
 #[async_trait]
-pub trait Store: web::WebStore + kb::KbStore + deliveries::DeliveryStore + Send + Sync + 'static {
+pub trait Store:
+    web::WebStore + kb::KbStore + deliveries::DeliveryStore + voc::VocStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     /// How the database's schema stands beside this build's migrations; changes nothing.
@@ -434,7 +437,7 @@ pub trait Store: web::WebStore + kb::KbStore + deliveries::DeliveryStore + Send 
 }
 
 #[async_trait]
-pub trait StoreTx: kb::KbTx + storms::StormTx + deliveries::DeliveryTx + Send {
+pub trait StoreTx: kb::KbTx + storms::StormTx + deliveries::DeliveryTx + voc::VocTx + Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;

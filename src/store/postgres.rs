@@ -66,6 +66,12 @@ super::deliveries::sql_deliveries! {
     skip_locked: " FOR UPDATE SKIP LOCKED",
 }
 
+super::voc::sql_voc! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
 super::web::sql_web_store! {
     store: PostgresStore,
 }

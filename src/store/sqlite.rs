@@ -75,6 +75,12 @@ super::deliveries::sql_deliveries! {
     skip_locked: "",
 }
 
+super::voc::sql_voc! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
 super::web::sql_web_store! {
     store: SqliteStore,
 }

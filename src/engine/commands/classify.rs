@@ -41,7 +41,6 @@ impl CommandHandler for Classify {
             return Err(Failure::user(t!(ctx.locale, "classify-not-s")));
         }
         let domain_changed = change.domain.is_some() && change.domain != ticket.domain;
-        let becomes_inquiry = change.kind == Some(Kind::Inquiry) && ticket.kind != Some(Kind::Inquiry);
         ticket.classify(change)?;
         // A hand-picked owner keeps the ticket through a change of domain unless asked otherwise.
         let kept_by_hand = domain_changed
@@ -64,7 +63,7 @@ impl CommandHandler for Classify {
             assignee: rerouted.clone(),
         };
         engine.save(tx, ctx, &mut ticket, kind).await?;
-        let to_sales = becomes_inquiry && engine.hand_to_sales(tx, ctx, &mut ticket).await?;
+        let to_sales = change.kind.is_some() && engine.kind_set(tx, ctx, &mut ticket).await?;
         if let Some(assignee) = &rerouted {
             let notice = t!(
                 engine.locale_of(assignee, None, None),

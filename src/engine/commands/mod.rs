@@ -34,6 +34,12 @@ mod ticket;
 mod timeline;
 mod unassign;
 mod update;
+mod voc_accept;
+mod voc_link;
+mod voc_list;
+mod voc_reject;
+mod voc_ship;
+mod voc_show;
 mod wait;
 
 use std::collections::BTreeMap;
@@ -125,6 +131,12 @@ impl CommandRegistry {
             .with::<timeline::Timeline>()
             .with::<unassign::Unassign>()
             .with::<update::Update>()
+            .with::<voc_accept::VocAccept>()
+            .with::<voc_link::VocLink>()
+            .with::<voc_list::VocList>()
+            .with::<voc_reject::VocReject>()
+            .with::<voc_ship::VocShip>()
+            .with::<voc_show::VocShow>()
             .with::<wait::Wait>()
     }
 
