@@ -621,3 +621,219 @@ voc-show-note = Shipped: { $note }
 voc-show-tracker = Tracker: { $url }
 voc-show-suggestion = { $ticket } · { $customer }:
     { $quote }
+## The managers' web cockpit (src/web): its pages and charts. Values tools read (data-*
+## attributes, form values, the API) are not here: they are the same in every language.
+
+web-when = { $day }, { $time }
+web-short-day = { $day } { $month ->
+    [1] Jan
+    [2] Feb
+    [3] Mar
+    [4] Apr
+    [5] May
+    [6] Jun
+    [7] Jul
+    [8] Aug
+    [9] Sep
+    [10] Oct
+    [11] Nov
+   *[12] Dec
+}
+web-minutes = { $count } min
+web-hours = { $count } h
+web-any = any
+web-status = { $status ->
+    [new] new
+    [open] open
+    [waiting_customer] waiting for the customer
+    [resolved] resolved
+   *[closed] closed
+}
+web-status-filter = { $status ->
+    [open] open (all but closed)
+    [new] new
+    [waiting_customer] waiting for the customer
+    [resolved] resolved
+   *[closed] closed
+}
+web-status-because = { $status } ({ $reason })
+web-kind = { $kind ->
+    [fault] fault
+    [consult] consult
+    [query] query
+    [request] request
+    [complaint] complaint
+    [suggestion] suggestion
+   *[inquiry] inquiry
+}
+web-close-reason = { $reason ->
+    [confirmed] confirmed
+    [auto_confirmed] auto-confirmed
+    [self_served] self-served
+    [closed_by_staff] closed by staff
+    [closed_by_customer] closed by the customer
+    [merged] merged
+   *[spam] spam
+}
+web-relation = { $relation ->
+    [related] related
+    [duplicate] duplicate
+   *[incident] incident
+}
+web-indicators = Indicators
+web-queue = Queue
+web-war-rooms = War rooms
+web-ticket = Ticket
+web-sign-out = sign out
+web-sign-in = Sign in
+web-your-id = YOUR_ID
+web-sign-in-hint = Staff sign in with a link: type { $command } in chat, or ask an operator to run { $cli }. A link works once, for { $minutes } minutes.
+web-http-status = { $code ->
+    [400] Not understood
+    [401] Sign-in needed
+    [403] Not for you
+    [404] Not found
+   *[other] Something went wrong
+}
+web-denied-token = the token is not valid (revoked, or never issued)
+web-denied-sign-in = sign in first: your session is missing or has expired
+web-denied-staff = only staff may use the cockpit
+web-denied-link-token = this address needs the sign-in link's token
+web-denied-war-rooms = the war-room board is for managers, domain owners and leads
+web-denied-forbidden = this page is not for your roles
+web-denied-internal = something went wrong on our side; it is logged
+web-link-not-valid = the sign-in link is not valid (altered, or from another installation)
+web-link-expired = the sign-in link has expired (links work for { $minutes } minutes); ask for a new one with /dashboard
+web-link-spent = the sign-in link was used already (each works once); ask for a new one with /dashboard
+web-link-not-staff = { $person } is not staff: only staff sign in to the dashboard
+web-bad-filter = The filter cannot be used: { $problem }
+web-indicators-heading = Indicators, { $from } to { $to } ({ $zone })
+web-filter-from = from
+web-filter-to = to
+web-filter-show = Show
+web-filter-at-risk = at risk
+web-filter-search = search
+web-filter-search-hint = title, message, customer
+web-filter-apply = Filter
+web-inflow-heading = 1 · Daily inflow and close rate
+web-created = created
+web-closed = closed
+web-open-at-start = open at the start
+web-close-rate = close rate
+web-close-rate-range = close rate over the range
+web-per-day = Per day
+web-chart-inflow = Tickets created and closed per day, and the close rate
+web-kind-heading = 2 · Per kind
+web-domain-heading = 3 · Per domain
+web-chart-kind = Handling time per kind, hours
+web-chart-domain = Open and breached now, per domain
+web-series-median-hours = median h
+web-series-p90-hours = p90 h
+web-confirmation-heading = 4 · Confirmation and satisfaction
+web-cards = cards
+web-confirmed = confirmed
+web-auto-confirmed = auto-confirmed
+web-reopened = reopened
+web-pending = pending
+web-resolved-to-closed = resolved → closed, median
+web-mean-score = mean score
+web-response-rate = response rate
+web-chart-confirmation = How the resolution cards ended
+web-chart-scores = Scores, 1 to 5
+web-series-scores = scores
+web-chart-nothing = nothing in this range
+web-col-day = day
+web-col-kind = kind
+web-col-domain = domain
+web-col-severity = severity
+web-col-status = status
+web-col-tier = tier
+web-col-assignee = assignee
+web-col-customer = customer
+web-col-created = created
+web-col-ticket = ticket
+web-col-title = title
+web-col-tickets = tickets
+web-col-resolved = resolved
+web-col-median = median
+web-col-p90 = p90
+web-col-median-business = median (business)
+web-col-p90-business = p90 (business)
+web-col-on-time = on time
+web-col-open-now = open now
+web-col-breached-now = breached now
+web-col-next-alarm = next SLA alarm ({ $zone })
+web-col-when = when ({ $zone })
+web-col-who = who
+web-col-what = what
+web-col-leader = leader
+web-col-roster = roster
+web-col-opened = opened ({ $zone })
+web-queue-empty = No ticket matches.
+web-next-page = Next page →
+web-response-due = response due
+web-resolution-due = resolution due
+web-ola-due = OLA due
+web-breached = breached
+web-room-line = War room { $room } ({ $state }), leader { $leader }, roster { $roster }
+web-room-open = open
+web-room-archived = archived
+web-timeline = Timeline
+web-no-war-room = No war room is open.
+web-event-because = : { $reason }
+web-event-now-with = {" "}(now with { $person })
+web-event-now-with-next = now with { $person }
+web-event-nobody-has-it = nobody has it
+web-event-from = {" "}from { $person }
+web-event-files = { $count ->
+    [0] {""}
+    [one] {" "}(1 file)
+   *[other] {" "}({ $count } files)
+}
+web-event-created = opened the ticket, writing: { $text }{ $files }
+web-event-message = wrote: { $text }{ $files }
+web-event-part-domain = domain { $domain }
+web-event-part-kind = kind { $kind }
+web-event-part-severity = severity { $severity }
+web-event-classified = classified: { $parts }{ $now_with }{ $because }
+web-event-assigned = assigned to { $person }
+web-event-assigned-routing = assigned to { $person } (by routing)
+web-event-claimed = claimed it for { $person }{ $from }{ $because }
+web-event-unassigned = unassigned { $person }; { $next }
+web-event-tier-changed = moved { $from } → { $to }: { $reason }
+web-event-escalated = escalated { $from } → { $to }{ $now_with }: { $reason }
+web-event-severity-changed = changed the severity { $from } → { $to }{ $because }
+web-event-note = noted: { $text }
+web-event-share = {" "}at { $percent }%
+web-event-due = , due { $due }
+web-event-sla-warning = SLA warning on the { $clock } clock{ $share }{ $due }
+web-event-sla-breach = SLA breach on the { $clock } clock{ $due }
+web-event-staff-reply = replied: { $text }
+web-event-staff-reply-relayed = replied (relayed): { $text }
+web-event-waiting = waiting for the customer{ $because }
+web-event-resumed = the customer answered; the ticket runs again
+web-event-resolved = resolved: { $text }
+web-event-by-article = {" "}by article { $article }
+web-event-closed = closed ({ $reason }){ $article }{ $because }
+web-event-needs-help = said the articles did not solve it
+web-event-article-drafted = drafted the article { $article }
+web-event-article-published = published the article { $article }
+web-event-reopened = reopened it{ $because }
+web-event-linked = linked it to { $ticket } ({ $relation })
+web-event-refused = was refused { $command }: { $reason }
+web-event-status-changed = status { $from } → { $to }
+web-event-s-requested = asked for S-level: { $reason }
+web-event-s-declined = declined S-level: { $reason }
+web-event-war-room-opened = opened the war room { $room } (leader { $leader }; { $roster })
+web-event-room-invited = let { $person } into the war room
+web-event-timeline-entry = incident timeline: { $text }
+web-event-customer-update = updated the customer: { $text }
+web-event-incident-reported = filed the incident report: { $root_cause }
+web-event-room-archived = archived the war room
+web-event-rated = rated the resolution { $score }/5
+web-event-confirmation-reminded = reminded the customer to confirm the fix
+web-event-message-moved = moved message { $message } { $from } → { $to }: { $text }
+web-event-room-reopened = opened the war room again
+web-event-storm-proposed = proposed { $tickets } as one storm to { $owners }
+web-event-storm-confirmed = confirmed the storm of { $tickets } as one incident
+web-event-storm-declined = declined the storm of { $tickets }{ $because }

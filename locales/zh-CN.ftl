@@ -594,3 +594,205 @@ voc-show-note = 发布说明：{ $note }
 voc-show-tracker = 跟踪链接：{ $url }
 voc-show-suggestion = { $ticket } · { $customer }：
     { $quote }
+## 经理的网页驾驶舱（src/web）：页面与图表。工具读取的值（data-* 属性、表单值、API）不在此处：
+## 它们在各种语言中都相同。
+
+web-when = { $day } { $time }
+web-short-day = { $month }月{ $day }日
+web-minutes = { $count } 分钟
+web-hours = { $count } 小时
+web-any = 全部
+web-status = { $status ->
+    [new] 新建
+    [open] 处理中
+    [waiting_customer] 等待客户
+    [resolved] 已解决
+   *[closed] 已关闭
+}
+web-status-filter = { $status ->
+    [open] 未关闭（全部）
+    [new] 新建
+    [waiting_customer] 等待客户
+    [resolved] 已解决
+   *[closed] 已关闭
+}
+web-status-because = { $status }（{ $reason }）
+web-kind = { $kind ->
+    [fault] 故障
+    [consult] 咨询
+    [query] 查询
+    [request] 需求
+    [complaint] 投诉
+    [suggestion] 建议
+   *[inquiry] 商务询价
+}
+web-close-reason = { $reason ->
+    [confirmed] 客户已确认
+    [auto_confirmed] 自动确认
+    [self_served] 自助解决
+    [closed_by_staff] 由工作人员关闭
+    [closed_by_customer] 由客户关闭
+    [merged] 已合并
+   *[spam] 垃圾信息
+}
+web-relation = { $relation ->
+    [related] 相关
+    [duplicate] 重复
+   *[incident] 事故
+}
+web-indicators = 指标
+web-queue = 工单队列
+web-war-rooms = 作战室
+web-ticket = 工单
+web-sign-out = 退出登录
+web-sign-in = 登录
+web-your-id = 您的ID
+web-sign-in-hint = 工作人员通过链接登录：在聊天中输入 { $command }，或请运维人员运行 { $cli }。每个链接只能使用一次，有效期 { $minutes } 分钟。
+web-http-status = { $code ->
+    [400] 无法理解的请求
+    [401] 需要登录
+    [403] 无权访问
+    [404] 未找到
+   *[other] 出现错误
+}
+web-denied-token = 令牌无效（已撤销或从未签发）
+web-denied-sign-in = 请先登录：您的会话不存在或已过期
+web-denied-staff = 只有工作人员可以使用驾驶舱
+web-denied-link-token = 此地址需要登录链接中的令牌
+web-denied-war-rooms = 作战室看板仅供经理、领域负责人和各负责人使用
+web-denied-forbidden = 您的角色无权查看此页面
+web-denied-internal = 我们这边出了问题，已记录
+web-link-not-valid = 登录链接无效（已被修改，或来自另一套安装）
+web-link-expired = 登录链接已过期（链接有效期为 { $minutes } 分钟）；请用 /dashboard 获取新链接
+web-link-spent = 登录链接已被使用（每个链接只能用一次）；请用 /dashboard 获取新链接
+web-link-not-staff = { $person } 不是工作人员：只有工作人员可以登录驾驶舱
+web-bad-filter = 筛选条件无法使用：{ $problem }
+web-indicators-heading = 指标：{ $from } 至 { $to }（{ $zone }）
+web-filter-from = 起始
+web-filter-to = 截止
+web-filter-show = 查看
+web-filter-at-risk = 即将超时
+web-filter-search = 搜索
+web-filter-search-hint = 标题、消息、客户
+web-filter-apply = 筛选
+web-inflow-heading = 1 · 每日流入与关闭率
+web-created = 新建
+web-closed = 关闭
+web-open-at-start = 期初未关闭
+web-close-rate = 关闭率
+web-close-rate-range = 区间关闭率
+web-per-day = 按日明细
+web-chart-inflow = 每日新建与关闭的工单数及关闭率
+web-kind-heading = 2 · 按类型
+web-domain-heading = 3 · 按领域
+web-chart-kind = 各类型处理时长（小时）
+web-chart-domain = 各领域当前未关闭与超时工单
+web-series-median-hours = 中位数（小时）
+web-series-p90-hours = p90（小时）
+web-confirmation-heading = 4 · 解决确认与满意度
+web-cards = 确认卡片
+web-confirmed = 客户确认
+web-auto-confirmed = 自动确认
+web-reopened = 重新打开
+web-pending = 等待中
+web-resolved-to-closed = 解决→关闭，中位数
+web-mean-score = 平均评分
+web-response-rate = 回复率
+web-chart-confirmation = 解决确认卡片的结果
+web-chart-scores = 评分分布（1 至 5）
+web-series-scores = 评分数
+web-chart-nothing = 此范围内没有数据
+web-col-day = 日期
+web-col-kind = 类型
+web-col-domain = 领域
+web-col-severity = 严重程度
+web-col-status = 状态
+web-col-tier = 支持层级
+web-col-assignee = 处理人
+web-col-customer = 客户
+web-col-created = 创建时间
+web-col-ticket = 工单
+web-col-title = 标题
+web-col-tickets = 工单数
+web-col-resolved = 已解决
+web-col-median = 中位数
+web-col-p90 = p90
+web-col-median-business = 中位数（工作时间）
+web-col-p90-business = p90（工作时间）
+web-col-on-time = 按时率
+web-col-open-now = 当前未关闭
+web-col-breached-now = 当前超时
+web-col-next-alarm = 下次 SLA 提醒（{ $zone }）
+web-col-when = 时间（{ $zone }）
+web-col-who = 人员
+web-col-what = 内容
+web-col-leader = 负责人
+web-col-roster = 成员
+web-col-opened = 开启时间（{ $zone }）
+web-queue-empty = 没有符合条件的工单。
+web-next-page = 下一页 →
+web-response-due = 首次响应截止
+web-resolution-due = 解决截止
+web-ola-due = OLA 截止
+web-breached = 已超时
+web-room-line = 作战室 { $room }（{ $state }），负责人 { $leader }，成员 { $roster }
+web-room-open = 进行中
+web-room-archived = 已归档
+web-timeline = 时间线
+web-no-war-room = 当前没有进行中的作战室。
+web-event-because = ：{ $reason }
+web-event-now-with = （现由 { $person } 处理）
+web-event-now-with-next = 现由 { $person } 处理
+web-event-nobody-has-it = 暂无人处理
+web-event-from = ，原处理人 { $person }
+web-event-files = { $count ->
+    [0] {""}
+   *[other] （{ $count } 个文件）
+}
+web-event-created = 创建了工单，内容：{ $text }{ $files }
+web-event-message = 留言：{ $text }{ $files }
+web-event-part-domain = 领域 { $domain }
+web-event-part-kind = 类型 { $kind }
+web-event-part-severity = 严重程度 { $severity }
+web-event-classified = 已分类：{ $parts }{ $now_with }{ $because }
+web-event-assigned = 指派给 { $person }
+web-event-assigned-routing = 指派给 { $person }（自动路由）
+web-event-claimed = 由 { $person } 认领{ $from }{ $because }
+web-event-unassigned = 取消了 { $person } 的指派；{ $next }
+web-event-tier-changed = 从 { $from } 转到 { $to }：{ $reason }
+web-event-escalated = 从 { $from } 升级到 { $to }{ $now_with }：{ $reason }
+web-event-severity-changed = 严重程度 { $from } → { $to }{ $because }
+web-event-note = 内部备注：{ $text }
+web-event-share = ，已用 { $percent }%
+web-event-due = ，截止 { $due }
+web-event-sla-warning = SLA 预警：{ $clock }计时{ $share }{ $due }
+web-event-sla-breach = SLA 超时：{ $clock }计时{ $due }
+web-event-staff-reply = 回复：{ $text }
+web-event-staff-reply-relayed = 回复（已转达）：{ $text }
+web-event-waiting = 等待客户回复{ $because }
+web-event-resumed = 客户已回复；工单继续处理
+web-event-resolved = 已解决：{ $text }
+web-event-by-article = ，由文章 { $article } 解决
+web-event-closed = 已关闭（{ $reason }）{ $article }{ $because }
+web-event-needs-help = 表示推荐的文章没有解决问题
+web-event-article-drafted = 起草了文章 { $article }
+web-event-article-published = 发布了文章 { $article }
+web-event-reopened = 重新打开了工单{ $because }
+web-event-linked = 关联到 { $ticket }（{ $relation }）
+web-event-refused = 操作被拒绝 { $command }：{ $reason }
+web-event-status-changed = 状态 { $from } → { $to }
+web-event-s-requested = 申请升为 S 级：{ $reason }
+web-event-s-declined = 拒绝升为 S 级：{ $reason }
+web-event-war-room-opened = 开启了作战室 { $room }（负责人 { $leader }；{ $roster }）
+web-event-room-invited = 邀请 { $person } 进入作战室
+web-event-timeline-entry = 事故时间线：{ $text }
+web-event-customer-update = 向客户通报进展：{ $text }
+web-event-incident-reported = 提交了事故报告，根本原因：{ $root_cause }
+web-event-room-archived = 归档了作战室
+web-event-rated = 为解决结果评分 { $score }/5
+web-event-confirmation-reminded = 提醒客户确认问题已解决
+web-event-message-moved = 将消息 { $message } 从 { $from } 移到 { $to }：{ $text }
+web-event-room-reopened = 重新开启了作战室
+web-event-storm-proposed = 向 { $owners } 提议将 { $tickets } 合并为一个事故
+web-event-storm-confirmed = 确认将 { $tickets } 作为一个事故处理
+web-event-storm-declined = 拒绝将 { $tickets } 合并为一个事故{ $because }

@@ -14,7 +14,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
 
-use crate::domain::Role;
+use crate::domain::{Msg, Role};
 use crate::store::{Store, StoreResult};
 
 /// How long a sign-in link works.
@@ -36,6 +36,19 @@ pub enum AccessError {
     Spent,
     #[error("{0} is not staff: only staff sign in to the dashboard")]
     NotStaff(String),
+}
+
+impl AccessError {
+    /// The same, as the cockpit's sign-in page says it in the reader's language (the command
+    /// line keeps the English above).
+    pub fn msg(&self) -> Msg {
+        match self {
+            AccessError::BadSignature => Msg::new("web-link-not-valid"),
+            AccessError::Expired => Msg::new("web-link-expired").arg("minutes", LINK_MINUTES),
+            AccessError::Spent => Msg::new("web-link-spent"),
+            AccessError::NotStaff(person) => Msg::new("web-link-not-staff").arg("person", person),
+        }
+    }
 }
 
 /// What a signed value is for, so a link can never serve as a session or the other way round.

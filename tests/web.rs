@@ -34,13 +34,23 @@ fn on_port(db: &TestDb, data_dir: &std::path::Path, port: u16) -> Command {
 
 impl Served {
     fn start(db: &TestDb, data_dir: &std::path::Path) -> Served {
-        Served::start_with(db, data_dir, &[])
+        Served::start_with(db, data_dir, None, &[])
     }
 
-    /// `start`, with these environment variables (config overrides) as well.
-    fn start_with(db: &TestDb, data_dir: &std::path::Path, env: &[(&str, &str)]) -> Served {
+    /// As `start`, reading the config folder `config` (a test's own copy) when one is given, with
+    /// these environment variables (config overrides) as well.
+    fn start_with(
+        db: &TestDb,
+        data_dir: &std::path::Path,
+        config: Option<&std::path::Path>,
+        env: &[(&str, &str)],
+    ) -> Served {
         let port = free_port();
-        let mut child = on_port(db, data_dir, port)
+        let mut command = on_port(db, data_dir, port);
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let mut child = command
             .envs(env.iter().copied())
             .arg("run")
             .stdin(Stdio::piped())
@@ -398,7 +408,7 @@ async fn sales_answers_an_inquiry_on_the_api_and_the_customer_is_told(db: &TestD
         ("RESOLVD_HANDOFF__SALES__URL", "http://127.0.0.1:9/sales"),
         ("RESOLVD_HANDOFF__SALES__SECRET", "k"),
     ];
-    let mut served = Served::start_with(db, data.path(), &sales);
+    let mut served = Served::start_with(db, data.path(), None, &sales);
     served.say("alice: what is the price of 200 phones?");
     served.printed("T-1");
     served.say("mallory: my screen flickers");
@@ -442,11 +452,130 @@ async fn sales_answers_an_inquiry_on_the_api_and_the_customer_is_told(db: &TestD
     assert_eq!(answered["actor"], "frank");
     let (status, _) = handoff(&served, "T-1", &bearer, won).await;
     assert_eq!(status, 409, "answered once");
+/// What the dashboard and a ticket page say in each language: headings, a chart's title, a
+/// timeline event, a date.
+const ENGLISH: [&str; 7] = [
+    "Daily inflow and close rate",
+    "Per kind",
+    "Confirmation and satisfaction",
+    ">Queue<",
+    "Timeline",
+    "resolution due",
+    "opened the ticket, writing",
+];
+const CHINESE: [&str; 7] = [
+    "每日流入与关闭率",
+    "按类型",
+    "解决确认与满意度",
+    ">工单队列<",
+    "时间线",
+    "解决截止",
+    "创建了工单，内容",
+];
+
+/// The dashboard and T-1 as `cookie` reads them with `Accept-Language: accept` (when given).
+async fn dashboard_and_ticket(served: &Served, cookie: &str, accept: Option<&str>) -> String {
+    let mut headers = vec![("cookie", cookie)];
+    if let Some(accept) = accept {
+        headers.push(("accept-language", accept));
+    }
+    let (status, dashboard, _) = get(&served.url("/"), &headers).await;
+    assert_eq!(status, 200, "{dashboard}");
+    let (status, ticket, _) = get(&served.url("/tickets/T-1"), &headers).await;
+    assert_eq!(status, 200, "{ticket}");
+    format!("{dashboard}\n{ticket}")
+}
+
+fn is_chinese(pages: &str) {
+    assert_eq!(pages.matches(r#"<html lang="zh-CN">"#).count(), 2, "{pages}");
+    for heading in CHINESE {
+        assert!(pages.contains(heading), "`{heading}` missing:\n{pages}");
+    }
+    for heading in ENGLISH {
+        assert!(!pages.contains(heading), "`{heading}` is still English:\n{pages}");
+    }
+    assert!(pages.contains("每日新建与关闭的工单数及关闭率"), "the inflow chart's title");
+    assert!(pages.contains("已分类：领域 screen、类型 故障、严重程度 P2"), "the timeline in words");
+    assert!(pages.contains(" 周"), "dates as a Chinese reader writes them: {pages}");
+}
+
+fn is_english(pages: &str) {
+    assert_eq!(pages.matches(r#"<html lang="en">"#).count(), 2, "{pages}");
+    for heading in ENGLISH {
+        assert!(pages.contains(heading), "`{heading}` missing:\n{pages}");
+    }
+    for heading in CHINESE {
+        assert!(!pages.contains(heading), "`{heading}` in an English page:\n{pages}");
+    }
+    assert!(pages.contains("classified: domain screen, kind fault, severity P2"), "{pages}");
+}
+
+async fn pages_are_written_in_the_readers_language(db: &TestDb) {
+    // A copy of the sample config with a manager who reads Chinese (people.toml's `locale`).
+    let config = common::config_copy();
+    let config_dir = config.path().join("config");
+    let people = config_dir.join("people.toml");
+    let mut text = std::fs::read_to_string(&people).unwrap();
+    text.push_str(
+        "\n[[people]]\nid = \"mei\"\nname = \"Mei Lin\"\nroles = [\"manager\"]\nlocale = \"zh-CN\"\n",
+    );
+    std::fs::write(&people, text).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    script(db, data.path(), SEED);
+    let served = Served::start_with(db, data.path(), Some(&config_dir), &[]);
+    let link = |person: &str| {
+        let command = on_port(db, data.path(), served.port)
+            .arg("--config")
+            .arg(&config_dir)
+            .args(["login-link", "--person", person])
+            .output()
+            .unwrap();
+        ok(command).trim().to_owned()
+    };
+    let (mei, _) = sign_in(&link("mei")).await;
+    let (frank, _) = sign_in(&link("frank")).await;
+
+    // Her own language comes first, whatever her browser asks for.
+    is_chinese(&dashboard_and_ticket(&served, &mei, None).await);
+    is_chinese(&dashboard_and_ticket(&served, &mei, Some("en-US,en;q=0.9")).await);
+    // Frank has none in people.toml: his browser's, else default_locale (English).
+    is_chinese(&dashboard_and_ticket(&served, &frank, Some("zh-CN,zh;q=0.9,en;q=0.8")).await);
+    is_english(&dashboard_and_ticket(&served, &frank, Some("en")).await);
+    is_english(&dashboard_and_ticket(&served, &frank, None).await);
+    is_english(&dashboard_and_ticket(&served, &frank, Some("fr-FR,de;q=0.5")).await);
+
+    // A stranger is told how to sign in in their browser's language.
+    let (status, body, _) = get(&served.url("/queue"), &[("accept-language", "zh-TW")]).await;
+    assert_eq!(status, 401);
+    assert!(body.contains("需要登录") && body.contains("<code>/dashboard</code>"), "{body}");
+    assert!(body.contains("resolvd login-link --person 您的ID"), "{body}");
+
+    // The API and the metrics are the same in every language.
+    let api = |cookie: String, accept: &'static str| {
+        let url = served.url("/api/v1/tickets/T-1");
+        async move {
+            let (status, body, _) = get(&url, &[("cookie", &cookie), ("accept-language", accept)]).await;
+            assert_eq!(status, 200, "{body}");
+            json(&body)
+        }
+    };
+    let chinese = api(mei.clone(), "zh-CN").await;
+    let english = api(frank.clone(), "en").await;
+    assert_eq!(chinese["status"], "open");
+    assert_eq!(chinese["kind"], "fault");
+    assert_eq!(chinese["events"], english["events"]);
+    let (status, body, _) = get(&served.url("/api/v1/tickets?status=nothing"), &[("cookie", &mei)]).await;
+    assert_eq!(status, 400);
+    assert!(json(&body)["error"].as_str().unwrap().contains("is not a status"), "{body}");
+    let (_, metrics, _) =
+        get(&served.url("/metrics"), &[("cookie", &mei), ("accept-language", "zh-CN")]).await;
+    assert!(metrics.contains("# HELP resolvd_open_tickets Tickets not closed"), "{metrics}");
 }
 
 on_both_databases!(
     sales_answers_an_inquiry_on_the_api_and_the_customer_is_told,
     the_cockpit_refuses_strangers_and_signs_staff_in_once,
+    pages_are_written_in_the_readers_language,
     dashboard_in_chat_gives_a_private_link_that_signs_in,
     tokens_authorise_the_api_until_revoked,
     the_openapi_document_names_every_api_route,

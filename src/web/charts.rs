@@ -1,16 +1,17 @@
 //! The dashboard's charts, drawn on the server as inline SVG: no script and no asset from
 //! elsewhere, so the page works offline and on a phone. Written here rather than taken from a
 //! chart library because the four charts need only bars, a line and a stacked bar, and every
-//! browser draws SVG.
+//! browser draws SVG. Their words (titles, legends, the empty note) are given in the reader's
+//! language by the page that draws them.
 
 use std::fmt::Write;
 
 use super::pages::esc;
 
 /// One series of bars (or the line), with its legend name and CSS class (its colour).
-pub struct Series<'a> {
-    pub name: &'a str,
-    pub class: &'a str,
+pub struct Series {
+    pub name: String,
+    pub class: &'static str,
     pub values: Vec<f64>,
 }
 
@@ -75,7 +76,7 @@ pub fn bars(
                 bar,
                 h,
                 esc(category),
-                esc(s.name),
+                esc(&s.name),
                 trim_number(value)
             );
         }
@@ -117,9 +118,17 @@ pub fn bars(
     svg
 }
 
-/// A single bar split into parts, each a share of the whole (e.g. how cards ended).
-pub fn stacked(id: &str, title: &str, parts: &[(&str, &str, f64)]) -> String {
-    let total: f64 = parts.iter().map(|(_, _, v)| v).sum();
+/// One part of a stacked bar: its legend name, CSS class and value.
+pub struct Part {
+    pub name: String,
+    pub class: &'static str,
+    pub value: f64,
+}
+
+/// A single bar split into parts, each a share of the whole (e.g. how cards ended); `empty` is
+/// written across it when every part is zero.
+pub fn stacked(id: &str, title: &str, parts: &[Part], empty: &str) -> String {
+    let total: f64 = parts.iter().map(|p| p.value).sum();
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -129,27 +138,29 @@ pub fn stacked(id: &str, title: &str, parts: &[(&str, &str, f64)]) -> String {
     );
     let mut x = LEFT;
     let span = WIDTH - 2.0 * LEFT;
-    for (name, class, value) in parts {
-        let w = if total > 0.0 { span * value / total } else { 0.0 };
+    for part in parts {
+        let w = if total > 0.0 { span * part.value / total } else { 0.0 };
         let _ = write!(
             svg,
-            r#"<rect class="bar {class}" x="{x:.1}" y="20" width="{w:.1}" height="30"><title>{}: {}</title></rect>"#,
-            esc(name),
-            trim_number(*value)
+            r#"<rect class="bar {}" x="{x:.1}" y="20" width="{w:.1}" height="30"><title>{}: {}</title></rect>"#,
+            part.class,
+            esc(&part.name),
+            trim_number(part.value)
         );
         x += w;
     }
     if total == 0.0 {
-        let _ = write!(svg, r#"<text class="axis" x="{LEFT}" y="40">nothing in this range</text>"#);
+        let _ = write!(svg, r#"<text class="axis" x="{LEFT}" y="40">{}</text>"#, esc(empty));
     }
     let mut lx = LEFT;
-    for (name, class, value) in parts {
+    for part in parts {
         let _ = write!(
             svg,
-            r#"<rect class="bar {class}" x="{lx}" y="64" width="10" height="10"/><text class="axis" x="{}" y="73">{} {}</text>"#,
+            r#"<rect class="bar {}" x="{lx}" y="64" width="10" height="10"/><text class="axis" x="{}" y="73">{} {}</text>"#,
+            part.class,
             lx + 14.0,
-            esc(name),
-            trim_number(*value)
+            esc(&part.name),
+            trim_number(part.value)
         );
         lx += 160.0;
     }
@@ -157,7 +168,7 @@ pub fn stacked(id: &str, title: &str, parts: &[(&str, &str, f64)]) -> String {
     svg
 }
 
-fn legend<'a>(svg: &mut String, series: impl Iterator<Item = &'a Series<'a>>) {
+fn legend<'a>(svg: &mut String, series: impl Iterator<Item = &'a Series>) {
     for (i, s) in series.enumerate() {
         let x = LEFT + 150.0 * i as f64;
         let _ = write!(
@@ -165,7 +176,7 @@ fn legend<'a>(svg: &mut String, series: impl Iterator<Item = &'a Series<'a>>) {
             r#"<rect class="bar {}" x="{x}" y="4" width="10" height="10"/><text class="axis" x="{}" y="13">{}</text>"#,
             s.class,
             x + 14.0,
-            esc(s.name)
+            esc(&s.name)
         );
     }
 }
@@ -183,7 +194,7 @@ mod tests {
     #[test]
     fn bars_draw_one_rect_per_value_and_escape_labels() {
         let categories = vec!["<mon>".to_owned(), "tue".to_owned()];
-        let series = [Series { name: "created", class: "a", values: vec![3.0, 1.0] }];
+        let series = [Series { name: "created".to_owned(), class: "a", values: vec![3.0, 1.0] }];
         let svg = bars("inflow", "Inflow", &categories, &series, None);
         assert_eq!(
             svg.matches(r#"<rect class="bar a" x"#).count(),
@@ -191,6 +202,13 @@ mod tests {
             "two bars and the legend's swatch"
         );
         assert!(svg.contains("&lt;mon&gt;") && !svg.contains("<mon>"), "{svg}");
+    }
+
+    #[test]
+    fn an_empty_stacked_bar_says_so_in_the_words_given() {
+        let parts = [Part { name: "已确认".to_owned(), class: "confirmed", value: 0.0 }];
+        let svg = stacked("cards", "卡片", &parts, "此范围内没有数据");
+        assert!(svg.contains(">此范围内没有数据<") && svg.contains("已确认 0"), "{svg}");
     }
 
     #[test]

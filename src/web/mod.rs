@@ -1,11 +1,16 @@
 //! The managers' cockpit over HTTP (axum): the dashboard pages (`pages.rs`, charts drawn as SVG
 //! on the server by `charts.rs`), the REST API with its OpenAPI document (`api.rs`), and
 //! `/metrics`, `/healthz`, `/readyz` (`health.rs`). It uses the engine and the store as a chat
-//! adapter does, and decides nothing itself: who sees what follows the person's roles.
+//! adapter does, and decides nothing itself: who sees what follows the person's roles. Pages are
+//! written in the reader's language (`lang.rs`; the timeline's wording in `events.rs`); the API
+//! and the metrics are the same in every language.
 
 mod api;
 mod charts;
+mod dashboard;
+mod events;
 mod health;
+mod lang;
 mod pages;
 
 use std::collections::BTreeSet;
@@ -18,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use crate::access::{SESSION_COOKIE, Session, Signer};
-use crate::domain::Role;
+use crate::domain::{Locale, Msg, Role};
 use crate::engine::Engine;
 
 pub use api::openapi;
@@ -71,23 +76,31 @@ impl Web {
                 .api_token_person(&hash)
                 .await
                 .map_err(|e| Denied::Internal(e.to_string()))?
-                .ok_or(Denied::Unauthenticated("the token is not valid (revoked, or never issued)"))?;
-            return self.viewer_for(person);
+                .ok_or(Denied::Unauthenticated(TOKEN_NOT_VALID))?;
+            return self.viewer_for(person, headers);
         }
         let session = cookie(headers, SESSION_COOKIE)
             .and_then(|value| self.inner.signer.check_session(value, self.now()))
-            .ok_or(Denied::Unauthenticated(
-                "sign in first (a link from /dashboard in chat), or send Authorization: Bearer TOKEN (resolvd token create)",
-            ))?;
-        self.viewer_for(session.person)
+            .ok_or(Denied::Unauthenticated(SIGN_IN_FIRST))?;
+        self.viewer_for(session.person, headers)
     }
 
-    fn viewer_for(&self, person: String) -> Result<Viewer, Denied> {
+    fn viewer_for(&self, person: String, headers: &HeaderMap) -> Result<Viewer, Denied> {
         let roles = self.staff_roles(&person);
         if roles.is_empty() {
-            return Err(Denied::Unauthenticated("only staff may use the cockpit"));
+            return Err(Denied::Unauthenticated(ONLY_STAFF));
         }
-        Ok(Viewer { person, roles })
+        let locale = self.locale(Some(&person), headers);
+        Ok(Viewer { person, roles, locale })
+    }
+
+    /// The language of a page for `person` (when someone is signed in): theirs in people.toml,
+    /// else their browser's (`Accept-Language`), else `default_locale`.
+    fn locale(&self, person: Option<&str>, headers: &HeaderMap) -> Locale {
+        let config = self.engine().config();
+        let own = person.and_then(|p| config.directory.person(p)).and_then(|p| p.locale);
+        let browser = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        lang::page_locale(own, browser, config.settings.default_locale)
     }
 
     /// A session for a person who followed a sign-in link, as a `Set-Cookie` value.
@@ -103,11 +116,12 @@ impl Web {
     }
 }
 
-/// A signed-in person and the staff roles they hold.
+/// A signed-in person, the staff roles they hold, and the language their pages are written in.
 #[derive(Debug, Clone)]
 pub struct Viewer {
     pub person: String,
     pub roles: BTreeSet<Role>,
+    pub locale: Locale,
 }
 
 impl Viewer {
@@ -121,7 +135,8 @@ impl Viewer {
     }
 }
 
-/// Why a request is refused.
+/// Why a request is refused. The API answers in these words (its text is the same in every
+/// language); a page says it in the reader's language ([`Denied::msg`]).
 #[derive(Debug)]
 enum Denied {
     Unauthenticated(&'static str),
@@ -147,7 +162,30 @@ impl Denied {
             }
         }
     }
+
+    /// What a page says: the catalogue's words for the reasons this module gives, a general
+    /// refusal for any other.
+    fn msg(&self) -> Msg {
+        match self {
+            Denied::Unauthenticated(m) if *m == TOKEN_NOT_VALID => Msg::new("web-denied-token"),
+            Denied::Unauthenticated(m) if *m == ONLY_STAFF => Msg::new("web-denied-staff"),
+            Denied::Unauthenticated(m) if *m == LINK_TOKEN_NEEDED => Msg::new("web-denied-link-token"),
+            Denied::Unauthenticated(_) => Msg::new("web-denied-sign-in"),
+            Denied::Forbidden(m) if *m == WAR_ROOMS_ONLY => Msg::new("web-denied-war-rooms"),
+            Denied::Forbidden(_) => Msg::new("web-denied-forbidden"),
+            Denied::Internal(e) => {
+                tracing::error!(error = %e, "web page failed");
+                Msg::new("web-denied-internal")
+            }
+        }
+    }
 }
+
+const TOKEN_NOT_VALID: &str = "the token is not valid (revoked, or never issued)";
+const SIGN_IN_FIRST: &str = "sign in first (a link from /dashboard in chat), or send Authorization: Bearer TOKEN (resolvd token create)";
+const ONLY_STAFF: &str = "only staff may use the cockpit";
+const LINK_TOKEN_NEEDED: &str = "this address needs the sign-in link's token";
+const WAR_ROOMS_ONLY: &str = "the war-room board is for managers, domain owners and leads";
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)

@@ -1,6 +1,7 @@
-//! The dashboard: plain server-rendered HTML. `/` the four indicators (managers), `/queue` the
-//! open queue with its filters, `/tickets/T-n` a ticket with its clocks and timeline,
-//! `/incidents` the war-room board; `/login` spends a sign-in link and sets the session.
+//! The cockpit's pages: plain server-rendered HTML in the reader's language (`lang.rs`). `/` the
+//! four indicators (managers, `dashboard.rs`), `/queue` the open queue with its filters,
+//! `/tickets/T-n` a ticket with its clocks and timeline, `/incidents` the war-room board; `/login`
+//! spends a sign-in link and sets the session.
 
 use std::fmt::Write;
 
@@ -9,19 +10,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::api::{IndicatorParams, TicketQuery};
-use super::charts::{self, Series, trim_number};
-use super::{Denied, Viewer, Web};
-use crate::domain::TicketRef;
-use crate::domain::indicators::{Handling, Indicators};
+use super::api::TicketQuery;
+use super::charts::trim_number;
+use super::lang::{self, DASH, when, when_or_dash};
+use super::{Denied, LINK_TOKEN_NEEDED, Viewer, WAR_ROOMS_ONLY, Web, dashboard, events};
+use crate::domain::{Locale, TicketRef};
 use crate::store::TicketFilter;
+use crate::t;
 
 pub(super) fn routes() -> Router<Web> {
     Router::new()
-        .route("/", get(dashboard))
+        .route("/", get(dashboard::dashboard))
         .route("/login", get(login))
         .route("/logout", get(logout))
         .route("/queue", get(queue))
@@ -41,6 +42,16 @@ pub fn esc(text: &str) -> String {
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
+    }
+    out
+}
+
+/// `text` escaped, with each of `codes` in it set as code (commands a person types).
+fn esc_with_code(text: &str, codes: &[&str]) -> String {
+    let mut out = esc(text);
+    for code in codes {
+        let escaped = esc(code);
+        out = out.replace(&escaped, &format!("<code>{escaped}</code>"));
     }
     out
 }
@@ -67,44 +78,69 @@ svg.chart{width:100%;height:auto;max-height:320px}
 .bar.rate{fill:#e15759}.breached{color:#b00020;font-weight:bold}.muted{color:#778}
 "#;
 
-fn page(title: &str, viewer: Option<&Viewer>, body: &str) -> Html<String> {
+/// A page in the reader's language: `<html lang>`, the title, the navigation for who is signed in.
+pub(super) fn page(locale: Locale, title: &str, viewer: Option<&Viewer>, body: &str) -> Html<String> {
     let mut nav = String::new();
     if let Some(viewer) = viewer {
+        let link = |href: &str, text: String| format!(r#"<a href="{href}">{}</a>"#, esc(&text));
         if viewer.is_manager() {
-            nav.push_str(r#"<a href="/">Indicators</a>"#);
+            nav.push_str(&link("/", t!(locale, "web-indicators")));
         }
-        nav.push_str(r#"<a href="/queue">Queue</a>"#);
+        nav.push_str(&link("/queue", t!(locale, "web-queue")));
         if viewer.sees_war_rooms() {
-            nav.push_str(r#"<a href="/incidents">War rooms</a>"#);
+            nav.push_str(&link("/incidents", t!(locale, "web-war-rooms")));
         }
         let _ = write!(
             nav,
-            r#"<span class="me">{} · <a href="/logout">sign out</a></span>"#,
-            esc(&viewer.person)
+            r#"<span class="me">{} · {}</span>"#,
+            esc(&viewer.person),
+            link("/logout", t!(locale, "web-sign-out"))
         );
     }
     Html(format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{} · resolvd</title><style>{STYLE}</style></head><body><header><strong>resolvd</strong>{nav}</header><main>{body}</main></body></html>"#,
+        r#"<!doctype html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{} · resolvd</title><style>{STYLE}</style></head><body><header><strong>resolvd</strong>{nav}</header><main>{body}</main></body></html>"#,
+        locale.tag(),
         esc(title)
     ))
 }
 
-/// A page refused: 401 with how to sign in, or 403.
-fn refused(denied: Denied) -> Response {
-    let status = denied.status();
-    let hint = match status {
-        StatusCode::UNAUTHORIZED => {
-            "<p>Staff sign in with a link: type <code>/dashboard</code> in chat, or ask an operator to run \
-             <code>resolvd login-link --person YOUR_ID</code>. A link works once, for 10 minutes.</p>"
-        }
-        _ => "",
-    };
-    let body = format!("<section><h1>{}</h1><p>{}</p>{hint}</section>", status, esc(&denied.message()));
-    (status, page("Sign in", None, &body)).into_response()
+/// The heading of a refusal: what the status means to the reader.
+fn status_heading(locale: Locale, status: StatusCode) -> String {
+    t!(locale, "web-http-status", code = u32::from(status.as_u16()))
 }
 
-async fn signed_in(web: &Web, headers: &HeaderMap) -> Result<Viewer, Response> {
-    web.viewer(headers).await.map_err(refused)
+/// A page refused: 401 with how to sign in, 403, or 500, in `locale`.
+pub(super) fn refused(locale: Locale, denied: Denied) -> Response {
+    let status = denied.status();
+    let hint = match status {
+        StatusCode::UNAUTHORIZED => sign_in_hint(locale),
+        _ => String::new(),
+    };
+    let body = format!(
+        "<section><h1>{}</h1><p>{}</p>{hint}</section>",
+        esc(&status_heading(locale, status)),
+        esc(&crate::i18n::text(locale, &denied.msg()))
+    );
+    (status, page(locale, &t!(locale, "web-sign-in"), None, &body)).into_response()
+}
+
+/// How staff sign in: `/dashboard` in chat, or an operator's `resolvd login-link`.
+fn sign_in_hint(locale: Locale) -> String {
+    let command = "/dashboard";
+    let cli = format!("resolvd login-link --person {}", t!(locale, "web-your-id"));
+    let hint = t!(
+        locale,
+        "web-sign-in-hint",
+        command = command,
+        cli = cli.as_str(),
+        minutes = crate::access::LINK_MINUTES
+    );
+    format!("<p>{}</p>", esc_with_code(&hint, &[command, &cli]))
+}
+
+/// The person signed in, or the refusal to show, in the language of whoever asked.
+pub(super) async fn signed_in(web: &Web, headers: &HeaderMap) -> Result<Viewer, Response> {
+    web.viewer(headers).await.map_err(|denied| refused(web.locale(None, headers), denied))
 }
 
 #[derive(Deserialize)]
@@ -112,22 +148,27 @@ struct LoginQuery {
     t: Option<String>,
 }
 
-async fn login(State(web): State<Web>, Query(query): Query<LoginQuery>) -> Response {
+async fn login(State(web): State<Web>, headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
+    let locale = web.locale(None, &headers);
     let Some(token) = query.t else {
-        return refused(Denied::Unauthenticated("this address needs the sign-in link's token"));
+        return refused(locale, Denied::Unauthenticated(LINK_TOKEN_NEEDED));
     };
     let person = match web.inner.signer.redeem_link(&**web.engine().store(), &token, web.now()).await {
         Ok(person) => person,
         Err(crate::access::RedeemError::Access(e)) => {
             let status = StatusCode::UNAUTHORIZED;
-            let body = format!("<section><h1>{status}</h1><p>{}</p></section>", esc(&e.to_string()));
-            return (status, page("Sign in", None, &body)).into_response();
+            let body = format!(
+                "<section><h1>{}</h1><p>{}</p></section>",
+                esc(&status_heading(locale, status)),
+                esc(&crate::i18n::text(locale, &e.msg()))
+            );
+            return (status, page(locale, &t!(locale, "web-sign-in"), None, &body)).into_response();
         }
-        Err(e) => return refused(Denied::Internal(e.to_string())),
+        Err(e) => return refused(locale, Denied::Internal(e.to_string())),
     };
-    let viewer = match web.viewer_for(person.clone()) {
+    let viewer = match web.viewer_for(person.clone(), &headers) {
         Ok(viewer) => viewer,
-        Err(denied) => return refused(denied),
+        Err(denied) => return refused(locale, denied),
     };
     let (_, cookie) = web.session_cookie(&person);
     let home = if viewer.is_manager() { "/" } else { "/queue" };
@@ -139,255 +180,30 @@ async fn logout() -> Response {
     ([(header::SET_COOKIE, cookie)], Redirect::to("/queue")).into_response()
 }
 
-/// A duration as managers read it: minutes under an hour, else hours.
-fn hours(secs: Option<i64>) -> String {
-    match secs {
-        None => "–".to_owned(),
-        Some(s) if s < 3600 => format!("{} min", s / 60),
-        Some(s) => format!("{} h", trim_number(s as f64 / 3600.0)),
-    }
+pub(super) fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| DASH.to_owned(), |s| format!("{}%", trim_number(s * 100.0)))
 }
 
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |s| format!("{}%", trim_number(s * 100.0)))
-}
-
-fn option_list(name: &str, selected: Option<&str>, values: &[&str]) -> String {
-    let mut out = format!(r#"<select name="{name}"><option value="">any</option>"#);
-    for value in values {
+/// A `<select>` of `(value, label)`: the value is what the form sends, the label what people read.
+pub(super) fn option_list(
+    locale: Locale,
+    name: &str,
+    selected: Option<&str>,
+    values: &[(&str, String)],
+) -> String {
+    let mut out =
+        format!(r#"<select name="{name}"><option value="">{}</option>"#, esc(&t!(locale, "web-any")));
+    for (value, label) in values {
         let sel = if selected == Some(*value) { " selected" } else { "" };
-        let _ = write!(out, r#"<option{sel}>{}</option>"#, esc(value));
+        let _ = write!(out, r#"<option value="{}"{sel}>{}</option>"#, esc(value), esc(label));
     }
     out.push_str("</select>");
     out
 }
 
-async fn dashboard(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Query(params): Query<IndicatorParams>,
-) -> Response {
-    let viewer = match signed_in(&web, &headers).await {
-        Ok(viewer) if viewer.is_manager() => viewer,
-        Ok(_) => return Redirect::to("/queue").into_response(),
-        Err(refusal) => return refusal,
-    };
-    let zone = web.engine().config().digest.time_zone;
-    let query = match params.query(zone, web.now()) {
-        Ok(query) => query,
-        Err(e) => {
-            let body = format!("<section><h1>Indicators</h1><p class=breached>{}</p></section>", esc(&e));
-            return (StatusCode::BAD_REQUEST, page("Indicators", Some(&viewer), &body)).into_response();
-        }
-    };
-    let indicators = match web.engine().store().indicators(&query).await {
-        Ok(indicators) => indicators,
-        Err(e) => return refused(Denied::Internal(e.to_string())),
-    };
-    let domains: Vec<&str> = web.engine().config().domains.iter().map(|d| d.id.as_str()).collect();
-    let kinds: Vec<&str> =
-        <crate::domain::Kind as strum::VariantArray>::VARIANTS.iter().map(|k| k.into()).collect();
-    let mut body = format!(
-        r#"<section><h1>Indicators, {} to {} ({})</h1><form class="filters" method="get" action="/">
-<label>from<input type="date" name="from" value="{}"></label><label>to<input type="date" name="to" value="{}"></label>
-<label>domain{}</label><label>severity{}</label><label>kind{}</label>
-<label>customer<input name="customer" value="{}"></label><button>Show</button></form></section>"#,
-        query.from,
-        query.to,
-        esc(&indicators.time_zone),
-        query.from,
-        query.to,
-        option_list("domain", query.filter.domain.as_deref(), &domains),
-        option_list("severity", query.filter.severity.map(Into::into), &["S", "P1", "P2", "P3"]),
-        option_list("kind", query.filter.kind.map(Into::into), &kinds),
-        esc(query.filter.customer.as_deref().unwrap_or_default()),
-    );
-    body.push_str(&inflow_section(&indicators));
-    body.push_str(&handling_section(&indicators));
-    body.push_str(&confirmation_section(&indicators));
-    page("Indicators", Some(&viewer), &body).into_response()
-}
-
-fn inflow_section(ind: &Indicators) -> String {
-    let created: i64 = ind.inflow.iter().map(|d| d.created).sum();
-    let closed: i64 = ind.inflow.iter().map(|d| d.closed).sum();
-    let open_at_start = ind.inflow.first().map_or(0, |d| d.open_at_start);
-    let rate = (open_at_start + created > 0).then(|| closed as f64 / (open_at_start + created) as f64);
-    let days: Vec<String> = ind.inflow.iter().map(|d| d.date.format("%m-%d").to_string()).collect();
-    let chart = charts::bars(
-        "chart-inflow",
-        "Tickets created and closed per day, and the close rate",
-        &days,
-        &[
-            Series {
-                name: "created",
-                class: "created",
-                values: ind.inflow.iter().map(|d| d.created as f64).collect(),
-            },
-            Series {
-                name: "closed",
-                class: "closed",
-                values: ind.inflow.iter().map(|d| d.closed as f64).collect(),
-            },
-        ],
-        Some(&Series {
-            name: "close rate",
-            class: "rate",
-            values: ind.inflow.iter().map(|d| d.close_rate.unwrap_or(0.0)).collect(),
-        }),
-    );
-    let mut rows = String::new();
-    for day in &ind.inflow {
-        let _ = write!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            day.date,
-            day.open_at_start,
-            day.created,
-            day.closed,
-            percent(day.close_rate)
-        );
-    }
-    format!(
-        r#"<section><h2>1 · Daily inflow and close rate</h2><div class="kpis">
-<div class="kpi">created<b data-indicator="created-total">{created}</b></div>
-<div class="kpi">closed<b data-indicator="closed-total">{closed}</b></div>
-<div class="kpi">open at the start<b data-indicator="open-at-start">{open_at_start}</b></div>
-<div class="kpi">close rate over the range<b data-indicator="close-rate">{}</b></div></div>{chart}
-<details><summary>Per day</summary><div class="table"><table><tr><th>day</th><th>open at start</th><th>created</th><th>closed</th><th>close rate</th></tr>{rows}</table></div></details></section>"#,
-        percent(rate)
-    )
-}
-
-fn handling_cells(h: &Handling) -> String {
-    format!(
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-        h.tickets,
-        h.resolved,
-        hours(h.median_secs),
-        hours(h.p90_secs),
-        hours(h.median_business_secs),
-        hours(h.p90_business_secs),
-        percent(h.on_time_rate)
-    )
-}
-
-const HANDLING_HEAD: &str = "<th>tickets</th><th>resolved</th><th>median</th><th>p90</th><th>median (business)</th>\
-                             <th>p90 (business)</th><th>on time</th>";
-
-fn handling_section(ind: &Indicators) -> String {
-    let name = |v: Option<String>| v.unwrap_or_else(|| "unclassified".to_owned());
-    let mut kinds = String::new();
-    for k in &ind.by_kind {
-        let kind = name(k.kind.map(|k| k.to_string()));
-        let _ = write!(
-            kinds,
-            r#"<tr data-kind="{}"><td>{}</td>{}</tr>"#,
-            esc(&kind),
-            esc(&kind),
-            handling_cells(&k.handling)
-        );
-    }
-    let labels: Vec<String> = ind.by_kind.iter().map(|k| name(k.kind.map(|k| k.to_string()))).collect();
-    let to_hours = |v: Option<i64>| v.map_or(0.0, |s| s as f64 / 3600.0);
-    let kind_chart = charts::bars(
-        "chart-kind",
-        "Handling time per kind, hours",
-        &labels,
-        &[
-            Series {
-                name: "median h",
-                class: "median",
-                values: ind.by_kind.iter().map(|k| to_hours(k.handling.median_secs)).collect(),
-            },
-            Series {
-                name: "p90 h",
-                class: "p90",
-                values: ind.by_kind.iter().map(|k| to_hours(k.handling.p90_secs)).collect(),
-            },
-        ],
-        None,
-    );
-    let mut domains = String::new();
-    for d in &ind.by_domain {
-        let domain = name(d.domain.clone());
-        let breached = if d.breached_now > 0 { " class=breached" } else { "" };
-        let _ = write!(
-            domains,
-            r#"<tr data-domain="{}"><td>{}</td>{}<td>{}</td><td{breached}>{}</td></tr>"#,
-            esc(&domain),
-            esc(&domain),
-            handling_cells(&d.handling),
-            d.open_now,
-            d.breached_now
-        );
-    }
-    let domain_labels: Vec<String> = ind.by_domain.iter().map(|d| name(d.domain.clone())).collect();
-    let domain_chart = charts::bars(
-        "chart-domain",
-        "Open and breached now, per domain",
-        &domain_labels,
-        &[
-            Series {
-                name: "open now",
-                class: "created",
-                values: ind.by_domain.iter().map(|d| d.open_now as f64).collect(),
-            },
-            Series {
-                name: "breached now",
-                class: "reopened",
-                values: ind.by_domain.iter().map(|d| d.breached_now as f64).collect(),
-            },
-        ],
-        None,
-    );
-    format!(
-        r#"<section><h2>2 · Per kind</h2>{kind_chart}<div class="table"><table><tr><th>kind</th>{HANDLING_HEAD}</tr>{kinds}</table></div></section>
-<section><h2>3 · Per domain</h2>{domain_chart}<div class="table"><table><tr><th>domain</th>{HANDLING_HEAD}<th>open now</th><th>breached now</th></tr>{domains}</table></div></section>"#
-    )
-}
-
-fn confirmation_section(ind: &Indicators) -> String {
-    let c = &ind.confirmation;
-    let outcome = charts::stacked(
-        "chart-confirmation",
-        "How the resolution cards ended",
-        &[
-            ("confirmed", "confirmed", c.confirmed as f64),
-            ("auto-confirmed", "auto", c.auto_confirmed as f64),
-            ("reopened", "reopened", c.reopened as f64),
-            ("pending", "pending", c.pending as f64),
-        ],
-    );
-    let scores = charts::bars(
-        "chart-scores",
-        "Scores, 1 to 5",
-        &["1", "2", "3", "4", "5"].map(str::to_owned),
-        &[Series { name: "scores", class: "score", values: c.scores.iter().map(|n| *n as f64).collect() }],
-        None,
-    );
-    format!(
-        r#"<section><h2>4 · Confirmation and satisfaction</h2><div class="kpis">
-<div class="kpi">cards<b data-indicator="cards">{}</b></div>
-<div class="kpi">confirmed<b data-indicator="confirmed-share">{}</b></div>
-<div class="kpi">auto-confirmed<b data-indicator="auto-confirmed-share">{}</b></div>
-<div class="kpi">reopened<b data-indicator="reopened-share">{}</b></div>
-<div class="kpi">resolved → closed, median<b>{}</b></div><div class="kpi">p90<b>{}</b></div>
-<div class="kpi">mean score<b data-indicator="mean-score">{}</b></div>
-<div class="kpi">response rate<b data-indicator="response-rate">{}</b></div></div>{outcome}{scores}</section>"#,
-        c.cards,
-        percent(c.confirmed_share),
-        percent(c.auto_confirmed_share),
-        percent(c.reopened_share),
-        hours(c.median_secs),
-        hours(c.p90_secs),
-        c.mean_score.map_or_else(|| "–".to_owned(), trim_number),
-        percent(c.response_rate),
-    )
-}
-
-fn local(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
-    at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+/// A label around a form control.
+pub(super) fn labelled(label: &str, control: &str) -> String {
+    format!("<label>{}{control}</label>", esc(label))
 }
 
 async fn queue(State(web): State<Web>, headers: HeaderMap, Query(query): Query<TicketQuery>) -> Response {
@@ -395,55 +211,89 @@ async fn queue(State(web): State<Web>, headers: HeaderMap, Query(query): Query<T
         Ok(viewer) => viewer,
         Err(refusal) => return refusal,
     };
+    let locale = viewer.locale;
+    let title = t!(locale, "web-queue");
     let zone = web.engine().config().digest.time_zone;
     let mut query = query;
     if query.status.is_none() {
         query.status = Some("open".to_owned());
     }
     let form = {
-        let domains: Vec<&str> = web.engine().config().domains.iter().map(|d| d.id.as_str()).collect();
+        let domains: Vec<(&str, String)> =
+            web.engine().config().domains.iter().map(|d| (d.id.as_str(), d.id.clone())).collect();
+        let statuses: Vec<(&str, String)> = ["open", "new", "waiting_customer", "resolved", "closed"]
+            .iter()
+            .map(|s| (*s, t!(locale, "web-status-filter", status = *s)))
+            .collect();
+        let severities: Vec<(&str, String)> = ["S", "P1", "P2", "P3"].map(|s| (s, s.to_owned())).into();
         let risk = if query.at_risk.unwrap_or(false) { " checked" } else { "" };
-        format!(
-            r#"<form class="filters" method="get" action="/queue">
-<label>status{}</label><label>assignee<input name="assignee" value="{}"></label><label>domain{}</label>
-<label>severity{}</label><label>at risk<input type="checkbox" name="at_risk" value="true"{risk}></label>
-<label>search<input name="q" value="{}" placeholder="title, message, customer"></label><button>Filter</button></form>"#,
-            option_list(
-                "status",
-                query.status.as_deref(),
-                &["open", "new", "waiting_customer", "resolved", "closed"]
+        [
+            r#"<form class="filters" method="get" action="/queue">"#.to_owned(),
+            labelled(
+                &t!(locale, "web-col-status"),
+                &option_list(locale, "status", query.status.as_deref(), &statuses),
             ),
-            esc(query.assignee.as_deref().unwrap_or_default()),
-            option_list("domain", query.domain.as_deref(), &domains),
-            option_list("severity", query.severity.as_deref(), &["S", "P1", "P2", "P3"]),
-            esc(query.q.as_deref().unwrap_or_default()),
-        )
+            labelled(
+                &t!(locale, "web-col-assignee"),
+                &format!(
+                    r#"<input name="assignee" value="{}">"#,
+                    esc(query.assignee.as_deref().unwrap_or_default())
+                ),
+            ),
+            labelled(
+                &t!(locale, "web-col-domain"),
+                &option_list(locale, "domain", query.domain.as_deref(), &domains),
+            ),
+            labelled(
+                &t!(locale, "web-col-severity"),
+                &option_list(locale, "severity", query.severity.as_deref(), &severities),
+            ),
+            labelled(
+                &t!(locale, "web-filter-at-risk"),
+                &format!(r#"<input type="checkbox" name="at_risk" value="true"{risk}>"#),
+            ),
+            labelled(
+                &t!(locale, "web-filter-search"),
+                &format!(
+                    r#"<input name="q" value="{}" placeholder="{}">"#,
+                    esc(query.q.as_deref().unwrap_or_default()),
+                    esc(&t!(locale, "web-filter-search-hint"))
+                ),
+            ),
+            format!("<button>{}</button></form>", esc(&t!(locale, "web-filter-apply"))),
+        ]
+        .concat()
     };
     let filter = match query.filter(web.now()) {
         Ok(filter) => filter,
         Err(e) => {
-            let body = format!("<section><h1>Queue</h1>{form}<p class=breached>{}</p></section>", esc(&e));
-            return (StatusCode::BAD_REQUEST, page("Queue", Some(&viewer), &body)).into_response();
+            let body = format!(
+                "<section><h1>{}</h1>{form}<p class=breached>{}</p></section>",
+                esc(&title),
+                esc(&t!(locale, "web-bad-filter", problem = e))
+            );
+            return (StatusCode::BAD_REQUEST, page(locale, &title, Some(&viewer), &body)).into_response();
         }
     };
     let page_of = match super::api::ticket_page(&web, &filter).await {
         Ok(page) => page,
-        Err(e) => return refused(Denied::Internal(e.to_string())),
+        Err(e) => return refused(locale, Denied::Internal(e.to_string())),
     };
     let mut rows = String::new();
     for t in &page_of.tickets {
-        let alarm = t.next_alarm_at.map_or_else(|| "–".to_owned(), |a| local(a, zone));
+        let alarm = when_or_dash(locale, t.next_alarm_at, zone);
         let soon = t.next_alarm_at.is_some_and(|a| a <= TicketFilter::at_risk_before(web.now()));
         let _ = write!(
             rows,
-            r#"<tr data-ticket="{r}"><td><a href="/tickets/{r}">{r}</a></td><td class="wrap">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{alarm}</td></tr>"#,
+            r#"<tr data-ticket="{r}"><td><a href="/tickets/{r}">{r}</a></td><td class="wrap">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>"#,
             esc(&t.title),
-            t.status,
+            esc(&lang::status(locale, t.status)),
             t.severity.map(|s| s.to_string()).unwrap_or_default(),
             esc(t.domain.as_deref().unwrap_or("")),
-            esc(t.assignee.as_deref().unwrap_or("–")),
+            esc(t.assignee.as_deref().unwrap_or(DASH)),
             esc(&t.customer),
             if soon { " class=breached" } else { "" },
+            esc(&alarm),
             r = t.reference,
         );
     }
@@ -466,15 +316,39 @@ async fn queue(State(web): State<Web>, headers: HeaderMap, Query(query): Query<T
             }
             params.push(("after".to_owned(), after.clone()));
             let encoded: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
-            format!(r#"<p><a href="/queue?{}">Next page →</a></p>"#, esc(&encoded.join("&")))
+            format!(
+                r#"<p><a href="/queue?{}">{}</a></p>"#,
+                esc(&encoded.join("&")),
+                esc(&t!(locale, "web-next-page"))
+            )
         }
         None => String::new(),
     };
+    let columns = head(&[
+        t!(locale, "web-col-ticket"),
+        t!(locale, "web-col-title"),
+        t!(locale, "web-col-status"),
+        t!(locale, "web-col-severity"),
+        t!(locale, "web-col-domain"),
+        t!(locale, "web-col-assignee"),
+        t!(locale, "web-col-customer"),
+        t!(locale, "web-col-next-alarm", zone = zone.name()),
+    ]);
+    let empty = if page_of.tickets.is_empty() {
+        format!("<p class=muted>{}</p>", esc(&t!(locale, "web-queue-empty")))
+    } else {
+        String::new()
+    };
     let body = format!(
-        r#"<section><h1>Queue</h1>{form}</section><section><div class="table"><table><tr><th>ticket</th><th>title</th><th>status</th><th>severity</th><th>domain</th><th>assignee</th><th>customer</th><th>next SLA alarm</th></tr>{rows}</table></div>{}{next}</section>"#,
-        if page_of.tickets.is_empty() { "<p class=muted>No ticket matches.</p>" } else { "" }
+        r#"<section><h1>{}</h1>{form}</section><section><div class="table"><table><tr>{columns}</tr>{rows}</table></div>{empty}{next}</section>"#,
+        esc(&title)
     );
-    page("Queue", Some(&viewer), &body).into_response()
+    page(locale, &title, Some(&viewer), &body).into_response()
+}
+
+/// A table's header row.
+pub(super) fn head(cells: &[String]) -> String {
+    cells.iter().map(|c| format!("<th>{}</th>", esc(c))).collect()
 }
 
 fn url_encode(text: &str) -> String {
@@ -495,79 +369,114 @@ async fn ticket(State(web): State<Web>, headers: HeaderMap, Path(reference): Pat
         Ok(viewer) => viewer,
         Err(refusal) => return refusal,
     };
+    let locale = viewer.locale;
+    let heading = t!(locale, "web-ticket");
     let Ok(reference) = reference.parse::<TicketRef>() else {
-        let body = format!(
-            "<section><p>`{}` is not a ticket; write T-12</p></section>",
-            esc(&crate::domain::text::elide(&reference, 40))
-        );
-        return (StatusCode::BAD_REQUEST, page("Ticket", Some(&viewer), &body)).into_response();
+        let text = crate::domain::text::elide(&reference, 40);
+        let body =
+            format!("<section><p>{}</p></section>", esc(&t!(locale, "error-bad-ticket-ref", text = text)));
+        return (StatusCode::BAD_REQUEST, page(locale, &heading, Some(&viewer), &body)).into_response();
     };
     let zone = web.engine().config().digest.time_zone;
     let sla = crate::inspect::SlaAt { policy: &web.engine().config().sla, now: web.now() };
     let view = match crate::inspect::ticket_view(&**web.engine().store(), sla, reference).await {
         Ok(Some(view)) => view,
         Ok(None) => {
-            let body = format!("<section><p>There is no ticket {reference}.</p></section>");
-            return (StatusCode::NOT_FOUND, page("Ticket", Some(&viewer), &body)).into_response();
+            let body = format!(
+                "<section><p>{}</p></section>",
+                esc(&t!(locale, "no-such-ticket", ticket = reference.to_string()))
+            );
+            return (StatusCode::NOT_FOUND, page(locale, &heading, Some(&viewer), &body)).into_response();
         }
-        Err(e) => return refused(Denied::Internal(e.to_string())),
+        Err(e) => return refused(locale, Denied::Internal(e.to_string())),
     };
     let t = &view.ticket;
-    let due = |d: Option<DateTime<Utc>>| d.map_or_else(|| "–".to_owned(), |d| local(d, zone));
     let mut events = String::new();
     for e in &view.events {
         let _ = write!(
             events,
             r#"<tr><td>{}</td><td>{}</td><td class="wrap">{}</td></tr>"#,
-            local(e.at, zone),
+            esc(&when(locale, e.at, zone)),
             esc(&e.actor),
-            esc(&crate::inspect::describe(&e.kind))
+            esc(&events::describe(locale, zone, &e.kind))
         );
     }
     let room = view.war_room.as_ref().map_or_else(String::new, |room| {
-        format!(
-            "<p>War room <b>{}</b> ({}), leader {}, roster {}</p>",
-            esc(&room.id),
-            if room.archived_at.is_some() { "archived" } else { "open" },
-            esc(room.leader.as_deref().unwrap_or("–")),
-            esc(&room.roster.join(", "))
-        )
+        let state = if room.archived_at.is_some() {
+            t!(locale, "web-room-archived")
+        } else {
+            t!(locale, "web-room-open")
+        };
+        let line = t!(
+            locale,
+            "web-room-line",
+            room = room.id.as_str(),
+            state = state,
+            leader = room.leader.as_deref().unwrap_or(DASH),
+            roster = lang::list(locale, &room.roster)
+        );
+        format!("<p>{}</p>", esc(&line))
     });
+    let field = |key: String, value: String| format!("{} <b>{}</b>", esc(&key), esc(&value));
+    let status = match t.close_reason {
+        Some(reason) => t!(
+            locale,
+            "web-status-because",
+            status = lang::status(locale, t.status),
+            reason = lang::close_reason(locale, reason)
+        ),
+        None => lang::status(locale, t.status),
+    };
+    let facts = [
+        field(t!(locale, "web-col-status"), status),
+        field(t!(locale, "web-col-severity"), t.severity.map_or_else(|| DASH.to_owned(), |s| s.to_string())),
+        field(t!(locale, "web-col-kind"), t.kind.map_or_else(|| DASH.to_owned(), |k| lang::kind(locale, k))),
+        field(t!(locale, "web-col-domain"), t.domain.clone().unwrap_or_else(|| DASH.to_owned())),
+        field(t!(locale, "web-col-tier"), t.tier.to_string()),
+        field(t!(locale, "web-col-assignee"), t.assignee.clone().unwrap_or_else(|| DASH.to_owned())),
+        field(t!(locale, "web-col-customer"), t.customer.clone()),
+        field(t!(locale, "web-col-created"), when(locale, t.created_at, zone)),
+    ]
+    .join(" · ");
+    let due = |key: String, at| {
+        format!(r#"<div class="kpi">{}<b>{}</b></div>"#, esc(&key), esc(&when_or_dash(locale, at, zone)))
+    };
+    let breached = if view.sla.breached {
+        format!(r#"<div class="kpi breached">SLA<b>{}</b></div>"#, esc(&t!(locale, "web-breached")))
+    } else {
+        String::new()
+    };
+    let columns = head(&[
+        t!(locale, "web-col-when", zone = zone.name()),
+        t!(locale, "web-col-who"),
+        t!(locale, "web-col-what"),
+    ]);
     let body = format!(
-        r#"<section><h1>{} · {}</h1><p>status <b>{}</b>{} · severity {} · kind {} · domain {} · tier {} · assignee {} · customer {} · created {}</p>
-<div class="kpis"><div class="kpi">response due<b>{}</b></div><div class="kpi">resolution due<b>{}</b></div><div class="kpi">OLA due<b>{}</b></div>{}</div>{room}</section>
-<section><h2>Timeline</h2><div class="table"><table><tr><th>when</th><th>who</th><th>what</th></tr>{events}</table></div></section>"#,
+        r#"<section><h1>{} · {}</h1><p>{facts}</p>
+<div class="kpis">{}{}{}{breached}</div>{room}</section>
+<section><h2>{}</h2><div class="table"><table><tr>{columns}</tr>{events}</table></div></section>"#,
         t.reference,
         esc(&t.title),
-        t.status,
-        t.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
-        t.severity.map(|s| s.to_string()).unwrap_or_else(|| "–".into()),
-        t.kind.map(|k| k.to_string()).unwrap_or_else(|| "–".into()),
-        esc(t.domain.as_deref().unwrap_or("–")),
-        t.tier,
-        esc(t.assignee.as_deref().unwrap_or("–")),
-        esc(&t.customer),
-        local(t.created_at, zone),
-        due(view.sla.response_due),
-        due(view.sla.resolve_due),
-        due(view.sla.ola_due),
-        if view.sla.breached { r#"<div class="kpi breached">SLA<b>breached</b></div>"# } else { "" },
+        due(t!(locale, "web-response-due"), view.sla.response_due),
+        due(t!(locale, "web-resolution-due"), view.sla.resolve_due),
+        due(t!(locale, "web-ola-due"), view.sla.ola_due),
+        esc(&t!(locale, "web-timeline")),
     );
-    page(&t.reference.to_string(), Some(&viewer), &body).into_response()
+    page(locale, &t.reference.to_string(), Some(&viewer), &body).into_response()
 }
 
 async fn incidents(State(web): State<Web>, headers: HeaderMap) -> Response {
     let viewer = match signed_in(&web, &headers).await {
         Ok(viewer) if viewer.sees_war_rooms() => viewer,
-        Ok(_) => {
-            return refused(Denied::Forbidden("the war-room board is for managers, domain owners and leads"));
-        }
+        Ok(viewer) => return refused(viewer.locale, Denied::Forbidden(WAR_ROOMS_ONLY)),
         Err(refusal) => return refusal,
     };
+    let locale = viewer.locale;
+    let title = t!(locale, "web-war-rooms");
     let zone = web.engine().config().digest.time_zone;
     let rooms = match web.engine().store().open_war_rooms().await {
         Ok(rooms) => rooms,
-        Err(e) => return refused(Denied::Internal(e.to_string())),
+        Err(e) => return refused(locale, Denied::Internal(e.to_string())),
     };
     let sla = crate::inspect::SlaAt { policy: &web.engine().config().sla, now: web.now() };
     let mut rows = String::new();
@@ -575,24 +484,37 @@ async fn incidents(State(web): State<Web>, headers: HeaderMap) -> Response {
         let view = match crate::inspect::ticket_view(&**web.engine().store(), sla, room.ticket).await {
             Ok(Some(view)) => view,
             Ok(None) => continue,
-            Err(e) => return refused(Denied::Internal(e.to_string())),
+            Err(e) => return refused(locale, Denied::Internal(e.to_string())),
         };
-        let deadline = view.sla.resolve_due.map_or_else(|| "–".to_owned(), |d| local(d, zone));
         let _ = write!(
             rows,
-            r#"<tr data-room="{}"><td><a href="/tickets/{r}">{r}</a></td><td class="wrap">{}</td><td>{}</td><td class="wrap">{}</td><td>{}</td><td{}>{deadline}</td></tr>"#,
+            r#"<tr data-room="{}"><td><a href="/tickets/{r}">{r}</a></td><td class="wrap">{}</td><td>{}</td><td class="wrap">{}</td><td>{}</td><td{}>{}</td></tr>"#,
             esc(&room.name),
             esc(&view.ticket.title),
-            esc(room.leader.as_deref().unwrap_or("–")),
-            esc(&room.roster.join(", ")),
-            local(room.opened_at, zone),
+            esc(room.leader.as_deref().unwrap_or(DASH)),
+            esc(&lang::list(locale, &room.roster)),
+            esc(&when(locale, room.opened_at, zone)),
             if view.sla.breached { " class=breached" } else { "" },
+            esc(&when_or_dash(locale, view.sla.resolve_due, zone)),
             r = room.ticket,
         );
     }
+    let columns = head(&[
+        t!(locale, "web-col-ticket"),
+        t!(locale, "web-col-title"),
+        t!(locale, "web-col-leader"),
+        t!(locale, "web-col-roster"),
+        t!(locale, "web-col-opened", zone = zone.name()),
+        t!(locale, "web-resolution-due"),
+    ]);
+    let empty = if rooms.is_empty() {
+        format!("<p class=muted>{}</p>", esc(&t!(locale, "web-no-war-room")))
+    } else {
+        String::new()
+    };
     let body = format!(
-        r#"<section><h1>War rooms</h1>{}<div class="table"><table><tr><th>ticket</th><th>title</th><th>leader</th><th>roster</th><th>opened</th><th>resolution due</th></tr>{rows}</table></div></section>"#,
-        if rooms.is_empty() { "<p class=muted>No war room is open.</p>" } else { "" }
+        r#"<section><h1>{}</h1>{empty}<div class="table"><table><tr>{columns}</tr>{rows}</table></div></section>"#,
+        esc(&title)
     );
-    page("War rooms", Some(&viewer), &body).into_response()
+    page(locale, &title, Some(&viewer), &body).into_response()
 }
