@@ -393,65 +393,6 @@ async fn metrics_count_what_the_bot_does(db: &TestDb) {
     assert!(body.contains("resolvd_outbox_backlog"));
 }
 
-/// POSTs sales' answer to `/api/v1/tickets/{reference}/handoff`: the status and the JSON answer.
-async fn handoff(served: &Served, reference: &str, bearer: &str, body: &str) -> (u16, Value) {
-    let url = served.url(&format!("/api/v1/tickets/{reference}/handoff"));
-    let response =
-        client().post(url).header("authorization", bearer).body(body.to_owned()).send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, json(&response.text().await.unwrap()))
-}
-
-async fn sales_answers_an_inquiry_on_the_api_and_the_customer_is_told(db: &TestDb) {
-    let data = tempfile::tempdir().unwrap();
-    let sales = [
-        ("RESOLVD_HANDOFF__SALES__URL", "http://127.0.0.1:9/sales"),
-        ("RESOLVD_HANDOFF__SALES__SECRET", "k"),
-    ];
-    let mut served = Served::start_with(db, data.path(), None, &sales);
-    served.say("alice: what is the price of 200 phones?");
-    served.printed("T-1");
-    served.say("mallory: my screen flickers");
-    served.printed("T-2");
-    let token = ok(resolvd(db, data.path()).args(["token", "create", "--person", "frank"]).output().unwrap());
-    let bearer = format!("Bearer {}", token.trim());
-    let events =
-        |reference: &str| common::ticket_json(db, data.path(), reference)["events"].as_array().unwrap().len();
-    let (t1_before, t2_before) = (events("T-1"), events("T-2"));
-
-    // Refused, each with a clear answer, and nothing written.
-    let won = r#"{"outcome": "won", "note": "40 units ordered"}"#;
-    let (status, body) = handoff(&served, "T-1", "Bearer not-a-token", won).await;
-    assert_eq!(status, 401, "{body}");
-    let (status, body) = handoff(&served, "T-1", &bearer, r#"{"outcome": "maybe"}"#).await;
-    assert_eq!(status, 400);
-    assert_eq!(body["error"], "`maybe` is not an outcome; use won, lost or answered");
-    let (status, body) = handoff(&served, "T-1", &bearer, "not json").await;
-    assert_eq!(status, 400);
-    assert!(body["error"].as_str().unwrap().contains("the body is not"), "{body}");
-    let (status, body) = handoff(&served, "T-2", &bearer, won).await;
-    assert_eq!(status, 409);
-    assert!(body["error"].as_str().unwrap().contains("T-2 is not waiting for sales"), "{body}");
-    let (status, _) = handoff(&served, "T-9", &bearer, won).await;
-    assert_eq!(status, 404);
-    assert_eq!((events("T-1"), events("T-2")), (t1_before, t2_before), "nothing written");
-
-    // Taken: the outcome on the timeline, the ticket closed, the customer told.
-    let (status, body) = handoff(&served, "T-1", &bearer, won).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body, serde_json::json!({ "ref": "T-1", "status": "closed", "outcome": "won" }));
-    served.printed("Thank you for your order");
-    let shown = common::ticket_json(db, data.path(), "T-1");
-    assert_eq!((shown["status"].as_str(), shown["close_reason"].as_str()), (Some("closed"), Some("sales")));
-    let answered =
-        shown["events"].as_array().unwrap().iter().find(|e| e["type"] == "handoff_answered").unwrap();
-    assert_eq!(
-        (answered["outcome"].as_str(), answered["note"].as_str()),
-        (Some("won"), Some("40 units ordered"))
-    );
-    assert_eq!(answered["actor"], "frank");
-    let (status, _) = handoff(&served, "T-1", &bearer, won).await;
-    assert_eq!(status, 409, "answered once");
 /// What the dashboard and a ticket page say in each language: headings, a chart's title, a
 /// timeline event, a date.
 const ENGLISH: [&str; 7] = [
@@ -570,6 +511,67 @@ async fn pages_are_written_in_the_readers_language(db: &TestDb) {
     let (_, metrics, _) =
         get(&served.url("/metrics"), &[("cookie", &mei), ("accept-language", "zh-CN")]).await;
     assert!(metrics.contains("# HELP resolvd_open_tickets Tickets not closed"), "{metrics}");
+}
+
+/// POSTs sales' answer to `/api/v1/tickets/{reference}/handoff`: the status and the JSON answer.
+async fn handoff(served: &Served, reference: &str, bearer: &str, body: &str) -> (u16, Value) {
+    let url = served.url(&format!("/api/v1/tickets/{reference}/handoff"));
+    let response =
+        client().post(url).header("authorization", bearer).body(body.to_owned()).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, json(&response.text().await.unwrap()))
+}
+
+async fn sales_answers_an_inquiry_on_the_api_and_the_customer_is_told(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let sales = [
+        ("RESOLVD_HANDOFF__SALES__URL", "http://127.0.0.1:9/sales"),
+        ("RESOLVD_HANDOFF__SALES__SECRET", "k"),
+    ];
+    let mut served = Served::start_with(db, data.path(), None, &sales);
+    served.say("alice: what is the price of 200 phones?");
+    served.printed("T-1");
+    served.say("mallory: my screen flickers");
+    served.printed("T-2");
+    let token = ok(resolvd(db, data.path()).args(["token", "create", "--person", "frank"]).output().unwrap());
+    let bearer = format!("Bearer {}", token.trim());
+    let events =
+        |reference: &str| common::ticket_json(db, data.path(), reference)["events"].as_array().unwrap().len();
+    let (t1_before, t2_before) = (events("T-1"), events("T-2"));
+
+    // Refused, each with a clear answer, and nothing written.
+    let won = r#"{"outcome": "won", "note": "40 units ordered"}"#;
+    let (status, body) = handoff(&served, "T-1", "Bearer not-a-token", won).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = handoff(&served, "T-1", &bearer, r#"{"outcome": "maybe"}"#).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "`maybe` is not an outcome; use won, lost or answered");
+    let (status, body) = handoff(&served, "T-1", &bearer, "not json").await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("the body is not"), "{body}");
+    let (status, body) = handoff(&served, "T-2", &bearer, won).await;
+    assert_eq!(status, 409);
+    assert!(body["error"].as_str().unwrap().contains("T-2 is not waiting for sales"), "{body}");
+    let (status, _) = handoff(&served, "T-9", &bearer, won).await;
+    assert_eq!(status, 404);
+    assert_eq!((events("T-1"), events("T-2")), (t1_before, t2_before), "nothing written");
+
+    // Taken: the outcome on the timeline, the ticket closed, the customer told.
+    let (status, body) = handoff(&served, "T-1", &bearer, won).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, serde_json::json!({ "ref": "T-1", "status": "closed", "outcome": "won" }));
+    served.printed("Thank you for your order");
+    let shown = common::ticket_json(db, data.path(), "T-1");
+    assert_eq!((shown["status"].as_str(), shown["close_reason"].as_str()), (Some("closed"), Some("sales")));
+    let answered =
+        shown["events"].as_array().unwrap().iter().find(|e| e["type"] == "handoff_answered").unwrap();
+    assert_eq!(
+        (answered["outcome"].as_str(), answered["note"].as_str()),
+        (Some("won"), Some("40 units ordered"))
+    );
+    assert_eq!(answered["actor"], "frank");
+    let (status, _) = handoff(&served, "T-1", &bearer, won).await;
+    assert_eq!(status, 409, "answered once");
 }
 
 on_both_databases!(

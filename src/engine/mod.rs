@@ -385,7 +385,12 @@ impl Engine {
     /// A ticket's kind was set (at intake, by `/ticket` or `/classify`): the one place a kind
     /// brings what goes with it. A suggestion becomes part of a voice-of-customer item; an
     /// inquiry is handed to sales (returns whether it was).
-    async fn kind_set(&self, tx: &mut dyn StoreTx, ctx: &Ctx<'_>, ticket: &mut Ticket) -> Result<bool, StoreError> {
+    async fn kind_set(
+        &self,
+        tx: &mut dyn StoreTx,
+        ctx: &Ctx<'_>,
+        ticket: &mut Ticket,
+    ) -> Result<bool, StoreError> {
         match ticket.kind {
             Some(Kind::Suggestion) => self.take_suggestion(tx, ctx, ticket).await.map(|()| false),
             Some(Kind::Inquiry) => self.hand_to_sales(tx, ctx, ticket).await,

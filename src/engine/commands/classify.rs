@@ -6,7 +6,7 @@ use crate::t;
 
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{Classification, EventKind, Kind, Severity, TicketRef, assigned_by_hand};
+use crate::domain::{Classification, EventKind, Severity, TicketRef, assigned_by_hand};
 use crate::engine::{Ctx, Engine, Failure, Outcome, person_post, text};
 use crate::store::StoreTx;
 
