@@ -319,12 +319,10 @@ async fn a_webhook_failing_twice_is_delivered_once_across_restarts(db: &TestDb) 
             .output()
             .unwrap());
         let listed: Value = serde_json::from_str(&listed).unwrap();
-        match receiver.got().len() {
-            n @ (1 | 2) => {
-                assert_eq!(listed[0]["attempts"], n as i64, "{listed}");
-                assert_eq!(listed[0]["last_error"], "500 Internal Server Error: busy");
-            }
-            _ => {}
+        let tried = receiver.got().len();
+        if (1..3).contains(&tried) {
+            assert_eq!(listed[0]["attempts"], tried as i64, "{listed}");
+            assert_eq!(listed[0]["last_error"], "500 Internal Server Error: busy");
         }
     }
     // Restarted again: nothing more is sent.

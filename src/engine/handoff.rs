@@ -165,7 +165,7 @@ mod tests {
         let handed = at(EventKind::HandedOff { to: SALES.into() });
         let answered = at(EventKind::HandoffAnswered { outcome: HandoffOutcome::Won, note: None });
         assert!(!waiting_for(&[], SALES));
-        assert!(waiting_for(&[handed.clone()], SALES));
+        assert!(waiting_for(std::slice::from_ref(&handed), SALES));
         assert!(!waiting_for(&[handed.clone(), answered.clone()], SALES));
         assert!(waiting_for(&[handed.clone(), answered, handed], SALES));
     }
