@@ -350,6 +350,7 @@ async fn the_voc_script_through_the_binary_ends_with_v1_shipped_to_two_customers
         "V-1 is already accepted",
         "V-2 is rejected; 1 customer was told the reason.",
         "V-2 is rejected: only an accepted item can be shipped",
+        "V-2 is rejected; link suggestions to an open or accepted item",
         "V-1 is shipped; 2 customers were told and asked for feedback.",
     ] {
         assert!(stdout.contains(expected), "{expected}: {stdout}");
