@@ -201,7 +201,7 @@ async fn alike_suggestions_share_an_item_and_a_product_manager_decides_it(db: &T
     // A manager reads; only a product manager decides.
     assert!(reply(&d.command("frank", "voc list").await).contains("V-1 [open]"));
     let refused = d.command("frank", "voc accept item:V-1").await;
-    assert_eq!(reply(&refused), "/voc accept is for product managers; you are a manager");
+    assert_eq!(reply(&refused), "/voc accept is for product managers; you are a domain owner and a manager");
     assert_eq!(item(&d, 1).await.status, VocStatus::Open);
 
     let accepted = d.command("judy", "voc accept item:V-1").await;
@@ -291,10 +291,7 @@ async fn bad_voc_commands_get_a_short_reply_and_change_nothing(db: &TestDb) {
         says("voc ship item:V-1 note:soon").await,
         "V-1 is open: only an accepted item can be shipped"
     );
-    assert_eq!(
-        says("voc reject item:V-1 reason:\" \"").await,
-        "a rejection needs reason:…, which the customers read"
-    );
+    assert_eq!(says("voc reject item:V-1 reason:\" \"").await, "`reason` is empty in /voc reject");
     assert_eq!(
         says("voc reject item:V-2 reason:later").await,
         "V-2 is rejected; 1 customer was told the reason."
@@ -332,10 +329,11 @@ async fn bad_voc_commands_get_a_short_reply_and_change_nothing(db: &TestDb) {
     let audit = d.store().audit_log().await.unwrap();
     assert!(audit.iter().any(|e| e.actor == "bob"
         && matches!(&e.kind, EventKind::Refused { command, .. } if command == "voc reject")));
-    assert_eq!(
-        reply(&d.command("frank", "voc show item:V-1").await).lines().count(),
-        4,
-        "header, customers, two suggestions"
+    let shown = reply(&d.command("frank", "voc show item:V-1").await).to_owned();
+    assert_eq!(shown.lines().count(), 6, "header, customers, two suggestions of two lines: {shown}");
+    assert!(
+        shown.contains("2 customers ask: alice and mallory") && shown.contains("T-3 · mallory:"),
+        "{shown}"
     );
 }
 
@@ -352,6 +350,7 @@ async fn the_voc_script_through_the_binary_ends_with_v1_shipped_to_two_customers
         "V-1 is already accepted",
         "V-2 is rejected; 1 customer was told the reason.",
         "V-2 is rejected: only an accepted item can be shipped",
+        "V-2 is rejected; link suggestions to an open or accepted item",
         "V-1 is shipped; 2 customers were told and asked for feedback.",
     ] {
         assert!(stdout.contains(expected), "{expected}: {stdout}");

@@ -52,6 +52,7 @@ const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
     "timeline",
     "unassign",
     "update",
+    "voc",
     "wait",
 ];
 

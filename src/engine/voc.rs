@@ -337,3 +337,63 @@ pub(super) fn show_text(item: &VocItem, locale: Locale) -> String {
     }
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::voc::Suggestion;
+
+    fn item() -> VocItem {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-04T09:00:00Z").unwrap().to_utc();
+        let suggestion = |n: i64, customer: &str, text: &str| Suggestion {
+            ticket: TicketRef(n),
+            customer: customer.into(),
+            text: text.into(),
+            linked_by: SYSTEM_ACTOR.into(),
+            linked_at: at,
+        };
+        VocItem {
+            reference: VocRef(1),
+            title: "Dark mode for the settings".into(),
+            domain: Some("screen".into()),
+            status: VocStatus::Accepted,
+            reason: None,
+            note: None,
+            tracker_url: None,
+            decided_by: Some("judy".into()),
+            created_at: at,
+            updated_at: at,
+            suggestions: vec![
+                suggestion(1, "alice", "Dark mode for the settings"),
+                suggestion(2, "mallory", "A dark mode would help"),
+                suggestion(5, "alice", "Dark mode, please"),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_issue_quotes_each_suggestion_and_counts_customers_once() {
+        let body = issue_body(&item(), Locale::En);
+        assert_eq!(
+            body,
+            "Voice of customer V-1: Dark mode for the settings\nDomain: screen\nAsked for by 2 customers on 3 \
+             tickets:\n> Dark mode for the settings\n— T-1\n\n> A dark mode would help\n— T-2\n\n> Dark mode, \
+             please\n— T-5"
+        );
+        let zh = issue_body(&VocItem { domain: None, ..item() }, Locale::ZhCn);
+        assert!(
+            zh.starts_with(
+                "客户之声 V-1：Dark mode for the settings\n领域：无领域\n共有 2 位客户通过 3 张工单提出"
+            ),
+            "{zh}"
+        );
+    }
+
+    #[test]
+    fn a_decided_items_reason_or_note_ends_the_issue() {
+        let rejected = VocItem { reason: Some("not this year".into()), ..item() };
+        assert!(issue_body(&rejected, Locale::En).ends_with("— T-5\n\nRejected: not this year"));
+        let shipped = VocItem { note: Some("in 2.2".into()), ..item() };
+        assert!(issue_body(&shipped, Locale::En).ends_with("\n\nShipped: in 2.2"));
+    }
+}
