@@ -472,7 +472,7 @@ clock-name-lower = { $kind ->
    *[ola] { $tier } OLA
 }
 
-## /stats (the chart keeps English: its font has no Chinese)
+## /stats (its chart has no words: ISO dates, + and ✓, explained by stats-chart-key)
 
 stats-heading = Indicators { $from } to { $to } ({ $zone }{ $scope })
 stats-scope = , domain { $domain }

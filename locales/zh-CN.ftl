@@ -460,7 +460,7 @@ clock-name-lower = { $kind ->
    *[ola] { $tier } OLA
 }
 
-## /stats（图表保持英文：其字体没有中文字形）
+## /stats（图表中没有文字：ISO 日期、+ 和 ✓，由 stats-chart-key 说明）
 
 stats-heading = 指标 { $from } 至 { $to }（{ $zone }{ $scope }）
 stats-scope = ，领域 { $domain }
