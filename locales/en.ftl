@@ -474,7 +474,7 @@ clock-name-lower = { $kind ->
    *[ola] { $tier } OLA
 }
 
-## /stats (the chart keeps English: its font has no Chinese)
+## /stats (its chart has no words: ISO dates, + and ✓, explained by stats-chart-key)
 
 stats-heading = Indicators { $from } to { $to } ({ $zone }{ $scope })
 stats-scope = , domain { $domain }
@@ -837,3 +837,149 @@ web-event-room-reopened = opened the war room again
 web-event-storm-proposed = proposed { $tickets } as one storm to { $owners }
 web-event-storm-confirmed = confirmed the storm of { $tickets } as one incident
 web-event-storm-declined = declined the storm of { $tickets }{ $because }
+## i18n-rest: what was still English (issue 15): storms, the knowledge base's learning, /kb publish,
+## /queue and /stats errors, the /stats chart's key, quotes and labels in staff notices, the
+## console's and Discord's own words
+
+# Storms: an owner's card and reply in their language, staff threads and war rooms in default_locale
+storm-proposal-card = Storm in { $domain }: { $count ->
+        [one] 1 similar new ticket
+       *[other] { $count } similar new tickets
+    } within { $minutes } minutes ({ $tickets }), such as “{ $title }”.
+    Confirm to make { $first } one S-level incident with a war room and link the others to it: their customers hear every /update from the room, and each gets their own resolution card when it is resolved.
+storm-confirm-button = Confirm: one incident
+storm-decline-button = Decline
+storm-proposal-notice = { $tickets } look like one problem (a storm); { $owners } { $asked ->
+        [one] was
+       *[other] were
+    } asked to confirm them as one incident.
+storm-joined-proposal = { $ticket } looks like the storm of { $first }, which is waiting for an owner; confirming it links { $ticket } too.
+storm-impact = a storm: { $count } customers report the same { $domain } problem
+storm-linked-staff = { $ticket } is linked to the incident { $incident } (a storm): its customer hears the war room's /update, and resolving { $incident } sends them their own resolution card.
+storm-confirmed-room = { $incident } is a storm: { $tickets } { $count ->
+        [one] is
+       *[other] are
+    } linked to it. /update here reaches their customers too, and /resolve sends each of them their own resolution card.
+storm-joined-room = { $ticket } from { $customer } is the same problem: linked to { $incident }; your /update reaches them too.
+storm-confirmed-reply = { $incident } is the incident (S-level, war room { $room }); { $count ->
+        [one] 1 ticket
+       *[other] { $count } tickets
+    } linked to it
+storm-declined-reply = Declined: { $tickets } stay separate tickets and are not proposed again
+storm-declined-notice = { $by } declined the storm of { $tickets }. They stay separate tickets.
+storm-declined-because = { $by } declined the storm of { $tickets }: { $reason }. They stay separate tickets.
+storm-already-answered = the storm of { $first } was { $status ->
+        [confirmed] confirmed
+        [declined] declined
+       *[other] answered
+    } by { $by } already
+storm-answered-meanwhile = the storm of { $first } was answered by someone else meanwhile; nothing changed
+storm-none = { $ticket } is in no storm
+storm-only-owners = only the owners of the { $domain } domain ({ $owners }) can answer the storm of { $first }
+storm-nothing-open = every ticket of the storm of { $first } is closed; there is nothing to make an incident of
+storm-update-reached = {" "}and to the customers of { $count ->
+        [one] 1 linked ticket
+       *[other] { $count } linked tickets
+    }
+storm-resolve-reached = ; { $count ->
+        [one] 1 linked ticket
+       *[other] { $count } linked tickets
+    } resolved with it, each customer sent their own card
+
+# The knowledge base learning from tickets: /kb stats, /kb gaps, /kb cite, /kb edit, /kb publish
+kb-stats-empty = None of the { $articles ->
+        [one] 1 article
+       *[other] { $articles } articles
+    } has been offered, solved a ticket or been cited yet.
+kb-stats-header = Knowledge-base articles by use (solved, cited, offered):
+kb-stats-line = { $rank }. { $id } { $title }{ $author }: solved { $solved }, cited { $cited }, offered { $offered }
+kb-stats-title = “{ $title }”
+kb-stats-gone = (no longer in the knowledge base)
+kb-stats-by = {" "}by { $author }
+kb-authors-header = Authors whose articles are used:
+kb-author-line = - { $author } ({ $articles ->
+        [one] 1 article
+       *[other] { $articles } articles
+    }): solved { $solved }, cited { $cited }, offered { $offered }
+kb-stats-more = … { $more } more counted; `resolvd kb stats` lists them all.
+kb-stats-unused = { $unused ->
+        [one] 1 other article has
+       *[other] { $unused } other articles have
+    } not been used yet.
+kb-gaps-none = No gaps: among the { $checked ->
+        [one] 1 resolved ticket
+       *[other] { $checked } resolved tickets
+    } looked at, no three with alike resolutions lack an article.
+kb-gaps-header = { $groups ->
+        [one] 1 group
+       *[other] { $groups } groups
+    } of alike resolutions that no article covers:
+kb-gap-line = { $rank }. { $count } tickets ({ $tickets }): “{ $resolution }”
+    {"   "}{ $shortcut }
+kb-no-article = there is no article `{ $id }`; /kb search finds one
+kb-cited = { $ticket } cites { $article } “{ $title }”; /kb stats counts it
+kb-cited-before = { $article } was cited on { $ticket } before; it counts once a ticket
+kb-no-draft = there is no draft `{ $id }`; /kb add ticket:T-n makes one
+kb-draft-published = `{ $id }` is already published; edit its file in the knowledge-base folder instead
+kb-edit-needs-draft = /kb edit needs draft:… (the draft's id, as /kb add printed it)
+kb-edit-empty = text: is empty; write the article's text (Markdown) for readers
+kb-edit-title-empty = title: is empty; leave it out to keep the draft's title
+kb-edit-too-long = { $field }: is { $chars } characters; an article takes at most { $max }
+kb-edit-form-title = Edit { $id }
+kb-edit-form-title-label = Title, for readers
+kb-edit-form-text-label = The article's text (Markdown)
+kb-edit-usage = write the draft's new text: /kb edit draft:{ $id } text:"…" (title:"…" to retitle it)
+kb-edited = Edited { $id }:
+    { $markdown }
+    Publish it with /kb publish article:{ $id }
+kb-publish-edited-needs-title = `{ $id }` is edited but its title is still the customer's own words, which are not published; give it one: /kb edit draft:{ $id } title:… text:…, or /kb publish article:{ $id } problem:…
+kb-publish-needs-article = /kb publish needs article:… (the draft's id, as /kb add printed it)
+kb-publish-already = `{ $id }` is already published
+kb-publish-no-resolution = { $ticket } has no resolution to publish an article from
+kb-published = Published { $id }: searchable now
+kb-publish-form-title = Publish { $id }
+kb-publish-form-problem = The problem, for readers (not the customer's words)
+kb-publish-usage = `{ $id }` still says the problem in the customer's own words, which are not published; say it for readers: /kb publish article:{ $id } problem:…
+
+# /stats: its range, and the key to its chart (the chart has no words, only dates, + and ✓)
+stats-bad-range = `{ $text }` is not a range; use today, 7d, 30d (up to { $max }d) or YYYY-MM-DD..YYYY-MM-DD
+stats-range-days = a range is 1d to { $max }d, not { $days }d
+stats-range-backwards = the range starts after it ends ({ $from } is after { $to })
+stats-range-too-long = a range is at most { $max } days; { $from }..{ $to } is longer
+stats-chart-key = Chart (where one is shown): tickets per day, + created, ✓ closed.
+
+# /queue's options
+queue-bad-view = view:{ $view } is not a view; use mine, all or at-risk
+queue-bad-page = page:{ $page } is out of range; pages start at 1
+
+# Pieces of staff notices and replies
+file-unknown-type = unknown type
+reply-staff-only = only staff can reply to a customer
+note-staff-only = only staff can write notes
+
+# The console's own words around posts (`bot → WHOM: text`), in the reader's language
+console-only-you = { $user } (only you)
+console-answer-with = (answer with: !press { $id } ANSWER)
+console-to-staff = staff of { $ticket }
+console-to-person = { $user } (direct)
+console-to-room = war room of { $ticket }
+console-card = { $whom } ({ $card ->
+        [incident] incident
+       *[other] { $card }
+    } card, pinned)
+console-for = { $whom }, for { $mentions }
+console-room-invite = [room: let in { $users }]
+console-room-archive = [room: locked and archived]
+console-room-reopen = [room: open again to { $users }]
+
+# Discord's own words: a thread's name and a war room's topic, and an interaction's answer when
+# the engine had none
+discord-thread-name = Support for { $name }
+discord-room-topic = War room of { $ticket }
+discord-done = Done.
+discord-repeated = This was handled already; nothing changed.
+discord-failed = An internal error occurred; it is logged
+
+# A ticket's status and close reason within a line (English writes them as the API does)
+status-name = { $status }
+close-reason-name = { $reason }

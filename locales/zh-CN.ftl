@@ -462,7 +462,7 @@ clock-name-lower = { $kind ->
    *[ola] { $tier } OLA
 }
 
-## /stats（图表保持英文：其字体没有中文字形）
+## /stats（图表中没有文字：ISO 日期、+ 和 ✓，由 stats-chart-key 说明）
 
 stats-heading = 指标 { $from } 至 { $to }（{ $zone }{ $scope }）
 stats-scope = ，领域 { $domain }
@@ -796,3 +796,133 @@ web-event-room-reopened = 重新开启了作战室
 web-event-storm-proposed = 向 { $owners } 提议将 { $tickets } 合并为一个事故
 web-event-storm-confirmed = 确认将 { $tickets } 作为一个事故处理
 web-event-storm-declined = 拒绝将 { $tickets } 合并为一个事故{ $because }
+## i18n-rest：此前仍为英文的部分（issue 15）：风暴、知识库的学习、/kb publish、/queue 与 /stats 的错误、
+## /stats 图表的图例、工作人员通知中的引用与标签、控制台和 Discord 自身的用语
+
+# 风暴：负责人的卡片和回复用其本人的语言，工单讨论串和作战室用 default_locale
+storm-proposal-card = { $domain } 领域出现风暴：{ $minutes } 分钟内有 { $count } 张相似的新工单（{ $tickets }），例如“{ $title }”。
+    确认后，{ $first } 将成为一个带作战室的 S 级事件，其余工单关联到它：这些工单的客户都会收到作战室的每条 /update，解决时每位客户都会收到自己的解决确认卡。
+storm-confirm-button = 确认：合并为一个事件
+storm-decline-button = 拒绝
+storm-proposal-notice = { $tickets } 看起来是同一个问题（风暴）；已请{ $asked ->
+        [1] 负责人
+       *[other] 各位负责人
+    } { $owners } 确认将它们合并为一个事件。
+storm-joined-proposal = { $ticket } 与 { $first } 的风暴相似，该风暴正在等待负责人答复；确认后 { $ticket } 也会被关联。
+storm-impact = 风暴：{ $count } 位客户报告了同一个 { $domain } 问题
+storm-linked-staff = { $ticket } 已关联到事件 { $incident }（风暴）：其客户会收到作战室的 /update，解决 { $incident } 时客户会收到自己的解决确认卡。
+storm-confirmed-room = { $incident } 是一场风暴：已有 { $count } 张工单关联到它（{ $tickets }）。在这里发送的 /update 也会送达这些客户，/resolve 会给每位客户发送自己的解决确认卡。
+storm-joined-room = 来自 { $customer } 的 { $ticket } 是同一个问题：已关联到 { $incident }；您的 /update 也会送达该客户。
+storm-confirmed-reply = { $incident } 已成为事件（S 级，作战室 { $room }）；已关联 { $count } 张工单
+storm-declined-reply = 已拒绝：{ $tickets } 仍为各自独立的工单，不会再次被提议
+storm-declined-notice = { $by } 拒绝了 { $tickets } 的风暴提议。它们仍为各自独立的工单。
+storm-declined-because = { $by } 拒绝了 { $tickets } 的风暴提议：{ $reason }。它们仍为各自独立的工单。
+storm-already-answered = { $first } 的风暴已由 { $by } { $status ->
+        [confirmed] 确认
+        [declined] 拒绝
+       *[other] 答复
+    }
+storm-answered-meanwhile = { $first } 的风暴已同时由他人答复；未做任何更改
+storm-none = { $ticket } 不属于任何风暴
+storm-only-owners = 只有 { $domain } 领域的负责人（{ $owners }）可以答复 { $first } 的风暴
+storm-nothing-open = { $first } 的风暴中所有工单均已关闭；没有可合并为事件的工单
+storm-update-reached = ，并送达 { $count } 张关联工单的客户
+storm-resolve-reached = ；{ $count } 张关联工单随之解决，每位客户都收到了自己的解决确认卡
+
+# 知识库从工单中学习：/kb stats、/kb gaps、/kb cite、/kb edit、/kb publish
+kb-stats-empty = { $articles } 篇文章都还没有被推荐、解决过工单或被引用。
+kb-stats-header = 知识库文章的使用情况（解决、引用、推荐）：
+kb-stats-line = { $rank }. { $id } { $title }{ $author }：解决 { $solved }，引用 { $cited }，推荐 { $offered }
+kb-stats-title = “{ $title }”
+kb-stats-gone = （已不在知识库中）
+kb-stats-by = （作者：{ $author }）
+kb-authors-header = 文章被使用的作者：
+kb-author-line = - { $author }（{ $articles } 篇文章）：解决 { $solved }，引用 { $cited }，推荐 { $offered }
+kb-stats-more = … 另有 { $more } 篇已计数；`resolvd kb stats` 会全部列出。
+kb-stats-unused = 另有 { $unused } 篇文章尚未被使用。
+kb-gaps-none = 没有缺口：在查看的 { $checked } 张已解决工单中，没有三张以上解决方案相似却缺少文章的工单。
+kb-gaps-header = { $groups } 组相似的解决方案尚无文章覆盖：
+kb-gap-line = { $rank }. { $count } 张工单（{ $tickets }）：“{ $resolution }”
+    {"   "}{ $shortcut }
+kb-no-article = 没有文章 `{ $id }`；可用 /kb search 查找
+kb-cited = { $ticket } 引用了 { $article }“{ $title }”；/kb stats 会计入
+kb-cited-before = { $article } 之前已在 { $ticket } 上被引用；每张工单只计一次
+kb-no-draft = 没有草稿 `{ $id }`；可用 /kb add ticket:T-n 创建
+kb-draft-published = `{ $id }` 已经发布；请改为编辑知识库文件夹中的文件
+kb-edit-needs-draft = /kb edit 需要 draft:…（草稿编号，即 /kb add 输出的编号）
+kb-edit-empty = text: 为空；请为读者撰写文章正文（Markdown）
+kb-edit-title-empty = title: 为空；不填写即可保留草稿的标题
+kb-edit-too-long = { $field }: 有 { $chars } 个字符；文章最多 { $max } 个字符
+kb-edit-form-title = 编辑 { $id }
+kb-edit-form-title-label = 标题（供读者阅读）
+kb-edit-form-text-label = 文章正文（Markdown）
+kb-edit-usage = 请写出草稿的新正文：/kb edit draft:{ $id } text:"…"（加上 title:"…" 可修改标题）
+kb-edited = 已编辑 { $id }：
+    { $markdown }
+    用 /kb publish article:{ $id } 发布
+kb-publish-edited-needs-title = `{ $id }` 已编辑，但标题仍是客户的原话，不会被发布；请为它起一个标题：/kb edit draft:{ $id } title:… text:…，或 /kb publish article:{ $id } problem:…
+kb-publish-needs-article = /kb publish 需要 article:…（草稿编号，即 /kb add 输出的编号）
+kb-publish-already = `{ $id }` 已经发布
+kb-publish-no-resolution = { $ticket } 没有可用于发布文章的解决方案
+kb-published = 已发布 { $id }：现在即可搜索
+kb-publish-form-title = 发布 { $id }
+kb-publish-form-problem = 问题描述（供读者阅读，不用客户原话）
+kb-publish-usage = `{ $id }` 中的问题仍是客户的原话，不会被发布；请为读者描述问题：/kb publish article:{ $id } problem:…
+
+# /stats：时间范围，以及图表的图例（图表中没有文字，只有日期、+ 和 ✓）
+stats-bad-range = `{ $text }` 不是有效的范围；请使用 today、7d、30d（最多 { $max }d）或 YYYY-MM-DD..YYYY-MM-DD
+stats-range-days = 范围为 1d 到 { $max }d，不能是 { $days }d
+stats-range-backwards = 范围的开始晚于结束（{ $from } 晚于 { $to }）
+stats-range-too-long = 范围最多 { $max } 天；{ $from }..{ $to } 超出了
+stats-chart-key = 图表（如有显示）：每天的工单数，+ 为新建，✓ 为关闭。
+
+# /queue 的选项
+queue-bad-view = view:{ $view } 不是有效的视图；请使用 mine、all 或 at-risk
+queue-bad-page = page:{ $page } 超出范围；页码从 1 开始
+
+# 工作人员通知和回复中的片段
+file-unknown-type = 未知类型
+reply-staff-only = 只有工作人员可以回复客户
+note-staff-only = 只有工作人员可以写备注
+
+# 控制台在消息周围的用语（`bot → 对象: 内容`），使用读者的语言
+console-only-you = { $user } (仅你可见)
+console-answer-with = （回答方式：!press { $id } 答案）
+console-to-staff = { $ticket } 的工作人员
+console-to-person = { $user } (私信)
+console-to-room = { $ticket } 的作战室
+console-card = { $whom } ({ $card ->
+        [incident] 事件
+       *[other] { $card }
+    }卡片，已置顶)
+console-for = { $whom }，通知 { $mentions }
+console-room-invite = [作战室：让 { $users } 进入]
+console-room-archive = [作战室：已锁定并归档]
+console-room-reopen = [作战室：重新向 { $users } 开放]
+
+# Discord 自身的用语：讨论串名称、作战室主题，以及引擎未给出回复时对交互的回答
+discord-thread-name = { $name } 的支持
+discord-room-topic = { $ticket } 的作战室
+discord-done = 已完成。
+discord-repeated = 此操作已处理过；未做任何更改。
+discord-failed = 发生内部错误；已记录日志
+
+# 工单状态和关闭原因（句中使用）
+status-name = { $status ->
+        [new] 新建
+        [open] 处理中
+        [waiting_customer] 等待客户
+        [resolved] 已解决
+        [closed] 已关闭
+       *[other] { $status }
+    }
+close-reason-name = { $reason ->
+        [confirmed] 客户已确认
+        [auto_confirmed] 自动确认
+        [self_served] 自助解决
+        [closed_by_staff] 工作人员关闭
+        [closed_by_customer] 客户关闭
+        [merged] 已合并
+        [spam] 垃圾信息
+       *[other] { $reason }
+    }

@@ -633,7 +633,7 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
         let stats = crate::engine::kb_stats(store.as_ref(), kb.as_ref()).await?;
         match json {
             true => println!("{}", serde_json::to_string_pretty(&stats)?),
-            false => println!("{}", stats.render(usize::MAX)),
+            false => println!("{}", stats.render(usize::MAX, crate::domain::Locale::En)),
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -76,7 +76,7 @@ impl Engine {
                 ticket = ticket.reference.to_string(),
                 reason = reason,
                 title = ticket.title.as_str(),
-                labels = text::labels(&ticket),
+                labels = text::labels(&ticket, locale),
                 customer = ticket.customer.as_str()
             );
             let post = Post {

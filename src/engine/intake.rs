@@ -224,7 +224,7 @@ impl Engine {
         let (mut ticket, landed, is_new) = match landing {
             Some((ticket, landed)) => (ticket, landed, false),
             None => {
-                let subject = text::or_files(&message.text, &message.attachments);
+                let subject = text::or_files(&message.text, &message.attachments, ctx.locale);
                 let new = self.new_ticket(tx, &ctx, &message.author, &subject).await?;
                 // Another instance may have opened the customer's ticket here since `landing_for`
                 // looked: the database lets one open, and the other message joins it.
@@ -409,8 +409,8 @@ impl Engine {
             let added = t!(ctx.locale, "intake-added", ticket = ticket.reference.to_string(), note = note);
             tx.enqueue_post(&Post::new(writer, Some(ticket.reference), added), ctx.at).await?;
         }
-        let quote = text::quote(text, quote_chars);
         let shared = self.shared_locale();
+        let quote = text::quote(text, quote_chars, shared);
         let how = landed.how(message_id, shared);
         let mut notice = t!(
             shared,
@@ -420,7 +420,7 @@ impl Engine {
             how = how,
             quote = quote
         );
-        if let Some(files) = text::files(attachments) {
+        if let Some(files) = text::files(attachments, shared) {
             notice.push_str(&files);
         }
         if resumed {
@@ -522,11 +522,11 @@ impl Engine {
             "staff-new-ticket",
             ticket = ticket.reference.to_string(),
             customer = ticket.customer.as_str(),
-            labels = text::labels(ticket),
+            labels = text::labels(ticket, shared),
             owner = owner,
-            quote = text::quote(text, settings.quote_chars)
+            quote = text::quote(text, settings.quote_chars, shared)
         );
-        if let Some(files) = text::files(attachments) {
+        if let Some(files) = text::files(attachments, shared) {
             notice.push_str(&files);
         }
         let claim = Button::new(ButtonAction::Claim, ticket.reference, &t!(shared, "claim-button"));

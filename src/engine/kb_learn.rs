@@ -14,7 +14,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::{Ctx, Engine, Failure, text_kb};
-use crate::domain::TicketRef;
+use crate::domain::{Locale, TicketRef};
 use crate::kb::{KnowledgeBase, SIMILAR_RESOLUTIONS, similar_groups};
 use crate::store::kb::{Citation, ResolvedCase};
 use crate::store::{Store, StoreTx};
@@ -111,34 +111,35 @@ pub async fn kb_stats(store: &dyn Store, kb: Option<&KnowledgeBase>) -> anyhow::
 }
 
 impl KbStats {
-    /// The report as text, with at most `limit` articles.
-    pub fn render(&self, limit: usize) -> String {
+    /// The report as text in `locale`, with at most `limit` articles.
+    pub fn render(&self, limit: usize, locale: Locale) -> String {
         if self.articles.is_empty() {
-            return text_kb::stats_empty(self.unused);
+            return text_kb::stats_empty(self.unused, locale);
         }
-        let mut lines = vec![text_kb::stats_header()];
+        let mut lines = vec![text_kb::stats_header(locale)];
         for (i, a) in self.articles.iter().take(limit).enumerate() {
-            lines.push(text_kb::stats_line(
-                i + 1,
-                &a.id,
-                a.title.as_deref(),
-                a.author.as_deref(),
-                a.solved,
-                a.cited,
-                a.offered,
-            ));
+            let line = text_kb::StatsLine {
+                rank: i + 1,
+                id: &a.id,
+                title: a.title.as_deref(),
+                author: a.author.as_deref(),
+                solved: a.solved,
+                cited: a.cited,
+                offered: a.offered,
+            };
+            lines.push(text_kb::stats_line(&line, locale));
         }
         if self.articles.len() > limit {
-            lines.push(text_kb::stats_more(limit, self.articles.len()));
+            lines.push(text_kb::stats_more(limit, self.articles.len(), locale));
         }
         if !self.authors.is_empty() {
-            lines.push(text_kb::authors_header());
+            lines.push(text_kb::authors_header(locale));
             for a in &self.authors {
-                lines.push(text_kb::author_line(&a.author, a.articles, a.solved, a.cited, a.offered));
+                lines.push(text_kb::author_line(&a.author, a.articles, a.solved, a.cited, a.offered, locale));
             }
         }
         if self.unused > 0 {
-            lines.push(text_kb::stats_unused(self.unused));
+            lines.push(text_kb::stats_unused(self.unused, locale));
         }
         lines.join("\n")
     }

@@ -23,7 +23,7 @@ pub(super) fn written_in(text: &str) -> Option<Locale> {
 impl Engine {
     /// The language of `person`: theirs in people.toml, else their platform's (`platform`, a tag
     /// such as `zh-CN`), else that of what they `wrote`, else `default_locale`.
-    pub(super) fn locale_of(&self, person: &str, platform: Option<&str>, wrote: Option<&str>) -> Locale {
+    pub fn locale_of(&self, person: &str, platform: Option<&str>, wrote: Option<&str>) -> Locale {
         self.config
             .directory
             .person(person)
@@ -34,7 +34,7 @@ impl Engine {
     }
 
     /// The language of what staff share: staff threads, the ops channel, war rooms.
-    pub(super) fn shared_locale(&self) -> Locale {
+    pub fn shared_locale(&self) -> Locale {
         self.config.settings.default_locale
     }
 
@@ -61,7 +61,7 @@ impl Engine {
 
     /// The language of whoever sent a command or pressed a button: theirs in people.toml, else
     /// their platform's, else (for a customer) that of their latest message, else `default_locale`.
-    pub(super) async fn reader_locale(&self, actor: &str, platform: Option<&str>) -> Locale {
+    pub async fn reader_locale(&self, actor: &str, platform: Option<&str>) -> Locale {
         let settled = self.config.directory.person(actor).and_then(|p| p.locale);
         if let Some(locale) = settled.or_else(|| platform.and_then(Locale::parse)) {
             return locale;

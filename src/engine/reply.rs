@@ -8,10 +8,10 @@ impl Engine {
     /// A staff member's reply to a ticket's customer, idempotent on its platform id. Only staff
     /// may reply; notes (`/note`) are a different thing and are never relayed.
     pub(super) async fn staff_reply(&self, reply: InboundStaffReply) -> Outcome {
-        if !crate::domain::text::has_visible_text(&reply.text) {
-            return Outcome::private("Your message is empty; nothing was sent", None);
-        }
         let locale = self.locale_of(&reply.author, None, None);
+        if !crate::domain::text::has_visible_text(&reply.text) {
+            return Outcome::private(crate::t!(locale, "intake-empty"), None);
+        }
         let ctx = Ctx { actor: &reply.author, conversation: &reply.conversation, at: reply.at, locale };
         let result = async {
             let Some(mut tx) = self.begin_claimed(&reply.source_id, ctx.at).await? else {
@@ -19,7 +19,7 @@ impl Engine {
             };
             if !self.people.is_staff(ctx.actor) {
                 return Err(Failure::Refused {
-                    reason: "only staff can reply to a customer".to_owned(),
+                    reason: crate::t!(ctx.locale, "reply-staff-only"),
                     ticket: reply.ticket,
                 });
             }
@@ -46,7 +46,7 @@ impl Engine {
             };
             if !self.people.is_staff(ctx.actor) {
                 return Err(Failure::Refused {
-                    reason: "only staff can write notes".to_owned(),
+                    reason: crate::t!(ctx.locale, "note-staff-only"),
                     ticket: note.ticket,
                 });
             }

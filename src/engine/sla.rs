@@ -200,7 +200,7 @@ impl Engine {
                 self.shared_locale(),
                 "sla-notice",
                 ticket = ticket.reference.to_string(),
-                labels = text::labels(&ticket),
+                labels = text::labels(&ticket, self.shared_locale()),
                 lines = lines.join("\n")
             );
             tx.enqueue_post(&staff_post(&ticket, notice, mentions, vec![]), now).await?;
@@ -251,8 +251,12 @@ impl Engine {
         let Some(states) = self.clock_states_in(tx, ticket, now).await? else {
             return Ok(t!(locale, "sla-none", ticket = ticket.reference.to_string()));
         };
-        let mut out =
-            t!(locale, "sla-of", ticket = ticket.reference.to_string(), labels = text::labels(ticket));
+        let mut out = t!(
+            locale,
+            "sla-of",
+            ticket = ticket.reference.to_string(),
+            labels = text::labels(ticket, locale)
+        );
         for state in &states {
             let r = &state.reading;
             let due = r.due.map_or_else(|| t!(locale, "sla-none-while-paused"), |d| self.local_in(d, locale));

@@ -144,19 +144,29 @@ impl Engine {
         let proposed = EventKind::StormProposed { tickets: storm.members.clone(), owners: owners.clone() };
         tx.append_event(&event(&first, &bot, proposed)).await?;
         let window = self.config.settings.storm.window_minutes;
-        let card = text_storm::proposal_card(&storm.domain, &tickets, window, &first.title);
         for owner in &owners {
+            // Each owner reads the card in their own language.
+            let locale = self.locale_of(owner, None, None);
+            let card = text_storm::proposal_card(&storm.domain, &tickets, window, &first.title, locale);
             let post = Post {
                 buttons: vec![
-                    Button::new(ButtonAction::StormConfirm, first.reference, &text_storm::confirm_label()),
-                    Button::new(ButtonAction::StormDecline, first.reference, &text_storm::decline_label()),
+                    Button::new(
+                        ButtonAction::StormConfirm,
+                        first.reference,
+                        &text_storm::confirm_label(locale),
+                    ),
+                    Button::new(
+                        ButtonAction::StormDecline,
+                        first.reference,
+                        &text_storm::decline_label(locale),
+                    ),
                 ],
                 mentions: vec![owner.clone()],
-                ..Post::new(Audience::Person { user: owner.clone() }, Some(first.reference), card.clone())
+                ..Post::new(Audience::Person { user: owner.clone() }, Some(first.reference), card)
             };
             tx.enqueue_post(&post, ctx.at).await?;
         }
-        let notice = text_storm::proposal_notice(&tickets, &owners);
+        let notice = text_storm::proposal_notice(&tickets, &owners, self.shared_locale());
         tx.enqueue_post(&staff_post(&first, notice, vec![], vec![]), ctx.at).await
     }
 
@@ -181,6 +191,7 @@ impl Engine {
                     &ticket.reference.to_string(),
                     &ticket.customer,
                     &incident.reference.to_string(),
+                    self.shared_locale(),
                 );
                 tx.enqueue_post(&room_post(incident.reference, joined), ctx.at).await
             }
@@ -188,6 +199,7 @@ impl Engine {
                 let notice = text_storm::joined_proposal_notice(
                     &ticket.reference.to_string(),
                     &storm.first.to_string(),
+                    self.shared_locale(),
                 );
                 tx.enqueue_post(&staff_post(&ticket, notice, vec![], vec![]), ctx.at).await
             }
@@ -213,7 +225,7 @@ impl Engine {
         let to_customer =
             Msg::new("storm-linked-customer").arg("ticket", own.clone()).arg("incident", of_incident.clone());
         self.tell_customers(tx, ticket, customer_says(ticket, to_customer), ctx.at).await?;
-        let notice = text_storm::linked_staff(&own, &of_incident);
+        let notice = text_storm::linked_staff(&own, &of_incident, self.shared_locale());
         tx.enqueue_post(&staff_post(ticket, notice, vec![], vec![]), ctx.at).await
     }
 
@@ -228,16 +240,21 @@ impl Engine {
         let storm = tx
             .storm_of(ticket.reference)
             .await?
-            .ok_or_else(|| Failure::User(text_storm::no_storm(&reference)))?;
+            .ok_or_else(|| Failure::User(text_storm::no_storm(&reference, ctx.locale)))?;
         let deciders = self.storm_deciders(&storm.domain);
         if !deciders.iter().any(|d| d == ctx.actor) {
             let first = storm.first.to_string();
             let owners = self.config.directory.owners_of(&storm.domain);
-            return Err(refused(&text_storm::only_owners(&storm.domain, owners, &first), ticket));
+            return Err(refused(&text_storm::only_owners(&storm.domain, owners, &first, ctx.locale), ticket));
         }
         if storm.status != StormStatus::Proposed {
             let by = storm.decided_by.clone().unwrap_or_default();
-            let said = text_storm::already_answered(&storm.first.to_string(), &storm.status.to_string(), &by);
+            let said = text_storm::already_answered(
+                &storm.first.to_string(),
+                &storm.status.to_string(),
+                &by,
+                ctx.locale,
+            );
             return Err(Failure::User(said));
         }
         Ok(storm)
@@ -261,13 +278,13 @@ impl Engine {
             }
         }
         if open.is_empty() {
-            return Err(Failure::User(text_storm::nothing_open(&storm.first.to_string())));
+            return Err(Failure::User(text_storm::nothing_open(&storm.first.to_string(), ctx.locale)));
         }
         let mut incident = open.remove(0);
         let room = match self.open_incident(tx, &incident).await? {
             Some(room) => room,
             None => {
-                let impact = text_storm::impact(storm.members.len(), &storm.domain);
+                let impact = text_storm::impact(storm.members.len(), &storm.domain, self.shared_locale());
                 open_s_incident(self, tx, ctx, &mut incident, &impact).await?
             }
         };
@@ -275,7 +292,7 @@ impl Engine {
             .decide_storm(storm.id, StormStatus::Confirmed, ctx.actor, ctx.at, Some(incident.reference))
             .await?
         {
-            return Err(Failure::User(text_storm::answered_meanwhile(&storm.first.to_string())));
+            return Err(Failure::User(text_storm::answered_meanwhile(&storm.first.to_string(), ctx.locale)));
         }
         let confirmed = EventKind::StormConfirmed { tickets: storm.members.clone() };
         self.save(tx, ctx, &mut incident, confirmed).await?;
@@ -286,11 +303,11 @@ impl Engine {
         }
         let of_incident = incident.reference.to_string();
         if !linked.is_empty() {
-            let said = text_storm::confirmed_room(&of_incident, &refs(&linked));
+            let said = text_storm::confirmed_room(&of_incident, &refs(&linked), self.shared_locale());
             tx.enqueue_post(&room_post(incident.reference, said), ctx.at).await?;
         }
         Ok(Outcome::private(
-            text_storm::confirmed_reply(&of_incident, linked.len(), &room.name),
+            text_storm::confirmed_reply(&of_incident, linked.len(), &room.name, ctx.locale),
             Some(incident.reference),
         ))
     }
@@ -305,19 +322,19 @@ impl Engine {
     ) -> Result<Outcome, Failure> {
         let storm = self.storm_to_answer(tx, ctx, pressed).await?;
         if !tx.decide_storm(storm.id, StormStatus::Declined, ctx.actor, ctx.at, None).await? {
-            return Err(Failure::User(text_storm::answered_meanwhile(&storm.first.to_string())));
+            return Err(Failure::User(text_storm::answered_meanwhile(&storm.first.to_string(), ctx.locale)));
         }
         let reason = reason.map(str::trim).filter(|r| crate::domain::text::has_visible_text(r));
         let Some(first) = tx.ticket_for_update(storm.first).await? else {
-            return Err(Failure::User(text_storm::no_storm(&storm.first.to_string())));
+            return Err(Failure::User(text_storm::no_storm(&storm.first.to_string(), ctx.locale)));
         };
         let declined =
             EventKind::StormDeclined { tickets: storm.members.clone(), reason: reason.map(str::to_owned) };
         tx.append_event(&event(&first, ctx, declined)).await?;
         let tickets = refs(&storm.members);
-        let notice = text_storm::declined_notice(ctx.actor, &tickets, reason);
+        let notice = text_storm::declined_notice(ctx.actor, &tickets, reason, self.shared_locale());
         tx.enqueue_post(&staff_post(&first, notice, vec![], vec![]), ctx.at).await?;
-        Ok(Outcome::private(text_storm::declined_reply(&tickets), Some(first.reference)))
+        Ok(Outcome::private(text_storm::declined_reply(&tickets, ctx.locale), Some(first.reference)))
     }
 
     /// `/update` on an incident: each ticket linked to it gets the update on its timeline, and its

@@ -1,9 +1,12 @@
-//! The wording of the bot's replies and posts, in one place.
+//! The pieces the bot's replies and posts are put together from (quotes, labels, files, lists,
+//! dates), each in the reader's language from the catalogues.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{Attachment, IncidentReport, Locale, Msg, Role, Ticket, TicketRef, WarRoom};
+use crate::domain::{
+    Attachment, CloseReason, IncidentReport, Locale, Msg, Role, Status, Ticket, TicketRef, WarRoom,
+};
 use crate::t;
 
 fn truncate(text: &str, max_chars: usize) -> (String, bool) {
@@ -15,23 +18,24 @@ fn truncate(text: &str, max_chars: usize) -> (String, bool) {
 
 /// The first line of the customer's text, shortened to `max_chars`.
 /// What a message is about for its title and the rules: its text, or the files it came with alone.
-pub fn or_files(text: &str, attachments: &[Attachment]) -> String {
+/// The customer's language says the words (`Sent photo.jpg`); the names stay as they are.
+pub fn or_files(text: &str, attachments: &[Attachment], locale: Locale) -> String {
     if crate::domain::text::has_visible_text(text) || attachments.is_empty() {
         return text.to_owned();
     }
     let names: Vec<&str> = attachments.iter().map(|a| a.filename.as_str()).collect();
-    format!("Sent {}", names.join(", "))
+    t!(locale, "sent-files", files = names.join(", "))
 }
 
 /// The files a message came with, one per line with its type, size and link, for staff.
-pub fn files(attachments: &[Attachment]) -> Option<String> {
+pub fn files(attachments: &[Attachment], locale: Locale) -> Option<String> {
     if attachments.is_empty() {
         return None;
     }
     let lines: Vec<String> = attachments
         .iter()
         .map(|a| {
-            let kind = a.content_type.as_deref().unwrap_or("unknown type");
+            let kind = a.content_type.clone().unwrap_or_else(|| t!(locale, "file-unknown-type"));
             format!("\n📎 {} ({kind}, {}): {}", a.filename, size(a.size), a.url)
         })
         .collect();
@@ -57,15 +61,13 @@ pub fn title(text: &str, max_chars: usize) -> String {
 }
 
 /// The customer's text as a quote, cut at `max_chars` with a word on how much there is.
-pub fn quote(text: &str, max_chars: usize) -> String {
+pub fn quote(text: &str, max_chars: usize, locale: Locale) -> String {
     let (shown, cut) = truncate(text.trim(), max_chars);
     let mut quoted: String = shown.lines().map(|line| format!("> {line}\n")).collect();
     quoted.pop();
     if cut {
-        quoted.push_str(&format!(
-            "\n> … ({} characters in all; the ticket has every one)",
-            text.chars().count()
-        ));
+        quoted.push_str("\n> ");
+        quoted.push_str(&t!(locale, "quote-cut", length = text.chars().count()));
     }
     quoted
 }
@@ -81,18 +83,28 @@ pub fn then(first: &str, next: &str, locale: Locale) -> String {
     t!(locale, "sentence-then", first = first, next = next)
 }
 
-/// `screen · fault · P1`, or `unclassified`.
-pub fn labels(ticket: &Ticket) -> String {
+/// `screen · fault · P1`, or `unclassified` in the reader's language.
+pub fn labels(ticket: &Ticket, locale: Locale) -> String {
     let parts: Vec<String> =
         [ticket.domain.clone(), ticket.kind.map(|k| k.to_string()), ticket.severity.map(|s| s.to_string())]
             .into_iter()
             .flatten()
             .collect();
-    if parts.is_empty() { "unclassified".to_owned() } else { parts.join(" · ") }
+    if parts.is_empty() { t!(locale, "unclassified") } else { parts.join(" · ") }
 }
 
-pub fn summary(ticket: &Ticket) -> String {
-    format!("{} · {}", labels(ticket), ticket.tier)
+pub fn summary(ticket: &Ticket, locale: Locale) -> String {
+    format!("{} · {}", labels(ticket, locale), ticket.tier)
+}
+
+/// A ticket's status in the reader's language (`open`, `处理中`).
+pub fn status_name(status: Status, locale: Locale) -> String {
+    t!(locale, "status-name", status = status.to_string())
+}
+
+/// Why a ticket was closed, in the reader's language (`confirmed`, `客户已确认`).
+pub fn close_reason_name(reason: CloseReason, locale: Locale) -> String {
+    t!(locale, "close-reason-name", reason = reason.to_string())
 }
 
 /// `/status` for staff: the ticket's state, labels, tier, owner and times.
@@ -103,9 +115,10 @@ pub fn status(ticket: &Ticket, locale: Locale) -> String {
         "staff-status",
         ticket = ticket.reference.to_string(),
         title = ticket.title.as_str(),
-        status = ticket.status.to_string(),
-        reason = ticket.close_reason.map(|r| format!(" ({r})")).unwrap_or_default(),
-        labels = labels(ticket),
+        status = status_name(ticket.status, locale),
+        reason =
+            ticket.close_reason.map(|r| format!(" ({})", close_reason_name(r, locale))).unwrap_or_default(),
+        labels = labels(ticket, locale),
         tier = ticket.tier.to_string(),
         owner = owner,
         opened = ticket.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -186,14 +199,16 @@ pub fn incident_card(
 ) -> String {
     let owner = ticket.assignee.clone().unwrap_or_else(|| t!(locale, "nobody"));
     let status = match ticket.close_reason {
-        Some(reason) => format!("{} ({reason})", ticket.status),
-        None => ticket.status.to_string(),
+        Some(reason) => {
+            format!("{} ({})", status_name(ticket.status, locale), close_reason_name(reason, locale))
+        }
+        None => status_name(ticket.status, locale),
     };
     t!(
         locale,
         "incident-card",
         ticket = ticket.reference.to_string(),
-        labels = labels(ticket),
+        labels = labels(ticket, locale),
         tier = ticket.tier.to_string(),
         title = ticket.title.as_str(),
         customer = customer,
@@ -253,9 +268,11 @@ mod tests {
     #[test]
     fn a_long_text_is_quoted_in_part_with_its_length() {
         let long = "x".repeat(10_000);
-        let quoted = quote(&long, 300);
+        let quoted = quote(&long, 300, Locale::En);
         assert!(quoted.chars().count() < 400);
-        assert!(quoted.contains("10000 characters in all"));
+        assert!(quoted.contains("10000 characters in all"), "{quoted}");
+        let quoted = quote(&long, 300, Locale::ZhCn);
+        assert!(quoted.contains("共 10000 个字符"), "{quoted}");
     }
 
     #[test]

@@ -10,11 +10,12 @@ use chrono::Utc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::render::clean;
-use crate::domain::{Attachment, Form, FormSubmit, Post, RoomChange};
+use crate::domain::{Attachment, Audience, Form, FormSubmit, Locale, Post, RoomChange};
 use crate::engine::{
     Engine, Inbound, InboundButton, InboundCommand, InboundMessage, Outcome, ReplyTo, direct_conversation,
 };
 use crate::store::StoreError;
+use crate::t;
 
 pub use line::{Input, Line, parse_line};
 
@@ -121,18 +122,22 @@ impl<W: Write> Console<W> {
         if outcome.duplicate {
             summary.already_handled += 1;
         }
-        self.print_reply(&line.user, &outcome)?;
+        if outcome.reply.is_some() {
+            let locale = self.engine.reader_locale(&line.user, None).await;
+            self.print_reply(&line.user, &outcome, locale)?;
+        }
         self.drain(summary).await?;
         Ok(())
     }
 
-    fn print_reply(&mut self, user: &str, outcome: &Outcome) -> std::io::Result<()> {
+    /// A reply, with the console's own words in the language of the person it answers.
+    fn print_reply(&mut self, user: &str, outcome: &Outcome, locale: Locale) -> std::io::Result<()> {
         let Some(reply) = &outcome.reply else { return Ok(()) };
-        let to = if reply.private { format!("{user} (only you)") } else { user.to_owned() };
+        let to = if reply.private { t!(locale, "console-only-you", user = user) } else { user.to_owned() };
         print_block(&mut self.out, &format!("bot → {to}: "), &clean(&reply.text))?;
         // The engine's words fit every platform; how to answer a form here is the console's own.
         if let Some(Form { submit: FormSubmit::Press { id }, .. }) = &outcome.form {
-            writeln!(self.out, "  (answer with: !press {id} ANSWER)")?;
+            writeln!(self.out, "  {}", t!(locale, "console-answer-with", id = id.as_str()))?;
         }
         Ok(())
     }
@@ -149,10 +154,26 @@ impl<W: Write> Console<W> {
                 return Ok(());
             }
             for queued in posts {
-                render_post(&mut self.out, &queued.post).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let locale = self.reader_of(&queued.post.audience).await;
+                render_post(&mut self.out, &queued.post, locale)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 self.out.flush().ok();
                 store.mark_post_sent(queued.id, Utc::now()).await?;
                 summary.posts += 1;
+            }
+        }
+    }
+}
+
+impl<W: Write> Console<W> {
+    /// The language of whoever reads a post: its one person's, else the one staff share.
+    async fn reader_of(&self, audience: &Audience) -> Locale {
+        match audience {
+            Audience::Customer { user, .. } | Audience::Person { user } => {
+                self.engine.reader_locale(user, None).await
+            }
+            Audience::Staff { .. } | Audience::Conversation { .. } | Audience::Room { .. } => {
+                self.engine.shared_locale()
             }
         }
     }
@@ -210,21 +231,35 @@ fn local_file(name: &str) -> Attachment {
     }
 }
 
-/// How a post looks on the console: `bot → WHOM: text`, then its buttons as `[ID] label`.
-pub fn render_post(out: &mut impl Write, post: &Post) -> std::io::Result<()> {
-    let whom = post.audience.to_string();
+/// How a post looks on the console: `bot → WHOM: text`, then its buttons as `[ID] label`; the
+/// console's own words (whom it is for, what it does to a room) in its reader's language.
+pub fn render_post(out: &mut impl Write, post: &Post, locale: Locale) -> std::io::Result<()> {
+    let whom = match &post.audience {
+        Audience::Customer { user, .. } => user.clone(),
+        Audience::Staff { ticket } => t!(locale, "console-to-staff", ticket = ticket.to_string()),
+        Audience::Person { user } => t!(locale, "console-to-person", user = user.as_str()),
+        Audience::Conversation { conversation } => format!("#{conversation}"),
+        Audience::Room { ticket } => t!(locale, "console-to-room", ticket = ticket.to_string()),
+    };
     let whom = match &post.card {
-        Some(card) => format!("{whom} ({card} card, pinned)"),
+        Some(card) => t!(locale, "console-card", whom = whom, card = card.as_str()),
         None => whom,
     };
     let mentions: Vec<String> = post.mentions.iter().map(|m| format!("@{m}")).collect();
-    let whom = if mentions.is_empty() { whom } else { format!("{whom}, for {}", mentions.join(" ")) };
+    let whom = if mentions.is_empty() {
+        whom
+    } else {
+        t!(locale, "console-for", whom = whom, mentions = mentions.join(" "))
+    };
     print_block(out, &format!("bot → {whom}: "), &clean(&post.text))?;
+    let users = |users: &[String]| users.join(&t!(locale, "list-separator"));
     match &post.room {
-        Some(RoomChange::Invite { users }) => writeln!(out, "    [room: let in {}]", users.join(", "))?,
-        Some(RoomChange::Archive) => writeln!(out, "    [room: locked and archived]")?,
-        Some(RoomChange::Reopen { users }) => {
-            writeln!(out, "    [room: open again to {}]", users.join(", "))?
+        Some(RoomChange::Invite { users: who }) => {
+            writeln!(out, "    {}", t!(locale, "console-room-invite", users = users(who)))?
+        }
+        Some(RoomChange::Archive) => writeln!(out, "    {}", t!(locale, "console-room-archive"))?,
+        Some(RoomChange::Reopen { users: who }) => {
+            writeln!(out, "    {}", t!(locale, "console-room-reopen", users = users(who)))?
         }
         None => {}
     }

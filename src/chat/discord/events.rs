@@ -18,12 +18,13 @@ use super::cursor::Ending;
 use super::render::{EPHEMERAL, components, modal, reply_text};
 use super::{Bot, sent_post_key, snowflake};
 use crate::command::Invocation;
-use crate::domain::{Attachment, FormSubmit};
+use crate::domain::{Attachment, FormSubmit, Locale};
 use crate::engine::{
     Inbound, InboundButton, InboundCommand, InboundMessage, InboundRoomMessage, InboundStaffReply, Outcome,
     ReplyTo,
 };
 use crate::store::discord::{DiscordChannel, DiscordChannelKind};
+use crate::t;
 
 pub(super) struct Handler {
     pub bot: Arc<Bot>,
@@ -322,7 +323,10 @@ impl Bot {
         if let Some(thread) = memory.discord_customer_thread(&owner).await? {
             return Ok(u64::try_from(thread)?);
         }
-        let name = thread_name(&format!("Support for {}", message.author.name));
+        // Named in the language the customer writes in (their setting first).
+        let person = self.person(user);
+        let locale = self.engine.locale_of(&person, None, Some(&message.content));
+        let name = thread_name(&t!(locale, "discord-thread-name", name = message.author.name.as_str()));
         let body = json!({ "name": name, "type": 12, "invitable": false, "auto_archive_duration": 10080 });
         let created = self
             .rest
@@ -501,6 +505,13 @@ impl Bot {
     /// engine is quick, else deferred (ephemeral) and then edited with the answer (or, for a
     /// public answer, followed up publicly and the placeholder deleted).
     async fn answer(&self, id: u64, token: &str, inbound: Inbound) {
+        // Who asks, for the words Discord's answer adds when the engine has none.
+        let (actor, platform) = match &inbound {
+            Inbound::Command(c) => (c.actor.clone(), c.locale.clone()),
+            Inbound::Button(b) => (b.actor.clone(), b.locale.clone()),
+            _ => (String::new(), None),
+        };
+        let locale = self.engine.reader_locale(&actor, platform.as_deref()).await;
         let engine = self.engine.clone();
         let mut work = tokio::spawn(async move { engine.handle(inbound).await });
         let callback = format!("/interactions/{id}/{token}/callback");
@@ -511,13 +522,13 @@ impl Bot {
         };
         let result = match quick {
             Some(outcome) => {
-                let outcome = outcome.unwrap_or_else(|_| failed());
+                let outcome = outcome.unwrap_or_else(|_| failed(locale));
                 // A form opens as a modal; deferred, it is too late for one and the reply's text
                 // says what to type instead.
                 let files = chart_files(&outcome);
                 let body = match &outcome.form {
                     Some(form) => json!({ "type": 9, "data": modal(form) }),
-                    None => json!({ "type": 4, "data": reply_data(&outcome, &files) }),
+                    None => json!({ "type": 4, "data": reply_data(&outcome, &files, locale) }),
                 };
                 if files.is_empty() || outcome.form.is_some() {
                     self.rest.call(Method::POST, &callback, Some(&body)).await.map(drop)
@@ -530,9 +541,9 @@ impl Bot {
                 match self.rest.call(Method::POST, &callback, Some(&deferred)).await {
                     Err(e) => Err(e),
                     Ok(_) => {
-                        let outcome = work.await.unwrap_or_else(|_| failed());
+                        let outcome = work.await.unwrap_or_else(|_| failed(locale));
                         let files = chart_files(&outcome);
-                        let mut data = reply_data(&outcome, &files);
+                        let mut data = reply_data(&outcome, &files, locale);
                         // Too late for a modal: a button asks the form again.
                         if let Some(again) = outcome.form.as_ref().and_then(|f| f.ask_again.as_ref()) {
                             data["components"] = components(std::slice::from_ref(again));
@@ -668,8 +679,8 @@ pub(super) async fn retry_failed_messages(bot: Arc<Bot>) {
     }
 }
 
-fn failed() -> Outcome {
-    Outcome::private("An internal error occurred; it is logged", None)
+fn failed(locale: Locale) -> Outcome {
+    Outcome::private(t!(locale, "discord-failed"), None)
 }
 
 /// The name a reply's chart is attached under.
@@ -692,13 +703,13 @@ fn chart_files(outcome: &Outcome) -> Vec<(String, Vec<u8>)> {
 
 /// An interaction reply: errors, refusals and repeats only to the person who acted; `files` are
 /// attached (and named in `attachments`, as Discord's uploads are).
-fn reply_data(outcome: &Outcome, files: &[(String, Vec<u8>)]) -> Value {
+fn reply_data(outcome: &Outcome, files: &[(String, Vec<u8>)], locale: Locale) -> Value {
     let (text, private) = match &outcome.reply {
-        Some(reply) => (reply.text.as_str(), reply.private),
-        None if outcome.duplicate => ("This was handled already; nothing changed.", true),
-        None => ("Done.", true),
+        Some(reply) => (reply.text.clone(), reply.private),
+        None if outcome.duplicate => (t!(locale, "discord-repeated"), true),
+        None => (t!(locale, "discord-done"), true),
     };
-    let mut data = json!({ "content": reply_text(text), "allowed_mentions": { "parse": [] } });
+    let mut data = json!({ "content": reply_text(&text), "allowed_mentions": { "parse": [] } });
     if private {
         data["flags"] = json!(EPHEMERAL);
     }

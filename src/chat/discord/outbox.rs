@@ -369,7 +369,7 @@ impl Bot {
         let mut body = json!({
             "name": room.name,
             "type": 0,
-            "topic": format!("War room of {ticket}"),
+            "topic": crate::t!(self.engine.shared_locale(), "discord-room-topic", ticket = ticket.to_string()),
             "permission_overwrites": self.room_overwrites(guild.0, &room, MEMBER_ALLOW, 0),
         });
         if let Some(category) = self.settings.war_rooms.category {

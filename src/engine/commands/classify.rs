@@ -78,7 +78,7 @@ impl CommandHandler for Classify {
             ctx.locale,
             "classify-done",
             ticket = ticket.reference.to_string(),
-            summary = text::summary(&ticket)
+            summary = text::summary(&ticket, ctx.locale)
         );
         if kept_by_hand && let Some(owner) = &ticket.assignee {
             reply.push_str(&t!(ctx.locale, "classify-kept", owner = owner));

@@ -31,7 +31,7 @@ impl CommandHandler for KbAdd {
                 ctx.locale,
                 "kb-add-unresolved",
                 ticket = ticket.reference.to_string(),
-                status = ticket.status.to_string()
+                status = crate::engine::text::status_name(ticket.status, ctx.locale)
             )));
         }
         let domain = ticket.domain.clone().ok_or_else(|| {

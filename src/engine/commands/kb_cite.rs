@@ -31,13 +31,13 @@ impl CommandHandler for KbCite {
         let info = kb
             .article(&self.article)
             .map_err(anyhow::Error::from)?
-            .ok_or_else(|| Failure::User(text_kb::no_such_article(&shown)))?;
+            .ok_or_else(|| Failure::User(text_kb::no_such_article(&shown, ctx.locale)))?;
         let ticket = engine.target(tx, ctx, self.ticket).await?;
         let reference = ticket.reference.to_string();
         let text = if engine.cite(tx, ctx, ticket.reference, &info.id, "cite").await? {
-            text_kb::cited(&info.id, &info.title, &reference)
+            text_kb::cited(&info.id, &info.title, &reference, ctx.locale)
         } else {
-            text_kb::cited_before(&info.id, &reference)
+            text_kb::cited_before(&info.id, &reference, ctx.locale)
         };
         Ok(Outcome::private(text, Some(ticket.reference)))
     }

@@ -25,18 +25,18 @@ impl CommandHandler for KbGaps {
         &self,
         engine: &Engine,
         _tx: &mut dyn StoreTx,
-        _ctx: &Ctx<'_>,
+        ctx: &Ctx<'_>,
     ) -> Result<Outcome, Failure> {
         let kb = engine.knowledge_base()?.clone();
         let found = engine.knowledge_gaps(&kb).await?;
         let gaps = found.gaps;
         if gaps.is_empty() {
-            return Ok(Outcome::private(text_kb::gaps_none(found.checked), None));
+            return Ok(Outcome::private(text_kb::gaps_none(found.checked, ctx.locale), None));
         }
-        let mut lines = vec![text_kb::gaps_header(gaps.len())];
+        let mut lines = vec![text_kb::gaps_header(gaps.len(), ctx.locale)];
         for (i, gap) in gaps.iter().take(SHOWN).enumerate() {
             let tickets: Vec<String> = gap.tickets.iter().map(ToString::to_string).collect();
-            lines.push(text_kb::gap_line(i + 1, &tickets, &gap.resolution, &gap.shortcut));
+            lines.push(text_kb::gap_line(i + 1, &tickets, &gap.resolution, &gap.shortcut, ctx.locale));
         }
         Ok(Outcome::private(lines.join("\n"), None))
     }

@@ -8,13 +8,14 @@ use async_trait::async_trait;
 
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
-use crate::domain::{EventKind, Form, FormField, FormSubmit};
-use crate::engine::{Ctx, Engine, Failure, Outcome, text};
+use crate::domain::{EventKind, Form, FormField, FormSubmit, Locale, Msg};
+use crate::engine::{Ctx, Engine, Failure, Outcome, text, text_kb};
 use crate::kb::{Article, ArticleId, draft_from_ticket, draft_id_for};
 use crate::store::{Draft, StoreTx};
 
 pub struct KbPublish {
-    article_id: String,
+    /// The draft's id, or what is wrong with the options (said in the reader's language).
+    article_id: Result<String, Msg>,
     problem: Option<String>,
 }
 
@@ -28,29 +29,29 @@ impl CommandHandler for KbPublish {
             (Some(article), _) => article,
             (None, Some(ticket)) => draft_id_for(&ticket.to_string()).to_string(),
             (None, None) => {
-                return Err(UsageError(
-                    "/kb publish needs article:… (the draft's id, as /kb add printed it)".into(),
-                ));
+                let problem = None;
+                return Ok(KbPublish { article_id: Err(text_kb::publish_needs_article()), problem });
             }
         };
         let problem = optional(args, "problem").filter(|p| crate::domain::text::has_visible_text(p));
-        Ok(KbPublish { article_id, problem })
+        Ok(KbPublish { article_id: Ok(article_id), problem })
     }
 
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        let article_id = self.article_id.as_ref().map_err(|wrong| Failure::Says(wrong.clone()))?;
+        let locale = ctx.locale;
         let kb = engine.knowledge_base()?.clone();
-        let article_id = &self.article_id;
-        let draft = tx.draft(article_id).await?.ok_or_else(|| {
-            Failure::User(format!("there is no draft `{article_id}`; /kb add ticket:T-n makes one"))
-        })?;
+        let draft =
+            tx.draft(article_id).await?.ok_or_else(|| Failure::Says(text_kb::no_draft(article_id)))?;
         if draft.published_at.is_some() {
-            return Err(Failure::User(format!("`{article_id}` is already published")));
+            return Err(Failure::User(text_kb::publish_already(article_id, locale)));
         }
         let mut article = if tx.draft_edited_by(article_id).await?.is_some() {
-            as_edited(tx, &draft, self.problem.as_deref(), engine.config.settings.intake.title_chars).await?
+            as_edited(tx, &draft, self.problem.as_deref(), engine.config.settings.intake.title_chars, locale)
+                .await?
         } else {
-            let Some(problem) = &self.problem else { return Ok(ask_for_problem(&draft)) };
-            edited_article(engine, tx, &draft, problem).await?
+            let Some(problem) = &self.problem else { return Ok(ask_for_problem(&draft, locale)) };
+            edited_article(engine, tx, &draft, problem, locale).await?
         };
         // Who drafted it is its author (`/kb stats` credits them), unless the text names one.
         article.author = article.author.or_else(|| Some(draft.created_by.clone()));
@@ -63,7 +64,7 @@ impl CommandHandler for KbPublish {
             let published = EventKind::ArticlePublished { article: article_id.clone() };
             engine.save(tx, ctx, &mut ticket, published).await?;
         }
-        Ok(Outcome::public(format!("Published {article_id}: searchable now"), Some(draft.ticket)))
+        Ok(Outcome::public(text_kb::published(article_id, locale), Some(draft.ticket)))
     }
 }
 
@@ -73,6 +74,7 @@ async fn edited_article(
     tx: &mut dyn StoreTx,
     draft: &Draft,
     problem: &str,
+    locale: Locale,
 ) -> Result<Article, Failure> {
     let id = ArticleId::parse(&draft.article_id).map_err(anyhow::Error::from)?;
     let drafted =
@@ -80,10 +82,11 @@ async fn edited_article(
     let ticket = tx
         .ticket_for_update(draft.ticket)
         .await?
-        .ok_or_else(|| Failure::User(format!("there is no ticket {}", draft.ticket)))?;
-    let mut doc = engine.ticket_doc(&ticket).await?.ok_or_else(|| {
-        Failure::User(format!("{} has no resolution to publish an article from", draft.ticket))
-    })?;
+        .ok_or_else(|| Failure::Says(Msg::new("no-such-ticket").shown("ticket", draft.ticket)))?;
+    let mut doc = engine
+        .ticket_doc(&ticket)
+        .await?
+        .ok_or_else(|| Failure::User(text_kb::publish_no_resolution(&draft.ticket.to_string(), locale)))?;
     doc.problem = problem.trim().to_owned();
     doc.title = text::title(problem, engine.config.settings.intake.title_chars);
     Ok(draft_from_ticket(&doc, drafted.domain.as_deref().unwrap_or_default()))
@@ -96,6 +99,7 @@ async fn as_edited(
     draft: &Draft,
     problem: Option<&str>,
     title_chars: usize,
+    locale: Locale,
 ) -> Result<Article, Failure> {
     let id = ArticleId::parse(&draft.article_id).map_err(anyhow::Error::from)?;
     let mut article =
@@ -106,25 +110,21 @@ async fn as_edited(
     }
     let customers = tx.ticket_for_update(draft.ticket).await?.map(|t| t.title);
     if customers.as_deref().map(str::trim) == Some(article.title.as_str()) {
-        return Err(Failure::User(crate::engine::text_kb::publish_edited_needs_title(&draft.article_id)));
+        return Err(Failure::User(text_kb::publish_edited_needs_title(&draft.article_id, locale)));
     }
     Ok(article)
 }
 
-fn ask_for_problem(draft: &Draft) -> Outcome {
+fn ask_for_problem(draft: &Draft, locale: Locale) -> Outcome {
     let form = Form {
-        title: format!("Publish {}", draft.article_id),
+        title: text_kb::publish_form_title(&draft.article_id, locale),
         fields: vec![FormField {
             name: "problem".into(),
-            label: "The problem, for readers (not the customer's words)".into(),
+            label: text_kb::publish_form_problem_label(locale),
             long: true,
         }],
         submit: FormSubmit::Command { name: "kb publish".into(), ticket: draft.ticket },
         ask_again: None,
     };
-    let usage = format!(
-        "`{}` still says the problem in the customer's own words, which are not published; say it for readers: /kb publish article:{} problem:…",
-        draft.article_id, draft.article_id
-    );
-    Outcome::asking(form, usage, Some(draft.ticket))
+    Outcome::asking(form, text_kb::publish_usage(&draft.article_id, locale), Some(draft.ticket))
 }

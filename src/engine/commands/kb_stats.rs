@@ -24,10 +24,10 @@ impl CommandHandler for KbStats {
         &self,
         engine: &Engine,
         _tx: &mut dyn StoreTx,
-        _ctx: &Ctx<'_>,
+        ctx: &Ctx<'_>,
     ) -> Result<Outcome, Failure> {
         let kb = engine.knowledge_base()?;
         let stats = kb_stats(engine.store().as_ref(), Some(kb)).await?;
-        Ok(Outcome::private(stats.render(SHOWN), None))
+        Ok(Outcome::private(stats.render(SHOWN, ctx.locale), None))
     }
 }

@@ -64,9 +64,10 @@ impl CommandHandler for MoveMessage {
         let moved = EventKind::MessageMoved { message_id, from, to, text: stored.message.text.clone() };
         engine.save(tx, ctx, &mut source, moved.clone()).await?;
         engine.save(tx, ctx, &mut target, moved).await?;
-        let quote = text::quote(&stored.message.text, engine.config.settings.intake.quote_chars);
+        let shared = engine.shared_locale();
+        let quote = text::quote(&stored.message.text, engine.config.settings.intake.quote_chars, shared);
         let notice = t!(
-            engine.shared_locale(),
+            shared,
             "staff-message-moved",
             actor = ctx.actor,
             author = author.as_str(),

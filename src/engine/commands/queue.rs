@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use crate::domain::Msg;
 use crate::t;
 
 use super::{CommandHandler, optional};
@@ -23,6 +24,8 @@ enum View {
 }
 
 pub struct Queue {
+    /// What is wrong with the options, said in the reader's language when the command runs.
+    wrong: Option<Msg>,
     view: View,
     domain: Option<String>,
     q: Option<String>,
@@ -34,26 +37,29 @@ impl CommandHandler for Queue {
     const PATH: &'static str = "queue";
 
     fn parse(args: &Args) -> Result<Self, UsageError> {
+        let mut wrong = None;
         let view = match optional(args, "view").as_deref() {
             None | Some("mine") => View::Mine,
             Some("all") => View::All,
             Some("at-risk") => View::AtRisk,
             Some(other) => {
-                return Err(UsageError(format!(
-                    "view:{} is not a view; use mine, all or at-risk",
-                    crate::domain::text::elide(other, 40)
-                )));
+                let shown = crate::domain::text::elide(other, 40);
+                wrong = Some(Msg::new("queue-bad-view").arg("view", shown));
+                View::Mine
             }
         };
         let page = args.parsed::<i64>("page").unwrap_or(1);
         if !(1..=MAX_PAGE).contains(&page) {
-            return Err(UsageError(format!("page:{page} is out of range; pages start at 1")));
+            wrong = wrong.or(Some(Msg::new("queue-bad-page").arg("page", page)));
         }
         let q = optional(args, "q").map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
-        Ok(Queue { view, domain: optional(args, "domain"), q, page })
+        Ok(Queue { wrong, view, domain: optional(args, "domain"), q, page })
     }
 
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
+        if let Some(wrong) = &self.wrong {
+            return Err(Failure::Says(wrong.clone()));
+        }
         let filter = TicketFilter {
             status: Some(StatusFilter::NotClosed),
             assignee: (self.view == View::Mine).then(|| ctx.actor.to_owned()),
@@ -95,7 +101,7 @@ impl CommandHandler for Queue {
                 "{} {} · {} · {}",
                 ticket.reference,
                 crate::engine::text::title(&ticket.title, 60),
-                crate::engine::text::labels(ticket),
+                crate::engine::text::labels(ticket, locale),
                 deadline
             ));
         }

@@ -33,7 +33,7 @@ impl CommandHandler for Resolve {
         let linked = engine.resolve_incident_tickets(tx, ctx, &ticket, resolution).await?;
         let mut reply = t!(ctx.locale, "resolve-done", ticket = ticket.reference.to_string());
         if linked > 0 {
-            reply.push_str(&text_storm::resolve_reached(linked));
+            reply.push_str(&text_storm::resolve_reached(linked, ctx.locale));
         }
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }

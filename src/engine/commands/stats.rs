@@ -8,6 +8,7 @@ use chrono::{Days, NaiveDate, TimeDelta};
 
 use super::{CommandHandler, optional};
 use crate::command::{Args, UsageError};
+use crate::domain::Msg;
 use crate::domain::chart::{Chart, ChartSeries};
 use crate::domain::indicators::{DayFlow, Handling, IndicatorFilter, IndicatorQuery, Indicators};
 use crate::domain::text::elide;
@@ -26,13 +27,8 @@ enum Range {
     Dates(NaiveDate, NaiveDate),
 }
 
-fn parse_range(text: &str) -> Result<Range, String> {
-    let bad = || {
-        format!(
-            "`{}` is not a range; use today, 7d, 30d (up to {MAX_DAYS}d) or YYYY-MM-DD..YYYY-MM-DD",
-            elide(text, 40)
-        )
-    };
+fn parse_range(text: &str) -> Result<Range, Msg> {
+    let bad = || Msg::new("stats-bad-range").arg("text", elide(text, 40)).arg("max", MAX_DAYS);
     let text = text.trim();
     if text == "today" {
         return Ok(Range::Last(1));
@@ -41,23 +37,27 @@ fn parse_range(text: &str) -> Result<Range, String> {
         return if (1..=MAX_DAYS).contains(&days) {
             Ok(Range::Last(days))
         } else {
-            Err(format!("a range is 1d to {MAX_DAYS}d, not {days}d"))
+            Err(Msg::new("stats-range-days").arg("max", MAX_DAYS).arg("days", days))
         };
     }
     let (from, to) = text.split_once("..").ok_or_else(bad)?;
     let date = |d: &str| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| bad());
     let (from, to) = (date(from)?, date(to)?);
     if from > to {
-        return Err(format!("the range starts after it ends ({from} is after {to})"));
+        return Err(Msg::new("stats-range-backwards").shown("from", from).shown("to", to));
     }
     if (to - from).num_days() >= MAX_DAYS as i64 {
-        return Err(format!("a range is at most {MAX_DAYS} days; {from}..{to} is longer"));
+        return Err(Msg::new("stats-range-too-long")
+            .arg("max", MAX_DAYS)
+            .shown("from", from)
+            .shown("to", to));
     }
     Ok(Range::Dates(from, to))
 }
 
 pub struct Stats {
-    range: Range,
+    /// The days asked for, or what is wrong with `range:` (said in the reader's language).
+    range: Result<Range, Msg>,
     domain: Option<String>,
 }
 
@@ -67,8 +67,8 @@ impl CommandHandler for Stats {
 
     fn parse(args: &Args) -> Result<Self, UsageError> {
         let range = match args.text("range") {
-            Some(text) => parse_range(text).map_err(UsageError)?,
-            None => Range::Last(7),
+            Some(text) => parse_range(text),
+            None => Ok(Range::Last(7)),
         };
         Ok(Stats { range, domain: optional(args, "domain") })
     }
@@ -79,32 +79,41 @@ impl CommandHandler for Stats {
         _tx: &mut dyn StoreTx,
         ctx: &Ctx<'_>,
     ) -> Result<Outcome, Failure> {
+        let range = self.range.as_ref().map_err(|wrong| Failure::Says(wrong.clone()))?;
         let zone = engine.config().digest.time_zone;
         let today = ctx.at.with_timezone(&zone).date_naive();
-        let (from, to) = match self.range {
+        let (from, to) = match *range {
             Range::Last(days) => (today.checked_sub_days(Days::new(days - 1)).unwrap_or(today), today),
             Range::Dates(from, to) => (from, to),
         };
         let filter = IndicatorFilter { domain: self.domain.clone(), ..IndicatorFilter::default() };
         let query = IndicatorQuery { from, to, time_zone: zone, filter };
         let indicators = engine.store().indicators(&query).await?;
-        let text = stats_text(&indicators, self.domain.as_deref(), ctx.locale);
+        let mut text = stats_text(&indicators, self.domain.as_deref(), ctx.locale);
+        text.push('\n');
+        text.push_str(&t!(ctx.locale, "stats-chart-key"));
         Ok(Outcome::private(text, None).with_chart(inflow_chart(&indicators)))
     }
 }
 
-/// Indicator 1 as bars per day, for platforms that show pictures (Discord attaches it).
+/// Indicator 1 as bars per day, for platforms that show pictures (Discord attaches it). Its words
+/// are no language's: ISO dates, `+` for the tickets created and `✓` for those closed, which the
+/// reply's text explains in the reader's language (`stats-chart-key`); its font has no Chinese.
 fn inflow_chart(ind: &Indicators) -> Chart {
     let series = |name: &str, value: fn(&DayFlow) -> i64| ChartSeries {
         name: name.to_owned(),
         values: ind.inflow.iter().map(|d| value(d) as f64).collect(),
     };
     Chart {
-        title: format!("Tickets created and closed per day, {} to {}", ind.from, ind.to),
+        title: format!("{} – {}", ind.from, ind.to),
         labels: ind.inflow.iter().map(|d| d.date.format("%m-%d").to_string()).collect(),
-        series: vec![series("created", |d| d.created), series("closed", |d| d.closed)],
+        series: vec![series(CREATED, |d| d.created), series(CLOSED, |d| d.closed)],
     }
 }
+
+/// The chart's legend: the same marks in every language.
+const CREATED: &str = "+";
+const CLOSED: &str = "✓";
 
 fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".to_owned(), |r| format!("{:.0}%", r * 100.0))
@@ -220,21 +229,45 @@ mod tests {
     #[test]
     fn ranges_read_as_days() {
         let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        let wrong = |text: &str| crate::i18n::text(Locale::En, &parse_range(text).unwrap_err());
         assert_eq!(parse_range("today"), Ok(Range::Last(1)));
         assert_eq!(parse_range("30d"), Ok(Range::Last(30)));
         assert_eq!(
             parse_range("2026-11-01..2026-11-30"),
             Ok(Range::Dates(day("2026-11-01"), day("2026-11-30")))
         );
-        assert_eq!(parse_range("0d").unwrap_err(), "a range is 1d to 366d, not 0d");
+        assert_eq!(wrong("0d"), "a range is 1d to 366d, not 0d");
         assert_eq!(
-            parse_range("2026-11-30..2026-11-01").unwrap_err(),
+            wrong("2026-11-30..2026-11-01"),
             "the range starts after it ends (2026-11-30 is after 2026-11-01)"
         );
-        assert!(
-            parse_range("2025-01-01..2026-11-01").unwrap_err().starts_with("a range is at most 366 days")
-        );
-        assert!(parse_range("last week").unwrap_err().starts_with("`last week` is not a range"));
-        assert!(parse_range("2026-13-01..2026-13-02").unwrap_err().contains("is not a range"));
+        assert!(wrong("2025-01-01..2026-11-01").starts_with("a range is at most 366 days"));
+        assert!(wrong("last week").starts_with("`last week` is not a range"));
+        assert!(wrong("2026-13-01..2026-13-02").contains("is not a range"));
+        let chinese = crate::i18n::text(Locale::ZhCn, &parse_range("last week").unwrap_err());
+        assert!(chinese.contains("不是有效的范围"), "{chinese}");
+    }
+
+    #[test]
+    fn the_chart_says_nothing_in_any_language() {
+        let day = |d: &str| DayFlow {
+            date: d.parse().unwrap(),
+            open_at_start: 1,
+            created: 2,
+            closed: 1,
+            close_rate: Some(1.0 / 3.0),
+        };
+        let ind = Indicators {
+            from: "2026-12-01".parse().unwrap(),
+            to: "2026-12-02".parse().unwrap(),
+            time_zone: "Asia/Shanghai".into(),
+            inflow: vec![day("2026-12-01"), day("2026-12-02")],
+            by_kind: vec![],
+            by_domain: vec![],
+            confirmation: Default::default(),
+        };
+        let chart = inflow_chart(&ind);
+        let words = chart.title.chars().chain(chart.series.iter().flat_map(|s| s.name.chars()));
+        assert!(words.clone().all(|c| !c.is_alphabetic()), "{chart:?}");
     }
 }

@@ -34,7 +34,7 @@ impl CommandHandler for OpenTicket {
         let mut ticket = engine.insert_ticket(tx, ctx, customer, text).await?;
         let sent = Sent { text, message_id: None, attachments: &[] };
         engine.announce_ticket(tx, ctx, &mut ticket, sent).await?;
-        let summary = text::summary(&ticket);
+        let summary = text::summary(&ticket, ctx.locale);
         Ok(Outcome::public(
             t!(
                 ctx.locale,

@@ -46,7 +46,7 @@ impl CommandHandler for Update {
             ticket = ticket.reference.to_string()
         );
         if linked > 0 {
-            reply.push_str(&text_storm::update_reached(linked));
+            reply.push_str(&text_storm::update_reached(linked, ctx.locale));
         }
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }
