@@ -236,7 +236,7 @@ fn issue_body(item: &VocItem, locale: Locale) -> String {
         .suggestions
         .iter()
         .map(|s| {
-            let quoted = super::text::quote(&s.text, QUOTED_CHARS);
+            let quoted = super::text::quote(&s.text, QUOTED_CHARS, locale);
             t!(locale, "voc-issue-quote", quote = quoted, ticket = s.ticket.to_string())
         })
         .collect();
@@ -326,7 +326,7 @@ pub(super) fn show_text(item: &VocItem, locale: Locale) -> String {
         lines.push(t!(locale, "voc-show-tracker", url = url.as_str()));
     }
     for s in &item.suggestions {
-        let quote = super::text::quote(&s.text, QUOTED_CHARS);
+        let quote = super::text::quote(&s.text, QUOTED_CHARS, locale);
         lines.push(t!(
             locale,
             "voc-show-suggestion",
