@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod classify;
+pub mod customer;
 pub mod error;
 pub mod event;
 pub mod incident;
@@ -15,6 +16,7 @@ pub mod storm;
 pub mod text;
 pub mod ticket;
 
+pub use customer::{Customer, PastTicket, Warranty};
 pub use error::DomainError;
 pub use event::{AssignedVia, Event, EventKind, SYSTEM_ACTOR, TimelineSource, assigned_by_hand};
 pub use incident::{IncidentReport, RoomLeads, WarRoom};

@@ -21,6 +21,7 @@ mod merges;
 mod outcome;
 mod ownership;
 mod posts;
+mod registry;
 mod reply;
 mod sla;
 mod storm;
@@ -53,6 +54,7 @@ use incident::{RoomStep, room_post};
 pub use kb_learn::{ArticleUse, AuthorUse, KbStats, kb_stats};
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, customer_says, event, person_post, staff_post};
+pub use registry::{CARD_TICKETS as CUSTOMER_CARD_TICKETS, card_text as customer_card_text};
 pub use sla::{DigestReport, SweepReport};
 
 pub struct Engine {

@@ -4,6 +4,7 @@
 //! the same backends over the same pool. One implementation (`sql.rs`) serves SQLite and
 //! PostgreSQL, so a query is written once; the backends differ only in how they connect and lock.
 
+pub mod customers;
 pub mod discord;
 mod indicators;
 pub mod kb;
@@ -334,7 +335,7 @@ pub struct ConfirmationTimer {
 }
 
 #[async_trait]
-pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
+pub trait Store: web::WebStore + kb::KbStore + customers::CustomerStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     /// How the database's schema stands beside this build's migrations; changes nothing.
@@ -433,7 +434,7 @@ pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
 }
 
 #[async_trait]
-pub trait StoreTx: kb::KbTx + storms::StormTx + Send {
+pub trait StoreTx: kb::KbTx + storms::StormTx + customers::CustomerTx + Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;

@@ -7,6 +7,7 @@ mod assign;
 mod claim;
 mod classify;
 mod close;
+mod customer;
 mod dashboard;
 mod escalate;
 mod help;
@@ -98,6 +99,7 @@ impl CommandRegistry {
             .with::<claim::Claim>()
             .with::<classify::Classify>()
             .with::<close::Close>()
+            .with::<customer::CustomerCard>()
             .with::<dashboard::Dashboard>()
             .with::<escalate::Escalate>()
             .with::<help::Help>()
