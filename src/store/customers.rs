@@ -222,24 +222,22 @@ macro_rules! sql_customer_store {
                 &self,
                 id: &str,
             ) -> $crate::store::StoreResult<Option<$crate::domain::Customer>> {
-                let row: Option<$crate::store::customers::CustomerRecord> =
-                    sqlx::query_as(&$crate::store::customers::by_id_sql())
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map(TryInto::try_into).transpose()
+                $crate::store::customers::read_customer!(
+                    &$crate::store::customers::by_id_sql(),
+                    id,
+                    &self.pool
+                )
             }
 
             async fn customer_of(
                 &self,
                 person: &str,
             ) -> $crate::store::StoreResult<Option<$crate::domain::Customer>> {
-                let row: Option<$crate::store::customers::CustomerRecord> =
-                    sqlx::query_as(&$crate::store::customers::of_person_sql())
-                        .bind(person)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map(TryInto::try_into).transpose()
+                $crate::store::customers::read_customer!(
+                    &$crate::store::customers::of_person_sql(),
+                    person,
+                    &self.pool
+                )
             }
 
             async fn customer_history(
@@ -248,14 +246,7 @@ macro_rules! sql_customer_store {
                 except: Option<$crate::domain::TicketRef>,
                 limit: i64,
             ) -> $crate::store::StoreResult<Vec<$crate::domain::PastTicket>> {
-                let rows: Vec<$crate::store::customers::PastRow> =
-                    sqlx::query_as($crate::store::customers::HISTORY_SQL)
-                        .bind(customer)
-                        .bind(except.map_or(0, |t| t.0))
-                        .bind(limit)
-                        .fetch_all(&self.pool)
-                        .await?;
-                rows.into_iter().map($crate::store::customers::past_ticket).collect()
+                $crate::store::customers::read_history!(customer, except, limit, &self.pool)
             }
         }
 
@@ -265,12 +256,11 @@ macro_rules! sql_customer_store {
                 &mut self,
                 person: &str,
             ) -> $crate::store::StoreResult<Option<$crate::domain::Customer>> {
-                let row: Option<$crate::store::customers::CustomerRecord> =
-                    sqlx::query_as(&$crate::store::customers::of_person_sql())
-                        .bind(person)
-                        .fetch_optional(&mut *self.tx)
-                        .await?;
-                row.map(TryInto::try_into).transpose()
+                $crate::store::customers::read_customer!(
+                    &$crate::store::customers::of_person_sql(),
+                    person,
+                    &mut *self.tx
+                )
             }
 
             async fn customer_history(
@@ -279,17 +269,33 @@ macro_rules! sql_customer_store {
                 except: Option<$crate::domain::TicketRef>,
                 limit: i64,
             ) -> $crate::store::StoreResult<Vec<$crate::domain::PastTicket>> {
-                let rows: Vec<$crate::store::customers::PastRow> =
-                    sqlx::query_as($crate::store::customers::HISTORY_SQL)
-                        .bind(customer)
-                        .bind(except.map_or(0, |t| t.0))
-                        .bind(limit)
-                        .fetch_all(&mut *self.tx)
-                        .await?;
-                rows.into_iter().map($crate::store::customers::past_ticket).collect()
+                $crate::store::customers::read_history!(customer, except, limit, &mut *self.tx)
             }
         }
     };
 }
 
-pub(super) use sql_customer_store;
+/// A customer by the query `$sql` of one key, on a pool or in a transaction.
+macro_rules! read_customer {
+    ($sql:expr, $key:expr, $executor:expr) => {{
+        let row: Option<$crate::store::customers::CustomerRecord> =
+            sqlx::query_as($sql).bind($key).fetch_optional($executor).await?;
+        row.map(TryInto::try_into).transpose()
+    }};
+}
+
+/// A customer's newest tickets (`HISTORY_SQL`), on a pool or in a transaction.
+macro_rules! read_history {
+    ($customer:expr, $except:expr, $limit:expr, $executor:expr) => {{
+        let rows: Vec<$crate::store::customers::PastRow> =
+            sqlx::query_as($crate::store::customers::HISTORY_SQL)
+                .bind($customer)
+                .bind($except.map_or(0, |t: $crate::domain::TicketRef| t.0))
+                .bind($limit)
+                .fetch_all($executor)
+                .await?;
+        rows.into_iter().map($crate::store::customers::past_ticket).collect()
+    }};
+}
+
+pub(super) use {read_customer, read_history, sql_customer_store};
