@@ -983,3 +983,24 @@ discord-failed = An internal error occurred; it is logged
 # A ticket's status and close reason within a line (English writes them as the API does)
 status-name = { $status }
 close-reason-name = { $reason }
+## Customer registry (issue 14, point 1): the customer card and /customer
+
+cmd-customer = Show a customer's card: organisation, tier, warranty and their last five tickets
+    .user = The customer; defaults to the customer of this conversation's ticket
+    .ticket = A ticket whose customer to show, as T-12
+customer-card = Customer { $name } ({ $id }) of { $organisation } · tier { $tier } · warranty { $warranty }{ $owner }
+customer-card-no-organisation = no organisation
+customer-card-owner = {" · "}account owner { $owner }
+customer-card-warranty = { $state ->
+    [active] active until { $until }
+    [expired] EXPIRED (ended { $until })
+   *[unknown] unknown
+}
+customer-card-history = Their last { $count ->
+    [one] ticket
+   *[other] { $count } tickets
+}:
+customer-card-ticket = {"  "}{ $ticket } “{ $title }”: { $outcome }{ $score }
+customer-card-score = , rated { $score }/5
+customer-card-no-history = No earlier tickets.
+customer-card-unknown = { $person } is not a known customer (not in the customer registry).

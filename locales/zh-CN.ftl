@@ -926,3 +926,21 @@ close-reason-name = { $reason ->
         [spam] 垃圾信息
        *[other] { $reason }
     }
+## Customer registry (issue 14, point 1): the customer card and /customer
+
+cmd-customer = 显示客户卡片：所属单位、服务等级、保修和最近五张工单
+    .user = 客户；默认为此会话工单的客户
+    .ticket = 要查看其客户的工单，如 T-12
+customer-card = 客户 { $name }（{ $id }），{ $organisation } · 等级 { $tier } · 保修{ $warranty }{ $owner }
+customer-card-no-organisation = 无所属单位
+customer-card-owner = {" · "}客户经理 { $owner }
+customer-card-warranty = { $state ->
+    [active] 有效，至 { $until }
+    [expired] 已过期（{ $until } 到期）
+   *[unknown] 未知
+}
+customer-card-history = 最近 { $count } 张工单：
+customer-card-ticket = {"  "}{ $ticket }“{ $title }”：{ $outcome }{ $score }
+customer-card-score = ，评分 { $score }/5
+customer-card-no-history = 此前没有工单。
+customer-card-unknown = { $person } 不是已登记的客户（不在客户名册中）。

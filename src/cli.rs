@@ -51,6 +51,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: VocCmd,
     },
+    /// The customer registry: import it from CSV, look a customer up
+    Customers {
+        #[command(subcommand)]
+        action: CustomersCmd,
+    },
     /// Search and maintain the knowledge base
     Kb {
         #[command(subcommand)]
@@ -151,6 +156,23 @@ pub enum WebhooksCmd {
     Resend {
         /// The delivery's id, as `webhooks list` shows it
         id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomersCmd {
+    /// Add or update customers from a CSV file (columns: id, name, organisation, tier,
+    /// warranty_until, discord_ids, email, account_owner, and optionally locale)
+    Import {
+        /// The registry file; a customer already there (by id) is updated
+        file: PathBuf,
+    },
+    /// One customer's card: organisation, tier, warranty, their last five tickets
+    Show {
+        /// Their id in the registry, or a chat name (discord:1234)
+        id: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -276,6 +298,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database schema is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Customers { action } => customers(&paths, action).await,
         Cmd::Kb { action } => kb(&paths, action).await,
         Cmd::Outbox { action } => outbox(&paths, action).await,
         Cmd::Webhooks { action } => webhooks(&paths, action).await,
@@ -369,7 +392,11 @@ async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
         TicketCmd::Show { reference, json } => {
             let reference: TicketRef = reference.parse()?;
             let store = paths.open_store_for_reading(&config).await?;
-            let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
+            let sla = inspect::SlaAt {
+                policy: &config.sla,
+                now: chrono::Utc::now(),
+                zone: config.digest.time_zone,
+            };
             match inspect::ticket_view(&*store, sla, reference).await? {
                 Some(view) if json => println!("{}", serde_json::to_string_pretty(&view)?),
                 Some(view) => print!("{}", inspect::ticket_text(&view, config.digest.time_zone)),
@@ -387,7 +414,11 @@ async fn ticket(paths: &Paths, action: TicketCmd) -> anyhow::Result<ExitCode> {
                 .map_err(|_| anyhow::anyhow!("--after takes a ticket, as T-12"))?;
             let filter = TicketFilter { status, assignee, domain, after, limit, ..TicketFilter::default() };
             let store = paths.open_store_for_reading(&config).await?;
-            let sla = inspect::SlaAt { policy: &config.sla, now: chrono::Utc::now() };
+            let sla = inspect::SlaAt {
+                policy: &config.sla,
+                now: chrono::Utc::now(),
+                zone: config.digest.time_zone,
+            };
             let views = inspect::ticket_list(&*store, sla, &filter).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&views)?);
@@ -438,6 +469,66 @@ async fn voc(paths: &Paths, action: VocCmd) -> anyhow::Result<ExitCode> {
                 for view in &views {
                     println!("{}", voc_line(view));
                 }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `customers import|show`: importing writes (and migrates first); showing only reads.
+async fn customers(paths: &Paths, action: CustomersCmd) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    let now = chrono::Utc::now();
+    match action {
+        CustomersCmd::Import { file } => {
+            let store = paths.open_store(&config).await?;
+            let progress = crate::kb::progress::terminal_or_log("importing customers");
+            let report = crate::registry::import_file(&*store, &config.sla, &file, now, &progress).await?;
+            for (line, reason) in &report.refused {
+                println!("  line {line}: refused, {}", chat::render::terminal_safe(reason));
+            }
+            for tier in &report.tiers_without_targets {
+                println!("  note: sla.toml has no customer_tiers.{tier}: its customers get the base targets");
+            }
+            if report.retiered > 0 {
+                let tickets = crate::domain::text::count(report.retiered, "open ticket", "open tickets");
+                println!("  {tickets} took their customer's new tier");
+            }
+            println!("{}", report.summary(&file));
+            if !report.refused.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        CustomersCmd::Show { id, json } => {
+            let store = paths.open_store_for_reading(&config).await?;
+            let customer = match store.customer(&id).await? {
+                Some(customer) => Some(customer),
+                None => store.customer_of(&id).await?,
+            };
+            let Some(customer) = customer else {
+                let shown = crate::domain::text::clean(&crate::domain::text::elide(&id, 64));
+                eprintln!("resolvd: {shown} is not in the customer registry (see resolvd customers import)");
+                return Ok(ExitCode::FAILURE);
+            };
+            let today = now.with_timezone(&config.digest.time_zone).date_naive();
+            let warranty = crate::domain::Warranty::of(Some(&customer), today);
+            let tickets =
+                store.customer_history(&customer.id, None, crate::engine::CUSTOMER_CARD_TICKETS).await?;
+            if json {
+                let view = serde_json::json!({
+                    "customer": customer,
+                    "warranty": warranty,
+                    "tickets": tickets,
+                });
+                println!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                let card = crate::engine::customer_card_text(
+                    &customer,
+                    warranty,
+                    &tickets,
+                    config.settings.default_locale,
+                );
+                println!("{}", chat::render::terminal_safe(&card));
             }
         }
     }

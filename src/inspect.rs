@@ -9,7 +9,9 @@ use crate::domain::event::AssignedVia;
 use crate::domain::incident::{confirmation_wait, satisfaction};
 use crate::domain::sla::{ClockFacts, ClockKind, SlaPolicy, clock_states};
 use crate::domain::text::{elide, one_line};
-use crate::domain::{Event, EventKind, IncidentReport, LinkRelation, Post, Ticket, TicketRef, WarRoom};
+use crate::domain::{
+    Event, EventKind, IncidentReport, LinkRelation, Post, Ticket, TicketRef, WarRoom, Warranty,
+};
 use crate::store::{Store, StoreResult, TicketFilter};
 
 pub mod voc;
@@ -27,6 +29,10 @@ pub struct TicketView {
     pub satisfaction: Option<u8>,
     /// How long the ticket waited (or has waited so far) for the customer to confirm a fix.
     pub confirmation_wait_secs: i64,
+    /// Whether the customer registry knows the ticket's customer.
+    pub known_customer: bool,
+    /// Their warranty on the day viewed (ops time zone): `unknown` for an asker not in the registry.
+    pub warranty: Warranty,
     pub events: Vec<EventView>,
 }
 
@@ -69,11 +75,13 @@ pub struct SlaView {
     pub clock_events: Vec<EventView>,
 }
 
-/// What to compute deadlines with: the policy, and the instant to read the clocks at.
+/// What to compute deadlines with: the policy, and the instant to read the clocks at (and
+/// warranties on, in the ops time zone `zone`).
 #[derive(Clone, Copy)]
 pub struct SlaAt<'a> {
     pub policy: &'a SlaPolicy,
     pub now: DateTime<Utc>,
+    pub zone: Tz,
 }
 
 fn sla_view(sla: SlaAt<'_>, ticket: &Ticket, events: &[Event]) -> SlaView {
@@ -133,19 +141,31 @@ pub struct EventView {
 
 async fn view(store: &dyn Store, sla: SlaAt<'_>, ticket: Ticket) -> StoreResult<TicketView> {
     let timeline = store.timeline(ticket.reference).await?;
-    let now = sla.now;
+    let (now, sla_at) = (sla.now, sla);
     let sla = sla_view(sla, &ticket, &timeline);
     let events = timeline.iter().map(event_view).collect();
     let war_room = store.war_room(ticket.reference).await?.map(WarRoomView::from);
     let satisfaction = satisfaction(&timeline);
     let confirmation_wait_secs = confirmation_wait(&timeline, now).num_seconds();
+    let customer = store.customer_of(&ticket.customer).await?;
+    let warranty = Warranty::of(customer.as_ref(), now.with_timezone(&sla_at.zone).date_naive());
     let links = store
         .links(ticket.reference)
         .await?
         .into_iter()
         .map(|l| LinkView { ticket: l.other, relation: l.relation })
         .collect();
-    Ok(TicketView { ticket, sla, links, war_room, satisfaction, confirmation_wait_secs, events })
+    Ok(TicketView {
+        ticket,
+        sla,
+        links,
+        war_room,
+        satisfaction,
+        confirmation_wait_secs,
+        known_customer: customer.is_some(),
+        warranty,
+        events,
+    })
 }
 
 pub async fn ticket_view(
@@ -228,6 +248,14 @@ fn ticket_text_raw(view: &TicketView, zone: Tz) -> String {
         name(&t.customer),
         local_time(t.created_at, zone)
     ));
+    match (view.known_customer, &t.customer_tier) {
+        (true, tier) => out.push_str(&format!(
+            "  registered customer · tier {} · warranty {}\n",
+            or_dash(tier.as_deref().map(name)),
+            view.warranty.as_str()
+        )),
+        (false, _) => out.push_str("  not a known customer (not in the customer registry)\n"),
+    }
     let due = |d: Option<DateTime<Utc>>| d.map_or_else(|| "-".to_owned(), |d| local_time(d, zone));
     out.push_str(&format!(
         "  response due {} · resolve due {} · OLA due {}{}\n",

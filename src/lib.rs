@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod inspect;
 pub mod kb;
 pub mod metrics;
+pub mod registry;
 pub mod scheduler;
 pub mod store;
 pub mod web;

@@ -35,7 +35,7 @@ fn at(text: &str) -> DateTime<Utc> {
 }
 
 async fn sla(d: &Driver, n: i64, now: DateTime<Utc>) -> SlaView {
-    let sla = SlaAt { policy: &d.engine.config().sla, now };
+    let sla = SlaAt { policy: &d.engine.config().sla, now, zone: d.engine.config().digest.time_zone };
     inspect::ticket_view(&**d.store(), sla, TicketRef(n)).await.unwrap().unwrap().sla
 }
 

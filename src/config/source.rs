@@ -31,6 +31,7 @@ const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
     "claim",
     "classify",
     "close",
+    "customer",
     "dashboard",
     "escalate",
     "help",

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod classify;
+pub mod customer;
 pub mod error;
 pub mod event;
 pub mod incident;
@@ -16,6 +17,7 @@ pub mod text;
 pub mod ticket;
 pub mod voc;
 
+pub use customer::{Customer, PastTicket, Warranty};
 pub use error::DomainError;
 pub use event::{
     AssignedVia, Event, EventKind, HandoffOutcome, SYSTEM_ACTOR, TimelineSource, assigned_by_hand,

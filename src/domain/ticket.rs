@@ -227,6 +227,10 @@ pub struct Ticket {
     pub tier: Tier,
     pub assignee: Option<String>,
     pub customer: String,
+    /// The customer's service tier in the registry (`customers`), taken when the ticket opened
+    /// and kept when an import changes it: it picks `sla.toml`'s `customer_tiers` targets.
+    #[serde(default)]
+    pub customer_tier: Option<String>,
     /// Where the customer talks to us; replies to the customer go here.
     pub conversation: String,
     pub title: String,
@@ -424,6 +428,7 @@ mod tests {
             tier: Tier::L1,
             assignee: None,
             customer: "alice".into(),
+            customer_tier: None,
             conversation: "console:alice".into(),
             title: "screen flickers".into(),
             created_at: at,

@@ -217,8 +217,9 @@ impl Engine {
         if slot == MessageSlot::Duplicate {
             return Ok(Taken::Done(Outcome::duplicate()));
         }
-        // The customer reads in the language of the message they just wrote, unless config says.
-        let locale = self.locale_of(&message.author, None, Some(&message.text));
+        // The customer reads in the language of the message they just wrote, unless config or
+        // the customer registry says.
+        let locale = self.customer_locale_of(tx, &message.author, Some(&message.text)).await?;
         let ctx = Ctx { actor: &message.author, conversation: &message.conversation, at: message.at, locale };
         let landing = self.landing_for(tx, message).await?;
         let (mut ticket, landed, is_new) = match landing {
@@ -507,7 +508,7 @@ impl Engine {
         let locale = if ctx.actor == ticket.customer {
             ctx.locale
         } else {
-            self.locale_of(&ticket.customer, None, Some(text))
+            self.customer_locale_of(tx, &ticket.customer, Some(text)).await?
         };
         let mut ack = t!(locale, "intake-ack", ticket = ticket.reference.to_string());
         if let Some(note) = text::long_message(text, settings.quote_chars, locale) {
@@ -529,6 +530,10 @@ impl Engine {
         if let Some(files) = text::files(attachments, shared) {
             notice.push_str(&files);
         }
+        notice.push('\n');
+        notice.push_str(
+            &self.customer_card(tx, &ticket.customer, Some(ticket.reference), ctx.at, shared).await?,
+        );
         let claim = Button::new(ButtonAction::Claim, ticket.reference, &t!(shared, "claim-button"));
         let mentions = ticket.assignee.iter().cloned().collect();
         tx.enqueue_post(&staff_post(ticket, notice, mentions, vec![claim]), ctx.at).await?;

@@ -23,6 +23,7 @@ mod outbound;
 mod outcome;
 mod ownership;
 mod posts;
+mod registry;
 mod reply;
 mod sla;
 mod storm;
@@ -58,6 +59,7 @@ pub use kb_learn::{ArticleUse, AuthorUse, KbStats, kb_stats};
 pub use outbound::OutboundEvent;
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, customer_says, event, person_post, staff_post};
+pub use registry::{CARD_TICKETS as CUSTOMER_CARD_TICKETS, card_text as customer_card_text};
 pub use sla::{DigestReport, SweepReport};
 
 pub struct Engine {

@@ -4,6 +4,7 @@
 //! the same backends over the same pool. One implementation (`sql.rs`) serves SQLite and
 //! PostgreSQL, so a query is written once; the backends differ only in how they connect and lock.
 
+pub mod customers;
 pub mod deliveries;
 pub mod discord;
 mod indicators;
@@ -337,7 +338,14 @@ pub struct ConfirmationTimer {
 
 #[async_trait]
 pub trait Store:
-    web::WebStore + kb::KbStore + deliveries::DeliveryStore + voc::VocStore + Send + Sync + 'static
+    web::WebStore
+    + kb::KbStore
+    + customers::CustomerStore
+    + deliveries::DeliveryStore
+    + voc::VocStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
@@ -437,7 +445,9 @@ pub trait Store:
 }
 
 #[async_trait]
-pub trait StoreTx: kb::KbTx + storms::StormTx + deliveries::DeliveryTx + voc::VocTx + Send {
+pub trait StoreTx:
+    kb::KbTx + storms::StormTx + customers::CustomerTx + deliveries::DeliveryTx + voc::VocTx + Send
+{
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;

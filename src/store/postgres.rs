@@ -76,6 +76,12 @@ super::web::sql_web_store! {
     store: PostgresStore,
 }
 
+super::customers::sql_customer_store! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
 super::kb::sql_kb_store! {
     store: PostgresStore,
     tx: PostgresTx,

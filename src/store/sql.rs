@@ -9,7 +9,12 @@ use super::{ConfirmationTimer, StoreError, StoreResult, StoredMessage};
 use crate::domain::{Event, EventKind, Post, Ticket, TicketRef, WarRoom};
 
 pub(super) const TICKET_COLUMNS: &str = "id, status, close_reason, kind, domain, severity, tier, assignee, \
-     customer, conversation, title, created_at, updated_at";
+     customer, customer_tier, conversation, title, created_at, updated_at";
+
+/// A new ticket's `customer_tier`: the registry's tier of the customer bound as `$6`, when the
+/// registry knows them by that name (one primary-key lookup in `customer_handles`).
+pub(super) const REGISTRY_TIER_OF_CUSTOMER: &str = "(SELECT c.tier FROM customer_handles h \
+     JOIN customers c ON c.id = h.customer_id WHERE h.handle = $6)";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TicketRow {
@@ -22,6 +27,7 @@ pub(super) struct TicketRow {
     tier: String,
     assignee: Option<String>,
     customer: String,
+    customer_tier: Option<String>,
     conversation: String,
     title: String,
     created_at: DateTime<Utc>,
@@ -50,6 +56,7 @@ impl TryFrom<TicketRow> for Ticket {
             tier: parse_column("tier", &row.tier)?,
             assignee: row.assignee,
             customer: row.customer,
+            customer_tier: row.customer_tier,
             conversation: row.conversation,
             title: row.title,
             created_at: row.created_at,
@@ -522,8 +529,9 @@ macro_rules! sql_store {
                 use $crate::store::sql::enum_text;
                 let sql = format!(
                     "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, \
-                     conversation, title, created_at, updated_at) \
-                     VALUES ('new', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {}",
+                     conversation, title, created_at, updated_at, customer_tier) \
+                     VALUES ('new', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, {}) RETURNING {}",
+                    $crate::store::sql::REGISTRY_TIER_OF_CUSTOMER,
                     $crate::store::sql::TICKET_COLUMNS
                 );
                 let row: $crate::store::sql::TicketRow = sqlx::query_as(&sql)
@@ -555,10 +563,11 @@ macro_rules! sql_store {
                 // transaction; the winner's ticket is read (and locked) instead.
                 let insert = format!(
                     "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, \
-                     conversation, title, created_at, updated_at, intake_conversation) \
-                     VALUES ('new', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $7) \
+                     conversation, title, created_at, updated_at, intake_conversation, customer_tier) \
+                     VALUES ('new', $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $7, {}) \
                      ON CONFLICT (intake_conversation, customer) WHERE intake_conversation IS NOT NULL \
                      DO NOTHING RETURNING {}",
+                    $crate::store::sql::REGISTRY_TIER_OF_CUSTOMER,
                     $crate::store::sql::TICKET_COLUMNS
                 );
                 let winner = format!(

@@ -85,6 +85,12 @@ super::web::sql_web_store! {
     store: SqliteStore,
 }
 
+super::customers::sql_customer_store! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
 super::kb::sql_kb_store! {
     store: SqliteStore,
     tx: SqliteTx,

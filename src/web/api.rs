@@ -252,7 +252,11 @@ async fn get_ticket(State(web): State<Web>, headers: HeaderMap, Path(reference):
     let Ok(reference) = reference.parse::<TicketRef>() else {
         return bad_request(format!("`{}` is not a ticket; write T-12", elide(&reference)));
     };
-    let sla = crate::inspect::SlaAt { policy: &web.engine().config().sla, now: web.now() };
+    let sla = crate::inspect::SlaAt {
+        policy: &web.engine().config().sla,
+        now: web.now(),
+        zone: web.engine().config().digest.time_zone,
+    };
     match crate::inspect::ticket_view(&**web.engine().store(), sla, reference).await {
         Ok(Some(view)) => Json(view).into_response(),
         Ok(None) => json_error(StatusCode::NOT_FOUND, format!("there is no ticket {reference}")),

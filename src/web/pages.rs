@@ -378,7 +378,11 @@ async fn ticket(State(web): State<Web>, headers: HeaderMap, Path(reference): Pat
         return (StatusCode::BAD_REQUEST, page(locale, &heading, Some(&viewer), &body)).into_response();
     };
     let zone = web.engine().config().digest.time_zone;
-    let sla = crate::inspect::SlaAt { policy: &web.engine().config().sla, now: web.now() };
+    let sla = crate::inspect::SlaAt {
+        policy: &web.engine().config().sla,
+        now: web.now(),
+        zone: web.engine().config().digest.time_zone,
+    };
     let view = match crate::inspect::ticket_view(&**web.engine().store(), sla, reference).await {
         Ok(Some(view)) => view,
         Ok(None) => {
@@ -478,7 +482,11 @@ async fn incidents(State(web): State<Web>, headers: HeaderMap) -> Response {
         Ok(rooms) => rooms,
         Err(e) => return refused(locale, Denied::Internal(e.to_string())),
     };
-    let sla = crate::inspect::SlaAt { policy: &web.engine().config().sla, now: web.now() };
+    let sla = crate::inspect::SlaAt {
+        policy: &web.engine().config().sla,
+        now: web.now(),
+        zone: web.engine().config().digest.time_zone,
+    };
     let mut rows = String::new();
     for room in &rooms {
         let view = match crate::inspect::ticket_view(&**web.engine().store(), sla, room.ticket).await {

@@ -179,6 +179,12 @@ impl SlaPolicy {
         self.targets.keys().map(String::as_str)
     }
 
+    /// Whether `customer_tiers` has an entry for this customer service tier (a tier without one
+    /// gets the base targets).
+    pub fn has_customer_tier(&self, tier: &str) -> bool {
+        self.customer_tiers.contains_key(tier)
+    }
+
     pub fn ola_shares(&self, severity: Severity) -> OlaShares {
         *self.ola.get(severity)
     }

@@ -141,7 +141,7 @@ pub fn clock_states(
         opened_at,
         domain,
         severity,
-        customer_tier: None,
+        customer_tier: ticket.customer_tier.as_deref(),
         pauses: &facts.pauses,
         tier: ticket.tier,
         tier_since: facts.tier_since.max(opened_at),

@@ -7,6 +7,7 @@ mod assign;
 mod claim;
 mod classify;
 mod close;
+mod customer;
 mod dashboard;
 mod escalate;
 mod help;
@@ -104,6 +105,7 @@ impl CommandRegistry {
             .with::<claim::Claim>()
             .with::<classify::Classify>()
             .with::<close::Close>()
+            .with::<customer::CustomerCard>()
             .with::<dashboard::Dashboard>()
             .with::<escalate::Escalate>()
             .with::<help::Help>()
