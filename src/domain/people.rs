@@ -33,6 +33,8 @@ pub enum Role {
     Manager,
     /// A market, manufacturing or service lead: pulled into war rooms.
     Lead,
+    /// Keeps the spare parts: ships and takes back parts, told when stock runs low.
+    Parts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +108,14 @@ impl Directory {
         managers
     }
 
+    /// Everyone config gives `role`, in id order.
+    pub fn with_role(&self, role: Role) -> Vec<&str> {
+        let mut ids: Vec<&str> =
+            self.people.values().filter(|p| p.roles.contains(&role)).map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
+        ids
+    }
+
     pub fn owners_of(&self, domain: &str) -> &[String] {
         self.owners.get(domain).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -150,7 +160,9 @@ impl People {
 
     pub fn is_staff(&self, id: &str) -> bool {
         let roles = self.roles(id);
-        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead].iter().any(|r| roles.contains(r))
+        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead, Role::Parts]
+            .iter()
+            .any(|r| roles.contains(r))
     }
 
     pub fn is_engineer(&self, id: &str) -> bool {

@@ -20,8 +20,10 @@ mod locale;
 mod merges;
 mod outcome;
 mod ownership;
+mod parts;
 mod posts;
 mod reply;
+mod revisit;
 mod sla;
 mod storm;
 mod text;
@@ -339,7 +341,8 @@ impl Engine {
     }
 
     /// Writes the changed ticket and its timeline event, then keeps in step what follows from
-    /// the timeline: the next SLA alarm, the resolution card's timer and an S ticket's war room.
+    /// the timeline: the next SLA alarm, the resolution card's timer, the revisit of a ticket
+    /// that closes (when it is in the sample) and an S ticket's war room.
     async fn save(
         &self,
         tx: &mut dyn StoreTx,
@@ -358,6 +361,9 @@ impl Engine {
         let clocks = self.schedule(tx, ticket, ctx.at).await?;
         if answers_card {
             tx.clear_confirmation_timer(ticket.reference).await?;
+        }
+        if closes {
+            self.plan_revisit(tx, ticket, ctx.at).await?;
         }
         if ticket.severity == Some(Severity::S) || leaves_s {
             let step = if closes {

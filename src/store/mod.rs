@@ -7,7 +7,9 @@
 pub mod discord;
 mod indicators;
 pub mod kb;
+pub mod parts;
 mod postgres;
+pub mod revisits;
 mod rollup;
 mod sql;
 mod sqlite;
@@ -334,7 +336,9 @@ pub struct ConfirmationTimer {
 }
 
 #[async_trait]
-pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
+pub trait Store:
+    web::WebStore + kb::KbStore + parts::PartsStore + revisits::RevisitStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> StoreResult<()>;
     /// How the database's schema stands beside this build's migrations; changes nothing.
@@ -433,7 +437,7 @@ pub trait Store: web::WebStore + kb::KbStore + Send + Sync + 'static {
 }
 
 #[async_trait]
-pub trait StoreTx: kb::KbTx + storms::StormTx + Send {
+pub trait StoreTx: kb::KbTx + storms::StormTx + parts::PartsTx + revisits::RevisitTx + Send {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     async fn message_slot(&mut self, source_id: &str) -> StoreResult<MessageSlot>;

@@ -64,6 +64,18 @@ super::web::sql_web_store! {
     store: PostgresStore,
 }
 
+super::parts::sql_parts! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
+super::revisits::sql_revisits! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
 super::kb::sql_kb_store! {
     store: PostgresStore,
     tx: PostgresTx,

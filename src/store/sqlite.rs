@@ -73,6 +73,18 @@ super::web::sql_web_store! {
     store: SqliteStore,
 }
 
+super::parts::sql_parts! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
+super::revisits::sql_revisits! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
 super::kb::sql_kb_store! {
     store: SqliteStore,
     tx: SqliteTx,
