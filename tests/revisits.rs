@@ -12,6 +12,9 @@ on_both_databases!(
     a_ticket_outside_the_sample_is_never_revisited,
 );
 
+/// T-1 resolved by bob and confirmed by alice: closed as confirmed.
+const CLOSED_BY_ITS_CUSTOMER: &str = "alice: my screen flickers\nbob: /resolve ticket:T-1 resolution:\"driver 2.1.4\"\nalice: !press confirm:T-1\n";
+
 /// Runs console lines through `resolvd chat --script` with `revisit.share` set.
 fn script(db: &TestDb, data_dir: &std::path::Path, share: &str, lines: &str) -> String {
     let file = data_dir.join("script.txt");
@@ -37,12 +40,7 @@ fn types(ticket: &serde_json::Value) -> Vec<String> {
 
 async fn a_closed_ticket_is_revisited_after_the_days_and_a_no_reopens_it(db: &TestDb) {
     let data = tempfile::tempdir().unwrap();
-    script(
-        db,
-        data.path(),
-        "1",
-        "alice: my screen flickers\nbob: /resolve ticket:T-1 resolution:\"driver 2.1.4\"\nalice: !press confirm:T-1\n",
-    );
+    script(db, data.path(), "1", CLOSED_BY_ITS_CUSTOMER);
     let closed = Utc::now();
     assert_eq!(ticket_json(db, data.path(), "T-1")["status"], "closed");
 
@@ -83,12 +81,7 @@ async fn a_closed_ticket_is_revisited_after_the_days_and_a_no_reopens_it(db: &Te
 
 async fn a_ticket_outside_the_sample_is_never_revisited(db: &TestDb) {
     let data = tempfile::tempdir().unwrap();
-    script(
-        db,
-        data.path(),
-        "0",
-        "alice: my screen flickers\nbob: /resolve ticket:T-1 resolution:\"driver 2.1.4\"\nalice: !press confirm:T-1\n",
-    );
+    script(db, data.path(), "0", CLOSED_BY_ITS_CUSTOMER);
     let output = run_once(db, data.path(), Utc::now() + Duration::days(8));
     assert!(output.contains("0 closed tickets' customers asked"), "{output}");
     assert!(!types(&ticket_json(db, data.path(), "T-1")).contains(&"revisit_asked".to_owned()));

@@ -28,15 +28,22 @@ pub(super) fn check_qty(qty: i64) -> Result<(), Failure> {
     }
 }
 
+/// The `part:` and `qty:` of `/parts request` and `/parts return` (its range checked in
+/// `handle`, where the reply is in the reader's language).
+pub(super) fn part_and_qty(args: &Args, path: &str) -> Result<(String, i64), UsageError> {
+    let part = required(args, path, "part")?;
+    let qty = required(args, path, "qty")?
+        .parse()
+        .map_err(|_| UsageError(format!("/{path} needs qty: a whole number")))?;
+    Ok((part, qty))
+}
+
 #[async_trait]
 impl CommandHandler for PartsRequest {
     const PATH: &'static str = "parts request";
 
     fn parse(args: &Args) -> Result<Self, UsageError> {
-        let part = required(args, Self::PATH, "part")?;
-        let qty = required(args, Self::PATH, "qty")?
-            .parse()
-            .map_err(|_| UsageError("/parts request needs qty: a whole number".to_owned()))?;
+        let (part, qty) = part_and_qty(args, Self::PATH)?;
         Ok(PartsRequest { ticket: args.ticket(), part, qty })
     }
 

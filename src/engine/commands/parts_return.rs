@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 
-use super::parts_request::check_qty;
-use super::{CommandHandler, required};
+use super::CommandHandler;
+use super::parts_request::{check_qty, part_and_qty};
 use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Msg, TicketRef};
 use crate::engine::{Ctx, Engine, Failure, Outcome};
@@ -22,10 +22,7 @@ impl CommandHandler for PartsReturn {
     const PATH: &'static str = "parts return";
 
     fn parse(args: &Args) -> Result<Self, UsageError> {
-        let part = required(args, Self::PATH, "part")?;
-        let qty = required(args, Self::PATH, "qty")?
-            .parse()
-            .map_err(|_| UsageError("/parts return needs qty: a whole number".to_owned()))?;
+        let (part, qty) = part_and_qty(args, Self::PATH)?;
         Ok(PartsReturn { ticket: args.ticket(), part, qty })
     }
 
