@@ -6,6 +6,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{TestDb, ok, resolvd, ticket_json};
+use resolvd::domain::indicators::{IndicatorFilter, IndicatorQuery, Revisits};
 
 on_both_databases!(
     a_closed_ticket_is_revisited_after_the_days_and_a_no_reopens_it,
@@ -77,6 +78,17 @@ async fn a_closed_ticket_is_revisited_after_the_days_and_a_no_reopens_it(db: &Te
     );
     let reopened = events.iter().rev().find(|e| e["type"] == "reopened").unwrap();
     assert!(reopened["reason"].as_str().unwrap().contains("revisit"), "{reopened}");
+
+    // The cockpit's confirmation indicator counts the revisit and its answer, on either path.
+    let query = IndicatorQuery {
+        from: closed.date_naive(),
+        to: (closed + Duration::days(8)).date_naive(),
+        time_zone: chrono_tz::Tz::UTC,
+        filter: IndicatorFilter::default(),
+    };
+    let expected = Revisits { asked: 1, working: 0, not_working: 1 };
+    assert_eq!(db.store.indicators(&query).await.unwrap().confirmation.revisits, expected);
+    assert_eq!(db.store.indicators_from_timeline(&query).await.unwrap().confirmation.revisits, expected);
 }
 
 async fn a_ticket_outside_the_sample_is_never_revisited(db: &TestDb) {
