@@ -19,6 +19,7 @@ role-plural = { $role ->
     [owner] domain owners
     [manager] managers
     [product_manager] product managers
+    [parts] parts keepers
    *[lead] leads
 }
 role-singular = { $role ->
@@ -27,6 +28,7 @@ role-singular = { $role ->
     [owner] a domain owner
     [manager] a manager
     [product_manager] a product manager
+    [parts] a parts keeper
    *[lead] a lead
 }
 role-refused = /{ $command } is for { $allowed }; you are { $yours }
@@ -1004,3 +1006,41 @@ customer-card-ticket = {"  "}{ $ticket } “{ $title }”: { $outcome }{ $score 
 customer-card-score = , rated { $score }/5
 customer-card-no-history = No earlier tickets.
 customer-card-unknown = { $person } is not a known customer (not in the customer registry).
+## Spare parts (/parts) and revisits of closed tickets
+
+cmd-parts = Spare parts for a ticket: reserve, ship, take back
+cmd-parts-request = Reserve spare parts for a ticket from the stock
+    .part = The part's code in the catalogue, e.g. SCR-6
+    .qty = How many, 1 to 1000
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-parts-ship = Mark a ticket's reserved parts shipped (one part, or all of them)
+    .part = Only this part; left out, every part reserved for the ticket
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+cmd-parts-return = Put a ticket's parts back in stock (reserved ones first, then shipped)
+    .part = The part's code in the catalogue, e.g. SCR-6
+    .qty = How many come back
+    .ticket = The ticket, as T-12; defaults to the ticket of this conversation
+parts-bad-qty = qty:{ $qty } is out of range; ask for 1 to { $max } at a time
+parts-closed = { $ticket } is closed; reopen it before you request parts for it
+parts-unknown = there is no part { $part } in the catalogue (resolvd parts list shows them)
+parts-short = only { $stock } × { $name } ({ $part }) free in stock, not { $qty }; nothing was reserved
+parts-charged = { $cost } charged to the customer
+parts-free = { $cost }, free to the customer (under warranty)
+parts-reserved = Reserved { $qty } × { $name } ({ $part }) for { $ticket }: { $paid }. { $stock } left in stock.
+parts-none-reserved = { $ticket } has no parts reserved to ship
+parts-none-reserved-of = { $ticket } has no { $part } reserved to ship
+parts-shipped = Shipped for { $ticket }: { $parts }.
+customer-parts-shipped = The parts for { $ticket } are on their way: { $parts }.
+parts-not-held = { $ticket } holds no { $part } (reserved or shipped) to return
+parts-return-too-many = { $ticket } holds { $holds } × { $part }, fewer than { $qty }; nothing was returned
+parts-returned = Put { $qty } × { $name } ({ $part }) of { $ticket } back in stock.
+parts-reorder = { $name } ({ $part }) is down to { $stock } in stock, below its reorder level of { $level } (after a request for { $ticket }). Time to reorder.
+revisit-ask = We closed { $ticket } (“{ $title }”) a while ago. Is it still working? Anything else we can help with? Press a button, or write to us here.
+revisit-yes-button = Yes, it works
+revisit-no-button = No, it is not working
+revisit-customer-only = only the ticket's customer can answer its revisit
+revisit-answered-before = { $ticket }'s revisit is answered already (or was never sent)
+revisit-bad-button = that button is not an answer to a revisit
+revisit-thanks = Thank you, glad { $ticket } is still working.
+revisit-reopened = Sorry to hear that: { $ticket } is open again and its engineer is on it.
+staff-revisit-not-working = { $actor } says on the revisit that { $ticket } is not working: reopened, { $owner } has it.

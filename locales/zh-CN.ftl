@@ -14,6 +14,7 @@ role-plural = { $role ->
     [owner] 领域负责人
     [manager] 经理
     [product_manager] 产品经理
+    [parts] 备件管理员
    *[lead] 负责人
 }
 role-singular = { $role ->
@@ -22,6 +23,7 @@ role-singular = { $role ->
     [owner] 领域负责人
     [manager] 经理
     [product_manager] 产品经理
+    [parts] 备件管理员
    *[lead] 负责人
 }
 role-refused = /{ $command } 仅限{ $allowed }使用；您的身份是{ $yours }
@@ -944,3 +946,41 @@ customer-card-ticket = {"  "}{ $ticket }“{ $title }”：{ $outcome }{ $score 
 customer-card-score = ，评分 { $score }/5
 customer-card-no-history = 此前没有工单。
 customer-card-unknown = { $person } 不是已登记的客户（不在客户名册中）。
+## 备件（/parts）与已关闭工单的回访
+
+cmd-parts = 工单备件：预留、发货、退回
+cmd-parts-request = 从库存中为工单预留备件
+    .part = 备件在目录中的编号，如 SCR-6
+    .qty = 数量，1 至 1000
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-parts-ship = 将工单已预留的备件标记为已发货（某一备件或全部）
+    .part = 仅此备件；不填则发出该工单预留的全部备件
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+cmd-parts-return = 将工单的备件退回库存（先退预留的，再退已发货的）
+    .part = 备件在目录中的编号，如 SCR-6
+    .qty = 退回的数量
+    .ticket = 工单编号，如 T-12；默认为此会话的工单
+parts-bad-qty = qty:{ $qty } 超出范围；每次申请 1 至 { $max } 件
+parts-closed = { $ticket } 已关闭；请先重新打开再申请备件
+parts-unknown = 目录中没有备件 { $part }（resolvd parts list 可查看全部备件）
+parts-short = { $name }（{ $part }）库存仅余 { $stock } 件，不足 { $qty } 件；未预留任何备件
+parts-charged = { $cost }，由客户承担
+parts-free = { $cost }，在保修期内，客户免费
+parts-reserved = 已为 { $ticket } 预留 { $qty } 件 { $name }（{ $part }）：{ $paid }。库存剩余 { $stock } 件。
+parts-none-reserved = { $ticket } 没有待发货的预留备件
+parts-none-reserved-of = { $ticket } 没有预留待发货的 { $part }
+parts-shipped = 已为 { $ticket } 发货：{ $parts }。
+customer-parts-shipped = { $ticket } 的备件已发出：{ $parts }。
+parts-not-held = { $ticket } 没有可退回的 { $part }（预留或已发货）
+parts-return-too-many = { $ticket } 仅有 { $holds } 件 { $part }，少于 { $qty } 件；未退回任何备件
+parts-returned = 已将 { $ticket } 的 { $qty } 件 { $name }（{ $part }）退回库存。
+parts-reorder = { $name }（{ $part }）库存降至 { $stock } 件，低于补货线 { $level } 件（因 { $ticket } 的申请）。请及时补货。
+revisit-ask = 我们前些天关闭了 { $ticket }（“{ $title }”）。现在一切正常吗？还有什么需要帮忙的吗？请点击按钮，或直接在这里留言。
+revisit-yes-button = 是的，一切正常
+revisit-no-button = 不，问题仍然存在
+revisit-customer-only = 只有工单的客户本人可以回答回访
+revisit-answered-before = { $ticket } 的回访已经回答过了（或尚未发出）
+revisit-bad-button = 该按钮不是回访的答复
+revisit-thanks = 谢谢，很高兴 { $ticket } 一切正常。
+revisit-reopened = 很抱歉：{ $ticket } 已重新打开，工程师正在处理。
+staff-revisit-not-working = { $actor } 在回访中表示 { $ticket } 仍有问题：已重新打开，由 { $owner } 负责。

@@ -147,6 +147,13 @@ impl Paths {
                 tracing::info!(tickets, zone = %zone, secs = started.elapsed().as_secs_f64(), "built the indicators' rollups");
             }
         }
+        // The parts catalogue seeds the stock of parts new to the database; a part there already
+        // keeps the stock it has moved to (README, "Spare parts").
+        if access == KbAccess::Write && !config.parts.is_empty() {
+            let seeded =
+                store.seed_parts(&config.parts).await.context("cannot take in the parts catalogue")?;
+            tracing::info!(added = seeded.added, updated = seeded.updated, "took in the parts catalogue");
+        }
         let mut engine = Engine::new(store, Arc::new(config));
         if let Some(kb) = kb {
             engine = engine.with_knowledge_base(Arc::new(kb));

@@ -76,6 +76,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: WebhooksCmd,
     },
+    /// Spare parts: stock, reservations and reorder levels
+    Parts {
+        #[command(subcommand)]
+        action: PartsCmd,
+    },
     /// Print a sign-in link to the dashboard for a staff member (it works once, for 10 minutes)
     LoginLink {
         /// The person's id in people.toml
@@ -86,6 +91,23 @@ pub enum Cmd {
     Token {
         #[command(subcommand)]
         action: TokenCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartsCmd {
+    /// Every part: free stock, reserved for tickets, reorder level (LOW when below it)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add delivered stock to a part (the catalogue's stock seeds only parts new to the database)
+    Restock {
+        /// The part's code, as `parts list` shows it
+        part: String,
+        /// How many arrived
+        #[arg(value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+        qty: i64,
     },
 }
 
@@ -307,6 +329,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Jobs { action: JobsCmd::RunOnce { now, force } } => run_once(&paths, now, force).await,
         Cmd::LoginLink { person } => login_link(&paths, &person).await,
         Cmd::Token { action } => token(&paths, action).await,
+        Cmd::Parts { action } => parts(&paths, action).await,
     }
 }
 
@@ -529,6 +552,56 @@ async fn customers(paths: &Paths, action: CustomersCmd) -> anyhow::Result<ExitCo
                     config.settings.default_locale,
                 );
                 println!("{}", chat::render::terminal_safe(&card));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parts list` reads the database as it is; `parts restock` adds to a part's stock.
+async fn parts(paths: &Paths, action: PartsCmd) -> anyhow::Result<ExitCode> {
+    let config = paths.load_config()?;
+    match action {
+        PartsCmd::List { json } => {
+            let store = paths.open_store_for_reading(&config).await?;
+            let parts = store.parts().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&parts)?);
+            } else if parts.is_empty() {
+                println!("no parts (config names no catalogue, or no serving resolvd has read it yet)");
+            } else {
+                println!(
+                    "{:<12} {:>8} {:>8} {:>8} {:>10}  name",
+                    "part", "stock", "reserved", "reorder", "unit cost"
+                );
+                for p in &parts {
+                    let low = if p.stock < p.reorder_level { "  LOW" } else { "" };
+                    println!(
+                        "{:<12} {:>8} {:>8} {:>8} {:>10}  {}{low}",
+                        chat::render::terminal_safe(&p.part),
+                        p.stock,
+                        p.reserved,
+                        p.reorder_level,
+                        p.unit_cost.to_string(),
+                        chat::render::terminal_safe(&p.name)
+                    );
+                }
+            }
+        }
+        PartsCmd::Restock { part, qty } => {
+            let store = paths.open_store(&config).await?;
+            match store.restock_part(&part, qty).await? {
+                Some(p) => println!(
+                    "{}: {} in stock ({} reserved)",
+                    chat::render::terminal_safe(&p.part),
+                    p.stock,
+                    p.reserved
+                ),
+                None => {
+                    let shown = chat::render::terminal_safe(&crate::domain::text::elide(&part, 64));
+                    eprintln!("resolvd: there is no part {shown} (see resolvd parts list)");
+                    return Ok(ExitCode::FAILURE);
+                }
             }
         }
     }

@@ -7,11 +7,13 @@ use serde::Serialize;
 
 use crate::domain::event::AssignedVia;
 use crate::domain::incident::{confirmation_wait, satisfaction};
+use crate::domain::parts::{Cents, PartState};
 use crate::domain::sla::{ClockFacts, ClockKind, SlaPolicy, clock_states};
 use crate::domain::text::{elide, one_line};
 use crate::domain::{
     Event, EventKind, IncidentReport, LinkRelation, Post, Ticket, TicketRef, WarRoom, Warranty,
 };
+use crate::store::parts::TicketPart;
 use crate::store::{Store, StoreResult, TicketFilter};
 
 pub mod voc;
@@ -33,7 +35,62 @@ pub struct TicketView {
     pub known_customer: bool,
     /// Their warranty on the day viewed (ops time zone): `unknown` for an asker not in the registry.
     pub warranty: Warranty,
+    /// Its spare parts, one entry per part and state (reserved, shipped, returned).
+    pub parts: Vec<PartView>,
+    /// What its parts cost (reserved and shipped; returned ones cost nothing), and how much of
+    /// that the customer is charged (none of it under warranty).
+    pub parts_cost: PartsCost,
     pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartView {
+    pub part: String,
+    pub name: String,
+    pub qty: i64,
+    pub state: PartState,
+    pub unit_cost: Cents,
+    pub cost: Cents,
+    /// The customer pays for it (no active warranty when it was requested).
+    pub charged: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PartsCost {
+    pub total: Cents,
+    pub charged: Cents,
+}
+
+/// A ticket's parts as views, and their cost.
+pub fn parts_view(lines: &[TicketPart]) -> (Vec<PartView>, PartsCost) {
+    let mut views = Vec::new();
+    let mut cost = PartsCost::default();
+    for line in lines {
+        for (state, qty) in [
+            (PartState::Reserved, line.reserved),
+            (PartState::Shipped, line.shipped),
+            (PartState::Returned, line.returned),
+        ] {
+            if qty == 0 {
+                continue;
+            }
+            let costs = if state == PartState::Returned { Cents(0) } else { line.unit_cost.times(qty) };
+            cost.total.0 += costs.0;
+            if line.charged {
+                cost.charged.0 += costs.0;
+            }
+            views.push(PartView {
+                part: line.part.clone(),
+                name: line.name.clone(),
+                qty,
+                state,
+                unit_cost: line.unit_cost,
+                cost: costs,
+                charged: line.charged,
+            });
+        }
+    }
+    (views, cost)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,6 +212,7 @@ async fn view(store: &dyn Store, sla: SlaAt<'_>, ticket: Ticket) -> StoreResult<
         .into_iter()
         .map(|l| LinkView { ticket: l.other, relation: l.relation })
         .collect();
+    let (parts, parts_cost) = parts_view(&store.ticket_parts(ticket.reference).await?);
     Ok(TicketView {
         ticket,
         sla,
@@ -164,6 +222,8 @@ async fn view(store: &dyn Store, sla: SlaAt<'_>, ticket: Ticket) -> StoreResult<
         confirmation_wait_secs,
         known_customer: customer.is_some(),
         warranty,
+        parts,
+        parts_cost,
         events,
     })
 }
@@ -269,6 +329,23 @@ fn ticket_text_raw(view: &TicketView, zone: Tz) -> String {
     }
     if let Some(score) = view.satisfaction {
         out.push_str(&format!("  satisfaction {score}/5\n"));
+    }
+    for part in &view.parts {
+        out.push_str(&format!(
+            "  part {} × {} ({}) {} · {}{}\n",
+            part.qty,
+            name(&part.name),
+            name(&part.part),
+            part.state,
+            part.cost,
+            if part.charged { "" } else { " free (warranty)" }
+        ));
+    }
+    if !view.parts.is_empty() {
+        out.push_str(&format!(
+            "  parts cost {} · charged {}\n",
+            view.parts_cost.total, view.parts_cost.charged
+        ));
     }
     if view.confirmation_wait_secs > 0 {
         out.push_str(&format!(
@@ -418,6 +495,24 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::VocDecided { item, status, text } => {
             format!("voice-of-customer item {item} {status}{}", because(text))
         }
+        EventKind::PartsRequested { part, qty, unit_cost, charged } => format!(
+            "reserved {qty} × {} at {unit_cost}{}",
+            q(part),
+            if *charged { "" } else { " (free: under warranty)" }
+        ),
+        EventKind::PartsShipped { part, qty } => format!("shipped {qty} × {}", q(part)),
+        EventKind::PartsReturned { part, reserved, shipped } => {
+            format!(
+                "put back in stock {} × {} ({reserved} reserved, {shipped} shipped)",
+                reserved + shipped,
+                q(part)
+            )
+        }
+        EventKind::RevisitAsked => "asked the customer whether it is still working".to_owned(),
+        EventKind::RevisitAnswered { answer } => match answer.as_str() {
+            "working" => "said on the revisit that it is still working".to_owned(),
+            _ => "said on the revisit that it is not working".to_owned(),
+        },
     }
 }
 

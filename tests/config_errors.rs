@@ -89,7 +89,7 @@ fn a_syntax_error_names_the_line() {
     let (_dir, source) =
         broken("config/default.toml", |t| t.replace("title_chars = 80", "title_chars = = 80"));
     let error = error_of(source, &[]);
-    assert!(error.contains("default.toml: line 36: invalid string; expected"), "{error}");
+    assert!(error.contains("default.toml: line 40: invalid string; expected"), "{error}");
 }
 
 #[test]
@@ -372,4 +372,17 @@ fn a_persons_locale_is_checked_and_read() {
     let config = Config::load(source, std::iter::empty()).unwrap();
     assert_eq!(config.directory.person("alice").unwrap().locale, Some(resolvd::domain::Locale::ZhCn));
     assert_eq!(config.settings.default_locale, resolvd::domain::Locale::En);
+}
+
+#[test]
+fn a_broken_row_of_the_parts_catalogue_names_the_file_and_line() {
+    let (_dir, source) = broken("config/parts.csv", |t| t.replacen("19.50", "nineteen", 1));
+    let error = error_of(source, &[]);
+    assert!(error.contains("parts.csv: line 3: unit_cost: `nineteen` is not an amount"), "{error}");
+    let (_dir, source) = broken("config/parts.csv", |t| format!("{t}RF-LNA,Low-noise amplifier,8\n"));
+    let error = error_of(source, &[]);
+    assert!(error.contains("parts.csv: line 6: 3 fields; a part has 5"), "{error}");
+    let (_dir, source) = broken("config/default.toml", |t| t.replace("share = 0.2", "share = 1.5"));
+    let error = error_of(source, &[]);
+    assert!(error.contains("default.toml: revisit.share: `1.5` is out of range"), "{error}");
 }

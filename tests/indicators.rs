@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::{Driver, TestDb, ok, reply, resolvd};
 use resolvd::domain::indicators::{
     Confirmation, DayFlow, DomainHandling, Handling, IndicatorFilter, IndicatorQuery, Indicators,
-    KindHandling, nearest_rank, rollup::rounded,
+    KindHandling, Revisits, nearest_rank, rollup::rounded,
 };
 use resolvd::domain::{CloseReason, Event, EventKind, Kind, Severity, Status, Ticket, TicketRef, Tier};
 use resolvd::store::{NewTicket, Store};
@@ -205,6 +205,7 @@ async fn a_scripted_week_gives_the_numbers_worked_out_by_hand(db: &TestDb) {
             scores: [0, 0, 1, 0, 1],
             // T-1 confirmed, T-2's first card "not fixed", T-5's first confirmed (and rated).
             response_rate: Some(0.6),
+            revisits: Revisits::default(),
         }
     );
 

@@ -106,6 +106,8 @@ pub struct Settings {
     /// Hand-offs: inquiries to sales.
     #[serde(default)]
     pub handoff: HandoffSettings,
+    #[serde(default)]
+    pub revisit: RevisitSettings,
     /// The language of whoever has no other (README: the locale rules), and of the posts staff
     /// share: staff threads, the ops channel, war rooms.
     #[serde(default)]
@@ -222,6 +224,60 @@ impl VocSettings {
                 file,
                 "voc.similarity",
                 format!("`{}` is out of range; use a number above 0 and at most 1", self.similarity),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `[revisit]`: some days after a ticket is closed, the bot asks its customer whether it is still
+/// working: every S-level ticket, and `share` of the others.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisitSettings {
+    /// Days after the close.
+    #[serde(default = "default_revisit_after_days")]
+    pub after_days: u32,
+    /// 0 to 1: the share of tickets that are not S-level (picked by a stable hash of the ticket).
+    #[serde(default = "default_revisit_share")]
+    pub share: f64,
+}
+
+fn default_revisit_after_days() -> u32 {
+    7
+}
+
+fn default_revisit_share() -> f64 {
+    0.2
+}
+
+impl Default for RevisitSettings {
+    fn default() -> Self {
+        RevisitSettings { after_days: default_revisit_after_days(), share: default_revisit_share() }
+    }
+}
+
+impl RevisitSettings {
+    pub fn rule(&self) -> crate::domain::revisit::RevisitRule {
+        crate::domain::revisit::RevisitRule {
+            after: chrono::TimeDelta::days(i64::from(self.after_days)),
+            share: self.share,
+        }
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        if !(1..=366).contains(&self.after_days) {
+            return Err(ConfigError::new(
+                file,
+                "revisit.after_days",
+                format!("`{}` is out of range; use 1 to 366 days", self.after_days),
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.share) {
+            return Err(ConfigError::new(
+                file,
+                "revisit.share",
+                format!("`{}` is out of range; use 0 (S-level tickets only) to 1 (every ticket)", self.share),
             ));
         }
         Ok(())
@@ -472,6 +528,9 @@ pub struct Files {
     pub classification: String,
     /// The SLA policy: calendars, targets, OLA shares and warnings.
     pub sla: String,
+    /// The spare-parts catalogue (CSV: part,name,unit_cost,stock,reorder_level); left out, none.
+    #[serde(default)]
+    pub parts: Option<String>,
 }
 
 /// Where the scheduler's reports go, and when.
@@ -578,6 +637,8 @@ pub struct Config {
     pub sla: SlaPolicy,
     /// `ops.digest_at` and `ops.time_zone`, checked.
     pub digest: Digest,
+    /// The spare-parts catalogue (`files.parts`), checked; empty when config names none.
+    pub parts: Vec<crate::domain::parts::Part>,
 }
 
 /// When the daily digest goes out: a local time in a time zone.
@@ -727,6 +788,15 @@ impl Config {
             &settings.deliveries,
         )?;
         settings.voc.check(&default.display)?;
+        settings.revisit.check(&default.display)?;
+        let parts = match &settings.files.parts {
+            Some(name) => {
+                let file = source.read(name)?;
+                crate::domain::parts::parse_catalogue(&file.text)
+                    .map_err(|e| ConfigError::new(&file.display, format!("line {}", e.line), e.message))?
+            }
+            None => Vec::new(),
+        };
         if let Some(url) = &settings.database_url
             && !["sqlite:", "postgres:", "postgresql:"].iter().any(|scheme| url.starts_with(scheme))
         {
@@ -758,6 +828,7 @@ impl Config {
             commands,
             sla,
             digest,
+            parts,
         })
     }
 
@@ -819,6 +890,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "deliveries",
     "voc",
     "handoff",
+    "revisit",
     "default_locale",
 ];
 

@@ -18,6 +18,7 @@ const EMBEDDED_CONFIG: &[(&str, &str)] = &[
     ("domains.toml", include_str!("../../config/domains.toml")),
     ("classification.toml", include_str!("../../config/classification.toml")),
     ("sla.toml", include_str!("../../config/sla.toml")),
+    ("parts.csv", include_str!("../../config/parts.csv")),
 ];
 
 macro_rules! embedded_commands {
@@ -40,6 +41,7 @@ const EMBEDDED_COMMANDS: &[(&str, &str)] = embedded_commands![
     "link",
     "move",
     "note",
+    "parts",
     "queue",
     "reopen",
     "reply",

@@ -65,6 +65,11 @@ pub enum Warranty {
 }
 
 impl Warranty {
+    /// Whether spare parts are charged to the customer: free only under an active warranty.
+    pub fn charges(self) -> bool {
+        self != Warranty::Active
+    }
+
     /// The state of a person's warranty on `today`: `Unknown` for someone not in the registry.
     pub fn of(customer: Option<&Customer>, today: NaiveDate) -> Warranty {
         match customer.and_then(|c| c.warranty_until) {
@@ -329,6 +334,9 @@ mod tests {
         let undated = Customer { warranty_until: None, ..customer };
         assert_eq!(Warranty::of(Some(&undated), day("2027-07-01")), Warranty::Unknown);
         assert_eq!(Warranty::of(None, day("2027-07-01")), Warranty::Unknown);
+        let charged: Vec<bool> =
+            [Warranty::Active, Warranty::Expired, Warranty::Unknown].map(Warranty::charges).into();
+        assert_eq!(charged, [false, true, true], "only an active warranty makes parts free");
     }
 
     #[test]

@@ -225,6 +225,31 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// Spare parts reserved for the ticket (`/parts request`), out of the free stock; `charged`
+    /// when the customer pays for them (no active warranty).
+    PartsRequested {
+        part: String,
+        qty: i64,
+        unit_cost: super::parts::Cents,
+        charged: bool,
+    },
+    /// Reserved parts sent out (`/parts ship`).
+    PartsShipped {
+        part: String,
+        qty: i64,
+    },
+    /// Parts back in stock (`/parts return`): `reserved` of them never left, `shipped` came back.
+    PartsReturned {
+        part: String,
+        reserved: i64,
+        shipped: i64,
+    },
+    /// The bot asked the customer of the closed ticket whether it is still working.
+    RevisitAsked,
+    /// The customer answered the revisit; `not_working` reopens the ticket.
+    RevisitAnswered {
+        answer: String,
+    },
     /// The ticket's suggestion is part of a voice-of-customer item (by intake's comparison, or a
     /// product manager's `/voc link`).
     VocLinked {
@@ -333,6 +358,11 @@ impl EventKind {
             EventKind::VocDecided { .. } => "voc_decided",
             EventKind::HandedOff { .. } => "handed_off",
             EventKind::HandoffAnswered { .. } => "handoff_answered",
+            EventKind::PartsRequested { .. } => "parts_requested",
+            EventKind::PartsShipped { .. } => "parts_shipped",
+            EventKind::PartsReturned { .. } => "parts_returned",
+            EventKind::RevisitAsked => "revisit_asked",
+            EventKind::RevisitAnswered { .. } => "revisit_answered",
         }
     }
 }
@@ -397,6 +427,16 @@ mod tests {
             },
             EventKind::HandedOff { to: "sales".into() },
             EventKind::HandoffAnswered { outcome: HandoffOutcome::Won, note: None },
+            EventKind::PartsRequested {
+                part: "SCR-6".into(),
+                qty: 1,
+                unit_cost: super::super::parts::Cents(4990),
+                charged: true,
+            },
+            EventKind::PartsShipped { part: "SCR-6".into(), qty: 1 },
+            EventKind::PartsReturned { part: "SCR-6".into(), reserved: 0, shipped: 1 },
+            EventKind::RevisitAsked,
+            EventKind::RevisitAnswered { answer: "working".into() },
         ];
         for kind in samples {
             let json = serde_json::to_value(&kind).unwrap();

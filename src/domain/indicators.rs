@@ -192,6 +192,34 @@ pub struct Confirmation {
     /// Cards the customer answered (confirmed, closed themselves, reopened or rated) ÷ cards; null
     /// when there are no cards.
     pub response_rate: Option<f64>,
+    /// Revisits of closed tickets in the range (README, "Revisits"): asked, and the answers given.
+    pub revisits: Revisits,
+}
+
+/// Revisits asked in a range, and the answers given in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Revisits {
+    pub asked: i64,
+    /// Still working: the ticket stayed closed.
+    pub working: i64,
+    /// Not working: the ticket reopened.
+    pub not_working: i64,
+}
+
+impl Revisits {
+    /// From rows of (event type, 1 for a "not working" answer, count).
+    pub fn from_rows(rows: &[(String, i64, i64)]) -> Revisits {
+        let mut revisits = Revisits::default();
+        for (kind, not_working, count) in rows {
+            match (kind.as_str(), *not_working) {
+                ("revisit_asked", _) => revisits.asked += count,
+                ("revisit_answered", 0) => revisits.working += count,
+                ("revisit_answered", _) => revisits.not_working += count,
+                _ => {}
+            }
+        }
+        revisits
+    }
 }
 
 /// The value at rank ⌈p·n⌉ of ascending values (nearest rank); `None` for no values.

@@ -35,6 +35,8 @@ pub enum Role {
     Lead,
     /// Decides voice-of-customer items: accepts them into engineering, rejects or ships them.
     ProductManager,
+    /// Keeps the spare parts: ships and takes back parts, told when stock runs low.
+    Parts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +110,14 @@ impl Directory {
         managers
     }
 
+    /// Everyone config gives `role`, in id order.
+    pub fn with_role(&self, role: Role) -> Vec<&str> {
+        let mut ids: Vec<&str> =
+            self.people.values().filter(|p| p.roles.contains(&role)).map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
+        ids
+    }
+
     pub fn owners_of(&self, domain: &str) -> &[String] {
         self.owners.get(domain).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -152,7 +162,7 @@ impl People {
 
     pub fn is_staff(&self, id: &str) -> bool {
         let roles = self.roles(id);
-        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead, Role::ProductManager]
+        [Role::Engineer, Role::Manager, Role::Owner, Role::Lead, Role::ProductManager, Role::Parts]
             .iter()
             .any(|r| roles.contains(r))
     }

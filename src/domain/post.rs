@@ -132,6 +132,8 @@ pub enum ButtonAction {
     StormConfirm,
     /// A domain owner declines a storm; its tickets are not proposed again.
     StormDecline,
+    /// The customer answers the revisit of a closed ticket (the value is yes or no).
+    Revisit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,6 +249,7 @@ mod tests {
             "report:T-5",
             "stormconfirm:T-6",
             "stormdecline:T-6",
+            "revisit:T-7:no",
         ] {
             assert_eq!(id.parse::<ButtonId>().unwrap().to_string(), id);
         }

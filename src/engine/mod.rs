@@ -22,9 +22,11 @@ mod merges;
 mod outbound;
 mod outcome;
 mod ownership;
+mod parts;
 mod posts;
 mod registry;
 mod reply;
+mod revisit;
 mod sla;
 mod storm;
 mod text;
@@ -346,8 +348,9 @@ impl Engine {
     }
 
     /// Writes the changed ticket and its timeline event, then keeps in step what follows from
-    /// the timeline: the next SLA alarm, the resolution card's timer and an S ticket's war room;
-    /// last, the deliveries the event causes (`outbound::outbound_of`: resolved, closed).
+    /// the timeline: the next SLA alarm, the resolution card's timer, the revisit of a ticket
+    /// that closes (when it is in the sample) and an S ticket's war room; last, the deliveries the
+    /// event causes (`outbound::outbound_of`: resolved, closed).
     async fn save(
         &self,
         tx: &mut dyn StoreTx,
@@ -367,6 +370,9 @@ impl Engine {
         let clocks = self.schedule(tx, ticket, ctx.at).await?;
         if answers_card {
             tx.clear_confirmation_timer(ticket.reference).await?;
+        }
+        if closes {
+            self.plan_revisit(tx, ticket, ctx.at).await?;
         }
         if ticket.severity == Some(Severity::S) || leaves_s {
             let step = if closes {

@@ -44,7 +44,8 @@ pub fn jobs(config: &Config) -> Vec<Job> {
     vec![
         Job { name: "sla_sweep", cron: often.clone(), time_zone: Tz::UTC, run: sla_sweep },
         Job { name: "confirmations", cron: often.clone(), time_zone: Tz::UTC, run: confirmations },
-        Job { name: "war_room_reminders", cron: often, time_zone: Tz::UTC, run: war_room_reminders },
+        Job { name: "war_room_reminders", cron: often.clone(), time_zone: Tz::UTC, run: war_room_reminders },
+        Job { name: "revisits", cron: often, time_zone: Tz::UTC, run: revisits },
         Job {
             name: "untaken_messages",
             cron: "0 * * * * *".to_owned(),
@@ -89,6 +90,14 @@ fn war_room_reminders(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
     Box::pin(async move {
         let reminded = engine.remind_war_rooms(now).await?;
         Ok(format!("{} reminded", count(reminded as u64, "war room", "war rooms")))
+    })
+}
+
+/// Closed tickets whose revisit is due: their customers are asked whether it is still working.
+fn revisits(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
+    Box::pin(async move {
+        let asked = engine.revisit_sweep(now).await?;
+        Ok(format!("{} asked", count(asked as u64, "closed ticket's customer", "closed tickets' customers")))
     })
 }
 

@@ -281,6 +281,23 @@ pub(super) fn scores_query(dialect: &Dialect, query: &IndicatorQuery) -> Query {
     Query { sql, binds: params.binds }
 }
 
+/// Revisits asked and answered in the range (by the events' time), as `(type, not working, count)`:
+/// read the same for either path, since the rollups do not carry them.
+pub(super) fn revisits_query(query: &IndicatorQuery) -> Query {
+    let (start, end) = query.instants();
+    let mut params = Params::default();
+    let start = params.push(Bind::Time(start));
+    let end = params.push(Bind::Time(end));
+    let filter = filter_sql(&query.filter, &mut params);
+    let join = if is_unfiltered(&query.filter) { "" } else { " JOIN tickets t ON t.id = e.ticket_id" };
+    let sql = format!(
+        "SELECT e.type, CAST(CASE WHEN e.data LIKE '%\"not_working\"%' THEN 1 ELSE 0 END AS BIGINT), COUNT(*) \
+         FROM events e{join} WHERE e.type IN ('revisit_asked', 'revisit_answered') \
+         AND e.at >= {start} AND e.at < {end}{filter} GROUP BY 1, 2"
+    );
+    Query { sql, binds: params.binds }
+}
+
 pub(super) type InflowRow = (i64, i64, i64, i64);
 pub(super) type CreatedRow = (Option<String>, Option<String>, i64);
 pub(super) type ResolvedRow =
@@ -464,6 +481,16 @@ macro_rules! sql_indicators {
                     };
                 }
                 Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            /// The revisits of the query's range, which both paths add as they are.
+            pub(super) async fn revisit_tally(
+                &self,
+                query: &$crate::domain::indicators::IndicatorQuery,
+            ) -> $crate::store::StoreResult<$crate::domain::indicators::Revisits> {
+                let rows: Vec<(String, i64, i64)> =
+                    self.fetch_indicator_rows($crate::store::indicators::revisits_query(query)).await?;
+                Ok($crate::domain::indicators::Revisits::from_rows(&rows))
             }
 
             pub(super) async fn compute_indicators(

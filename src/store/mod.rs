@@ -9,7 +9,9 @@ pub mod deliveries;
 pub mod discord;
 mod indicators;
 pub mod kb;
+pub mod parts;
 mod postgres;
+pub mod revisits;
 mod rollup;
 mod sql;
 mod sqlite;
@@ -343,6 +345,8 @@ pub trait Store:
     + customers::CustomerStore
     + deliveries::DeliveryStore
     + voc::VocStore
+    + parts::PartsStore
+    + revisits::RevisitStore
     + Send
     + Sync
     + 'static
@@ -446,7 +450,14 @@ pub trait Store:
 
 #[async_trait]
 pub trait StoreTx:
-    kb::KbTx + storms::StormTx + customers::CustomerTx + deliveries::DeliveryTx + voc::VocTx + Send
+    kb::KbTx
+    + storms::StormTx
+    + customers::CustomerTx
+    + deliveries::DeliveryTx
+    + voc::VocTx
+    + parts::PartsTx
+    + revisits::RevisitTx
+    + Send
 {
     /// Records that a command or button press with this platform id was handled; false when it was before.
     async fn claim_inbound(&mut self, source_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;

@@ -82,6 +82,18 @@ super::customers::sql_customer_store! {
     lock_row: " FOR UPDATE",
 }
 
+super::parts::sql_parts! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
+super::revisits::sql_revisits! {
+    store: PostgresStore,
+    tx: PostgresTx,
+    lock_row: " FOR UPDATE",
+}
+
 super::kb::sql_kb_store! {
     store: PostgresStore,
     tx: PostgresTx,

@@ -902,18 +902,22 @@ macro_rules! sql_store {
                 &self,
                 query: &$crate::domain::indicators::IndicatorQuery,
             ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
-                if $crate::store::rollup::serves(self.rollup_zone_now().await?, query) {
-                    self.indicators_from_rollups(query).await
+                let mut indicators = if $crate::store::rollup::serves(self.rollup_zone_now().await?, query) {
+                    self.indicators_from_rollups(query).await?
                 } else {
-                    self.compute_indicators(query).await
-                }
+                    self.compute_indicators(query).await?
+                };
+                indicators.confirmation.revisits = self.revisit_tally(query).await?;
+                Ok(indicators)
             }
 
             async fn indicators_from_timeline(
                 &self,
                 query: &$crate::domain::indicators::IndicatorQuery,
             ) -> $crate::store::StoreResult<$crate::domain::indicators::Indicators> {
-                self.compute_indicators(query).await
+                let mut indicators = self.compute_indicators(query).await?;
+                indicators.confirmation.revisits = self.revisit_tally(query).await?;
+                Ok(indicators)
             }
 
             async fn indicator_rollups_zone(&self) -> $crate::store::StoreResult<Option<chrono_tz::Tz>> {

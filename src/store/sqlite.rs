@@ -91,6 +91,18 @@ super::customers::sql_customer_store! {
     lock_row: "",
 }
 
+super::parts::sql_parts! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
+super::revisits::sql_revisits! {
+    store: SqliteStore,
+    tx: SqliteTx,
+    lock_row: "",
+}
+
 super::kb::sql_kb_store! {
     store: SqliteStore,
     tx: SqliteTx,

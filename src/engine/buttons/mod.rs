@@ -8,6 +8,7 @@ mod need_help;
 mod not_fixed;
 mod rate;
 mod report;
+mod revisit;
 mod sconfirm;
 mod sdecline;
 mod solved;
@@ -50,7 +51,7 @@ pub(super) struct ButtonRegistry {
 
 impl ButtonRegistry {
     pub(super) fn builtin() -> ButtonRegistry {
-        let handlers: [Box<dyn ButtonHandler>; 12] = [
+        let handlers: [Box<dyn ButtonHandler>; 13] = [
             Box::new(claim::Claim),
             Box::new(close_own::CloseOwn),
             Box::new(confirm::Confirm),
@@ -58,6 +59,7 @@ impl ButtonRegistry {
             Box::new(not_fixed::NotFixed),
             Box::new(rate::Rate),
             Box::new(report::Report),
+            Box::new(revisit::Revisit),
             Box::new(sconfirm::SConfirm),
             Box::new(sdecline::SDecline),
             Box::new(solved::Solved),

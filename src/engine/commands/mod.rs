@@ -22,6 +22,9 @@ mod kb_stats;
 mod link;
 mod move_message;
 mod note;
+mod parts_request;
+mod parts_return;
+mod parts_ship;
 mod queue;
 mod reopen;
 mod reply;
@@ -120,6 +123,9 @@ impl CommandRegistry {
             .with::<link::Link>()
             .with::<move_message::MoveMessage>()
             .with::<note::Note>()
+            .with::<parts_request::PartsRequest>()
+            .with::<parts_return::PartsReturn>()
+            .with::<parts_ship::PartsShip>()
             .with::<queue::Queue>()
             .with::<reopen::Reopen>()
             .with::<reply::Reply>()
