@@ -64,6 +64,7 @@ mod tests {
             tier: Tier::L1,
             assignee: None,
             customer: "alice".into(),
+            customer_tier: None,
             conversation: "console:alice".into(),
             title: "t".into(),
             created_at: at,
