@@ -14,7 +14,9 @@ on_both_databases!(
 );
 
 /// T-1 resolved by bob and confirmed by alice: closed as confirmed.
-const CLOSED_BY_ITS_CUSTOMER: &str = "alice: my screen flickers\nbob: /resolve ticket:T-1 resolution:\"driver 2.1.4\"\nalice: !press confirm:T-1\n";
+const CLOSED_BY_ITS_CUSTOMER: &str = include_str!("../examples/revisit-close.txt");
+/// The customers' answers to T-1's revisit: mallory's refused, alice's "no", and a second answer.
+const ANSWERED: &str = include_str!("../examples/revisit.txt");
 
 /// Runs console lines through `resolvd chat --script` with `revisit.share` set.
 fn script(db: &TestDb, data_dir: &std::path::Path, share: &str, lines: &str) -> String {
@@ -59,12 +61,7 @@ async fn a_closed_ticket_is_revisited_after_the_days_and_a_no_reopens_it(db: &Te
     assert!(again.contains("0 closed tickets' customers asked"), "{again}");
     assert!(types(&ticket_json(db, data.path(), "T-1")).contains(&"revisit_asked".to_owned()));
 
-    let pressed = script(
-        db,
-        data.path(),
-        "1",
-        "mallory: !press revisit:T-1:no\nalice: !press revisit:T-1:no\nalice: !press revisit:T-1:yes\n",
-    );
+    let pressed = script(db, data.path(), "1", ANSWERED);
     assert!(pressed.contains("only the ticket's customer can answer its revisit"), "{pressed}");
     assert!(pressed.contains("T-1 is open again"), "{pressed}");
     assert!(pressed.contains("T-1's revisit is answered already"), "{pressed}");

@@ -8,6 +8,7 @@ use resolvd::domain::{
     Attachment, Audience, CloseReason, Event, EventKind, IncidentReport, Kind, LinkRelation, Post, Severity,
     Status, TicketRef, Tier, WarRoom,
 };
+use resolvd::store::deliveries::{DeliveryFilter, NewDelivery};
 use resolvd::store::discord::{DiscordChannel, DiscordChannelKind};
 use resolvd::store::{
     AfterFailure, ConfirmationStep, ConfirmationTimer, MessageSlot, NewMessage, NewTicket, Resend, Schema,
@@ -790,7 +791,17 @@ async fn retention_deletes_only_old_guards_and_keeps_open_tickets_notices(db: &T
     }
     assert!(tx.claim_inbound("discord:old", old).await.unwrap());
     assert!(tx.claim_inbound("discord:recent", recent).await.unwrap());
+    // Deliveries: one delivered long ago, one whose receiver answered where it lives (a tracker
+    // issue, kept), one delivered recently, one never delivered.
+    let mut deliveries = Vec::new();
+    for subject in ["T-1", "V-1", "T-2", "T-3"] {
+        let new = NewDelivery { target: "http://hook", event: "ticket.created", subject, at: old };
+        deliveries.push(tx.insert_delivery(&new, &|_| "{}".to_owned()).await.unwrap());
+    }
     tx.commit().await.unwrap();
+    db.store.mark_delivered(deliveries[0], old, None).await.unwrap();
+    db.store.mark_delivered(deliveries[1], old, Some("https://tracker/1")).await.unwrap();
+    db.store.mark_delivered(deliveries[2], recent, None).await.unwrap();
     let posts = db.store.claim_posts(recent, recent, 10).await.unwrap();
     for p in &posts {
         let at = if p.post.ticket == Some(closed.reference) && p.id == posts.last().unwrap().id {
@@ -806,7 +817,13 @@ async fn retention_deletes_only_old_guards_and_keeps_open_tickets_notices(db: &T
     let pruned = db.store.prune_before(old + Duration::days(10)).await.unwrap();
     assert_eq!(
         pruned,
-        resolvd::store::Pruned { sent_posts: 2, handled_inbound: 1, scheduler_ticks: 1, notices: 1 },
+        resolvd::store::Pruned {
+            sent_posts: 2,
+            handled_inbound: 1,
+            scheduler_ticks: 1,
+            notices: 1,
+            deliveries: 1
+        },
         "the open ticket keeps its notice, so the sweep never sends it again"
     );
     let mut tx = db.store.begin().await.unwrap();
@@ -816,4 +833,7 @@ async fn retention_deletes_only_old_guards_and_keeps_open_tickets_notices(db: &T
     tx.commit().await.unwrap();
     assert!(!db.store.claim_tick("sla_sweep", recent, recent).await.unwrap());
     assert_eq!(db.store.prune_before(old + Duration::days(10)).await.unwrap().sent_posts, 0);
+    let left: Vec<String> =
+        db.store.deliveries(DeliveryFilter::All, 10).await.unwrap().into_iter().map(|d| d.subject).collect();
+    assert_eq!(left, ["V-1", "T-2", "T-3"], "the undelivered and the tracker's issue are kept");
 }

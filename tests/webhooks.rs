@@ -383,7 +383,66 @@ async fn an_inquiry_through_the_binary_waits_for_sales(db: &TestDb) {
     );
 }
 
+/// `examples/voc.txt` through the binary with a GitHub tracker in config: the accepted item
+/// becomes an issue there, and `voc show --json` names it.
+async fn the_voc_script_hands_the_accepted_item_to_a_github_tracker(db: &TestDb) {
+    let github = Receiver::start(vec![(
+        201,
+        r#"{"number": 12, "html_url": "https://github.com/acme/phones/issues/12"}"#,
+    )])
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let with_tracker = || {
+        let mut command = resolvd(db, data.path());
+        command
+            .env("RESOLVD_VOC__TRACKER__KIND", "github")
+            .env("RESOLVD_VOC__TRACKER__REPOSITORY", "acme/phones")
+            .env("RESOLVD_VOC__TRACKER__TOKEN", "gh-token")
+            .env("RESOLVD_VOC__TRACKER__API_URL", &github.url);
+        command
+    };
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/voc.txt");
+    let mut first = with_tracker();
+    tokio::task::spawn_blocking(move || ok(first.args(["chat", "--script"]).arg(&script).output().unwrap()))
+        .await
+        .unwrap();
+    let empty = data.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    // The sender runs beside `chat`; a run that ended before it sent sends at the next start.
+    let mut runs = 0;
+    while github.got().is_empty() {
+        assert!(runs < 5, "the tracker got nothing after {runs} more runs");
+        let mut again = with_tracker();
+        let empty = empty.clone();
+        tokio::task::spawn_blocking(move || {
+            ok(again.args(["chat", "--script"]).arg(&empty).output().unwrap())
+        })
+        .await
+        .unwrap();
+        runs += 1;
+    }
+    let got = github.got();
+    assert_eq!(got.len(), 1, "one issue for the one accepted item (accepted twice is once)");
+    assert_eq!(got[0].path, "/repos/acme/phones/issues");
+    assert_eq!(header(&got[0], "authorization"), "Bearer gh-token");
+    let issue: Value = serde_json::from_slice(&got[0].body).unwrap();
+    let title = issue["title"].as_str().unwrap();
+    assert!(title.starts_with("V-1"), "{title}");
+    let body = issue["body"].as_str().unwrap();
+    assert!(body.contains("2 customers") && body.contains("T-1") && body.contains("T-2"), "{body}");
+    assert!(!body.contains("T-3"), "the rejected suggestion is another item's: {body}");
+
+    let shown = ok(resolvd(db, data.path()).args(["voc", "show", "V-1", "--json"]).output().unwrap());
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(shown["status"], "shipped");
+    assert_eq!(shown["tracker_url"], "https://github.com/acme/phones/issues/12");
+    let rejected = ok(resolvd(db, data.path()).args(["voc", "show", "V-2", "--json"]).output().unwrap());
+    let rejected: Value = serde_json::from_str(&rejected).unwrap();
+    assert_eq!((rejected["status"].as_str(), rejected["tracker_url"].as_str()), (Some("rejected"), None));
+}
+
 on_both_databases!(
+    the_voc_script_hands_the_accepted_item_to_a_github_tracker,
     a_github_tracker_receives_an_accepted_item_as_an_issue_and_its_url_is_kept,
     a_delivery_is_a_dead_letter_after_max_attempts_until_resent,
     ticket_events_are_written_with_the_change_that_causes_them,

@@ -124,12 +124,13 @@ fn retention(engine: &Engine, now: DateTime<Utc>) -> JobFuture<'_> {
         let before = now - chrono::Duration::days(i64::from(days));
         let pruned = engine.store().prune_before(before).await?;
         Ok(format!(
-            "older than {}: deleted {}, {}, {}, {}; {}",
+            "older than {}: deleted {}, {}, {}, {}, {}; {}",
             count(u64::from(days), "day", "days"),
             count(pruned.sent_posts, "sent post", "sent posts"),
             count(pruned.handled_inbound, "handled command id", "handled command ids"),
             count(pruned.scheduler_ticks, "scheduler tick", "scheduler ticks"),
             count(pruned.notices, "closed ticket's notice", "closed tickets' notices"),
+            count(pruned.deliveries, "delivered webhook", "delivered webhooks"),
             count(links, "spent sign-in link", "spent sign-in links"),
         ))
     })

@@ -174,6 +174,9 @@ pub struct Pruned {
     pub scheduler_ticks: u64,
     /// SLA notices of closed tickets (an open ticket keeps its own, so none is sent twice).
     pub notices: u64,
+    /// Outbound deliveries delivered, but for those whose receiver answered with where the
+    /// event now lives (an accepted VOC item's tracker issue).
+    pub deliveries: u64,
 }
 
 /// A status, or every status staff count as open.

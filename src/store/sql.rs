@@ -1008,6 +1008,10 @@ macro_rules! sql_store {
                          AND ticket_id IN (SELECT id FROM tickets WHERE status = 'closed')",
                     )
                     .await?,
+                    deliveries: delete(
+                        "DELETE FROM deliveries WHERE delivered_at < $1 AND response_url IS NULL",
+                    )
+                    .await?,
                 };
                 tx.commit().await?;
                 Ok(pruned)
