@@ -637,6 +637,7 @@ async fn the_dashboard_draws_the_seeded_numbers_in_a_real_browser(db: &TestDb) {
     assert_eq!(indicator(&dom, "confirmed-share"), "100%");
     assert_eq!(indicator(&dom, "mean-score"), "4");
     assert_eq!(indicator(&dom, "response-rate"), "100%");
+    assert_eq!(indicator(&dom, "revisits-asked"), "0", "closed today: not revisited yet");
     for chart in ["chart-inflow", "chart-kind", "chart-domain", "chart-confirmation", "chart-scores"] {
         assert!(dom.contains(&format!(r#"<svg id="{chart}""#)), "{chart} drawn");
     }

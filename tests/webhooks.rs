@@ -367,8 +367,7 @@ async fn an_inquiry_through_the_binary_waits_for_sales(db: &TestDb) {
     command
         .env("RESOLVD_HANDOFF__SALES__URL", "http://127.0.0.1:9/sales")
         .env("RESOLVD_HANDOFF__SALES__SECRET", "sales-key");
-    let file = data.path().join("inquiry.txt");
-    std::fs::write(&file, "alice: what is the price of 200 phones?\n").unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/handoff.txt");
     ok(command.args(["chat", "--script"]).arg(&file).output().unwrap());
     let shown = common::ticket_json(db, data.path(), "T-1");
     assert_eq!(shown["status"], "waiting_customer");

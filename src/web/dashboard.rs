@@ -312,6 +312,13 @@ fn confirmation_section(locale: Locale, ind: &Indicators) -> String {
             &c.mean_score.map_or_else(|| DASH.to_owned(), trim_number),
         ),
         kpi(&t!(locale, "web-response-rate"), Some("response-rate"), &percent(c.response_rate)),
+        kpi(&t!(locale, "web-revisits-asked"), Some("revisits-asked"), &c.revisits.asked.to_string()),
+        kpi(&t!(locale, "web-revisits-working"), Some("revisits-working"), &c.revisits.working.to_string()),
+        kpi(
+            &t!(locale, "web-revisits-not-working"),
+            Some("revisits-not-working"),
+            &c.revisits.not_working.to_string(),
+        ),
     ]
     .concat();
     format!(
