@@ -258,9 +258,9 @@ async fn two_schedulers_side_by_side_run_each_tick_once(db: &TestDb) {
             *ran.entry((run.job, run.tick)).or_insert(0) += usize::from(run.summary.is_some());
         }
     }
-    // Five ticks of each minutely job (the sweep, confirmations, war-room reminders, untaken
-    // messages), one digest tick and one retention tick, each run by exactly one of the two.
-    assert_eq!(ran.len(), 22);
+    // Five ticks of each minutely job (the sweep, confirmations, war-room reminders, revisits,
+    // untaken messages), one digest tick and one retention tick, each run by exactly one of the two.
+    assert_eq!(ran.len(), 27);
     assert!(ran.values().all(|runs| *runs == 1), "{ran:?}");
 }
 
