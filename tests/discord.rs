@@ -35,6 +35,7 @@ const OTHER_GUILD: u64 = GUILD + (1 << 22);
 const OTHER_INTAKE: u64 = 800_000_000_000_000_003;
 
 on_both_databases!(
+    the_binary_on_discord_sends_signed_deliveries_and_hands_inquiries_to_sales,
     slash_commands_are_registered_once_across_restarts,
     a_dm_is_a_ticket_relayed_both_ways_and_notes_stay_inside,
     an_intake_channel_message_opens_a_private_thread_with_the_customer,
@@ -1646,4 +1647,63 @@ async fn catch_up_reads_the_channels_of_open_tickets_not_those_closed_long_ago(d
         "a channel whose ticket closed a month ago is not read"
     );
     assert_eq!(db.store.messages_of(mallorys.reference).await.unwrap().len(), 1);
+}
+
+/// `resolvd run` on Discord sends the outbound deliveries by itself: a customer's pricing question
+/// in a DM is a new ticket (`ticket.created` to the subscribed webhook) and an inquiry handed to
+/// sales (`handoff.sales`), each POSTed signed to a local receiver, and the ticket waits for sales.
+async fn the_binary_on_discord_sends_signed_deliveries_and_hands_inquiries_to_sales(db: &TestDb) {
+    type Got = Arc<std::sync::Mutex<Vec<(String, axum::http::HeaderMap, Vec<u8>)>>>;
+    let got: Got = Arc::default();
+    let recorded = got.clone();
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let recorded = recorded.clone();
+            async move {
+                recorded.lock().unwrap().push((uri.path().to_owned(), headers, body.to_vec()));
+                "thanks"
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let hook = format!(r#"[{{ url = "{url}/hook", secret = "hook-key", events = ["ticket.created"] }}]"#);
+    let sales = format!("{url}/sales");
+    let extra = [
+        ("RESOLVD_WEBHOOKS", hook.as_str()),
+        ("RESOLVD_HANDOFF__SALES__URL", sales.as_str()),
+        ("RESOLVD_HANDOFF__SALES__SECRET", "sales-key"),
+    ];
+    let _process = spawn_binary_with(db, &fake, data.path(), &extra);
+    fake.wait_ready(1).await;
+    alice_opens_a_ticket(db, &fake, "what is the price of 200 phones?").await;
+    let deliveries = got.clone();
+    eventually("both deliveries", || {
+        let deliveries = deliveries.clone();
+        async move { (deliveries.lock().unwrap().len() >= 2).then_some(()) }
+    })
+    .await;
+
+    let got = got.lock().unwrap().clone();
+    let mut paths: Vec<&str> = got.iter().map(|(path, _, _)| path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["/hook", "/sales"]);
+    for (path, headers, body) in &got {
+        use hmac::Mac;
+        let key: &[u8] = if path == "/hook" { b"hook-key" } else { b"sales-key" };
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+        mac.update(body);
+        let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(headers["x-resolvd-signature"].to_str().unwrap(), format!("sha256={expected}"), "{path}");
+        let event = headers["x-resolvd-event"].to_str().unwrap();
+        assert_eq!(event, if path == "/hook" { "ticket.created" } else { "handoff.sales" });
+        let json: Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(json["ticket"]["ref"], "T-1", "{json}");
+    }
+    let ticket = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
+    assert_eq!(ticket.status, Status::WaitingCustomer, "waiting for sales");
 }
