@@ -159,6 +159,14 @@ impl Paths {
             engine = engine.with_knowledge_base(Arc::new(kb));
         }
         let engine = Arc::new(engine);
+        // The shared knowledge base: what was published or resolved (here or on another
+        // instance) since this index last followed it, before the process serves.
+        if access == KbAccess::Write {
+            let applied = engine.follow_knowledge_base().await.context("cannot follow the shared knowledge base")?;
+            if applied > 0 {
+                tracing::info!(applied, "took in the shared knowledge base's documents");
+            }
+        }
         // A process beside the bot leaves them to the bot's `untaken_messages` job.
         if access == KbAccess::Write {
             let untaken = engine.take_in_untaken().await?;

@@ -214,8 +214,13 @@ pub enum KbCmd {
         /// A folder of Markdown articles with front matter
         dir: PathBuf,
     },
-    /// Rebuild the search index from the article files
+    /// Rebuild the search index from the article files and the shared knowledge base
     Reindex,
+    /// Print an article of the shared knowledge base (published with /kb publish) as Markdown
+    Show {
+        /// The article's id, e.g. ticket-t-12
+        id: String,
+    },
     /// Articles by use (offered, solved, cited by staff), most used first, and their authors
     Stats {
         #[arg(long)]
@@ -791,6 +796,15 @@ async fn webhooks(paths: &Paths, action: WebhooksCmd) -> anyhow::Result<ExitCode
 
 async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
     let config = paths.load_config()?;
+    if let KbCmd::Show { id } = &action {
+        let store = paths.open_store_for_reading(&config).await?;
+        let Some(article) = store.kb_document(crate::store::kb::KbDocKind::Article, id).await? else {
+            eprintln!("resolvd: no article `{id}` was published in the shared knowledge base");
+            return Ok(ExitCode::FAILURE);
+        };
+        print!("{}", article.body);
+        return Ok(ExitCode::SUCCESS);
+    }
     if let KbCmd::Stats { json } = action {
         let store = paths.open_store_for_reading(&config).await?;
         let kb = paths.open_knowledge_base(&config, KbAccess::Read)?;
@@ -802,12 +816,13 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let access = match action {
-        KbCmd::Search { .. } | KbCmd::Stats { .. } => KbAccess::Read,
+        KbCmd::Search { .. } | KbCmd::Stats { .. } | KbCmd::Show { .. } => KbAccess::Read,
         KbCmd::Import { .. } | KbCmd::Reindex => KbAccess::Write,
     };
     let Some(kb) = paths.open_knowledge_base(&config, access)? else {
         anyhow::bail!("config names no knowledge-base folder (kb_dir), or it is not there");
     };
+    let kb = std::sync::Arc::new(kb);
     match action {
         KbCmd::Search { query, limit, json } => {
             let hits = kb.search(&query, limit)?;
@@ -879,10 +894,13 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
         KbCmd::Reindex => {
             let progress = crate::kb::progress::terminal_or_log("reindexing");
             kb.rebuild_with_progress(&progress)?;
+            // The build starts from the files; the shared knowledge base's documents follow.
+            let store = paths.open_store(&config).await?;
+            crate::engine::follow_knowledge_base(store.as_ref(), &kb).await?;
             println!("reindexed {} documents", kb.len());
         }
         // Answered above, before the knowledge base is required.
-        KbCmd::Stats { .. } => {}
+        KbCmd::Stats { .. } | KbCmd::Show { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -916,16 +934,18 @@ impl Ticking {
         let store = engine.store().clone();
         let config = std::sync::Arc::new(engine.config().clone());
         let sender = crate::webhooks::Sender::new(store, config)?;
-        let scheduler = Scheduler::new(engine)?;
+        let scheduler = Scheduler::new(engine.clone())?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         };
         let ticking = until_stopped(stopped.clone());
-        let sending = until_stopped(stopped);
+        let sending = until_stopped(stopped.clone());
+        let following = until_stopped(stopped);
         let tasks = vec![
             tokio::spawn(async move { scheduler.run_until(ticking).await }),
             tokio::spawn(async move { sender.run_until(sending).await }),
+            tokio::spawn(async move { engine.follow_knowledge_base_until(following).await }),
         ];
         Ok(Ticking { stop, tasks })
     }

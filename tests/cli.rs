@@ -347,7 +347,19 @@ async fn the_knowledge_base_script_self_serves_and_publishes(db: &TestDb) {
     assert!(!stdout.contains("While you wait, these articles may help with T-2"), "{stdout}");
     let t1 = show(db, data.path(), "T-1");
     assert_eq!((t1["status"].as_str(), t1["close_reason"].as_str()), (Some("closed"), Some("self_served")));
-    assert!(config.path().join("config/kb/ticket-t-2.md").is_file(), "the published article is a file");
+    // The published article is a row of the shared knowledge base, which `kb show` prints.
+    assert!(!config.path().join("config/kb/ticket-t-2.md").exists(), "no file is written");
+    let shown = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+        .env("RESOLVD_DATABASE_URL", &db.url)
+        .arg("--config")
+        .arg(config.path().join("config"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["kb", "show", "ticket-t-2"])
+        .output()
+        .unwrap();
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("source_ticket"), "{shown:?}");
 }
 
 #[test]

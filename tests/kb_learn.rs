@@ -91,7 +91,9 @@ async fn the_learning_script_counts_use_finds_a_gap_and_publishes_the_edited_dra
     assert!(stdout.contains("Edited ticket-t-5:"), "{stdout}");
     assert!(stdout.contains("Published ticket-t-5: searchable now"), "{stdout}");
     assert!(stdout.contains("`ticket-t-5` is already published"), "{stdout}");
-    let file = std::fs::read_to_string(config.join("kb/ticket-t-5.md")).unwrap();
+    // Published into the shared knowledge base (a row every instance follows), not a file.
+    assert!(!config.join("kb/ticket-t-5.md").exists());
+    let file = ok(resolvd(db, &config, data.path()).args(["kb", "show", "ticket-t-5"]).output().unwrap());
     assert!(file.contains("title = \"Swollen battery lifts the back cover\""), "{file}");
     assert!(file.contains("Stop using the phone and bring it to a service centre"), "{file}");
     assert!(file.contains("author = \"bob\""), "{file}");

@@ -378,14 +378,29 @@ impl Default for RetentionSettings {
     }
 }
 
-/// `[kb]`: how customers reach the articles offered to them.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// `[kb]`: how customers reach the articles offered to them, and how often the index follows the
+/// shared knowledge base.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KbSettings {
     /// Where the articles are published for customers (`https://help.example.com/kb`); an
     /// offer links each article as `<public_url>/<article id>`. Left out, offers carry no link.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// How often this instance's search index follows the shared knowledge base (articles
+    /// published and tickets resolved on any instance), in seconds.
+    #[serde(default = "default_kb_follow_seconds")]
+    pub follow_seconds: u64,
+}
+
+fn default_kb_follow_seconds() -> u64 {
+    2
+}
+
+impl Default for KbSettings {
+    fn default() -> Self {
+        KbSettings { public_url: None, follow_seconds: default_kb_follow_seconds() }
+    }
 }
 
 /// `[assignment]`: taking a ticket someone else has, and giving one to an engineer outside its

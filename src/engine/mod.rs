@@ -58,6 +58,7 @@ pub use inbound::{
 };
 use incident::{RoomStep, room_post};
 pub use kb_learn::{ArticleUse, AuthorUse, KbStats, kb_stats};
+pub use knowledge::follow as follow_knowledge_base;
 pub use outbound::OutboundEvent;
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, customer_says, event, person_post, staff_post};
@@ -73,6 +74,8 @@ pub struct Engine {
     buttons: ButtonRegistry,
     intake: intake::IntakeQueue,
     kb: Option<Arc<KnowledgeBase>>,
+    /// One follow of the shared knowledge base's feed at a time (`follow_knowledge_base`).
+    kb_follow: tokio::sync::Mutex<()>,
     metrics: Arc<crate::metrics::Metrics>,
     /// Where the web cockpit is reached and how its links are signed, once it serves: for
     /// `/dashboard`, which must not write (it runs inside its command's transaction).
@@ -92,6 +95,7 @@ impl Engine {
             buttons: ButtonRegistry::builtin(),
             intake: intake::IntakeQueue::default(),
             kb: None,
+            kb_follow: tokio::sync::Mutex::new(()),
             metrics: Arc::new(crate::metrics::Metrics::new()),
             cockpit: std::sync::OnceLock::new(),
             storm_terms: storm::TermsCache::default(),

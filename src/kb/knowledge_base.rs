@@ -117,6 +117,17 @@ struct WriteState {
     writer: IndexWriter,
     /// Fingerprint of the article files as last committed.
     fingerprint: Fingerprint,
+    /// The shared knowledge base's change feed, applied up to this position (0: none of it; a
+    /// build from files starts again from 0).
+    feed: i64,
+}
+
+/// A document of the shared knowledge base (the database's rows), applied to the index by
+/// [`KnowledgeBase::apply_feed`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Document {
+    Article(Article),
+    Ticket(TicketDoc),
 }
 
 /// Article files read from a directory, with the fingerprint of exactly those files.
@@ -154,16 +165,19 @@ impl KnowledgeBase {
 
         let (index, fields, found) = open_index(&tantivy_dir)?;
         let mut writer = new_writer(&index)?;
-        let opened = match found {
-            Some(reason) => OpenOutcome::Built(reason),
-            None if index.load_metas()?.payload == Some(fingerprint.to_payload()) => OpenOutcome::Reused,
-            None => OpenOutcome::Built(BuildReason::Stale),
+        let recorded = index.load_metas()?.payload.map(|payload| Payload::parse(&payload));
+        let opened = match (found, &recorded) {
+            (Some(reason), _) => OpenOutcome::Built(reason),
+            (None, Some(recorded)) if recorded.fingerprint == fingerprint.to_payload() => OpenOutcome::Reused,
+            (None, _) => OpenOutcome::Built(BuildReason::Stale),
         };
+        let mut feed = recorded.map(|r| r.feed).unwrap_or(0);
         if let OpenOutcome::Built(reason) = opened {
             let scan = scan(articles_dir, false)?;
             tracing::info!(?reason, articles = scan.files.len(), "building knowledge-base index");
             build(&mut writer, &index, &fields, &scan, &tickets.load_all()?, progress)?;
             fingerprint = scan.fingerprint;
+            feed = 0;
         }
         let reader = index
             .reader_builder()
@@ -176,7 +190,7 @@ impl KnowledgeBase {
             fields,
             reader,
             tickets,
-            writer: Some(Mutex::new(WriteState { writer, fingerprint })),
+            writer: Some(Mutex::new(WriteState { writer, fingerprint, feed })),
             opened,
         })
     }
@@ -247,6 +261,8 @@ impl KnowledgeBase {
         match outcome {
             Ok(fingerprint) => {
                 state.fingerprint = fingerprint;
+                // The feed's documents went with the delete-all: the follower applies them again.
+                state.feed = 0;
                 self.reader.reload()?;
                 Ok(())
             }
@@ -369,6 +385,48 @@ impl KnowledgeBase {
             state.writer.add_document(ticket_document(&self.fields, ticket))?;
             Ok(())
         })
+    }
+
+    /// How far the shared knowledge base's change feed is applied to this index: the position of
+    /// the last document applied, 0 when none is (a new index, or one built again from files).
+    pub fn feed_position(&self) -> Result<i64> {
+        if let Some(writer) = &self.writer {
+            return Ok(self.lock_state(writer)?.feed);
+        }
+        let metas = self.reader.searcher().index().load_metas()?;
+        Ok(metas.payload.map(|payload| Payload::parse(&payload).feed).unwrap_or(0))
+    }
+
+    /// Applies documents of the shared knowledge base (each replaces the one with its id) and
+    /// records the feed position `upto` with them in one commit, searchable at once. A position
+    /// not beyond the one recorded changes nothing: another call applied them already.
+    pub fn apply_feed(&self, documents: &[Document], upto: i64) -> Result<bool> {
+        if self.feed_position()? >= upto {
+            return Ok(false);
+        }
+        let mut applied = true;
+        self.write(|state| {
+            if state.feed >= upto {
+                applied = false;
+                return Ok(());
+            }
+            for document in documents {
+                match document {
+                    Document::Article(article) => {
+                        state.writer.delete_term(article_key(&self.fields, article.id.as_str()));
+                        state.writer.add_document(article_document(&self.fields, article))?;
+                    }
+                    Document::Ticket(ticket) => {
+                        TicketDoc::validate_reference(&ticket.reference)?;
+                        state.writer.delete_term(ticket_key(&self.fields, &ticket.reference));
+                        state.writer.add_document(ticket_document(&self.fields, ticket))?;
+                    }
+                }
+            }
+            state.feed = upto;
+            Ok(())
+        })?;
+        Ok(applied)
     }
 
     /// Articles and tickets ranked by relevance to `query`, best first.
@@ -506,13 +564,14 @@ impl KnowledgeBase {
     /// next open rebuilds rather than trusting an index that lacks them.
     fn write(&self, batch: impl FnOnce(&mut WriteState) -> Result<()>) -> Result<()> {
         let mut state = self.lock()?;
-        let committed = state.fingerprint;
+        let (committed, feed) = (state.fingerprint, state.feed);
         let outcome = batch(&mut state).and_then(|()| {
-            let fingerprint = state.fingerprint;
-            commit(&mut state.writer, fingerprint)
+            let payload = Payload { fingerprint: state.fingerprint.to_payload(), feed: state.feed };
+            commit(&mut state.writer, &payload)
         });
         if let Err(error) = outcome {
             state.fingerprint = committed;
+            state.feed = feed;
             if let Err(rollback) = state.writer.rollback() {
                 tracing::error!(%rollback, "rolling back the knowledge-base writer failed");
             }
@@ -524,6 +583,10 @@ impl KnowledgeBase {
 
     fn lock(&self) -> Result<MutexGuard<'_, WriteState>> {
         let writer = self.writer.as_ref().ok_or(KbError::ReadOnly)?;
+        self.lock_state(writer)
+    }
+
+    fn lock_state<'a>(&self, writer: &'a Mutex<WriteState>) -> Result<MutexGuard<'a, WriteState>> {
         Ok(writer.lock().unwrap_or_else(|poisoned| {
             // A panic mid-write leaves uncommitted operations in the writer; drop them so the
             // next commit only holds what its caller added.
@@ -641,7 +704,7 @@ fn build(
     // Background merges would race the explicit one below for the same segments.
     writer.set_merge_policy(Box::new(NoMergePolicy));
     fill(writer, fields, scan, tickets, progress)?;
-    commit(writer, scan.fingerprint)?;
+    commit(writer, &Payload { fingerprint: scan.fingerprint.to_payload(), feed: 0 })?;
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1
         && let Err(error) = writer.merge(&segments).wait()
@@ -673,11 +736,34 @@ fn fill(
     Ok(())
 }
 
-/// Commits with the fingerprint as payload, so the documents and the record of which files
-/// they came from land in the same atomic commit.
-fn commit(writer: &mut IndexWriter, fingerprint: Fingerprint) -> Result<()> {
+/// What a commit records beside its documents: the fingerprint of the article files and how
+/// far the shared knowledge base's feed is applied, written as `<fingerprint> feed=<n>`.
+struct Payload {
+    fingerprint: String,
+    feed: i64,
+}
+
+impl Payload {
+    /// A payload from before the feed reads as feed 0, so the feed is applied again whole.
+    fn parse(text: &str) -> Payload {
+        match text.rsplit_once(" feed=") {
+            Some((fingerprint, feed)) => {
+                Payload { fingerprint: fingerprint.to_owned(), feed: feed.parse().unwrap_or(0) }
+            }
+            None => Payload { fingerprint: text.to_owned(), feed: 0 },
+        }
+    }
+
+    fn to_text(&self) -> String {
+        format!("{} feed={}", self.fingerprint, self.feed)
+    }
+}
+
+/// Commits with the payload, so the documents, the record of which files they came from and
+/// the feed position land in the same atomic commit.
+fn commit(writer: &mut IndexWriter, payload: &Payload) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&fingerprint.to_payload());
+    prepared.set_payload(&payload.to_text());
     prepared.commit()?;
     Ok(())
 }

@@ -23,7 +23,7 @@ pub use article::{Article, ArticleId, Language};
 pub use error::{KbError, Result};
 pub use index::Source;
 pub use knowledge_base::{
-    ArticleInfo, BuildReason, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome,
+    ArticleInfo, BuildReason, Document, FileOutcome, Hit, ImportedFile, KnowledgeBase, OpenOutcome,
 };
 pub use similar::{SIMILAR_RESOLUTIONS, similar_groups, similarity, text_terms};
 pub use ticket::{TicketDoc, draft_from_ticket, draft_id_for};

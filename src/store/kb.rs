@@ -46,8 +46,51 @@ pub struct ResolvedCase {
     pub draft: Option<String>,
 }
 
+/// What a row of the shared knowledge base holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KbDocKind {
+    /// A published article: its Markdown with front matter.
+    Article,
+    /// A resolved ticket's document, as JSON.
+    Ticket,
+}
+
+impl KbDocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KbDocKind::Article => "article",
+            KbDocKind::Ticket => "ticket",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<KbDocKind> {
+        match text {
+            "article" => Some(KbDocKind::Article),
+            "ticket" => Some(KbDocKind::Ticket),
+            _ => None,
+        }
+    }
+}
+
+/// A document of the shared knowledge base as the change feed gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbDocument {
+    pub kind: KbDocKind,
+    /// The article's id or the ticket's reference (`T-12`).
+    pub id: String,
+    pub body: String,
+    /// Its position in the feed: every write takes a higher one, visible in this order.
+    pub seq: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait KbStore: Send + Sync {
+    /// The change feed: documents written after position `after`, in feed order, at most `limit`.
+    async fn kb_documents_after(&self, after: i64, limit: i64) -> StoreResult<Vec<KbDocument>>;
+    /// One document of the shared knowledge base.
+    async fn kb_document(&self, kind: KbDocKind, id: &str) -> StoreResult<Option<KbDocument>>;
+
     /// Counted articles, most used first (solved, then cited, then offered), at most `limit`.
     async fn article_counts(&self, limit: i64) -> StoreResult<Vec<ArticleCounts>>;
     /// The newest `limit` tickets that were resolved, each with its latest resolution.
@@ -56,6 +99,16 @@ pub trait KbStore: Send + Sync {
 
 #[async_trait]
 pub trait KbTx: Send {
+    /// Writes (or replaces) a document of the shared knowledge base and returns its feed
+    /// position. The feed's row stays locked until this transaction ends, so positions become
+    /// visible in order; keep it near the end of the transaction.
+    async fn put_kb_document(
+        &mut self,
+        kind: KbDocKind,
+        id: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
     /// One more offer for each of these articles.
     async fn count_offered(&mut self, articles: &[String]) -> StoreResult<()>;
     /// One more ticket this article solved.
@@ -82,6 +135,50 @@ macro_rules! sql_kb_store {
     (store: $store:ident, tx: $tx:ident $(,)?) => {
         #[async_trait::async_trait]
         impl $crate::store::kb::KbStore for $store {
+            async fn kb_documents_after(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::kb::KbDocument>> {
+                let rows: Vec<(String, String, String, i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT kind, doc_id, body, seq, updated_at FROM kb_documents \
+                     WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(kind, id, body, seq, updated_at)| {
+                        let kind = $crate::store::kb::KbDocKind::parse(&kind).ok_or_else(|| {
+                            $crate::store::StoreError::Corrupt(format!("kb_documents.kind `{kind}`"))
+                        })?;
+                        Ok($crate::store::kb::KbDocument { kind, id, body, seq, updated_at })
+                    })
+                    .collect()
+            }
+
+            async fn kb_document(
+                &self,
+                kind: $crate::store::kb::KbDocKind,
+                id: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::kb::KbDocument>> {
+                let row: Option<(String, String, i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT doc_id, body, seq, updated_at FROM kb_documents WHERE kind = $1 AND doc_id = $2",
+                )
+                .bind(kind.as_str())
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(id, body, seq, updated_at)| $crate::store::kb::KbDocument {
+                    kind,
+                    id,
+                    body,
+                    seq,
+                    updated_at,
+                }))
+            }
+
             async fn article_counts(
                 &self,
                 limit: i64,
@@ -142,6 +239,32 @@ macro_rules! sql_kb_store {
 
         #[async_trait::async_trait]
         impl $crate::store::kb::KbTx for $tx {
+            async fn put_kb_document(
+                &mut self,
+                kind: $crate::store::kb::KbDocKind,
+                id: &str,
+                body: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<i64> {
+                // The row lock taken here orders the feed by commit: see migration 0024.
+                let seq: i64 = sqlx::query_scalar("UPDATE kb_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO kb_documents (kind, doc_id, body, seq, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (kind, doc_id) DO UPDATE SET body = excluded.body, seq = excluded.seq, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(kind.as_str())
+                .bind(id)
+                .bind(body)
+                .bind(seq)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(seq)
+            }
+
             async fn count_offered(&mut self, articles: &[String]) -> $crate::store::StoreResult<()> {
                 for article in articles {
                     sqlx::query(

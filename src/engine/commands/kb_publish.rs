@@ -1,4 +1,6 @@
-//! `/kb publish article: problem:`: a draft becomes an article file, searchable at once. The draft
+//! `/kb publish article: problem:`: a draft becomes an article of the shared knowledge base (a row,
+//! written in the transaction that publishes it), searchable at once here and within seconds on
+//! every other instance. The draft
 //! holds the customer's own words as its problem; they are never published: staff say the problem
 //! for readers (`problem:`, or the form a platform shows), and the title follows from it.
 
@@ -11,6 +13,7 @@ use crate::command::{Args, UsageError};
 use crate::domain::{EventKind, Form, FormField, FormSubmit, Locale, Msg};
 use crate::engine::{Ctx, Engine, Failure, Outcome, text, text_kb};
 use crate::kb::{Article, ArticleId, draft_from_ticket, draft_id_for};
+use crate::store::kb::KbDocKind;
 use crate::store::{Draft, StoreTx};
 
 pub struct KbPublish {
@@ -40,7 +43,7 @@ impl CommandHandler for KbPublish {
     async fn handle(&self, engine: &Engine, tx: &mut dyn StoreTx, ctx: &Ctx<'_>) -> Result<Outcome, Failure> {
         let article_id = self.article_id.as_ref().map_err(|wrong| Failure::Says(wrong.clone()))?;
         let locale = ctx.locale;
-        let kb = engine.knowledge_base()?.clone();
+        engine.knowledge_base()?;
         let draft =
             tx.draft(article_id).await?.ok_or_else(|| Failure::Says(text_kb::no_draft(article_id)))?;
         if draft.published_at.is_some() {
@@ -55,16 +58,22 @@ impl CommandHandler for KbPublish {
         };
         // Who drafted it is its author (`/kb stats` credits them), unless the text names one.
         article.author = article.author.or_else(|| Some(draft.created_by.clone()));
-        tokio::task::spawn_blocking(move || kb.publish_article(&article))
-            .await
-            .map_err(anyhow::Error::from)?
-            .map_err(anyhow::Error::from)?;
+        let markdown = article.to_markdown();
+        // Read it back first: a row every instance's index takes must read.
+        Article::parse(article.id.clone(), &markdown, Path::new(article_id)).map_err(anyhow::Error::from)?;
         tx.mark_draft_published(article_id, ctx.at).await?;
         if let Some(mut ticket) = tx.ticket_for_update(draft.ticket).await? {
             let published = EventKind::ArticlePublished { article: article_id.clone() };
             engine.save(tx, ctx, &mut ticket, published).await?;
         }
+        // Last: the shared knowledge base's feed stays locked from here to the commit.
+        tx.put_kb_document(KbDocKind::Article, article_id, &markdown, ctx.at).await?;
         Ok(Outcome::public(text_kb::published(article_id, locale), Some(draft.ticket)))
+    }
+
+    /// This instance's index takes the article at once; the others follow the feed.
+    async fn committed(&self, engine: &Engine, _outcome: &Outcome) {
+        engine.follow_now().await;
     }
 }
 

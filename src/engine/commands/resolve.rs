@@ -1,4 +1,5 @@
-//! `/resolve resolution:`: the customer gets the resolution card; the ticket becomes searchable.
+//! `/resolve resolution:`: the customer gets the resolution card; the ticket becomes searchable on
+//! every instance (its document written in the shared knowledge base in the same transaction).
 
 use async_trait::async_trait;
 
@@ -31,6 +32,8 @@ impl CommandHandler for Resolve {
         engine.cite_named(tx, ctx, ticket.reference, resolution, "resolve").await?;
         // A storm's incident resolves the tickets linked to it, each with its own card.
         let linked = engine.resolve_incident_tickets(tx, ctx, &ticket, resolution).await?;
+        // Last: the shared knowledge base's feed stays locked from here to the commit.
+        engine.record_resolved_doc(tx, &ticket, ctx.at).await?;
         let mut reply = t!(ctx.locale, "resolve-done", ticket = ticket.reference.to_string());
         if linked > 0 {
             reply.push_str(&text_storm::resolve_reached(linked, ctx.locale));
@@ -38,11 +41,9 @@ impl CommandHandler for Resolve {
         Ok(Outcome::public(reply, Some(ticket.reference)))
     }
 
-    /// The knowledge base is written outside the transaction, once the resolution stands.
-    async fn committed(&self, engine: &Engine, outcome: &Outcome) {
-        if let Some(ticket) = outcome.ticket {
-            engine.index_resolved(ticket).await;
-        }
+    /// This instance's index takes the ticket's document at once; the others follow the feed.
+    async fn committed(&self, engine: &Engine, _outcome: &Outcome) {
+        engine.follow_now().await;
     }
 }
 
