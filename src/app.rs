@@ -162,7 +162,8 @@ impl Paths {
         // The shared knowledge base: what was published or resolved (here or on another
         // instance) since this index last followed it, before the process serves.
         if access == KbAccess::Write {
-            let applied = engine.follow_knowledge_base().await.context("cannot follow the shared knowledge base")?;
+            let applied =
+                engine.follow_knowledge_base().await.context("cannot follow the shared knowledge base")?;
             if applied > 0 {
                 tracing::info!(applied, "took in the shared knowledge base's documents");
             }
