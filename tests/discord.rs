@@ -1521,7 +1521,10 @@ async fn a_draft_is_edited_in_a_modal_then_published_with_its_text(db: &TestDb) 
     fake.dispatch("INTERACTION_CREATE", fake.command(thread, Some(GUILD), BOB, "kb", publish));
     let callbacks = fake.wait_calls("POST", "/callback", 6).await;
     assert_eq!(callbacks[5].body["data"]["content"], "Published ticket-t-1: searchable now");
-    let file = std::fs::read_to_string(articles.join("ticket-t-1.md")).unwrap();
+    // The article is a row of the shared knowledge base, not a file.
+    assert!(!articles.join("ticket-t-1.md").exists());
+    let row = db.store.kb_document(resolvd::store::kb::KbDocKind::Article, "ticket-t-1").await.unwrap();
+    let file = row.expect("the published article").body;
     assert!(file.contains("title = \"Fingerprint sensor fails after water\""), "{file}");
     assert!(file.contains("delete and enrol your fingerprints again"), "{file}");
     assert!(!file.contains("after the lake"), "the customer's words stay out: {file}");
