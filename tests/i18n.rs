@@ -171,7 +171,8 @@ async fn a_chinese_desk_reads_the_knowledge_base_and_its_errors_in_chinese(db: &
     // The customer writes English, so she reads English; her ticket's title is her words.
     let alice = blocks_for(&stdout, |head| head.starts_with("alice"));
     assert!(alice.contains("Thanks, we opened T-1 for you."), "{alice}");
-    let file = ok(chinese_desk(db, &config, data.path()).args(["kb", "show", "ticket-t-1"]).output().unwrap());
+    let file =
+        ok(chinese_desk(db, &config, data.path()).args(["kb", "show", "ticket-t-1"]).output().unwrap());
     assert!(file.contains("The phone heats up while charging"), "{file}");
 }
 
