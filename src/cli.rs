@@ -794,6 +794,25 @@ async fn webhooks(paths: &Paths, action: WebhooksCmd) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// Each article `kb import` took becomes a row of the shared knowledge base (its own transaction),
+/// so every instance's index follows it, not only this data dir's.
+async fn share_imported_articles(
+    store: &std::sync::Arc<dyn crate::store::Store>,
+    report: &[crate::kb::ImportedFile],
+) -> anyhow::Result<()> {
+    use crate::store::kb::KbDocKind;
+    use anyhow::Context;
+    for file in report {
+        let crate::kb::FileOutcome::Imported(id) = &file.outcome else { continue };
+        let markdown = std::fs::read_to_string(&file.path)
+            .with_context(|| format!("reading {} again to share it", file.path.display()))?;
+        let mut tx = store.begin().await?;
+        tx.put_kb_document(KbDocKind::Article, id.as_str(), &markdown, chrono::Utc::now()).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
     let config = paths.load_config()?;
     if let KbCmd::Show { id } = &action {
@@ -864,6 +883,7 @@ async fn kb(paths: &Paths, action: KbCmd) -> anyhow::Result<ExitCode> {
             };
             let progress = crate::kb::progress::terminal_or_log("importing articles");
             let report = kb.import_each(&dir, &accept, &progress)?;
+            share_imported_articles(&paths.open_store(&config).await?, &report).await?;
             let imported =
                 report.iter().filter(|f| matches!(f.outcome, crate::kb::FileOutcome::Imported(_))).count();
             let refused = report.len() - imported;

@@ -450,6 +450,10 @@ fn kb_import_adds_a_folder_of_articles_that_search_then_finds() {
     let found = resolvd(&["kb", "search", "lanyard", "--json"]);
     let hits: Value = serde_json::from_slice(&found.stdout).unwrap();
     assert_eq!(hits[0]["id"], "id-lanyard-en");
+    // A row of the shared knowledge base, so every instance's index follows it.
+    let shared = resolvd(&["kb", "show", "id-lanyard-en"]);
+    assert!(shared.status.success(), "{}", String::from_utf8_lossy(&shared.stderr));
+    assert!(String::from_utf8_lossy(&shared.stdout).contains("Thread the lanyard through the loop"));
     let reindexed = resolvd(&["kb", "reindex"]);
     assert!(reindexed.status.success());
     assert!(String::from_utf8_lossy(&reindexed.stdout).starts_with("reindexed "));
