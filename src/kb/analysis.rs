@@ -689,6 +689,13 @@ mod tests {
     }
 
     #[test]
+    fn devices_and_services_a_message_names_are_found_in_both_languages() {
+        assert_eq!(analyze_query("my Laptops and the TV flicker").things, [vec!["laptop"], vec!["tv"]]);
+        assert_eq!(analyze_query("投影仪黑屏了").things, [vec!["投影", "影仪"]]);
+        assert!(analyze_query("I want to watch a video at the bank").things.is_empty());
+    }
+
+    #[test]
     fn content_words_that_start_with_a_function_character_survive() {
         assert_eq!(analyze_query("申请退款").cjk_runs, [vec!['申', '请', '退', '款']]);
     }
