@@ -205,8 +205,14 @@ pub(crate) fn analyze_query(text: &str) -> QueryText {
 /// The devices and services of [`THINGS_EN`] and [`THINGS_ZH`] that `text` names, each as the
 /// index terms that name it.
 fn things_named(text: &str) -> Vec<Vec<String>> {
-    static STEMS: std::sync::LazyLock<std::collections::HashSet<String>> =
-        std::sync::LazyLock::new(|| THINGS_EN.iter().map(|word| stem(word)).collect());
+    // As written, or with a plural ending: matching by stem would take "banking" for "bank".
+    let named = |word: &str| {
+        THINGS_EN.iter().any(|thing| {
+            word.strip_prefix(thing).is_some_and(|ending| {
+                ending.is_empty() || ending == "s" || (ending == "es" && thing.ends_with('x'))
+            })
+        })
+    };
     let mut things: Vec<Vec<String>> = Vec::new();
     let mut add = |terms: Vec<String>| {
         if !things.contains(&terms) {
@@ -217,9 +223,9 @@ fn things_named(text: &str) -> Vec<Vec<String>> {
     for piece in pieces(text) {
         match piece {
             Piece::Word(_, word) if word.len() <= MAX_WORD_BYTES => {
-                let stem = stem(&word.to_lowercase());
-                if STEMS.contains(&stem) {
-                    add(vec![stem]);
+                let word = word.to_lowercase();
+                if named(&word) {
+                    add(vec![stem(&word)]);
                 }
             }
             Piece::Word(..) => {}
@@ -238,11 +244,12 @@ fn things_named(text: &str) -> Vec<Vec<String>> {
 }
 
 /// Devices and services a customer may name as the subject of a message: consumer products of
-/// every kind and the companies people pay (singular or plural; matched by stem). Which of
+/// every kind, the companies people pay and the shops they order from (singular or plural). Which of
 /// them a knowledge base is about it says itself: a thing most articles mention is its own
 /// product (see `search::Plan`). The words are named as nouns only where the noun is the
 /// usual sense ("watch" and "bank" are left out: "watch a video", "refund to my bank"), and
-/// none is a part or feature of a phone (camera, radio, scanner, flight mode).
+/// none is a part or feature of a phone (camera, radio, scanner, flight mode) or an app used on
+/// it (a message about Instagram or WeChat is as often about the phone it runs on).
 pub(crate) const THINGS_EN: &[&str] = &[
     "phone",
     "smartphone",
@@ -301,8 +308,13 @@ pub(crate) const THINGS_EN: &[&str] = &[
     "electricity",
     "insurance",
     "landlord",
+    "banking",
     "netflix",
     "spotify",
+    "amazon",
+    "ebay",
+    "paypal",
+    "gmail",
 ];
 
 /// The Chinese names of the same kinds of things. Matched as substrings, so only words of two
@@ -355,6 +367,14 @@ pub(crate) const THINGS_ZH: &[&str] = &[
     "视频网站",
     "加油站",
     "快递柜",
+    "饭店",
+    "网银",
+    "视频会员",
+    "游戏账号",
+    "支付宝",
+    "淘宝",
+    "京东",
+    "拼多多",
 ];
 
 /// Characters of a query (or a message a suggestion is sought for) that are read.
@@ -692,7 +712,8 @@ mod tests {
     fn devices_and_services_a_message_names_are_found_in_both_languages() {
         assert_eq!(analyze_query("my Laptops and the TV flicker").things, [vec!["laptop"], vec!["tv"]]);
         assert_eq!(analyze_query("投影仪黑屏了").things, [vec!["投影", "影仪"]]);
-        assert!(analyze_query("I want to watch a video at the bank").things.is_empty());
+        assert!(analyze_query("I want to watch a video at the bank, nobody cares").things.is_empty());
+        assert_eq!(analyze_query("online banking").things, [vec!["bank"]]);
     }
 
     #[test]
