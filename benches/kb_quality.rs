@@ -168,6 +168,7 @@ fn main() -> Result<()> {
     println!();
     println!("suggest() on {} customer messages:", labelled.message.len());
     let mut right = 0;
+    let (mut off_topic, mut quiet) = (0, 0);
     for message in &labelled.message {
         let suggested: Vec<String> = kb.suggest(&message.text)?.into_iter().map(|h| h.id).collect();
         let ok = match &message.expect {
@@ -175,11 +176,20 @@ fn main() -> Result<()> {
             None => suggested.is_empty(),
         };
         right += usize::from(ok);
+        if message.expect.is_none() {
+            off_topic += 1;
+            quiet += usize::from(suggested.is_empty());
+        }
         let verdict = if ok { "ok  " } else { "MISS" };
         let wanted = message.expect.as_deref().unwrap_or("(nothing)");
         println!("  {verdict} {:?} -> {:?} (want {wanted})", message.text, suggested);
     }
     println!("suggest accuracy: {right}/{}", labelled.message.len());
+    let tuning_quiet = quiet as f64 / off_topic.max(1) as f64;
+    println!(
+        "tuning off-topic messages with no offer = {tuning_quiet:.3} ({quiet}/{off_topic}; goal >= {NO_FALSE_OFFER_GOAL}: {})",
+        if tuning_quiet >= NO_FALSE_OFFER_GOAL { "met" } else { "NOT met" }
+    );
 
     held_out(root, &kb)
 }

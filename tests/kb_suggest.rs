@@ -113,3 +113,40 @@ fn a_real_typo_still_finds_its_article() {
     let ids = suggested(&sample, "my screen flikers");
     assert_eq!(ids.first().map(String::as_str), Some("screen-flicker-en"), "{ids:?}");
 }
+
+#[test]
+fn a_message_about_another_device_gets_no_offer_while_its_phone_twin_does() {
+    let sample = sample_kb();
+    for (other_device, twin, article) in [
+        (
+            "my laptop screen flickers when the brightness is low",
+            "my screen flickers when the brightness is low",
+            "screen-flicker-en",
+        ),
+        (
+            "my tablet touch screen does not respond to my fingers",
+            "my touch screen does not respond to my fingers",
+            "screen-touch-unresponsive-en",
+        ),
+        ("the microwave door button is stuck", "the volume button is stuck", "id-button-stuck-en"),
+        ("我的笔记本电脑屏幕出现一条绿线", "手机屏幕出现一条绿线", "screen-green-line-zh"),
+        ("投影仪黑屏但是有声音", "黑屏了但是有声音", "screen-black-zh"),
+        ("视频网站的会员自动续费怎么取消", "会员自动续费怎么取消", "billing-subscription-zh"),
+    ] {
+        assert_eq!(suggested(&sample, other_device), Vec::<String>::new(), "{other_device}");
+        let ids = suggested(&sample, twin);
+        assert!(ids.iter().any(|id| id == article), "{twin}: {ids:?}");
+    }
+}
+
+#[test]
+fn another_device_named_beside_the_phone_leaves_the_phone_the_subject() {
+    let sample = sample_kb();
+    for (message, article) in [
+        ("my phone screen flickers, my laptop screen does not", "screen-flicker-en"),
+        ("手机屏幕出现一条绿线，连电脑也没用", "screen-green-line-zh"),
+    ] {
+        let ids = suggested(&sample, message);
+        assert!(ids.iter().any(|id| id == article), "{message}: {ids:?}");
+    }
+}

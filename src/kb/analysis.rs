@@ -176,6 +176,9 @@ pub(crate) struct QueryText {
     /// CJK runs left after removing function words; one-character runs are unigram lookups,
     /// longer runs bigram lookups.
     pub cjk_runs: Vec<Vec<char>>,
+    /// Devices and services the message names (see [`THINGS_EN`]), each as the index terms that
+    /// name it: a stem, or a Chinese word's bigrams.
+    pub things: Vec<Vec<String>>,
 }
 
 impl QueryText {
@@ -194,8 +197,185 @@ impl QueryText {
 pub(crate) fn analyze_query(text: &str) -> QueryText {
     let text = crate::domain::text::prefix(text, MAX_QUERY_CHARS);
     let filtered = analyze(text, true);
-    if filtered.is_empty() { analyze(text, false) } else { filtered }
+    let mut query = if filtered.is_empty() { analyze(text, false) } else { filtered };
+    query.things = things_named(text);
+    query
 }
+
+/// The devices and services of [`THINGS_EN`] and [`THINGS_ZH`] that `text` names, each as the
+/// index terms that name it.
+fn things_named(text: &str) -> Vec<Vec<String>> {
+    // As written, or with a plural ending: matching by stem would take "banking" for "bank".
+    let named = |word: &str| {
+        THINGS_EN.iter().any(|thing| {
+            word.strip_prefix(thing).is_some_and(|ending| {
+                ending.is_empty() || ending == "s" || (ending == "es" && thing.ends_with('x'))
+            })
+        })
+    };
+    let mut things: Vec<Vec<String>> = Vec::new();
+    let mut add = |terms: Vec<String>| {
+        if !things.contains(&terms) {
+            things.push(terms);
+        }
+    };
+    let mut has_cjk = false;
+    for piece in pieces(text) {
+        match piece {
+            Piece::Word(_, word) if word.len() <= MAX_WORD_BYTES => {
+                let word = word.to_lowercase();
+                if named(&word) {
+                    add(vec![stem(&word)]);
+                }
+            }
+            Piece::Word(..) => {}
+            Piece::Cjk(..) => has_cjk = true,
+        }
+    }
+    if has_cjk {
+        for word in THINGS_ZH {
+            if text.contains(word) {
+                let chars: Vec<char> = word.chars().collect();
+                add(chars.windows(2).map(|pair| pair.iter().collect()).collect());
+            }
+        }
+    }
+    things
+}
+
+/// Devices and services a customer may name as the subject of a message: consumer products of
+/// every kind, the companies people pay and the shops they order from (singular or plural). Which of
+/// them a knowledge base is about it says itself: a thing most articles mention is its own
+/// product (see `search::Plan`). The words are named as nouns only where the noun is the
+/// usual sense ("watch" and "bank" are left out: "watch a video", "refund to my bank"), and
+/// none is a part or feature of a phone (camera, radio, scanner, flight mode) or an app used on
+/// it (a message about Instagram or WeChat is as often about the phone it runs on).
+pub(crate) const THINGS_EN: &[&str] = &[
+    "phone",
+    "smartphone",
+    "laptop",
+    "notebook",
+    "computer",
+    "pc",
+    "desktop",
+    "macbook",
+    "tablet",
+    "ipad",
+    "tv",
+    "television",
+    "monitor",
+    "projector",
+    "printer",
+    "router",
+    "modem",
+    "webcam",
+    "console",
+    "playstation",
+    "xbox",
+    "nintendo",
+    "smartwatch",
+    "fridge",
+    "refrigerator",
+    "freezer",
+    "microwave",
+    "oven",
+    "stove",
+    "dishwasher",
+    "washer",
+    "dryer",
+    "vacuum",
+    "kettle",
+    "toaster",
+    "heater",
+    "boiler",
+    "thermostat",
+    "stereo",
+    "car",
+    "truck",
+    "motorbike",
+    "motorcycle",
+    "scooter",
+    "bike",
+    "bicycle",
+    "drone",
+    "gym",
+    "airline",
+    "hotel",
+    "restaurant",
+    "pizza",
+    "taxi",
+    "uber",
+    "electricity",
+    "insurance",
+    "landlord",
+    "banking",
+    "netflix",
+    "spotify",
+    "amazon",
+    "ebay",
+    "paypal",
+    "gmail",
+];
+
+/// The Chinese names of the same kinds of things. Matched as substrings, so only words of two
+/// characters or more that are not part of phone vocabulary (车 alone is in 车载, 表 in 表面).
+pub(crate) const THINGS_ZH: &[&str] = &[
+    "手机",
+    "电脑",
+    "笔记本",
+    "台式机",
+    "平板",
+    "电视",
+    "显示器",
+    "投影仪",
+    "打印机",
+    "路由器",
+    "光猫",
+    "游戏机",
+    "手表",
+    "手环",
+    "冰箱",
+    "微波炉",
+    "烤箱",
+    "洗衣机",
+    "洗碗机",
+    "烘干机",
+    "吸尘器",
+    "扫地机",
+    "空调",
+    "热水器",
+    "电饭煲",
+    "音箱",
+    "汽车",
+    "电动车",
+    "自行车",
+    "摩托车",
+    "无人机",
+    "健身房",
+    "航空公司",
+    "机票",
+    "航班",
+    "酒店",
+    "餐厅",
+    "外卖",
+    "出租车",
+    "电费",
+    "水费",
+    "燃气",
+    "保险",
+    "房东",
+    "视频网站",
+    "加油站",
+    "快递柜",
+    "饭店",
+    "网银",
+    "视频会员",
+    "游戏账号",
+    "支付宝",
+    "淘宝",
+    "京东",
+    "拼多多",
+];
 
 /// Characters of a query (or a message a suggestion is sought for) that are read.
 pub(crate) const MAX_QUERY_CHARS: usize = 2_000;
@@ -526,6 +706,14 @@ mod tests {
     fn a_query_of_only_function_words_is_kept_whole() {
         assert_eq!(analyze_query("how").words.len(), 1);
         assert_eq!(analyze_query("我").cjk_runs, [vec!['我']]);
+    }
+
+    #[test]
+    fn devices_and_services_a_message_names_are_found_in_both_languages() {
+        assert_eq!(analyze_query("my Laptops and the TV flicker").things, [vec!["laptop"], vec!["tv"]]);
+        assert_eq!(analyze_query("投影仪黑屏了").things, [vec!["投影", "影仪"]]);
+        assert!(analyze_query("I want to watch a video at the bank, nobody cares").things.is_empty());
+        assert_eq!(analyze_query("online banking").things, [vec!["bank"]]);
     }
 
     #[test]

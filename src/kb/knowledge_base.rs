@@ -471,7 +471,7 @@ impl KnowledgeBase {
             }
             let coverage = plan.coverage(&searcher, &self.fields, address)?;
             tracing::debug!(score, ?coverage, "suggestion candidate");
-            if coverage.anchored && coverage.share >= MIN_COVERAGE {
+            if coverage.anchored && !coverage.foreign && coverage.share >= MIN_COVERAGE {
                 hits.push(self.hit(&searcher, score, address)?);
             }
         }

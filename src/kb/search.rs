@@ -42,6 +42,10 @@ const FUZZY_CREDIT: f32 = 0.8;
 /// used: 电 in an article does not mean it talks about 电脑.
 const UNIGRAM_FALLBACK_CREDIT: f32 = 0.5;
 
+/// A device or service a message names counts as the knowledge base's own product when at
+/// least this share of the documents mention it ("phone" in a phone maker's articles).
+const HOME_THING_SHARE: f32 = 0.2;
+
 /// One term to look up in every searched field, and how much a match is worth.
 #[derive(Debug, Clone)]
 struct Lookup {
@@ -73,17 +77,40 @@ struct Alternative {
 pub(crate) struct Plan {
     lookups: Vec<Lookup>,
     units: Vec<Unit>,
+    /// Other devices or services the message is about (it names them and not the knowledge
+    /// base's own product), each as the terms that name it.
+    foreign: Vec<Vec<String>>,
 }
 
 impl Plan {
     pub fn new(searcher: &Searcher, fields: &Fields, text: &str) -> Result<Plan> {
         let query = analyze_query(text);
         let stats = Stats::new(searcher, fields);
-        let mut plan = Plan { lookups: Vec::new(), units: Vec::new() };
+        let mut plan = Plan { lookups: Vec::new(), units: Vec::new(), foreign: Vec::new() };
+        plan.add_things(&query, &stats)?;
         plan.add_words(&query, &stats)?;
         plan.add_cjk(&query, &stats)?;
         plan.dedupe_lookups();
         Ok(plan)
+    }
+
+    /// A message that names only things the knowledge base is not about ("my laptop screen
+    /// flickers" to a phone maker) is about them, however well the rest of it matches; one that
+    /// also names the knowledge base's own product ("my phone will not pair with the car") is not.
+    fn add_things(&mut self, query: &QueryText, stats: &Stats<'_>) -> Result<()> {
+        let home = stats.docs * HOME_THING_SHARE;
+        for thing in &query.things {
+            let mut mentioned = u64::MAX;
+            for term in thing {
+                mentioned = mentioned.min(stats.doc_freq(term)?);
+            }
+            if mentioned as f32 >= home {
+                self.foreign.clear();
+                return Ok(());
+            }
+            self.foreign.push(thing.clone());
+        }
+        Ok(())
     }
 
     fn add_words(&mut self, query: &QueryText, stats: &Stats<'_>) -> Result<()> {
@@ -220,6 +247,16 @@ impl Plan {
                 p.doc() == doc.doc_id || (p.doc() < doc.doc_id && p.seek(doc.doc_id) == doc.doc_id)
             }))
         };
+        // An article answers a message about another thing only when it is about that thing
+        // too: titled or tagged with it, not merely naming it in passing.
+        let mut foreign = false;
+        for thing in &self.foreign {
+            let mut in_heading = true;
+            for term in thing {
+                in_heading &= holds(fields.title, term)? || holds(fields.tags, term)?;
+            }
+            foreign |= !in_heading;
+        }
         let mut explained = 0.0;
         let mut anchored = false;
         for unit in &self.units {
@@ -234,7 +271,7 @@ impl Plan {
             }
             explained += unit.weight * best;
         }
-        Ok(Coverage { share: explained / total, anchored })
+        Ok(Coverage { share: explained / total, anchored, foreign })
     }
 }
 
@@ -245,6 +282,9 @@ pub(crate) struct Coverage {
     pub share: f32,
     /// At least one unit matched in the title or tags.
     pub anchored: bool,
+    /// The message is about another device or service than the document is (see
+    /// [`Plan::add_things`]).
+    pub foreign: bool,
 }
 
 /// Document frequencies and fuzzy neighbours, over all searched fields.
