@@ -191,16 +191,16 @@ fn main() -> Result<()> {
         if tuning_quiet >= NO_FALSE_OFFER_GOAL { "met" } else { "NOT met" }
     );
 
-    held_out(root, &kb)
+    held_out(root, &kb, "benches/kb_heldout.toml", "held-out")?;
+    held_out(root, &kb, "benches/kb_heldout_blind.toml", "blind held-out")
 }
 
-/// `suggest` on messages nothing was tuned on.
-fn held_out(root: &Path, kb: &KnowledgeBase) -> Result<()> {
+/// `suggest` on messages nothing was tuned on: `file`, reported under `label`.
+fn held_out(root: &Path, kb: &KnowledgeBase, file: &str, label: &str) -> Result<()> {
     let set: HeldOut = toml::from_str(
-        &std::fs::read_to_string(root.join("benches/kb_heldout.toml"))
-            .context("reading benches/kb_heldout.toml")?,
+        &std::fs::read_to_string(root.join(file)).with_context(|| format!("reading {file}"))?,
     )
-    .context("parsing benches/kb_heldout.toml")?;
+    .with_context(|| format!("parsing {file}"))?;
     #[derive(Default)]
     struct Counts {
         on_topic: usize,
@@ -246,7 +246,7 @@ fn held_out(root: &Path, kb: &KnowledgeBase) -> Result<()> {
     let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
     println!();
     println!(
-        "held-out: suggest() on {} messages of benches/kb_heldout.toml (not used for tuning)",
+        "{label}: suggest() on {} messages of {file} (not used for tuning)",
         set.message.len()
     );
     println!(
@@ -270,25 +270,25 @@ fn held_out(root: &Path, kb: &KnowledgeBase) -> Result<()> {
     let recall = share(all.found, all.on_topic);
     println!();
     println!(
-        "held-out off-topic messages with no offer = {quiet:.3} ({}/{}; goal >= {NO_FALSE_OFFER_GOAL}: {})",
+        "{label} off-topic messages with no offer = {quiet:.3} ({}/{}; goal >= {NO_FALSE_OFFER_GOAL}: {})",
         all.quiet,
         all.off_topic,
         verdict(quiet >= NO_FALSE_OFFER_GOAL)
     );
     println!(
-        "held-out recall@3 = {recall:.3} ({}/{}; goal >= {HELDOUT_RECALL_GOAL}: {})",
+        "{label} recall@3 = {recall:.3} ({}/{}; goal >= {HELDOUT_RECALL_GOAL}: {})",
         all.found,
         all.on_topic,
         verdict(recall >= HELDOUT_RECALL_GOAL)
     );
     println!(
-        "held-out offer precision = {:.3} ({} of {} messages offered anything got the right article)",
+        "{label} offer precision = {:.3} ({} of {} messages offered anything got the right article)",
         share(all.offered_right, all.offered),
         all.offered_right,
         all.offered
     );
     if !misses.is_empty() {
-        println!("held-out misses:");
+        println!("{label} misses:");
         for miss in &misses {
             println!("{miss}");
         }
