@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::jobs::{BatchJob, Tally};
 use super::{Ctx, Engine, room_post, staff_post, text};
-use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
+use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, SlaMarks, clock_states, next_look};
 use crate::domain::{Audience, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
 use crate::store::{StoreError, StoreResult, StoreTx};
 use crate::t;
@@ -96,7 +96,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Vec<ClockState>, StoreError> {
         let states = self.clock_states_in(tx, ticket, now).await?.unwrap_or_default();
-        tx.set_next_alarm(ticket.reference, next_look(&states, now)).await?;
+        tx.set_sla_schedule(ticket.reference, next_look(&states, now), SlaMarks::of(&states)).await?;
         Ok(states)
     }
 
@@ -209,7 +209,7 @@ impl Engine {
         // Strictly after `now`: what stands at an alarm now has just been handled.
         let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
         let next = states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min();
-        tx.set_next_alarm(reference, next).await?;
+        tx.set_sla_schedule(reference, next, SlaMarks::of(&states)).await?;
         Ok(())
     }
 
@@ -286,43 +286,34 @@ impl Engine {
     }
 
     /// Posts the daily digest to the ops conversation: open tickets, breached ones, and those whose
-    /// resolution is due today (in the digest's time zone).
+    /// resolution is due today (in the digest's time zone). One read of the tickets' stored SLA
+    /// marks (`SlaMarks`, kept with the next alarm), each list capped at `DIGEST_LIST_CAP`.
     pub async fn sla_digest(&self, now: DateTime<Utc>) -> anyhow::Result<DigestReport> {
+        self.mark_sla_facts(now).await?;
         let tz: Tz = self.config.digest.time_zone;
         let today = now.with_timezone(&tz).date_naive();
-        let mut report = DigestReport::default();
-        let mut breached = Vec::new();
-        let mut due_today = Vec::new();
-        for ticket in self.store.tickets(None).await? {
-            if ticket.status == Status::Closed {
-                continue;
-            }
-            report.open += 1;
-            let events = self.store.timeline(ticket.reference).await?;
-            let facts = ClockFacts::from_timeline(&ticket, &events);
-            let Some(states) = clock_states(&self.config.sla, &ticket, &facts, now) else { continue };
-            if states.iter().any(|s| s.reading.breached) {
-                breached.push(ticket.reference.to_string());
-            }
-            let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
-            if let Some(due) = resolution.filter(|s| !s.stopped).and_then(|s| s.reading.due)
-                && due >= now
-                && due.with_timezone(&tz).date_naive() == today
-            {
-                due_today.push(ticket.reference.to_string());
-            }
-        }
-        report.breached = breached.len();
-        report.due_today = due_today.len();
+        let digest = self.store.sla_digest(now, day_end(tz, today), DIGEST_LIST_CAP).await?;
+        let report = DigestReport {
+            open: digest.open as usize,
+            breached: digest.breached as usize,
+            due_today: digest.due_today as usize,
+        };
         let shared = self.shared_locale();
-        let list = |refs: &[String]| if refs.is_empty() { t!(shared, "none") } else { refs.join(", ") };
+        let list = |refs: &[TicketRef], total: i64| {
+            if refs.is_empty() {
+                return t!(shared, "none");
+            }
+            let shown = refs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let more = total - refs.len() as i64;
+            if more > 0 { t!(shared, "digest-and-more", list = shown, more = more) } else { shown }
+        };
         let text = t!(
             shared,
             "digest",
             today = today.to_string(),
             open = report.open,
-            breached = list(&breached),
-            due_today = list(&due_today)
+            breached = list(&digest.breached_refs, digest.breached),
+            due_today = list(&digest.due_today_refs, digest.due_today)
         );
         let ops = Audience::Conversation { conversation: self.config.settings.ops.conversation.clone() };
         let post = Post::new(ops, None, text);
@@ -331,6 +322,91 @@ impl Engine {
         tx.commit().await?;
         Ok(report)
     }
+
+    /// The digest's figures the old way, from every ticket's timeline: what the stored marks must
+    /// always agree with (tests, and the digest bench's baseline). Posts nothing.
+    pub async fn sla_digest_from_timelines(&self, now: DateTime<Utc>) -> anyhow::Result<DigestLists> {
+        let tz: Tz = self.config.digest.time_zone;
+        let today = now.with_timezone(&tz).date_naive();
+        let mut lists = DigestLists::default();
+        for ticket in self.store.tickets(None).await? {
+            if ticket.status == Status::Closed {
+                continue;
+            }
+            lists.open += 1;
+            let events = self.store.timeline(ticket.reference).await?;
+            let facts = ClockFacts::from_timeline(&ticket, &events);
+            let Some(states) = clock_states(&self.config.sla, &ticket, &facts, now) else { continue };
+            if states.iter().any(|s| s.reading.breached) {
+                lists.breached.push(ticket.reference);
+            }
+            let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
+            if let Some(due) = resolution.filter(|s| !s.stopped).and_then(|s| s.reading.due)
+                && due >= now
+                && due.with_timezone(&tz).date_naive() == today
+            {
+                lists.due_today.push(ticket.reference);
+            }
+        }
+        Ok(lists)
+    }
+
+    /// The digest's figures from the stored marks, uncapped: compared with
+    /// `sla_digest_from_timelines` by the tests.
+    pub async fn sla_digest_lists(&self, now: DateTime<Utc>) -> anyhow::Result<DigestLists> {
+        self.mark_sla_facts(now).await?;
+        let tz: Tz = self.config.digest.time_zone;
+        let today = now.with_timezone(&tz).date_naive();
+        let digest = self.store.sla_digest(now, day_end(tz, today), i64::MAX).await?;
+        Ok(DigestLists {
+            open: digest.open as usize,
+            breached: digest.breached_refs,
+            due_today: digest.due_today_refs,
+        })
+    }
+
+    /// The one-time pass over tickets from before migration 0025: computes each one's SLA marks
+    /// from its timeline, a batch per transaction. Run at the start of a serving process and before
+    /// each digest; it finds nothing to do once done. Returns how many it marked.
+    pub async fn mark_sla_facts(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let mut marked = 0;
+        loop {
+            let batch = self.store.unmarked_tickets(500).await?;
+            if batch.is_empty() {
+                return Ok(marked);
+            }
+            let mut tx = self.store.begin().await?;
+            for reference in &batch {
+                let Some(ticket) = tx.ticket_for_update(*reference).await? else { continue };
+                let states = self.clock_states_in(&mut *tx, &ticket, now).await?.unwrap_or_default();
+                tx.set_sla_marks(*reference, SlaMarks::of(&states)).await?;
+            }
+            tx.commit().await?;
+            marked += batch.len();
+        }
+    }
+}
+
+/// How many references each of the digest's lists shows before "and N more".
+pub const DIGEST_LIST_CAP: i64 = 50;
+
+/// The digest's figures as lists, for comparing the two ways of computing them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DigestLists {
+    pub open: usize,
+    pub breached: Vec<TicketRef>,
+    pub due_today: Vec<TicketRef>,
+}
+
+/// The first instant of the day after `today` in `tz` (the earliest, should midnight repeat; an hour
+/// later should it not exist).
+fn day_end(tz: Tz, today: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = today.succ_opt().unwrap_or(today).and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(midnight + TimeDelta::hours(1))).earliest())
+        .map_or_else(|| midnight.and_utc(), |at| at.to_utc())
 }
 
 /// A clock's name as a line starts with it: `First response`, `L2 OLA`.

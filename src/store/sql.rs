@@ -764,6 +764,41 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn set_sla_schedule(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+                at: Option<chrono::DateTime<chrono::Utc>>,
+                marks: $crate::domain::sla::SlaMarks,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "UPDATE tickets SET next_alarm_at = $1, sla_breach_at = $2, resolution_due_at = $3, \
+                     sla_marked = TRUE WHERE id = $4",
+                )
+                .bind(at)
+                .bind(marks.breach_at)
+                .bind(marks.resolution_due)
+                .bind(reference.0)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_sla_marks(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+                marks: $crate::domain::sla::SlaMarks,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "UPDATE tickets SET sla_breach_at = $1, resolution_due_at = $2, sla_marked = TRUE WHERE id = $3",
+                )
+                .bind(marks.breach_at)
+                .bind(marks.resolution_due)
+                .bind(reference.0)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn record_notice(
                 &mut self,
                 reference: $crate::domain::TicketRef,
@@ -1280,6 +1315,70 @@ macro_rules! sql_store {
                         Ok($crate::store::EnqueuedPost { id, post: $crate::store::sql::parse_post(&post)?, created_at })
                     })
                     .collect()
+            }
+
+            async fn sla_digest(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                day_end: chrono::DateTime<chrono::Utc>,
+                cap: i64,
+            ) -> $crate::store::StoreResult<$crate::store::SlaDigest> {
+                // Each count and list reads its own partial index (0013's tickets not closed,
+                // 0025's breach and resolution deadlines); one transaction so they agree.
+                let mut tx = self.pool.begin().await?;
+                let (open, breached, due_today): (i64, i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM tickets WHERE status <> 'closed'), \
+                     (SELECT COUNT(*) FROM tickets WHERE status <> 'closed' AND sla_breach_at IS NOT NULL \
+                      AND sla_breach_at < $1), \
+                     (SELECT COUNT(*) FROM tickets WHERE status <> 'closed' AND resolution_due_at IS NOT NULL \
+                      AND resolution_due_at >= $1 AND resolution_due_at < $2)",
+                )
+                .bind(now)
+                .bind(day_end)
+                .fetch_one(&mut *tx)
+                .await?;
+                let rows: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS list, id FROM tickets WHERE status <> 'closed' \
+                      AND sla_breach_at IS NOT NULL AND sla_breach_at < $1 ORDER BY id LIMIT $3) AS b \
+                     UNION ALL SELECT * FROM (SELECT CAST(1 AS BIGINT) AS list, id FROM tickets WHERE status <> 'closed' \
+                      AND resolution_due_at IS NOT NULL AND resolution_due_at >= $1 AND resolution_due_at < $2 \
+                      ORDER BY id LIMIT $3) AS d",
+                )
+                .bind(now)
+                .bind(day_end)
+                .bind(cap)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                let list = |which: i64| {
+                    let mut refs: Vec<_> = rows
+                        .iter()
+                        .filter(|(list, _)| *list == which)
+                        .map(|(_, id)| $crate::domain::TicketRef(*id))
+                        .collect();
+                    refs.sort();
+                    refs
+                };
+                Ok($crate::store::SlaDigest {
+                    open,
+                    breached,
+                    due_today,
+                    breached_refs: list(0),
+                    due_today_refs: list(1),
+                })
+            }
+
+            async fn unmarked_tickets(
+                &self,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::TicketRef>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tickets WHERE NOT sla_marked AND status <> 'closed' ORDER BY id LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids.into_iter().map($crate::domain::TicketRef).collect())
             }
 
             async fn due_tickets(
