@@ -2,6 +2,8 @@
 //! that sends warnings and breach notices and escalates when a tier's OLA runs out, the daily digest,
 //! and the `/sla` view. Every function takes `now` from its caller.
 
+use std::collections::{HashMap, HashSet};
+
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -9,7 +11,7 @@ use chrono_tz::Tz;
 use super::jobs::{BatchJob, Tally};
 use super::{Ctx, Engine, room_post, staff_post, text};
 use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, SlaMarks, clock_states, next_look};
-use crate::domain::{Audience, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
+use crate::domain::{Audience, Event, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
 use crate::store::{StoreError, StoreResult, StoreTx};
 use crate::t;
 
@@ -52,7 +54,18 @@ impl BatchJob for SlaSweep {
         now: DateTime<Utc>,
         report: &mut SweepReport,
     ) -> anyhow::Result<()> {
-        engine.sweep_ticket(tx, ticket, now, report).await
+        engine.sweep_batch(tx, &[ticket], now, report).await
+    }
+
+    async fn step_all(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        due: &[TicketRef],
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<()> {
+        engine.sweep_batch(tx, due, now, report).await
     }
 
     async fn put_off(
@@ -107,41 +120,90 @@ impl Engine {
         self.run_batched(&SlaSweep, now).await
     }
 
-    async fn sweep_ticket(
+    /// One batch of the sweep, set-wise: the due tickets (locked) and their timelines in two reads,
+    /// every alarm they stand at recorded in one statement (those recorded before are not sent
+    /// again), then for each ticket with a new alarm its events, posts and OLA escalation (through
+    /// `escalate_ticket`), and last every ticket's next alarm and marks in one statement. A ticket
+    /// with nothing new has its clocks as read; one that only got notices too (an alarm's event
+    /// moves no clock); an escalated one is read again.
+    async fn sweep_batch(
         &self,
         tx: &mut dyn StoreTx,
-        reference: TicketRef,
+        due: &[TicketRef],
         now: DateTime<Utc>,
         report: &mut SweepReport,
     ) -> anyhow::Result<()> {
-        let Some(mut ticket) = tx.ticket_for_update(reference).await? else {
-            return Ok(());
-        };
-        report.looked_at += 1;
+        let tickets = tx.tickets_for_update(due).await?;
+        let mut timelines: HashMap<TicketRef, Vec<Event>> = HashMap::new();
+        for event in tx.timelines(due).await? {
+            if let Some(ticket) = event.ticket {
+                timelines.entry(ticket).or_default().push(event);
+            }
+        }
+        let mut looks = Vec::with_capacity(tickets.len());
+        let mut keys = Vec::new();
+        for ticket in tickets {
+            report.looked_at += 1;
+            let events = timelines.remove(&ticket.reference).unwrap_or_default();
+            let facts = ClockFacts::from_timeline(&ticket, &events);
+            let states = clock_states(&self.config.sla, &ticket, &facts, now).unwrap_or_default();
+            for state in &states {
+                if let Some(alarm) = state.alarm() {
+                    keys.push((ticket.reference, notice_key(state, alarm)));
+                }
+            }
+            looks.push((ticket, states));
+        }
+        let fresh: HashSet<(TicketRef, String)> = tx.record_notices(&keys, now).await?.into_iter().collect();
+        let mut schedules = Vec::with_capacity(looks.len());
+        for (ticket, states) in looks {
+            let reference = ticket.reference;
+            let is_fresh = |state: &ClockState| {
+                state.alarm().is_some_and(|alarm| fresh.contains(&(reference, notice_key(state, alarm))))
+            };
+            let states = if states.iter().any(is_fresh) {
+                let fresh_states: Vec<&ClockState> = states.iter().filter(|s| is_fresh(s)).collect();
+                let escalated = self.sweep_notify(tx, ticket, &fresh_states, now, report).await?;
+                match escalated {
+                    // Strictly after `now`: what stands at an alarm now has just been handled.
+                    Some(ticket) => self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default(),
+                    None => states,
+                }
+            } else {
+                states
+            };
+            let next = states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min();
+            schedules.push((reference, next, SlaMarks::of(&states)));
+        }
+        tx.set_sla_schedules(&schedules).await?;
+        Ok(())
+    }
+
+    /// A ticket's new alarms (each recorded already): their timeline events, the room's and the
+    /// staff's notices, and the escalation when a tier's OLA ran out. Returns the ticket when it was
+    /// escalated (its clocks then moved).
+    async fn sweep_notify(
+        &self,
+        tx: &mut dyn StoreTx,
+        mut ticket: Ticket,
+        fresh: &[&ClockState],
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<Option<Ticket>> {
         let conversation = ticket.conversation.clone();
         let ctx =
             Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now, locale: self.shared_locale() };
-        let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
         // An incident has one clock: its room drives the ticket, not the tiers' OLAs.
         let incident = self.open_incident(tx, &ticket).await?;
         let mut lines = Vec::new();
         let mut ola_ran_out = false;
-        for state in &states {
+        for state in fresh {
             let Some(alarm) = state.alarm() else { continue };
             let due = state.reading.due;
             let (name, threshold) = match alarm {
                 Alarm::Warning(fraction) => ("warning", Some(fraction)),
                 Alarm::Breach => ("breach", None),
             };
-            let key = format!(
-                "{}:{name}{}:{}",
-                state.kind.key(),
-                threshold.map(|f| format!("{:.0}", f * 100.0)).unwrap_or_default(),
-                due.map_or_else(|| "paused".to_owned(), |d| d.to_rfc3339())
-            );
-            if !tx.record_notice(reference, &key, now).await? {
-                continue;
-            }
             let kind =
                 EventKind::SlaAlarm { clock: state.kind.key(), alarm: name.to_owned(), threshold, due };
             self.record(tx, &ctx, &ticket, kind).await?;
@@ -206,11 +268,7 @@ impl Engine {
             tx.enqueue_post(&staff_post(&ticket, notice, mentions, vec![]), now).await?;
             report.notices += 1;
         }
-        // Strictly after `now`: what stands at an alarm now has just been handled.
-        let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
-        let next = states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min();
-        tx.set_sla_schedule(reference, next, SlaMarks::of(&states)).await?;
-        Ok(())
+        Ok(ola_ran_out.then_some(ticket))
     }
 
     fn alarm_line(&self, state: &ClockState, alarm: Alarm, locale: Locale) -> String {
@@ -407,6 +465,21 @@ fn day_end(tz: Tz, today: chrono::NaiveDate) -> DateTime<Utc> {
         .earliest()
         .or_else(|| tz.from_local_datetime(&(midnight + TimeDelta::hours(1))).earliest())
         .map_or_else(|| midnight.and_utc(), |at| at.to_utc())
+}
+
+/// The key an alarm's notice is recorded under: the clock, the alarm (a warning with its threshold)
+/// and the deadline, so a deadline that moves announces again.
+fn notice_key(state: &ClockState, alarm: Alarm) -> String {
+    let (name, threshold) = match alarm {
+        Alarm::Warning(fraction) => ("warning", Some(fraction)),
+        Alarm::Breach => ("breach", None),
+    };
+    format!(
+        "{}:{name}{}:{}",
+        state.kind.key(),
+        threshold.map(|f| format!("{:.0}", f * 100.0)).unwrap_or_default(),
+        state.reading.due.map_or_else(|| "paused".to_owned(), |d| d.to_rfc3339())
+    )
 }
 
 /// A clock's name as a line starts with it: `First response`, `L2 OLA`.

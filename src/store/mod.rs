@@ -541,6 +541,23 @@ pub trait StoreTx:
     async fn timeline(&mut self, reference: TicketRef) -> StoreResult<Vec<Event>>;
     /// When the SLA sweep must next look at the ticket; `None` when nothing is pending.
     async fn set_next_alarm(&mut self, reference: TicketRef, at: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// Several tickets read for update at once (in number order, so two batches lock alike), as
+    /// `ticket_for_update` reads one; those that do not exist are left out.
+    async fn tickets_for_update(&mut self, references: &[TicketRef]) -> StoreResult<Vec<Ticket>>;
+    /// The timelines of several tickets in one read: their events by ticket, then in order.
+    async fn timelines(&mut self, references: &[TicketRef]) -> StoreResult<Vec<Event>>;
+    /// Records several SLA notices in one statement; returns those recorded now (the others
+    /// were before, and are not sent again).
+    async fn record_notices(
+        &mut self,
+        notices: &[(TicketRef, String)],
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<(TicketRef, String)>>;
+    /// `set_sla_schedule` for several tickets in one statement.
+    async fn set_sla_schedules(
+        &mut self,
+        schedules: &[(TicketRef, Option<DateTime<Utc>>, crate::domain::sla::SlaMarks)],
+    ) -> StoreResult<()>;
     /// The next alarm and the digest's marks of the ticket's clocks, in one statement.
     async fn set_sla_schedule(
         &mut self,

@@ -783,6 +783,105 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn tickets_for_update(
+                &mut self,
+                references: &[$crate::domain::TicketRef],
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                if references.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE id IN ({}) ORDER BY id{}",
+                    $crate::store::sql::TICKET_COLUMNS,
+                    $crate::store::sql::placeholders(1, references.len()),
+                    $lock
+                );
+                let mut query = sqlx::query_as::<_, $crate::store::sql::TicketRow>(&sql);
+                for reference in references {
+                    query = query.bind(reference.0);
+                }
+                let rows = query.fetch_all(&mut *self.tx).await?;
+                let tickets: Vec<$crate::domain::Ticket> =
+                    rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
+                for ticket in &tickets {
+                    self.rollup.known.insert(ticket.reference.0, $crate::store::rollup::Shape::of(ticket));
+                }
+                Ok(tickets)
+            }
+
+            async fn timelines(
+                &mut self,
+                references: &[$crate::domain::TicketRef],
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Event>> {
+                if references.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT ticket_id, actor, at, data FROM events WHERE ticket_id IN ({}) ORDER BY ticket_id, id",
+                    $crate::store::sql::placeholders(1, references.len())
+                );
+                let mut query = sqlx::query_as::<_, $crate::store::sql::EventRow>(&sql);
+                for reference in references {
+                    query = query.bind(reference.0);
+                }
+                let rows = query.fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn record_notices(
+                &mut self,
+                notices: &[($crate::domain::TicketRef, String)],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<($crate::domain::TicketRef, String)>> {
+                let mut recorded = Vec::new();
+                // 300 rows of three values a statement: within every backend's limit on bound values.
+                for chunk in notices.chunks(300) {
+                    let rows = (0..chunk.len())
+                        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO sla_notices (ticket_id, key, sent_at) VALUES {rows} \
+                         ON CONFLICT (ticket_id, key) DO NOTHING RETURNING ticket_id, key"
+                    );
+                    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+                    for (reference, key) in chunk {
+                        query = query.bind(reference.0).bind(key.as_str()).bind(at);
+                    }
+                    let rows = query.fetch_all(&mut *self.tx).await?;
+                    recorded.extend(rows.into_iter().map(|(id, key)| ($crate::domain::TicketRef(id), key)));
+                }
+                Ok(recorded)
+            }
+
+            async fn set_sla_schedules(
+                &mut self,
+                schedules: &[(
+                    $crate::domain::TicketRef,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                    $crate::domain::sla::SlaMarks,
+                )],
+            ) -> $crate::store::StoreResult<()> {
+                // 200 rows of four values a statement; VALUES' columns are column1.. on both backends.
+                for chunk in schedules.chunks(200) {
+                    let rows = (0..chunk.len())
+                        .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "UPDATE tickets SET next_alarm_at = v.column2, sla_breach_at = v.column3, \
+                         resolution_due_at = v.column4, sla_marked = TRUE \
+                         FROM (VALUES {rows}) AS v WHERE tickets.id = v.column1"
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (reference, at, marks) in chunk {
+                        query = query.bind(reference.0).bind(*at).bind(marks.breach_at).bind(marks.resolution_due);
+                    }
+                    query.execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
             async fn set_sla_marks(
                 &mut self,
                 reference: $crate::domain::TicketRef,
