@@ -125,7 +125,7 @@ impl Engine {
     /// again), then for each ticket with a new alarm its events, posts and OLA escalation (through
     /// `escalate_ticket`), and last every ticket's next alarm and marks in one statement. A ticket
     /// with nothing new has its clocks as read; one that only got notices too (an alarm's event
-    /// moves no clock); an escalated one is read again.
+    /// moves no clock); an escalated one as read with its tier received now.
     async fn sweep_batch(
         &self,
         tx: &mut dyn StoreTx,
@@ -152,11 +152,11 @@ impl Engine {
                     keys.push((ticket.reference, notice_key(state, alarm)));
                 }
             }
-            looks.push((ticket, states));
+            looks.push((ticket, facts, states));
         }
         let fresh: HashSet<(TicketRef, String)> = tx.record_notices(&keys, now).await?.into_iter().collect();
         let mut schedules = Vec::with_capacity(looks.len());
-        for (ticket, states) in looks {
+        for (ticket, mut facts, states) in looks {
             let reference = ticket.reference;
             let is_fresh = |state: &ClockState| {
                 state.alarm().is_some_and(|alarm| fresh.contains(&(reference, notice_key(state, alarm))))
@@ -166,7 +166,12 @@ impl Engine {
                 let escalated = self.sweep_notify(tx, ticket, &fresh_states, now, report).await?;
                 match escalated {
                     // Strictly after `now`: what stands at an alarm now has just been handled.
-                    Some(ticket) => self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default(),
+                    // The timeline as read plus what the sweep added: alarms (which move no clock)
+                    // and the escalation, which gave the ticket to its new tier now.
+                    Some(ticket) => {
+                        facts.tier_since = now;
+                        clock_states(&self.config.sla, &ticket, &facts, now).unwrap_or_default()
+                    }
                     None => states,
                 }
             } else {
