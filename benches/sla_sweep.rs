@@ -1,9 +1,17 @@
 //! The SLA sweep at scale: 1,000 due tickets among 10,000 and among 1,000,000 open ones, on SQLite and
-//! PostgreSQL. The open tickets are bulk-loaded with SQL (not through the engine); the due ones are P1
-//! tickets whose L1 OLA ran out, so the sweep escalates each (a transaction per ticket).
+//! PostgreSQL. The open tickets are bulk-loaded with SQL (not through the engine), each with a
+//! realistic timeline of 20 events as `domain::event` serializes them (created, classified, then the
+//! customer's messages, staff notes and replies); the due ones are P1 tickets whose L1 OLA ran out,
+//! so the sweep escalates each (a batch of tickets per transaction, `engine/jobs.rs`).
 //!
 //! Two figures per size: finding the due tickets (the indexed read the sweep starts with) and the
-//! whole sweep. Both should follow the number due, not the number open.
+//! whole sweep, beside the goals (issue 12: 1,000 due among 1,000,000 under 100 ms on SQLite and
+//! 200 ms on PostgreSQL; large / small under 1.5). Both should follow the number due, not the number
+//! open.
+//!
+//! Then the daily digest over the same tickets (every one open, its SLA marks loaded with it, one in
+//! a hundred breached and one in fifty due that day): the stored marks' read beside the goal
+//! (100 ms at 1,000,000) and, at the small size, the old way (every ticket's timeline read).
 //!
 //! Beside it, the confirmation job on the same scale: as many resolved tickets as open ones, each with
 //! a resolution card waiting, of which 1,000 are due a reminder; the job's due read and whole run are
@@ -50,11 +58,30 @@ fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).unwrap().to_utc()
 }
 
-/// Tickets 1..=due are due at `now`; the rest have their next alarm ten days out. One statement.
+/// Tickets 1..=due are due at `now`; the rest have their next alarm ten days out. Their SLA marks
+/// (migration 0025): one in a hundred breached since the morning, one in fifty due at `$5 - 10 days
+/// + 1 hour`, the rest due in ten days. One statement.
 const LOAD: &str = "INSERT INTO tickets (status, kind, domain, severity, tier, assignee, customer, conversation, \
-     title, created_at, updated_at, next_alarm_at) \
+     title, created_at, updated_at, next_alarm_at, sla_breach_at, resolution_due_at, sla_marked) \
      SELECT 'open', 'fault', 'screen', 'P1', 'L1', 'bob', 'customer' || i, 'direct:customer' || i, \
-     'bench ticket', $1, $1, CASE WHEN i <= $3 THEN $4 ELSE $5 END FROM ";
+     'bench ticket', $1, $1, CASE WHEN i <= $3 THEN $4 ELSE $5 END, \
+     CASE WHEN i % 100 = 7 THEN $1 ELSE NULL END, \
+     CASE WHEN i % 50 = 3 THEN $4 ELSE $5 END, TRUE FROM ";
+
+/// Twenty events a ticket, at its opening: created, classified, then the customer's
+/// messages, staff notes and replies in turn (none pauses a clock, so the due tickets' OLA stays
+/// spent). One statement over the tickets and a series of 20.
+const LOAD_EVENTS: &str = "INSERT INTO events (ticket_id, actor, at, type, data) \
+     SELECT t.id, CASE WHEN k = 1 OR k % 3 = 0 THEN t.customer ELSE 'bob' END, \
+     t.created_at, \
+     CASE WHEN k = 1 THEN 'created' WHEN k = 2 THEN 'classified' WHEN k % 3 = 0 THEN 'message' \
+          WHEN k % 3 = 1 THEN 'note' ELSE 'staff_reply' END, \
+     CASE WHEN k = 1 THEN '{\"type\":\"created\",\"customer\":\"' || t.customer || '\",\"text\":\"my screen flickers after the update\",\"message_id\":' || t.id || ',\"domain\":\"screen\",\"kind\":\"fault\",\"severity\":\"P2\",\"assignee\":\"bob\",\"suggested\":[\"screen-flicker-en\",\"screen-touch-unresponsive-en\"]}' \
+          WHEN k = 2 THEN '{\"type\":\"classified\",\"severity\":\"P1\"}' \
+          WHEN k % 3 = 0 THEN '{\"type\":\"message\",\"text\":\"it happens every few minutes, even in safe mode\",\"message_id\":' || (t.id * 100 + k) || '}' \
+          WHEN k % 3 = 1 THEN '{\"type\":\"note\",\"text\":\"checking the panel logs\"}' \
+          ELSE '{\"type\":\"staff_reply\",\"text\":\"please try safe mode and tell us\",\"relayed\":true}' END \
+     FROM tickets t CROSS JOIN ";
 
 /// Runs the bulk load `sql` (its parameters: opened, open, due, due_at, later) on `$conn`; a
 /// macro because SQLite's and PostgreSQL's connections share no type to write a function over.
@@ -80,12 +107,19 @@ async fn load(url: &str, open: i64, due: i64, opened: DateTime<Utc>, due_at: Dat
             "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2) {LOAD} seq"
         );
         bulk_load!(conn, sql, opened, open, due, due_at, later);
+        let events = format!(
+            "WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < 20) {LOAD_EVENTS} seq"
+        );
+        sqlx::query(&events).execute(&mut conn).await.unwrap();
         sqlx::query("ANALYZE").execute(&mut conn).await.unwrap();
     } else {
         let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
         let sql = format!("{LOAD} generate_series(1, $2::bigint) AS i");
         bulk_load!(conn, sql, opened, open, due, due_at, later);
-        sqlx::query("ANALYZE tickets").execute(&mut conn).await.unwrap();
+        let events = format!("{LOAD_EVENTS} generate_series(1, 20) AS k");
+        sqlx::query(&events).execute(&mut conn).await.unwrap();
+        sqlx::query("VACUUM ANALYZE tickets").execute(&mut conn).await.unwrap();
+        sqlx::query("VACUUM ANALYZE events").execute(&mut conn).await.unwrap();
     }
 }
 
@@ -119,6 +153,9 @@ async fn load_cards(url: &str, open: i64, due: i64, resolved: DateTime<Utc>, due
 struct Figures {
     find: Duration,
     sweep: Duration,
+    digest: Duration,
+    /// The old way, every ticket's timeline read; only at the small size.
+    digest_by_timelines: Option<Duration>,
     find_cards: Duration,
     confirm: Duration,
 }
@@ -146,6 +183,20 @@ async fn measure(url: &str, open: i64, due: i64) -> Figures {
     assert!(store.due_tickets(now, 1).await.unwrap().is_empty());
 
     let started = Instant::now();
+    let digest = engine.sla_digest(now).await.unwrap();
+    let digest_time = started.elapsed();
+    assert_eq!(digest.open as i64, open, "{digest:?}");
+    assert!(digest.breached > 0 && digest.due_today > 0, "{digest:?}");
+    let digest_by_timelines = if open <= 100_000 {
+        let started = Instant::now();
+        let lists = engine.sla_digest_from_timelines(now).await.unwrap();
+        assert_eq!(lists.open as i64, open);
+        Some(started.elapsed())
+    } else {
+        None
+    };
+
+    let started = Instant::now();
     load_cards(url, open, due, opened, now).await;
     eprintln!("  loaded {open} resolved tickets with cards in {:.1} s", started.elapsed().as_secs_f64());
     let started = Instant::now();
@@ -157,7 +208,7 @@ async fn measure(url: &str, open: i64, due: i64) -> Figures {
     let confirm = started.elapsed();
     assert_eq!(report.reminded as i64, due, "{report:?}");
     assert!(store.due_confirmations(now, 1).await.unwrap().is_empty());
-    Figures { find, sweep, find_cards, confirm }
+    Figures { find, sweep, digest: digest_time, digest_by_timelines, find_cards, confirm }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -190,14 +241,26 @@ fn report(backend: &str, args: &Args, small: &Figures, large: &Figures) {
         large.find_cards.as_secs_f64() / small.find_cards.as_secs_f64(),
         verdict(confirm_ratio < 2.0)
     );
+    let goal = if backend == "sqlite" { 100.0 } else { 200.0 };
     println!(
-        "{backend:<9} large / small: find due {find_ratio:.2}, whole sweep {sweep_ratio:.2} (goal < 2: {}); \
-         whole sweep at {} open {:.1} ms (goal < 100 ms: {})",
-        verdict(sweep_ratio < 2.0),
+        "{backend:<9} large / small: find due {find_ratio:.2}, whole sweep {sweep_ratio:.2} (goal < 1.5: {}); \
+         whole sweep at {} open {:.1} ms (goal < {goal:.0} ms: {})",
+        verdict(sweep_ratio < 1.5),
         args.large,
         ms(large.sweep),
-        verdict(ms(large.sweep) < 100.0)
+        verdict(ms(large.sweep) < goal)
     );
+    for (open, f) in [(args.small, small), (args.large, large)] {
+        let old = f
+            .digest_by_timelines
+            .map_or_else(|| "not run at this size".to_owned(), |d| format!("{:.1} ms", ms(d)));
+        println!(
+            "{backend:<9} daily digest over {open:>9} open: {:>8.2} ms from the stored marks \
+             (goal < 100 ms: {}); every timeline read (the old way): {old}",
+            ms(f.digest),
+            verdict(ms(f.digest) < 100.0)
+        );
+    }
 }
 
 #[tokio::main]

@@ -1047,3 +1047,6 @@ revisit-bad-button = that button is not an answer to a revisit
 revisit-thanks = Thank you, glad { $ticket } is still working.
 revisit-reopened = Sorry to hear that: { $ticket } is open again and its engineer is on it.
 staff-revisit-not-working = { $actor } says on the revisit that { $ticket } is not working: reopened, { $owner } has it.
+
+# The daily digest's list when it names only the first references.
+digest-and-more = { $list } and { $more } more

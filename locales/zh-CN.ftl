@@ -987,3 +987,6 @@ revisit-bad-button = 该按钮不是回访的答复
 revisit-thanks = 谢谢，很高兴 { $ticket } 一切正常。
 revisit-reopened = 很抱歉：{ $ticket } 已重新打开，工程师正在处理。
 staff-revisit-not-working = { $actor } 在回访中表示 { $ticket } 仍有问题：已重新打开，由 { $owner } 负责。
+
+# The daily digest's list when it names only the first references.
+digest-and-more = { $list }，另有 { $more } 个

@@ -174,6 +174,12 @@ impl Paths {
             if untaken > 0 {
                 tracing::info!(untaken, "took in messages stored before a failure");
             }
+            // Tickets from before migration 0025 get the SLA marks the digest reads, once.
+            let marked =
+                engine.mark_sla_facts(chrono::Utc::now()).await.context("cannot mark the SLA clocks")?;
+            if marked > 0 {
+                tracing::info!(marked, "computed the SLA marks of tickets from before migration 0025");
+            }
         }
         Ok(engine)
     }

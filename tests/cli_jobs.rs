@@ -2,7 +2,7 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use common::{TestDb, ok, resolvd, script, ticket_json};
 use resolvd::domain::{Audience, TicketRef};
 use serde_json::Value;
@@ -12,6 +12,7 @@ on_both_databases!(
     ticket_show_json_carries_the_deadlines_and_the_clock_events,
     the_war_room_script_ends_confirmed_with_a_score_an_archived_room_and_a_report,
     run_once_reminds_an_unanswered_card_and_later_closes_it_as_auto_confirmed,
+    run_once_at_the_digest_hour_posts_the_digest_counted_from_the_stored_marks,
 );
 
 fn show(db: &TestDb, data_dir: &std::path::Path, reference: &str) -> Value {
@@ -151,4 +152,42 @@ async fn run_once_reminds_an_unanswered_card_and_later_closes_it_as_auto_confirm
         (Some("closed"), Some("auto_confirmed"))
     );
     assert!(t1["confirmation_wait_secs"].as_i64().unwrap() >= 3 * 24 * 3600);
+}
+
+/// The daily digest through the binary at its hour: T-1 (P1, unanswered, its OLA spent, its resolution
+/// due later that day) breached and due today, T-2 waiting for the customer (paused, neither), T-3
+/// closed (not counted), at the instant T-1's resolution is due. The digest reads the marks the script's changes stored, and the sweep
+/// running in the same tick (escalating T-1) keeps them.
+async fn run_once_at_the_digest_hour_posts_the_digest_counted_from_the_stored_marks(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    script(
+        db,
+        data.path(),
+        "alice: my screen flickers\nbob: /classify ticket:T-1 severity:P1\n\
+         mallory: my battery drains overnight\nbob: /classify ticket:T-2 domain:screen severity:P3\n\
+         bob: /wait ticket:T-2 reason:\"a photo, please\"\n\
+         oscar: buy cheap watches\nbob: /close ticket:T-3 reason:spam\n",
+    );
+    let t1 = show(db, data.path(), "T-1");
+    let resolve_due = instant(&t1["resolve_due"]);
+    assert!(instant(&t1["ola_due"]) < resolve_due);
+    assert_eq!(show(db, data.path(), "T-3")["status"], "closed");
+    // The digest's hour the second T-1's resolution is due (whole seconds, as ticks are): still due,
+    // and on the same day even when the deadline is the end of a working day at midnight.
+    let now = resolve_due.with_nanosecond(0).unwrap();
+    let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+    let digest_at = now.with_timezone(&shanghai).format("%H:%M:%S").to_string();
+    let out = ok(resolvd(db, data.path())
+        .env("RESOLVD_OPS__DIGEST_AT", &digest_at)
+        .args(["jobs", "run-once", "--force", "--now", &now.to_rfc3339()])
+        .output()
+        .unwrap());
+    assert!(out.contains("): posted: 2 open, 1 breached, 1 due today"), "{out}");
+    let today = now.with_timezone(&shanghai).date_naive();
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("  to #ops: "))
+        .unwrap_or_else(|| panic!("no digest posted to ops: {out}"));
+    assert!(line.contains(&format!("Daily digest for {today}: 2 open tickets.")), "{line}");
+    assert!(line.contains("Breached: T-1") && line.contains("Resolution due today: T-1"), "{line}");
 }

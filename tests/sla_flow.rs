@@ -26,6 +26,8 @@ on_both_databases!(
     two_schedulers_side_by_side_run_each_tick_once,
     the_sla_command_shows_each_clock,
     the_digest_lists_open_breached_and_due_today_in_the_ops_conversation,
+    the_digest_from_stored_marks_equals_every_timeline_read_on_a_seeded_history,
+    a_long_digest_list_names_the_first_fifty_and_how_many_more,
     a_ticket_the_sweep_fails_on_is_put_off_and_holds_up_no_other,
     a_tier_that_receives_a_ticket_past_its_sla_is_not_bypassed_a_minute_later,
 );
@@ -340,4 +342,107 @@ async fn a_tier_that_receives_a_ticket_past_its_sla_is_not_bypassed_a_minute_lat
     let notices = staff_notices(&d, n).await;
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert!(notices[0].contains("L2 OLA deadline passed"), "{}", notices[0]);
+}
+
+/// A seeded fortnight of tickets (every severity, replies, waits and resumes, resolutions,
+/// reopenings, closes, escalations by the sweep) read by the digest at many instants: the stored
+/// marks' answer equals the one from every ticket's timeline. Then the marks are wiped, as rows
+/// from before migration 0025 have none, and the one-time pass gives the same answers again.
+async fn the_digest_from_stored_marks_equals_every_timeline_read_on_a_seeded_history(db: &TestDb) {
+    let d = Driver::new(db);
+    let severities = ["P1", "P2", "P3", "P1", "P2"];
+    let customers = ["alice", "mallory", "oscar", "peggy", "trent", "victor", "walter", "zoe"];
+    let start = at("2026-11-16T08:30:00+08:00");
+    let mut n = 0;
+    for day in 0..8i64 {
+        for (i, customer) in customers.iter().enumerate() {
+            let opened = start + chrono::Duration::hours(day * 24 + i as i64 * 2);
+            d.set_time(opened);
+            let outcome =
+                d.message(&format!("{customer}{day}"), "my screen flickers and the radio drops").await;
+            n = outcome.ticket.unwrap().0;
+            let severity = severities[(n as usize) % severities.len()];
+            d.command("bob", &format!("classify ticket:T-{n} domain:screen severity:{severity}")).await;
+            d.set_time(opened + chrono::Duration::minutes(20));
+            match n % 7 {
+                0 => {
+                    d.command("bob", &format!("reply ticket:T-{n} text:\"looking into it\"")).await;
+                }
+                1 => {
+                    d.command("bob", &format!("wait ticket:T-{n} reason:\"a photo, please\"")).await;
+                }
+                2 => {
+                    d.command("bob", &format!("wait ticket:T-{n} reason:\"a photo, please\"")).await;
+                    d.set_time(opened + chrono::Duration::hours(5));
+                    d.message(&format!("{customer}{day}"), "here is the photo").await;
+                }
+                3 => {
+                    d.command("bob", &format!("resolve ticket:T-{n} resolution:\"fixed in 2.1\"")).await;
+                }
+                4 => {
+                    d.command("bob", &format!("close ticket:T-{n} reason:spam")).await;
+                }
+                5 => {
+                    d.command("bob", &format!("close ticket:T-{n} reason:spam")).await;
+                    d.set_time(opened + chrono::Duration::hours(3));
+                    d.command("bob", &format!("reopen ticket:T-{n} reason:\"not fixed\"")).await;
+                }
+                _ => {}
+            }
+        }
+        // The sweep runs through the day, escalating and noting breaches.
+        for hour in [11, 15, 19] {
+            d.engine.sla_sweep(start + chrono::Duration::hours(day * 24 + hour - 8)).await.unwrap();
+        }
+    }
+    assert!(n >= 60, "{n} tickets");
+    let instants: Vec<DateTime<Utc>> =
+        (0..40).map(|k| start + chrono::Duration::hours(6 * k) + chrono::Duration::minutes(7 * k)).collect();
+    let mut seen_breached = false;
+    let mut seen_due = false;
+    for now in &instants {
+        let stored = d.engine.sla_digest_lists(*now).await.unwrap();
+        let read = d.engine.sla_digest_from_timelines(*now).await.unwrap();
+        assert_eq!(stored, read, "at {now}");
+        seen_breached |= !read.breached.is_empty();
+        seen_due |= !read.due_today.is_empty();
+    }
+    assert!(seen_breached && seen_due, "the history has breaches and tickets due on some day");
+
+    execute_raw(db, "UPDATE tickets SET sla_marked = FALSE, sla_breach_at = NULL, resolution_due_at = NULL")
+        .await;
+    let now = instants[20];
+    let marked = d.engine.mark_sla_facts(now).await.unwrap();
+    let open = d.engine.sla_digest_from_timelines(now).await.unwrap();
+    assert_eq!(marked, open.open, "the pass marks every ticket not closed");
+    for now in &instants {
+        assert_eq!(
+            d.engine.sla_digest_lists(*now).await.unwrap(),
+            d.engine.sla_digest_from_timelines(*now).await.unwrap(),
+            "after the one-time pass, at {now}"
+        );
+    }
+}
+
+/// 52 breached tickets: the digest names the first 50 and says how many more.
+async fn a_long_digest_list_names_the_first_fifty_and_how_many_more(db: &TestDb) {
+    let d = Driver::new(db);
+    for i in 0..52 {
+        open_ticket_for(&d, &format!("customer{i}"), "2026-11-23T10:00:00+08:00", "screen", "P1").await;
+    }
+    let now = at("2026-11-26T09:00:00+08:00");
+    let before = d.store().last_post_id().await.unwrap();
+    let report = d.engine.sla_digest(now).await.unwrap();
+    assert_eq!((report.open, report.breached), (52, 52));
+    let posts = d.store().posts_enqueued_at(before, now).await.unwrap();
+    let digest = posts
+        .iter()
+        .find(|p| p.post.audience == Audience::Conversation { conversation: "ops".into() })
+        .expect("a digest post");
+    let first_fifty = (1..=50).map(|n| format!("T-{n}")).collect::<Vec<_>>().join(", ");
+    assert!(
+        digest.post.text.contains(&format!("Breached: {first_fifty} and 2 more\n")),
+        "{}",
+        digest.post.text
+    );
 }

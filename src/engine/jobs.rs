@@ -48,6 +48,22 @@ pub(super) trait BatchJob: Sync {
         tally: &mut Self::Tally,
     ) -> anyhow::Result<()>;
 
+    /// Handles a batch of due tickets in one transaction: each by `step`, unless the job reads and
+    /// writes a batch set-wise (the SLA sweep).
+    async fn step_all(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        due: &[TicketRef],
+        now: DateTime<Utc>,
+        tally: &mut Self::Tally,
+    ) -> anyhow::Result<()> {
+        for ticket in due {
+            self.step(engine, tx, *ticket, now, tally).await?;
+        }
+        Ok(())
+    }
+
     /// Makes a ticket that failed on its own due again at `retry_at`, not before.
     async fn put_off(
         &self,
@@ -91,9 +107,7 @@ impl Engine {
     ) -> anyhow::Result<J::Tally> {
         let mut tally = J::Tally::default();
         let mut tx = self.store.begin().await?;
-        for ticket in due {
-            job.step(self, &mut *tx, *ticket, now, &mut tally).await?;
-        }
+        job.step_all(self, &mut *tx, due, now, &mut tally).await?;
         tx.commit().await?;
         Ok(tally)
     }

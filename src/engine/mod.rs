@@ -63,7 +63,7 @@ pub use outbound::OutboundEvent;
 pub use outcome::{Outcome, Reply};
 use posts::{customer_audience, customer_post, customer_says, event, person_post, staff_post};
 pub use registry::{CARD_TICKETS as CUSTOMER_CARD_TICKETS, card_text as customer_card_text};
-pub use sla::{DigestReport, SweepReport};
+pub use sla::{DIGEST_LIST_CAP, DigestLists, DigestReport, SweepReport};
 
 pub struct Engine {
     store: Arc<dyn Store>,

@@ -2,14 +2,16 @@
 //! that sends warnings and breach notices and escalates when a tier's OLA runs out, the daily digest,
 //! and the `/sla` view. Every function takes `now` from its caller.
 
+use std::collections::{HashMap, HashSet};
+
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::jobs::{BatchJob, Tally};
 use super::{Ctx, Engine, room_post, staff_post, text};
-use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, clock_states, next_look};
-use crate::domain::{Audience, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
+use crate::domain::sla::{Alarm, ClockFacts, ClockKind, ClockState, SlaMarks, clock_states, next_look};
+use crate::domain::{Audience, Event, EventKind, Locale, Msg, Post, SYSTEM_ACTOR, Status, Ticket, TicketRef};
 use crate::store::{StoreError, StoreResult, StoreTx};
 use crate::t;
 
@@ -52,7 +54,18 @@ impl BatchJob for SlaSweep {
         now: DateTime<Utc>,
         report: &mut SweepReport,
     ) -> anyhow::Result<()> {
-        engine.sweep_ticket(tx, ticket, now, report).await
+        engine.sweep_batch(tx, &[ticket], now, report).await
+    }
+
+    async fn step_all(
+        &self,
+        engine: &Engine,
+        tx: &mut dyn StoreTx,
+        due: &[TicketRef],
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<()> {
+        engine.sweep_batch(tx, due, now, report).await
     }
 
     async fn put_off(
@@ -96,7 +109,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Vec<ClockState>, StoreError> {
         let states = self.clock_states_in(tx, ticket, now).await?.unwrap_or_default();
-        tx.set_next_alarm(ticket.reference, next_look(&states, now)).await?;
+        tx.set_sla_schedule(ticket.reference, next_look(&states, now), SlaMarks::of(&states)).await?;
         Ok(states)
     }
 
@@ -107,41 +120,95 @@ impl Engine {
         self.run_batched(&SlaSweep, now).await
     }
 
-    async fn sweep_ticket(
+    /// One batch of the sweep, set-wise: the due tickets (locked) and their timelines in two reads,
+    /// every alarm they stand at recorded in one statement (those recorded before are not sent
+    /// again), then for each ticket with a new alarm its events, posts and OLA escalation (through
+    /// `escalate_ticket`), and last every ticket's next alarm and marks in one statement. A ticket
+    /// with nothing new has its clocks as read; one that only got notices too (an alarm's event
+    /// moves no clock); an escalated one as read with its tier received now.
+    async fn sweep_batch(
         &self,
         tx: &mut dyn StoreTx,
-        reference: TicketRef,
+        due: &[TicketRef],
         now: DateTime<Utc>,
         report: &mut SweepReport,
     ) -> anyhow::Result<()> {
-        let Some(mut ticket) = tx.ticket_for_update(reference).await? else {
-            return Ok(());
-        };
-        report.looked_at += 1;
+        let tickets = tx.tickets_for_update(due).await?;
+        let mut timelines: HashMap<TicketRef, Vec<Event>> = HashMap::new();
+        for event in tx.timelines(due).await? {
+            if let Some(ticket) = event.ticket {
+                timelines.entry(ticket).or_default().push(event);
+            }
+        }
+        let mut looks = Vec::with_capacity(tickets.len());
+        let mut keys = Vec::new();
+        for ticket in tickets {
+            report.looked_at += 1;
+            let events = timelines.remove(&ticket.reference).unwrap_or_default();
+            let facts = ClockFacts::from_timeline(&ticket, &events);
+            let states = clock_states(&self.config.sla, &ticket, &facts, now).unwrap_or_default();
+            for state in &states {
+                if let Some(alarm) = state.alarm() {
+                    keys.push((ticket.reference, notice_key(state, alarm)));
+                }
+            }
+            looks.push((ticket, facts, states));
+        }
+        let fresh: HashSet<(TicketRef, String)> = tx.record_notices(&keys, now).await?.into_iter().collect();
+        let mut schedules = Vec::with_capacity(looks.len());
+        for (ticket, mut facts, states) in looks {
+            let reference = ticket.reference;
+            let is_fresh = |state: &ClockState| {
+                state.alarm().is_some_and(|alarm| fresh.contains(&(reference, notice_key(state, alarm))))
+            };
+            let states = if states.iter().any(is_fresh) {
+                let fresh_states: Vec<&ClockState> = states.iter().filter(|s| is_fresh(s)).collect();
+                let escalated = self.sweep_notify(tx, ticket, &fresh_states, now, report).await?;
+                match escalated {
+                    // Strictly after `now`: what stands at an alarm now has just been handled.
+                    // The timeline as read plus what the sweep added: alarms (which move no clock)
+                    // and the escalation, which gave the ticket to its new tier now.
+                    Some(ticket) => {
+                        facts.tier_since = now;
+                        clock_states(&self.config.sla, &ticket, &facts, now).unwrap_or_default()
+                    }
+                    None => states,
+                }
+            } else {
+                states
+            };
+            let next = states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min();
+            schedules.push((reference, next, SlaMarks::of(&states)));
+        }
+        tx.set_sla_schedules(&schedules).await?;
+        Ok(())
+    }
+
+    /// A ticket's new alarms (each recorded already): their timeline events, the room's and the
+    /// staff's notices, and the escalation when a tier's OLA ran out. Returns the ticket when it was
+    /// escalated (its clocks then moved).
+    async fn sweep_notify(
+        &self,
+        tx: &mut dyn StoreTx,
+        mut ticket: Ticket,
+        fresh: &[&ClockState],
+        now: DateTime<Utc>,
+        report: &mut SweepReport,
+    ) -> anyhow::Result<Option<Ticket>> {
         let conversation = ticket.conversation.clone();
         let ctx =
             Ctx { actor: SYSTEM_ACTOR, conversation: &conversation, at: now, locale: self.shared_locale() };
-        let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
         // An incident has one clock: its room drives the ticket, not the tiers' OLAs.
         let incident = self.open_incident(tx, &ticket).await?;
         let mut lines = Vec::new();
         let mut ola_ran_out = false;
-        for state in &states {
+        for state in fresh {
             let Some(alarm) = state.alarm() else { continue };
             let due = state.reading.due;
             let (name, threshold) = match alarm {
                 Alarm::Warning(fraction) => ("warning", Some(fraction)),
                 Alarm::Breach => ("breach", None),
             };
-            let key = format!(
-                "{}:{name}{}:{}",
-                state.kind.key(),
-                threshold.map(|f| format!("{:.0}", f * 100.0)).unwrap_or_default(),
-                due.map_or_else(|| "paused".to_owned(), |d| d.to_rfc3339())
-            );
-            if !tx.record_notice(reference, &key, now).await? {
-                continue;
-            }
             let kind =
                 EventKind::SlaAlarm { clock: state.kind.key(), alarm: name.to_owned(), threshold, due };
             self.record(tx, &ctx, &ticket, kind).await?;
@@ -206,11 +273,7 @@ impl Engine {
             tx.enqueue_post(&staff_post(&ticket, notice, mentions, vec![]), now).await?;
             report.notices += 1;
         }
-        // Strictly after `now`: what stands at an alarm now has just been handled.
-        let states = self.clock_states_in(tx, &ticket, now).await?.unwrap_or_default();
-        let next = states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min();
-        tx.set_next_alarm(reference, next).await?;
-        Ok(())
+        Ok(ola_ran_out.then_some(ticket))
     }
 
     fn alarm_line(&self, state: &ClockState, alarm: Alarm, locale: Locale) -> String {
@@ -286,43 +349,34 @@ impl Engine {
     }
 
     /// Posts the daily digest to the ops conversation: open tickets, breached ones, and those whose
-    /// resolution is due today (in the digest's time zone).
+    /// resolution is due today (in the digest's time zone). One read of the tickets' stored SLA
+    /// marks (`SlaMarks`, kept with the next alarm), each list capped at `DIGEST_LIST_CAP`.
     pub async fn sla_digest(&self, now: DateTime<Utc>) -> anyhow::Result<DigestReport> {
+        self.mark_sla_facts(now).await?;
         let tz: Tz = self.config.digest.time_zone;
         let today = now.with_timezone(&tz).date_naive();
-        let mut report = DigestReport::default();
-        let mut breached = Vec::new();
-        let mut due_today = Vec::new();
-        for ticket in self.store.tickets(None).await? {
-            if ticket.status == Status::Closed {
-                continue;
-            }
-            report.open += 1;
-            let events = self.store.timeline(ticket.reference).await?;
-            let facts = ClockFacts::from_timeline(&ticket, &events);
-            let Some(states) = clock_states(&self.config.sla, &ticket, &facts, now) else { continue };
-            if states.iter().any(|s| s.reading.breached) {
-                breached.push(ticket.reference.to_string());
-            }
-            let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
-            if let Some(due) = resolution.filter(|s| !s.stopped).and_then(|s| s.reading.due)
-                && due >= now
-                && due.with_timezone(&tz).date_naive() == today
-            {
-                due_today.push(ticket.reference.to_string());
-            }
-        }
-        report.breached = breached.len();
-        report.due_today = due_today.len();
+        let digest = self.store.sla_digest(now, day_end(tz, today), DIGEST_LIST_CAP).await?;
+        let report = DigestReport {
+            open: digest.open as usize,
+            breached: digest.breached as usize,
+            due_today: digest.due_today as usize,
+        };
         let shared = self.shared_locale();
-        let list = |refs: &[String]| if refs.is_empty() { t!(shared, "none") } else { refs.join(", ") };
+        let list = |refs: &[TicketRef], total: i64| {
+            if refs.is_empty() {
+                return t!(shared, "none");
+            }
+            let shown = refs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let more = total - refs.len() as i64;
+            if more > 0 { t!(shared, "digest-and-more", list = shown, more = more) } else { shown }
+        };
         let text = t!(
             shared,
             "digest",
             today = today.to_string(),
             open = report.open,
-            breached = list(&breached),
-            due_today = list(&due_today)
+            breached = list(&digest.breached_refs, digest.breached),
+            due_today = list(&digest.due_today_refs, digest.due_today)
         );
         let ops = Audience::Conversation { conversation: self.config.settings.ops.conversation.clone() };
         let post = Post::new(ops, None, text);
@@ -331,6 +385,106 @@ impl Engine {
         tx.commit().await?;
         Ok(report)
     }
+
+    /// The digest's figures the old way, from every ticket's timeline: what the stored marks must
+    /// always agree with (tests, and the digest bench's baseline). Posts nothing.
+    pub async fn sla_digest_from_timelines(&self, now: DateTime<Utc>) -> anyhow::Result<DigestLists> {
+        let tz: Tz = self.config.digest.time_zone;
+        let today = now.with_timezone(&tz).date_naive();
+        let mut lists = DigestLists::default();
+        for ticket in self.store.tickets(None).await? {
+            if ticket.status == Status::Closed {
+                continue;
+            }
+            lists.open += 1;
+            let events = self.store.timeline(ticket.reference).await?;
+            let facts = ClockFacts::from_timeline(&ticket, &events);
+            let Some(states) = clock_states(&self.config.sla, &ticket, &facts, now) else { continue };
+            if states.iter().any(|s| s.reading.breached) {
+                lists.breached.push(ticket.reference);
+            }
+            let resolution = states.iter().find(|s| s.kind == ClockKind::Resolution);
+            if let Some(due) = resolution.filter(|s| !s.stopped).and_then(|s| s.reading.due)
+                && due >= now
+                && due.with_timezone(&tz).date_naive() == today
+            {
+                lists.due_today.push(ticket.reference);
+            }
+        }
+        Ok(lists)
+    }
+
+    /// The digest's figures from the stored marks, uncapped: compared with
+    /// `sla_digest_from_timelines` by the tests.
+    pub async fn sla_digest_lists(&self, now: DateTime<Utc>) -> anyhow::Result<DigestLists> {
+        self.mark_sla_facts(now).await?;
+        let tz: Tz = self.config.digest.time_zone;
+        let today = now.with_timezone(&tz).date_naive();
+        let digest = self.store.sla_digest(now, day_end(tz, today), i64::MAX).await?;
+        Ok(DigestLists {
+            open: digest.open as usize,
+            breached: digest.breached_refs,
+            due_today: digest.due_today_refs,
+        })
+    }
+
+    /// The one-time pass over tickets from before migration 0025: computes each one's SLA marks
+    /// from its timeline, a batch per transaction. Run at the start of a serving process and before
+    /// each digest; it finds nothing to do once done. Returns how many it marked.
+    pub async fn mark_sla_facts(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let mut marked = 0;
+        loop {
+            let batch = self.store.unmarked_tickets(500).await?;
+            if batch.is_empty() {
+                return Ok(marked);
+            }
+            let mut tx = self.store.begin().await?;
+            for reference in &batch {
+                let Some(ticket) = tx.ticket_for_update(*reference).await? else { continue };
+                let states = self.clock_states_in(&mut *tx, &ticket, now).await?.unwrap_or_default();
+                tx.set_sla_marks(*reference, SlaMarks::of(&states)).await?;
+            }
+            tx.commit().await?;
+            marked += batch.len();
+        }
+    }
+}
+
+/// How many references each of the digest's lists shows before "and N more".
+pub const DIGEST_LIST_CAP: i64 = 50;
+
+/// The digest's figures as lists, for comparing the two ways of computing them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DigestLists {
+    pub open: usize,
+    pub breached: Vec<TicketRef>,
+    pub due_today: Vec<TicketRef>,
+}
+
+/// The first instant of the day after `today` in `tz` (the earliest, should midnight repeat; an hour
+/// later should it not exist).
+fn day_end(tz: Tz, today: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = today.succ_opt().unwrap_or(today).and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(midnight + TimeDelta::hours(1))).earliest())
+        .map_or_else(|| midnight.and_utc(), |at| at.to_utc())
+}
+
+/// The key an alarm's notice is recorded under: the clock, the alarm (a warning with its threshold)
+/// and the deadline, so a deadline that moves announces again.
+fn notice_key(state: &ClockState, alarm: Alarm) -> String {
+    let (name, threshold) = match alarm {
+        Alarm::Warning(fraction) => ("warning", Some(fraction)),
+        Alarm::Breach => ("breach", None),
+    };
+    format!(
+        "{}:{name}{}:{}",
+        state.kind.key(),
+        threshold.map(|f| format!("{:.0}", f * 100.0)).unwrap_or_default(),
+        state.reading.due.map_or_else(|| "paused".to_owned(), |d| d.to_rfc3339())
+    )
 }
 
 /// A clock's name as a line starts with it: `First response`, `L2 OLA`.

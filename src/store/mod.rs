@@ -303,6 +303,18 @@ pub enum Resend {
     AllDead,
 }
 
+/// The daily digest as the store counts it from the tickets' stored SLA marks: tickets not closed,
+/// those breached at the digest's instant, those whose running resolution clock is due between it
+/// and the end of the day; each list the first `cap` by number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlaDigest {
+    pub open: i64,
+    pub breached: i64,
+    pub due_today: i64,
+    pub breached_refs: Vec<TicketRef>,
+    pub due_today_refs: Vec<TicketRef>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub other: TicketRef,
@@ -416,6 +428,16 @@ pub trait Store:
     /// on `next_alarm_at`, so the cost follows the number due, not the number open.
     async fn due_tickets(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
     async fn next_alarm(&self, reference: TicketRef) -> StoreResult<Option<DateTime<Utc>>>;
+    /// The digest at `now`, due-today meaning before `day_end`: counts through the partial indexes
+    /// of migration 0025 and the capped lists, in one read transaction.
+    async fn sla_digest(
+        &self,
+        now: DateTime<Utc>,
+        day_end: DateTime<Utc>,
+        cap: i64,
+    ) -> StoreResult<SlaDigest>;
+    /// Tickets not closed whose SLA marks were never computed (rows from before migration 0025).
+    async fn unmarked_tickets(&self, limit: i64) -> StoreResult<Vec<TicketRef>>;
     async fn war_room(&self, ticket: TicketRef) -> StoreResult<Option<WarRoom>>;
     /// War rooms whose reminder is due at `now`, earliest first.
     async fn war_rooms_to_remind(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<TicketRef>>;
@@ -519,6 +541,36 @@ pub trait StoreTx:
     async fn timeline(&mut self, reference: TicketRef) -> StoreResult<Vec<Event>>;
     /// When the SLA sweep must next look at the ticket; `None` when nothing is pending.
     async fn set_next_alarm(&mut self, reference: TicketRef, at: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// Several tickets read for update at once (in number order, so two batches lock alike), as
+    /// `ticket_for_update` reads one; those that do not exist are left out.
+    async fn tickets_for_update(&mut self, references: &[TicketRef]) -> StoreResult<Vec<Ticket>>;
+    /// The timelines of several tickets in one read: their events by ticket, then in order.
+    async fn timelines(&mut self, references: &[TicketRef]) -> StoreResult<Vec<Event>>;
+    /// Records several SLA notices in one statement; returns those recorded now (the others
+    /// were before, and are not sent again).
+    async fn record_notices(
+        &mut self,
+        notices: &[(TicketRef, String)],
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<(TicketRef, String)>>;
+    /// `set_sla_schedule` for several tickets in one statement.
+    async fn set_sla_schedules(
+        &mut self,
+        schedules: &[(TicketRef, Option<DateTime<Utc>>, crate::domain::sla::SlaMarks)],
+    ) -> StoreResult<()>;
+    /// The next alarm and the digest's marks of the ticket's clocks, in one statement.
+    async fn set_sla_schedule(
+        &mut self,
+        reference: TicketRef,
+        at: Option<DateTime<Utc>>,
+        marks: crate::domain::sla::SlaMarks,
+    ) -> StoreResult<()>;
+    /// The digest's marks alone (the one-time pass over rows from before migration 0025).
+    async fn set_sla_marks(
+        &mut self,
+        reference: TicketRef,
+        marks: crate::domain::sla::SlaMarks,
+    ) -> StoreResult<()>;
     /// Records an SLA notice by its key; false when it was recorded before, so it is not sent again.
     async fn record_notice(
         &mut self,

@@ -764,6 +764,140 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn set_sla_schedule(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+                at: Option<chrono::DateTime<chrono::Utc>>,
+                marks: $crate::domain::sla::SlaMarks,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "UPDATE tickets SET next_alarm_at = $1, sla_breach_at = $2, resolution_due_at = $3, \
+                     sla_marked = TRUE WHERE id = $4",
+                )
+                .bind(at)
+                .bind(marks.breach_at)
+                .bind(marks.resolution_due)
+                .bind(reference.0)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn tickets_for_update(
+                &mut self,
+                references: &[$crate::domain::TicketRef],
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Ticket>> {
+                if references.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT {} FROM tickets WHERE id IN ({}) ORDER BY id{}",
+                    $crate::store::sql::TICKET_COLUMNS,
+                    $crate::store::sql::placeholders(1, references.len()),
+                    $lock
+                );
+                let mut query = sqlx::query_as::<_, $crate::store::sql::TicketRow>(&sql);
+                for reference in references {
+                    query = query.bind(reference.0);
+                }
+                let rows = query.fetch_all(&mut *self.tx).await?;
+                let tickets: Vec<$crate::domain::Ticket> =
+                    rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?;
+                for ticket in &tickets {
+                    self.rollup.known.insert(ticket.reference.0, $crate::store::rollup::Shape::of(ticket));
+                }
+                Ok(tickets)
+            }
+
+            async fn timelines(
+                &mut self,
+                references: &[$crate::domain::TicketRef],
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::Event>> {
+                if references.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT ticket_id, actor, at, data FROM events WHERE ticket_id IN ({}) ORDER BY ticket_id, id",
+                    $crate::store::sql::placeholders(1, references.len())
+                );
+                let mut query = sqlx::query_as::<_, $crate::store::sql::EventRow>(&sql);
+                for reference in references {
+                    query = query.bind(reference.0);
+                }
+                let rows = query.fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn record_notices(
+                &mut self,
+                notices: &[($crate::domain::TicketRef, String)],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<($crate::domain::TicketRef, String)>> {
+                let mut recorded = Vec::new();
+                // 300 rows of three values a statement: within every backend's limit on bound values.
+                for chunk in notices.chunks(300) {
+                    let rows = (0..chunk.len())
+                        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO sla_notices (ticket_id, key, sent_at) VALUES {rows} \
+                         ON CONFLICT (ticket_id, key) DO NOTHING RETURNING ticket_id, key"
+                    );
+                    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+                    for (reference, key) in chunk {
+                        query = query.bind(reference.0).bind(key.as_str()).bind(at);
+                    }
+                    let rows = query.fetch_all(&mut *self.tx).await?;
+                    recorded.extend(rows.into_iter().map(|(id, key)| ($crate::domain::TicketRef(id), key)));
+                }
+                Ok(recorded)
+            }
+
+            async fn set_sla_schedules(
+                &mut self,
+                schedules: &[(
+                    $crate::domain::TicketRef,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                    $crate::domain::sla::SlaMarks,
+                )],
+            ) -> $crate::store::StoreResult<()> {
+                // 200 rows of four values a statement; VALUES' columns are column1.. on both backends.
+                for chunk in schedules.chunks(200) {
+                    let rows = (0..chunk.len())
+                        .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "UPDATE tickets SET next_alarm_at = v.column2, sla_breach_at = v.column3, \
+                         resolution_due_at = v.column4, sla_marked = TRUE \
+                         FROM (VALUES {rows}) AS v WHERE tickets.id = v.column1"
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (reference, at, marks) in chunk {
+                        query = query.bind(reference.0).bind(*at).bind(marks.breach_at).bind(marks.resolution_due);
+                    }
+                    query.execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn set_sla_marks(
+                &mut self,
+                reference: $crate::domain::TicketRef,
+                marks: $crate::domain::sla::SlaMarks,
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query(
+                    "UPDATE tickets SET sla_breach_at = $1, resolution_due_at = $2, sla_marked = TRUE WHERE id = $3",
+                )
+                .bind(marks.breach_at)
+                .bind(marks.resolution_due)
+                .bind(reference.0)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
             async fn record_notice(
                 &mut self,
                 reference: $crate::domain::TicketRef,
@@ -1280,6 +1414,70 @@ macro_rules! sql_store {
                         Ok($crate::store::EnqueuedPost { id, post: $crate::store::sql::parse_post(&post)?, created_at })
                     })
                     .collect()
+            }
+
+            async fn sla_digest(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                day_end: chrono::DateTime<chrono::Utc>,
+                cap: i64,
+            ) -> $crate::store::StoreResult<$crate::store::SlaDigest> {
+                // Each count and list reads its own partial index (0013's tickets not closed,
+                // 0025's breach and resolution deadlines); one transaction so they agree.
+                let mut tx = self.pool.begin().await?;
+                let (open, breached, due_today): (i64, i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM tickets WHERE status <> 'closed'), \
+                     (SELECT COUNT(*) FROM tickets WHERE status <> 'closed' AND sla_breach_at IS NOT NULL \
+                      AND sla_breach_at < $1), \
+                     (SELECT COUNT(*) FROM tickets WHERE status <> 'closed' AND resolution_due_at IS NOT NULL \
+                      AND resolution_due_at >= $1 AND resolution_due_at < $2)",
+                )
+                .bind(now)
+                .bind(day_end)
+                .fetch_one(&mut *tx)
+                .await?;
+                let rows: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS list, id FROM tickets WHERE status <> 'closed' \
+                      AND sla_breach_at IS NOT NULL AND sla_breach_at < $1 ORDER BY id LIMIT $3) AS b \
+                     UNION ALL SELECT * FROM (SELECT CAST(1 AS BIGINT) AS list, id FROM tickets WHERE status <> 'closed' \
+                      AND resolution_due_at IS NOT NULL AND resolution_due_at >= $1 AND resolution_due_at < $2 \
+                      ORDER BY id LIMIT $3) AS d",
+                )
+                .bind(now)
+                .bind(day_end)
+                .bind(cap)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                let list = |which: i64| {
+                    let mut refs: Vec<_> = rows
+                        .iter()
+                        .filter(|(list, _)| *list == which)
+                        .map(|(_, id)| $crate::domain::TicketRef(*id))
+                        .collect();
+                    refs.sort();
+                    refs
+                };
+                Ok($crate::store::SlaDigest {
+                    open,
+                    breached,
+                    due_today,
+                    breached_refs: list(0),
+                    due_today_refs: list(1),
+                })
+            }
+
+            async fn unmarked_tickets(
+                &self,
+                limit: i64,
+            ) -> $crate::store::StoreResult<Vec<$crate::domain::TicketRef>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tickets WHERE NOT sla_marked AND status <> 'closed' ORDER BY id LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(ids.into_iter().map($crate::domain::TicketRef).collect())
             }
 
             async fn due_tickets(

@@ -17,4 +17,4 @@ pub use clock::{Alarm, Clock, ClockReading, Pause};
 pub use duration::{DurationError, SlaDuration};
 pub use error::{ConfigProblem, SlaConfigError, SlaError};
 pub use policy::{AppliedTarget, ClockRule, OlaShares, SlaPolicy, TicketClocks, TicketSla};
-pub use timeline::{ClockFacts, ClockKind, ClockState, clock_states, next_look};
+pub use timeline::{ClockFacts, ClockKind, ClockState, SlaMarks, clock_states, next_look};

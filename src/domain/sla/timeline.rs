@@ -176,3 +176,37 @@ pub fn next_look(states: &[ClockState], now: DateTime<Utc>) -> Option<DateTime<U
     }
     states.iter().filter_map(|s| s.next_alarm.map(|(_, at)| at)).min()
 }
+
+/// What the daily digest needs of a ticket's clocks, stored beside its next alarm and valid until
+/// the ticket's next change (the clocks' deadlines depend on the timeline only, never on the hour).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlaMarks {
+    /// The ticket counts as breached at any instant strictly after this one: the earliest deadline
+    /// of a clock whose reading is breached once past it. A paused clock with budget left has no
+    /// deadline; a response clock stopped in time never breaches.
+    pub breach_at: Option<DateTime<Utc>>,
+    /// The resolution clock's deadline while it runs (not paused, not stopped).
+    pub resolution_due: Option<DateTime<Utc>>,
+}
+
+impl SlaMarks {
+    /// The marks of a ticket's clocks as `clock_states` gave them; none without clocks.
+    pub fn of(states: &[ClockState]) -> SlaMarks {
+        let breach_at = states
+            .iter()
+            .filter_map(|s| match s.kind {
+                // Read at its stop: breached only if it stopped after its deadline.
+                ClockKind::Response if s.stopped && !s.reading.breached => None,
+                _ => s.reading.due,
+            })
+            .min();
+        let resolution_due =
+            states.iter().find(|s| s.kind == ClockKind::Resolution && !s.stopped).and_then(|s| s.reading.due);
+        SlaMarks { breach_at, resolution_due }
+    }
+
+    /// Whether the ticket is breached at `now`, as `clock_states` at `now` would say.
+    pub fn breached(&self, now: DateTime<Utc>) -> bool {
+        self.breach_at.is_some_and(|at| now > at)
+    }
+}
