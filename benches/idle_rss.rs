@@ -4,7 +4,7 @@
 //! used no CPU for a few seconds) its resident set (`VmRSS` of /proc/PID/status) is printed
 //! beside the goal (< 40 MB) and beside the same binary's over an empty database (the baseline).
 //!
-//! cargo bench --bench idle_rss [-- --tickets N]
+//! cargo bench --bench idle_rss [-- --tickets N]; RESOLVD_BENCH_BINARY=PATH measures another build.
 //! PostgreSQL: RESOLVD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
 
 use std::path::Path;
@@ -59,7 +59,10 @@ fn event_json(kind: &EventKind) -> String {
 /// The rows `1..=$n` to select from: (a prefix before the statement, the source it selects from).
 fn series(sqlite: bool, n: usize) -> (String, String) {
     if sqlite {
-        (format!("WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}) "), "seq".into())
+        (
+            format!("WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}) "),
+            "seq".into(),
+        )
     } else {
         (String::new(), format!("generate_series(1, ${n}::bigint) AS s(i)"))
     }
@@ -149,7 +152,10 @@ impl Drop for Bot {
 }
 
 fn start(database_url: &str, data_dir: &Path) -> Bot {
-    let child = Command::new(env!("CARGO_BIN_EXE_resolvd"))
+    // Another build's binary (say main's, for a before-and-after) when RESOLVD_BENCH_BINARY names one.
+    let binary =
+        std::env::var("RESOLVD_BENCH_BINARY").unwrap_or_else(|_| env!("CARGO_BIN_EXE_resolvd").to_owned());
+    let child = Command::new(binary)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RESOLVD_DATABASE_URL", database_url)
         .env("RESOLVD_WEB__LISTEN", "127.0.0.1:0")
@@ -202,7 +208,11 @@ fn idle_rss(bot: &mut Bot) -> Idle {
         }
         let now = cpu_ticks(pid).expect("the bot runs");
         // A tick or so in half a second is a timer waking, not work.
-        if now - last <= 1 { quiet += step } else { quiet = Duration::ZERO }
+        if now - last <= 1 {
+            quiet += step
+        } else {
+            quiet = Duration::ZERO
+        }
         last = now;
     }
     Idle {

@@ -166,6 +166,8 @@ impl Paths {
                 tracing::info!(untaken, "took in messages stored before a failure");
             }
         }
+        // Start-up's reads (rollups over every ticket, the knowledge base) are done with.
+        crate::memory::release_freed();
         Ok(engine)
     }
 }

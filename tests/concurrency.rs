@@ -158,7 +158,12 @@ async fn two_engines_given_different_messages_of_the_same_customers_open_one_tic
 /// several round-robin queues): one ticket each, its messages in the order they were written.
 async fn one_engine_takes_in_many_customers_at_once_each_in_order(db: &TestDb) {
     let engine = Arc::new(Engine::new(db.store.clone(), Arc::new(sample_config())));
-    let texts = ["my screen flickers", "no signal since yesterday", "the battery drains fast", "a scratch on the cover"];
+    let texts = [
+        "my screen flickers",
+        "no signal since yesterday",
+        "the battery drains fast",
+        "a scratch on the cover",
+    ];
     let customers = (0..CUSTOMERS).map(|n| {
         let engine = engine.clone();
         async move {
