@@ -193,11 +193,13 @@ struct Idle {
     settled_after: Duration,
 }
 
-/// Waits until the process has used no CPU for three seconds in a row (start-up done), at most
-/// five minutes, then reads its resident set.
+/// Waits until the process has used no CPU for three seconds in a row (start-up done), counted
+/// from the scheduler's first tick on (the next minute: jobs it missed, a digest, run then), at
+/// most five minutes, then reads its resident set.
 fn idle_rss(bot: &mut Bot) -> Idle {
     let pid = bot.0.id();
     let started = Instant::now();
+    let first_tick = Duration::from_secs(62 - Utc::now().timestamp().rem_euclid(60) as u64);
     let mut last = cpu_ticks(pid).expect("the bot runs");
     let mut quiet = Duration::ZERO;
     let step = Duration::from_millis(500);
@@ -208,7 +210,7 @@ fn idle_rss(bot: &mut Bot) -> Idle {
         }
         let now = cpu_ticks(pid).expect("the bot runs");
         // A tick or so in half a second is a timer waking, not work.
-        if now - last <= 1 {
+        if now - last <= 1 && started.elapsed() > first_tick {
             quiet += step
         } else {
             quiet = Duration::ZERO
@@ -266,5 +268,10 @@ async fn main() {
     .await;
     let Some(schemas) = Schemas::create(&["empty", "full"]).await else { return };
     measure("postgres", |name| schemas.url(name), tickets).await;
+    // RESOLVD_BENCH_KEEP=1 keeps the loaded schema, to look into with the binary by hand.
+    if std::env::var("RESOLVD_BENCH_KEEP").is_ok_and(|v| v == "1") {
+        println!("postgres  kept: {}", schemas.url("full"));
+        return;
+    }
     schemas.drop_all().await;
 }
