@@ -904,8 +904,8 @@ async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The scheduler ticking, and the delivery sender sending, in the background of a long-running
-/// mode (`run`, `chat`).
+/// The scheduler ticking, the delivery sender sending, and freed memory handed back
+/// (`memory::release_freed_until`), in the background of a long-running mode (`run`, `chat`).
 struct Ticking {
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -922,10 +922,12 @@ impl Ticking {
             let _ = stopped.wait_for(|stop| *stop).await;
         };
         let ticking = until_stopped(stopped.clone());
-        let sending = until_stopped(stopped);
+        let sending = until_stopped(stopped.clone());
+        let trimming = until_stopped(stopped);
         let tasks = vec![
             tokio::spawn(async move { scheduler.run_until(ticking).await }),
             tokio::spawn(async move { sender.run_until(sending).await }),
+            tokio::spawn(crate::memory::release_freed_until(trimming)),
         ];
         Ok(Ticking { stop, tasks })
     }
