@@ -181,6 +181,8 @@ impl Paths {
                 tracing::info!(marked, "computed the SLA marks of tickets from before migration 0025");
             }
         }
+        // Start-up's reads (rollups over every ticket, the knowledge base) are done with.
+        crate::memory::release_freed();
         Ok(engine)
     }
 }

@@ -942,8 +942,8 @@ async fn run_channel(paths: &Paths) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The scheduler ticking, and the delivery sender sending, in the background of a long-running
-/// mode (`run`, `chat`).
+/// The scheduler ticking, the delivery sender sending, and freed memory handed back
+/// (`memory::release_freed_until`), in the background of a long-running mode (`run`, `chat`).
 struct Ticking {
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -961,11 +961,13 @@ impl Ticking {
         };
         let ticking = until_stopped(stopped.clone());
         let sending = until_stopped(stopped.clone());
-        let following = until_stopped(stopped);
+        let following = until_stopped(stopped.clone());
+        let trimming = until_stopped(stopped);
         let tasks = vec![
             tokio::spawn(async move { scheduler.run_until(ticking).await }),
             tokio::spawn(async move { sender.run_until(sending).await }),
             tokio::spawn(async move { engine.follow_knowledge_base_until(following).await }),
+            tokio::spawn(crate::memory::release_freed_until(trimming)),
         ];
         Ok(Ticking { stop, tasks })
     }

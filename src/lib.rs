@@ -12,6 +12,7 @@ pub mod engine;
 pub mod i18n;
 pub mod inspect;
 pub mod kb;
+pub mod memory;
 pub mod metrics;
 pub mod registry;
 pub mod scheduler;

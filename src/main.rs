@@ -10,6 +10,7 @@ const ECHOED_CHARS: usize = 200;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    resolvd::memory::limit_arenas();
     let filter = EnvFilter::try_from_env("RESOLVD_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = match Cli::try_parse() {

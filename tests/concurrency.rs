@@ -153,6 +153,37 @@ async fn two_engines_given_different_messages_of_the_same_customers_open_one_tic
     assert!(staff_notices > CUSTOMERS * 2 * MESSAGES, "the sweep's notices are in the outbox");
 }
 
+/// One instance, many customers writing at once (intake's parallel writers on PostgreSQL, one on
+/// SQLite), each customer's messages one after another, about several domains (so openings meet in
+/// several round-robin queues): one ticket each, its messages in the order they were written.
+async fn one_engine_takes_in_many_customers_at_once_each_in_order(db: &TestDb) {
+    let engine = Arc::new(Engine::new(db.store.clone(), Arc::new(sample_config())));
+    let texts = [
+        "my screen flickers",
+        "no signal since yesterday",
+        "the battery drains fast",
+        "a scratch on the cover",
+    ];
+    let customers = (0..CUSTOMERS).map(|n| {
+        let engine = engine.clone();
+        async move {
+            let who = customer(n);
+            for m in 0..MESSAGES {
+                let at = t0() + Duration::seconds((m * 7) as i64);
+                let text = format!("{} ({who}, message {m})", texts[(n + m) % texts.len()]);
+                let outcome = engine.handle(message(&who, format!("{who}:{m}"), text, at)).await;
+                assert!(outcome.reply.is_none(), "a message was refused or failed: {outcome:?}");
+            }
+        }
+    });
+    join_all(customers).await;
+    assert_one_ticket_each(&db.store, MESSAGES).await;
+    for (who, theirs) in tickets_by_customer(&db.store).await {
+        let expected: Vec<String> = (0..MESSAGES).map(|m| format!("{who}:{m}")).collect();
+        assert_eq!(theirs[0].1, expected, "{who}'s messages in the order written");
+    }
+}
+
 fn new_ticket(customer: &str, conversation: &str) -> NewTicket {
     NewTicket {
         kind: None,
@@ -273,6 +304,7 @@ async fn two_schedulers_never_run_a_job_at_once(db: &TestDb) {
 }
 
 on_both_databases!(
+    one_engine_takes_in_many_customers_at_once_each_in_order,
     two_engines_given_the_same_messages_store_each_once_on_one_ticket,
     two_engines_given_different_messages_of_the_same_customers_open_one_ticket_each,
     a_second_intake_ticket_in_a_conversation_is_the_first_one,

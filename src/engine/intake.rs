@@ -6,6 +6,12 @@
 //! effects stay together and idempotent; a commit is shared, which is what bounds the rate on
 //! a database that syncs every commit to disk. A batch that fails is retried one message at a
 //! time, so one bad message never holds up the others.
+//!
+//! On PostgreSQL several such writers run at once (`WRITERS_ON_POSTGRES`), each with its own
+//! queue; a customer's messages always take the same one (by a stable hash of the author), so
+//! they are taken in in the order they came, as with one writer. Transactions that open a ticket
+//! take turns (`StoreTx::lock_intake_openings`), so writers never deadlock over the rows
+//! openings share; messages added to open tickets, most of a busy hour, are written in parallel.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -20,7 +26,7 @@ use super::{
 use crate::domain::{
     Attachment, Audience, Button, ButtonAction, EventKind, Locale, Post, Status, Ticket, TicketRef, Tier,
 };
-use crate::store::{IntakeTicket, MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
+use crate::store::{Backend, IntakeTicket, MessageSlot, NewMessage, NewTicket, StoreError, StoreTx};
 use crate::t;
 
 /// Why a resolved ticket reopens when its customer writes.
@@ -32,13 +38,37 @@ const RETRIES_WHEN_CONTENDED: usize = 3;
 /// At most this many messages share a transaction.
 const MAX_BATCH: usize = 256;
 
+/// Intake's writers (each a transaction at a time) on PostgreSQL; SQLite has one writer anyway.
+const WRITERS_ON_POSTGRES: usize = 4;
+
 type Waiting = (InboundMessage, oneshot::Sender<Outcome>);
 
-#[derive(Default)]
+/// Messages waiting for intake, in lanes by author: each lane has one writer at a time.
 pub(super) struct IntakeQueue {
+    lanes: Vec<Lane>,
+}
+
+#[derive(Default)]
+struct Lane {
     waiting: Mutex<VecDeque<Waiting>>,
-    /// Held by the one task writing a batch.
+    /// Held by the one task writing this lane's batch.
     writer: tokio::sync::Mutex<()>,
+}
+
+impl IntakeQueue {
+    pub(super) fn for_backend(backend: Backend) -> Self {
+        let writers = match backend {
+            Backend::Postgres => WRITERS_ON_POSTGRES,
+            Backend::Sqlite => 1,
+        };
+        IntakeQueue { lanes: (0..writers).map(|_| Lane::default()).collect() }
+    }
+
+    /// The lane of an author's messages: always the same one.
+    fn lane(&self, author: &str) -> &Lane {
+        let index = crate::domain::text::stable_hash(author.as_bytes()) % self.lanes.len() as u64;
+        &self.lanes[index as usize]
+    }
 }
 
 /// What a customer sent: its text (maybe empty when files came alone), the stored message, files.
@@ -119,9 +149,10 @@ impl Engine {
         let (sender, mut receiver) = oneshot::channel();
         // Kept here in case the batch carrying it is dropped before it answers.
         let own = message.clone();
-        self.intake.waiting.lock().expect("intake queue lock").push_back((message, sender));
+        let lane = self.intake.lane(&message.author);
+        lane.waiting.lock().expect("intake queue lock").push_back((message, sender));
         loop {
-            let _writer = self.intake.writer.lock().await;
+            let _writer = lane.writer.lock().await;
             match receiver.try_recv() {
                 Ok(outcome) => return outcome,
                 // The writer of the batch holding it stopped (its task was dropped or panicked)
@@ -131,7 +162,7 @@ impl Engine {
                 Err(oneshot::error::TryRecvError::Empty) => {}
             }
             let batch: Vec<Waiting> = {
-                let mut waiting = self.intake.waiting.lock().expect("intake queue lock");
+                let mut waiting = lane.waiting.lock().expect("intake queue lock");
                 let n = waiting.len().min(MAX_BATCH);
                 waiting.drain(..n).collect()
             };
@@ -225,6 +256,7 @@ impl Engine {
         let (mut ticket, landed, is_new) = match landing {
             Some((ticket, landed)) => (ticket, landed, false),
             None => {
+                tx.lock_intake_openings().await?;
                 let subject = text::or_files(&message.text, &message.attachments, ctx.locale);
                 let new = self.new_ticket(tx, &ctx, &message.author, &subject).await?;
                 // Another instance may have opened the customer's ticket here since `landing_for`

@@ -87,13 +87,14 @@ pub struct Engine {
 impl Engine {
     pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Self {
         let people = Arc::new(People::new(config.directory.clone()));
+        let intake = intake::IntakeQueue::for_backend(store.backend());
         Engine {
             store,
             config,
             people,
             commands: CommandRegistry::builtin(),
             buttons: ButtonRegistry::builtin(),
-            intake: intake::IntakeQueue::default(),
+            intake,
             kb: None,
             kb_follow: tokio::sync::Mutex::new(()),
             metrics: Arc::new(crate::metrics::Metrics::new()),

@@ -272,6 +272,8 @@ impl Scheduler {
                     true
                 }
             };
+            // What the jobs read (a sweep, a digest) is not kept while the process idles.
+            crate::memory::release_freed();
         }
     }
 }

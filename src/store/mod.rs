@@ -535,6 +535,11 @@ pub trait StoreTx:
     async fn save_draft(&mut self, draft: &Draft) -> StoreResult<()>;
     async fn draft(&mut self, article_id: &str) -> StoreResult<Option<Draft>>;
     async fn mark_draft_published(&mut self, article_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Makes the transactions that open tickets at intake take turns until this one ends (a
+    /// PostgreSQL advisory lock; nothing on SQLite, whose writers already do): intake's parallel
+    /// writers then meet in the rows openings share (round-robin cursors, storms, article counts)
+    /// one at a time, in no order that could deadlock.
+    async fn lock_intake_openings(&mut self) -> StoreResult<()>;
     /// Moves a routing queue's round-robin position on by one and returns the new position (1 first).
     async fn advance_queue(&mut self, queue: &str) -> StoreResult<i64>;
     /// The ticket's timeline as this transaction sees it (including its own writes).

@@ -50,6 +50,8 @@ super::sql::sql_store! {
                        WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
     lock_row: " FOR UPDATE",
     skip_locked: " FOR UPDATE SKIP LOCKED",
+    // Per schema, like the jobs' locks; held until the transaction ends.
+    lock_openings: "SELECT pg_advisory_xact_lock(hashtextextended('resolvd intake openings ' || current_schema(), 0))",
 }
 
 super::discord::sql_discord_state! {

@@ -285,7 +285,8 @@ macro_rules! sql_store {
         migrations: $migrations:literal,
         migrations_table: $migrations_table:literal,
         lock_row: $lock:literal,
-        skip_locked: $skip:literal $(,)?
+        skip_locked: $skip:literal,
+        lock_openings: $openings:literal $(,)?
     ) => {
         pub struct $tx {
             tx: sqlx::Transaction<'static, $db>,
@@ -723,6 +724,14 @@ macro_rules! sql_store {
                     .bind(article_id)
                     .execute(&mut *self.tx)
                     .await?;
+                Ok(())
+            }
+
+            async fn lock_intake_openings(&mut self) -> $crate::store::StoreResult<()> {
+                let statement: &str = $openings;
+                if !statement.is_empty() {
+                    sqlx::query(statement).execute(&mut *self.tx).await?;
+                }
                 Ok(())
             }
 

@@ -59,6 +59,8 @@ super::sql::sql_store! {
     migrations_table: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
     lock_row: "",
     skip_locked: "",
+    // One writer at a time already (`BEGIN IMMEDIATE`).
+    lock_openings: "",
 }
 
 super::discord::sql_discord_state! {
