@@ -273,3 +273,142 @@ pub async fn run_through_database_restart(
 async fn stored_owned(store: Arc<dyn Store>) -> Vec<(String, bool)> {
     stored(&*store).await
 }
+
+/// Scheduler failover: resolvd instances on one database, each running the scheduler every
+/// `tick_seconds`; the one that ran the latest tick is killed with SIGKILL, and the time until
+/// another instance has run a later tick is measured. With one instance (SQLite serves one), the
+/// killed instance is started again and that restart runs the next tick.
+pub struct Failover<'a> {
+    pub binary: &'a str,
+    pub repo: PathBuf,
+    pub database_url: String,
+    pub store: Arc<dyn Store>,
+    /// One data folder per instance: one or two.
+    pub data_dirs: Vec<&'a Path>,
+    pub tick_seconds: u32,
+    /// How long to wait for the first ticks, and for the survivor's.
+    pub settle: Duration,
+}
+
+#[derive(Debug)]
+pub struct FailoverReport {
+    pub instances: usize,
+    /// The killed instance's name (`host:pid`) and the latest tick it ran.
+    pub killed: String,
+    pub killed_last_tick: chrono::DateTime<chrono::Utc>,
+    /// Ticks the killed instance claimed and never finished (it died mid-job); a later tick of the
+    /// same job runs in their place.
+    pub killed_unfinished: usize,
+    /// The instance that ran the next tick, and that tick.
+    pub survivor: Option<String>,
+    pub next_tick: Option<chrono::DateTime<chrono::Utc>>,
+    /// From the kill to a later tick run to its end by another instance (or the restart).
+    pub failover: Duration,
+    /// Ticks claimed after the kill by the killed instance (must be none) and ticks claimed twice
+    /// (a tick is a row: none by construction, counted to show it).
+    pub claimed_by_the_dead: usize,
+}
+
+fn start_instance(failover: &Failover<'_>, fake: &FakeDiscord, data_dir: &Path, shards: Option<&str>) -> Bot {
+    let mut command = Command::new(failover.binary);
+    command
+        .current_dir(&failover.repo)
+        .env("RESOLVD_DATABASE_URL", &failover.database_url)
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("RESOLVD_DISCORD__API_BASE", &fake.api_base)
+        .env("RESOLVD_DISCORD__GUILDS", format!("[{GUILD}]"))
+        .env("RESOLVD_DISCORD__STAFF_CHANNEL", STAFF.to_string())
+        .env("RESOLVD_SCHEDULER__TICK_SECONDS", failover.tick_seconds.to_string())
+        .env("RESOLVD_WEB__LISTEN", "");
+    if let Some(shards) = shards {
+        command.env("RESOLVD_DISCORD__SHARDS", shards);
+    }
+    let child = command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("run")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    Bot(child)
+}
+
+/// A tick's claimer names its process `host:pid`.
+fn pid_of(claimer: &str) -> Option<u32> {
+    claimer.rsplit(':').next()?.parse().ok()
+}
+
+pub async fn failover(scenario: &Failover<'_>) -> FailoverReport {
+    let fake = FakeDiscord::start().await;
+    let since = chrono::Utc::now();
+    let two = scenario.data_dirs.len() > 1;
+    // Two instances split the gateway's shards, as README's two-instance set-up does.
+    let shards = |i: usize| two.then(|| format!("{i}-{i}/2"));
+    let mut bots: Vec<Option<Bot>> = scenario
+        .data_dirs
+        .iter()
+        .enumerate()
+        .map(|(i, dir)| Some(start_instance(scenario, &fake, dir, shards(i).as_deref())))
+        .collect();
+    fake.wait_ready(bots.len()).await;
+
+    // Wait for a finished tick (each instance's, with two, so both are known to tick), then kill
+    // whoever ran the latest.
+    let pids: Vec<u32> = bots.iter().map(|b| b.as_ref().unwrap().0.id()).collect();
+    let deadline = Instant::now() + scenario.settle;
+    let latest = loop {
+        let ticks = scenario.store.ticks_claimed_since(since).await.unwrap_or_default();
+        let finished: Vec<_> = ticks.iter().filter(|t| t.finished_at.is_some()).collect();
+        let ran: HashSet<u32> =
+            finished.iter().filter_map(|t| t.claimed_by.as_deref().and_then(pid_of)).collect();
+        let waited = Instant::now() + scenario.settle - deadline;
+        let a_few_ticks = Duration::from_secs(3 * u64::from(scenario.tick_seconds));
+        if ran.len() == pids.len() || (!ran.is_empty() && waited > a_few_ticks) {
+            break finished.iter().max_by_key(|t| (t.tick, t.claimed_at)).map(|t| (*t).clone());
+        }
+        assert!(Instant::now() < deadline, "no instance ran a tick: {ticks:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    .expect("a finished tick");
+    let killed = latest.claimed_by.clone().unwrap_or_default();
+    let victim = pids.iter().position(|&p| Some(p) == pid_of(&killed)).expect("the claimer is one of ours");
+    let killed_at = chrono::Utc::now();
+    let kill_instant = Instant::now();
+    // SIGKILL: whatever job it was running stops there.
+    drop(bots[victim].take());
+    if !two {
+        bots[victim] = Some(start_instance(scenario, &fake, scenario.data_dirs[victim], None));
+    }
+
+    let mut survivor = None;
+    let mut next_tick = None;
+    let deadline = Instant::now() + scenario.settle;
+    let mut ticks = Vec::new();
+    while Instant::now() < deadline {
+        ticks = scenario.store.ticks_claimed_since(since).await.unwrap_or_default();
+        if let Some(next) = ticks.iter().find(|t| {
+            t.finished_at.is_some()
+                && t.tick > latest.tick
+                && t.claimed_by.as_deref() != Some(killed.as_str())
+        }) {
+            survivor = next.claimed_by.clone();
+            next_tick = Some(next.tick);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let failover = kill_instant.elapsed();
+    let by_the_dead = |t: &&resolvd::store::TickRow| t.claimed_by.as_deref() == Some(killed.as_str());
+    FailoverReport {
+        instances: bots.len(),
+        killed_last_tick: latest.tick,
+        killed_unfinished: ticks.iter().filter(by_the_dead).filter(|t| t.finished_at.is_none()).count(),
+        claimed_by_the_dead: ticks.iter().filter(by_the_dead).filter(|t| t.claimed_at > killed_at).count(),
+        killed,
+        survivor,
+        next_tick,
+        failover,
+    }
+}
