@@ -1,4 +1,5 @@
-//! Scheduler failover: a tick's lease (claimed, renewed, finished, taken over once its claimer
+//! Faults survived. A storm with a SIGKILL in it: no message lost, no second ticket, posts sent
+//! twice no more than the outbox's in-flight window. Scheduler failover: a tick's lease (claimed, renewed, finished, taken over once its claimer
 //! stopped renewing) through the store and the scheduler on both databases, and through the binary:
 //! two `resolvd run` instances on one PostgreSQL, the one that ran the latest tick killed with
 //! SIGKILL, the other runs the next ticks (on SQLite, which serves one instance, the killed
@@ -20,7 +21,36 @@ on_both_databases!(
     a_claimed_tick_is_taken_over_only_when_its_lease_ran_out_unfinished,
     a_tick_whose_claimer_died_mid_job_runs_again_on_another_scheduler,
     the_scheduler_fails_over_when_the_instance_that_ran_the_last_tick_is_killed,
+    a_storm_killed_in_the_middle_loses_no_message_and_opens_no_second_ticket,
 );
+
+/// The outbox's in-flight window: the posts one claim takes (`BATCH` in
+/// `src/chat/discord/outbox.rs`); a batch's sent posts are all marked before the next claim, so a
+/// kill sends again at most these.
+const IN_FLIGHT_WINDOW: usize = 200;
+
+/// The small version of `cargo bench --bench crash_soak -- --all`'s storm (10,000 messages).
+async fn a_storm_killed_in_the_middle_loses_no_message_and_opens_no_second_ticket(db: &TestDb) {
+    let data = tempfile::tempdir().unwrap();
+    let scenario = fake_discord::crash::Storm {
+        binary: env!("CARGO_BIN_EXE_resolvd"),
+        repo: repo_path(""),
+        database_url: db.url.clone(),
+        store: db.store.clone(),
+        data_dir: data.path(),
+        customers: 30,
+        messages: 120,
+        period: Duration::from_secs(2),
+        kill_at: 70,
+        settle: Duration::from_secs(60),
+        drain: Duration::ZERO,
+    };
+    let report = fake_discord::crash::storm(&scenario).await;
+    assert_eq!(report.written, 120, "{report:?}");
+    assert!(report.delivered_over_gateway >= 70, "{report:?}");
+    assert_eq!((report.lost, report.doubled_messages, report.duplicate_tickets), (0, 0, 0), "{report:?}");
+    assert!(report.duplicate_posts <= IN_FLIGHT_WINDOW, "{report:?}");
+}
 
 fn secs(n: i64) -> chrono::Duration {
     chrono::Duration::seconds(n)
