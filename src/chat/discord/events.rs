@@ -46,7 +46,11 @@ impl EventHandler for Handler {
                 Ok(scopes) => info!(scopes, "slash commands registered"),
                 Err(e) => error!(error = %format!("{e:#}"), "could not register the slash commands"),
             }
-            match bot.catch_up().await {
+            let caught_up = {
+                let _catching_up = CatchingUp::new(&bot);
+                bot.catch_up().await
+            };
+            match caught_up {
                 Ok(0) => {}
                 Ok(taken) => info!(taken, "took in messages sent while resolvd was away"),
                 Err(e) => error!(error = %format!("{e:#}"), "could not catch up on missed messages"),
@@ -645,6 +649,22 @@ impl Bot {
             self.saw(id, self.cursors.release(id, from)).await;
         }
         Ok(taken)
+    }
+}
+
+/// A catch-up running, counted in `Bot::catching_up` while it lives (the outbox waits for it).
+struct CatchingUp<'a>(&'a Bot);
+
+impl<'a> CatchingUp<'a> {
+    fn new(bot: &'a Bot) -> Self {
+        bot.catching_up.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        CatchingUp(bot)
+    }
+}
+
+impl Drop for CatchingUp<'_> {
+    fn drop(&mut self) {
+        self.0.catching_up.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
