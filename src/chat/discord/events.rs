@@ -620,6 +620,10 @@ impl Bot {
             // Live messages finishing meanwhile must not carry the cursor past pages not read yet.
             let from = u64::try_from(after)?;
             self.cursors.hold(id, from);
+            // Read a minute before the cursor too: a message the gateway delivered but a crash
+            // caught before it was handled (events are handled side by side, so a later one may
+            // have moved the cursor past it) is read again; one already taken in changes nothing.
+            after = after.saturating_sub(LOOKBACK_MS << 22).max(0);
             loop {
                 let path = format!("/channels/{}/messages?after={after}&limit={PAGE}", channel.channel_id);
                 let page = match self.rest.call_patiently(Method::GET, &path, None).await {
@@ -651,6 +655,10 @@ impl Bot {
         Ok(taken)
     }
 }
+
+/// How far before a channel's cursor catch-up reads, in milliseconds (a snowflake's time is its
+/// top 42 bits).
+const LOOKBACK_MS: i64 = 60_000;
 
 /// A catch-up running, counted in `Bot::catching_up` while it lives (the outbox waits for it).
 struct CatchingUp<'a>(&'a Bot);
