@@ -15,7 +15,7 @@
 //! the time until the other runs a later one (goal < 30 s).
 //!
 //! cargo bench --bench crash_soak [-- --messages N --customers N --kill-after N --restart-postgres]
-//! cargo bench --bench crash_soak -- --all [--storm-messages N --storm-customers N --storm-seconds N --tick-seconds N]
+//! cargo bench --bench crash_soak -- --all [--storm-messages N --storm-customers N --storm-seconds N --tick-seconds N --drain-seconds N]
 //!   [--only storm-sqlite,storm-postgres,restart,failover]
 //! PostgreSQL: RESOLVD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
 
@@ -43,6 +43,8 @@ struct Args {
     storm_customers: usize,
     storm_seconds: u64,
     tick_seconds: u32,
+    /// How long the storm waits for the outbox to empty after the restart.
+    drain_seconds: u64,
     /// With `--all`, only these parts (`--only storm-sqlite,storm-postgres,restart,failover`).
     only: Option<String>,
 }
@@ -64,6 +66,7 @@ fn args() -> Args {
         storm_customers: 2_000,
         storm_seconds: 10,
         tick_seconds: 5,
+        drain_seconds: 600,
         only: None,
     };
     let mut it = std::env::args().skip(1);
@@ -91,6 +94,7 @@ fn args() -> Args {
             "--storm-customers" => args.storm_customers = value(),
             "--storm-seconds" => args.storm_seconds = value() as u64,
             "--tick-seconds" => args.tick_seconds = value() as u32,
+            "--drain-seconds" => args.drain_seconds = value() as u64,
             _ => {} // cargo bench passes --bench
         }
     }
@@ -203,7 +207,7 @@ async fn storm(name: &str, database_url: String, args: &Args) -> bool {
         period: Duration::from_secs(args.storm_seconds),
         kill_at: args.storm_messages / 2 + 7,
         settle: Duration::from_secs(300),
-        drain: Duration::from_secs(600),
+        drain: Duration::from_secs(args.drain_seconds),
     };
     let r = fake_discord::crash::storm(&scenario).await;
     let met = r.lost == 0
@@ -225,7 +229,7 @@ async fn storm(name: &str, database_url: String, args: &Args) -> bool {
         r.duplicate_posts,
         r.posts_sent,
         r.recovery.as_secs_f64(),
-        r.drained.map_or("not within 10 min".to_owned(), |d| format!(
+        r.drained.map_or(format!("not within {} s", args.drain_seconds), |d| format!(
             "{:.1} s after the restart",
             d.as_secs_f64()
         )),
