@@ -2,7 +2,9 @@
 //! explicit `now`. Before a job runs, its tick (the scheduled instant it runs for) is claimed in the
 //! database, so with several instances on one database each tick runs once, on whichever instance
 //! claims it first. While a job runs it holds its lock across instances (`Store::lock_job`: a
-//! PostgreSQL advisory lock), so its runs never overlap either.
+//! PostgreSQL advisory lock), so its runs never overlap either. A claimed tick is leased to its
+//! claimer, renewed while the job runs and marked finished after; an instance that dies mid-job
+//! stops renewing, and once the lease is over another instance claims the tick and runs it again.
 //!
 //! One failing job stops no other: each runs and reports on its own. A tick whose job failed is
 //! released again, so the next run (a moment later in `run_until`, or the next `jobs run-once`)
@@ -18,10 +20,11 @@ use anyhow::Context;
 use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use cron::Schedule;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::store::{TICK_LEASE, TickClaim};
 
 pub type JobFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send + 'a>>;
 
@@ -194,6 +197,8 @@ const RETRY_FAILED_AFTER: std::time::Duration = std::time::Duration::from_secs(3
 pub struct Scheduler {
     engine: Arc<Engine>,
     jobs: Vec<Planned>,
+    /// How long a claimed tick stays this instance's without a renewal (`store::TICK_LEASE`).
+    lease: chrono::Duration,
 }
 
 impl Scheduler {
@@ -208,7 +213,13 @@ impl Scheduler {
             .into_iter()
             .map(|job| Ok(Planned { schedule: job.schedule()?, job }))
             .collect::<anyhow::Result<_>>()?;
-        Ok(Scheduler { engine, jobs })
+        Ok(Scheduler { engine, jobs, lease: TICK_LEASE })
+    }
+
+    /// The same scheduler with another tick lease (tests take a short one).
+    pub fn with_lease(mut self, lease: chrono::Duration) -> Scheduler {
+        self.lease = lease;
+        self
     }
 
     /// Runs every job whose latest tick at or before `now` no one has claimed yet. A job that
@@ -229,16 +240,23 @@ impl Scheduler {
                 runs.push(run);
                 continue;
             };
-            if self.engine.store().claim_tick(name, tick, now).await? {
-                match (planned.job.run)(&self.engine, now).await {
+            let store = self.engine.store();
+            let by = crate::store::instance_name();
+            let claim = TickClaim { by, at: now, lease_until: now + self.lease };
+            if store.claim_tick_as(name, tick, &claim).await? {
+                match self.run_leased(&planned.job, tick, now).await {
                     Ok(summary) => {
                         info!(job = name, %tick, %summary, "job ran");
+                        if let Err(e) = store.finish_tick(name, tick, now).await {
+                            // Unfinished, the tick is run again once its lease is over.
+                            warn!(job = name, %tick, error = %e, "could not mark a tick finished");
+                        }
                         run.summary = Some(summary);
                     }
                     Err(e) => {
                         let reason = format!("{e:#}");
                         error!(job = name, %tick, error = %reason, "job failed; its tick runs again");
-                        self.engine.store().release_tick(name, tick).await?;
+                        store.release_tick(name, tick).await?;
                         run.failed = Some(reason);
                     }
                 }
@@ -247,6 +265,31 @@ impl Scheduler {
             runs.push(run);
         }
         Ok(runs)
+    }
+
+    /// Runs a claimed tick's job, renewing the tick's lease every third of it while the job runs,
+    /// so no other instance takes it over while this one lives. The lease runs on the clock of
+    /// `now` (the instant the run is for) plus the time the job has taken.
+    async fn run_leased(&self, job: &Job, tick: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<String> {
+        let started = std::time::Instant::now();
+        let by = crate::store::instance_name();
+        let every = (self.lease / 3).to_std().unwrap_or(std::time::Duration::from_secs(1));
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let run = (job.run)(&self.engine, now);
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                result = &mut run => return result,
+                _ = beat.tick() => {
+                    let elapsed = chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+                    match self.engine.store().renew_tick(job.name, tick, by, now + elapsed + self.lease).await {
+                        Ok(true) => {}
+                        Ok(false) => warn!(job = job.name, %tick, "another instance took this tick over"),
+                        Err(e) => warn!(job = job.name, %tick, error = %e, "could not renew a tick's lease"),
+                    }
+                }
+            }
+        }
     }
 
     /// Ticks in the background until `stop`: sleeps to the next tick of any job, then runs what is

@@ -467,10 +467,70 @@ pub trait Store:
     /// Takes the lock that keeps a job from running on two instances at once, held until the
     /// `JobLock` is dropped; `None` when another instance holds it (its run is not over).
     async fn lock_job(&self, job: &str) -> StoreResult<Option<JobLock>>;
-    /// Claims one scheduled run of a job; false when an instance (this one or another) claimed it.
-    async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Claims one scheduled run of a job for this process (`instance_name`), leased for
+    /// `TICK_LEASE` from `at`; false when an instance (this one or another) claimed it and either
+    /// finished it or still holds its lease.
+    async fn claim_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.claim_tick_as(job, tick, &TickClaim { by: instance_name(), at, lease_until: at + TICK_LEASE })
+            .await
+    }
+    /// Claims one scheduled run of a job as `claim` says: a tick no one claimed, or one whose
+    /// claimer died mid-job (not finished, its lease over by `claim.at`); false otherwise.
+    async fn claim_tick_as(&self, job: &str, tick: DateTime<Utc>, claim: &TickClaim<'_>)
+    -> StoreResult<bool>;
+    /// Keeps a claimed tick's lease while its job runs; false when `by` no longer holds it (its
+    /// lease ran out and another instance claimed it).
+    async fn renew_tick(
+        &self,
+        job: &str,
+        tick: DateTime<Utc>,
+        by: &str,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Marks a claimed tick's run finished: no one claims it again.
+    async fn finish_tick(&self, job: &str, tick: DateTime<Utc>, at: DateTime<Utc>) -> StoreResult<()>;
     /// Gives a claimed tick back (its job failed), so that the next run claims and runs it again.
     async fn release_tick(&self, job: &str, tick: DateTime<Utc>) -> StoreResult<()>;
+    /// The ticks claimed at or after `since`, oldest claim first: who claimed each and whether it
+    /// finished (what an operator or the fault harness reads to see which instance ran what).
+    async fn ticks_claimed_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<TickRow>>;
+}
+
+/// How long a claimed tick is leased to its claimer without a renewal; the scheduler renews it
+/// every third of this while the job runs. A tick whose claimer died is claimed again after it.
+pub const TICK_LEASE: chrono::Duration = chrono::Duration::seconds(20);
+
+/// A claim of a scheduler tick: who claims it, when, and until when it is theirs.
+#[derive(Debug, Clone, Copy)]
+pub struct TickClaim<'a> {
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+    pub lease_until: DateTime<Utc>,
+}
+
+/// One claimed tick as `scheduler_ticks` holds it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TickRow {
+    pub job: String,
+    pub tick: DateTime<Utc>,
+    pub claimed_at: DateTime<Utc>,
+    /// `None` for ticks claimed before claimers were recorded.
+    pub claimed_by: Option<String>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// This process as it signs the scheduler ticks it claims: `host:pid`.
+pub fn instance_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".to_owned());
+        format!("{host}:{}", std::process::id())
+    })
 }
 
 #[async_trait]

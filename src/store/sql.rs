@@ -1563,23 +1563,67 @@ macro_rules! sql_store {
                 self.lock_job_here(job).await
             }
 
-            async fn claim_tick(
+            async fn claim_tick_as(
+                &self,
+                job: &str,
+                tick: chrono::DateTime<chrono::Utc>,
+                claim: &$crate::store::TickClaim<'_>,
+            ) -> $crate::store::StoreResult<bool> {
+                // A claimed tick is taken over only when its run never finished and its claimer's
+                // lease is over: the claimer died mid-job.
+                let claimed = sqlx::query(
+                    "INSERT INTO scheduler_ticks (job, tick, claimed_at, claimed_by, lease_until) \
+                     VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (job, tick) DO UPDATE SET claimed_at = excluded.claimed_at, \
+                     claimed_by = excluded.claimed_by, lease_until = excluded.lease_until \
+                     WHERE scheduler_ticks.finished_at IS NULL AND scheduler_ticks.lease_until IS NOT NULL \
+                     AND scheduler_ticks.lease_until < excluded.claimed_at",
+                )
+                .bind(job)
+                .bind(tick)
+                .bind(claim.at)
+                .bind(claim.by)
+                .bind(claim.lease_until)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(claimed == 1)
+            }
+
+            async fn renew_tick(
+                &self,
+                job: &str,
+                tick: chrono::DateTime<chrono::Utc>,
+                by: &str,
+                lease_until: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<bool> {
+                let renewed = sqlx::query(
+                    "UPDATE scheduler_ticks SET lease_until = $4 \
+                     WHERE job = $1 AND tick = $2 AND claimed_by = $3 AND finished_at IS NULL",
+                )
+                .bind(job)
+                .bind(tick)
+                .bind(by)
+                .bind(lease_until)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(renewed == 1)
+            }
+
+            async fn finish_tick(
                 &self,
                 job: &str,
                 tick: chrono::DateTime<chrono::Utc>,
                 at: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::store::StoreResult<bool> {
-                let inserted = sqlx::query(
-                    "INSERT INTO scheduler_ticks (job, tick, claimed_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (job, tick) DO NOTHING",
-                )
-                .bind(job)
-                .bind(tick)
-                .bind(at)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-                Ok(inserted == 1)
+            ) -> $crate::store::StoreResult<()> {
+                sqlx::query("UPDATE scheduler_ticks SET finished_at = $3 WHERE job = $1 AND tick = $2")
+                    .bind(job)
+                    .bind(tick)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn release_tick(&self, job: &str, tick: chrono::DateTime<chrono::Utc>) -> $crate::store::StoreResult<()> {
@@ -1589,6 +1633,19 @@ macro_rules! sql_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn ticks_claimed_since(
+                &self,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::TickRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT job, tick, claimed_at, claimed_by, finished_at FROM scheduler_ticks \
+                     WHERE claimed_at >= $1 ORDER BY claimed_at, job",
+                )
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?)
             }
         }
 

@@ -46,7 +46,11 @@ impl EventHandler for Handler {
                 Ok(scopes) => info!(scopes, "slash commands registered"),
                 Err(e) => error!(error = %format!("{e:#}"), "could not register the slash commands"),
             }
-            match bot.catch_up().await {
+            let caught_up = {
+                let _catching_up = CatchingUp::new(&bot);
+                bot.catch_up().await
+            };
+            match caught_up {
                 Ok(0) => {}
                 Ok(taken) => info!(taken, "took in messages sent while resolvd was away"),
                 Err(e) => error!(error = %format!("{e:#}"), "could not catch up on missed messages"),
@@ -616,6 +620,10 @@ impl Bot {
             // Live messages finishing meanwhile must not carry the cursor past pages not read yet.
             let from = u64::try_from(after)?;
             self.cursors.hold(id, from);
+            // Read a minute before the cursor too: a message the gateway delivered but a crash
+            // caught before it was handled (events are handled side by side, so a later one may
+            // have moved the cursor past it) is read again; one already taken in changes nothing.
+            after = after.saturating_sub(LOOKBACK_MS << 22).max(0);
             loop {
                 let path = format!("/channels/{}/messages?after={after}&limit={PAGE}", channel.channel_id);
                 let page = match self.rest.call_patiently(Method::GET, &path, None).await {
@@ -645,6 +653,26 @@ impl Bot {
             self.saw(id, self.cursors.release(id, from)).await;
         }
         Ok(taken)
+    }
+}
+
+/// How far before a channel's cursor catch-up reads, in milliseconds (a snowflake's time is its
+/// top 42 bits).
+const LOOKBACK_MS: i64 = 60_000;
+
+/// A catch-up running, counted in `Bot::catching_up` while it lives (the outbox waits for it).
+struct CatchingUp<'a>(&'a Bot);
+
+impl<'a> CatchingUp<'a> {
+    fn new(bot: &'a Bot) -> Self {
+        bot.catching_up.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        CatchingUp(bot)
+    }
+}
+
+impl Drop for CatchingUp<'_> {
+    fn drop(&mut self) {
+        self.0.catching_up.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

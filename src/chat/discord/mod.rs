@@ -52,6 +52,10 @@ pub(crate) struct Bot {
     outbox: Notify,
     /// Wakes the retry of catch-up after a message could not be taken in (the database away).
     failed_messages: Notify,
+    /// Catch-ups running now: the outbox waits for them, so that reading what customers wrote
+    /// while resolvd was away does not queue behind a backlog of posts for Discord's global
+    /// request limit (after a crash in a storm, 2,000 channels to read behind thousands of posts).
+    catching_up: std::sync::atomic::AtomicUsize,
     /// Opening a customer's private thread happens once at a time, so two quick messages do
     /// not open two threads.
     threads: tokio::sync::Mutex<()>,
@@ -89,6 +93,7 @@ impl Bot {
             bot_user: OnceLock::new(),
             outbox: Notify::new(),
             failed_messages: Notify::new(),
+            catching_up: std::sync::atomic::AtomicUsize::new(0),
             threads: tokio::sync::Mutex::new(()),
             cursors: cursor::Cursors::default(),
             connected_shards: std::sync::Mutex::new(BTreeSet::new()),

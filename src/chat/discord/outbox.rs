@@ -40,6 +40,11 @@ const LONGEST_BACKOFF_SECS: i64 = 300;
 
 pub(super) async fn drain_forever(bot: Arc<Bot>) {
     loop {
+        // A catch-up goes first: Discord's global limit is shared (see `Bot::catching_up`).
+        if bot.catching_up.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
         if let Err(e) = drain_once(&bot).await {
             warn!(error = %format!("{e:#}"), "could not drain the outbox");
         }
@@ -64,6 +69,9 @@ pub(super) async fn drain_once(bot: &Arc<Bot>) -> anyhow::Result<usize> {
     let mut sent = 0;
     loop {
         let now = Utc::now();
+        if bot.catching_up.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            return Ok(sent);
+        }
         let posts = store.claim_posts(now, now + LEASE, BATCH).await?;
         if posts.is_empty() {
             return Ok(sent);
