@@ -197,10 +197,9 @@ fn main() -> Result<()> {
 
 /// `suggest` on messages nothing was tuned on: `file`, reported under `label`.
 fn held_out(root: &Path, kb: &KnowledgeBase, file: &str, label: &str) -> Result<()> {
-    let set: HeldOut = toml::from_str(
-        &std::fs::read_to_string(root.join(file)).with_context(|| format!("reading {file}"))?,
-    )
-    .with_context(|| format!("parsing {file}"))?;
+    let set: HeldOut =
+        toml::from_str(&std::fs::read_to_string(root.join(file)).with_context(|| format!("reading {file}"))?)
+            .with_context(|| format!("parsing {file}"))?;
     #[derive(Default)]
     struct Counts {
         on_topic: usize,
@@ -245,10 +244,7 @@ fn held_out(root: &Path, kb: &KnowledgeBase, file: &str, label: &str) -> Result<
     }
     let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
     println!();
-    println!(
-        "{label}: suggest() on {} messages of {file} (not used for tuning)",
-        set.message.len()
-    );
+    println!("{label}: suggest() on {} messages of {file} (not used for tuning)", set.message.len());
     println!(
         "{:<6} {:>9} {:>10} {:>10} {:>14} {:>16}",
         "group", "on-topic", "recall@3", "off-topic", "no offer", "offer precision"
