@@ -64,6 +64,7 @@ on_both_databases!(
     an_interaction_in_chinese_is_answered_in_chinese_and_commands_carry_chinese_descriptions,
     two_instances_given_every_event_open_one_ticket_per_customer,
     catch_up_reads_the_channels_of_open_tickets_not_those_closed_long_ago,
+    catch_up_reads_a_dm_channel_learnt_before_its_first_message_was_taken_in,
 );
 
 async fn an_interaction_in_chinese_is_answered_in_chinese_and_commands_carry_chinese_descriptions(
@@ -1709,4 +1710,40 @@ async fn the_binary_on_discord_sends_signed_deliveries_and_hands_inquiries_to_sa
     }
     let ticket = db.store.ticket(TicketRef(1)).await.unwrap().unwrap();
     assert_eq!(ticket.status, Status::WaitingCustomer, "waiting for sales");
+}
+
+/// A crash between learning a new customer's DM channel and taking in their first message leaves
+/// the channel with no message seen and no ticket; the restarted bot's catch-up reads it from its
+/// start, so the message lands on a ticket though the customer never writes again (the storm of
+/// the fault harness lost such first messages before).
+async fn catch_up_reads_a_dm_channel_learnt_before_its_first_message_was_taken_in(db: &TestDb) {
+    use resolvd::store::discord::{DiscordChannel, DiscordChannelKind};
+    let fake = FakeDiscord::start().await;
+    db.discord
+        .record_discord_channel(&DiscordChannel {
+            channel_id: MALLORY_DM as i64,
+            kind: DiscordChannelKind::Dm,
+            ticket: None,
+            owner: Some(MALLORY.to_string()),
+            last_message_id: None,
+        })
+        .await
+        .unwrap();
+    fake.add_history(&fake_discord::message_json(
+        fake.new_id(),
+        MALLORY_DM,
+        MALLORY,
+        false,
+        "no signal at all",
+    ));
+    let bot = Running::start(db, &fake, 1, &[]).await;
+    let store = db.store.clone();
+    let ticket = eventually("Mallory's first message on a ticket", || {
+        let store = store.clone();
+        async move { store.tickets(None).await.unwrap().into_iter().find(|t| t.customer == "mallory") }
+    })
+    .await;
+    bot.stop().await;
+    assert_eq!(db.store.messages_of(ticket.reference).await.unwrap().len(), 1);
+    assert_eq!(fake.calls_to("GET", &format!("/channels/{MALLORY_DM}/messages?after=0")).len(), 1);
 }

@@ -49,8 +49,9 @@ pub trait DiscordState: Send + Sync + 'static {
     async fn discord_channels(&self) -> StoreResult<Vec<DiscordChannel>>;
     /// The channels catch-up reads, with a last message seen: intake channels, and the channels
     /// (DMs, customer and staff threads, war rooms) of tickets not closed or closed (last
-    /// changed) at or after `closed_since`. The cost follows the tickets worth reading, not every
-    /// channel ever seen.
+    /// changed) at or after `closed_since`; and DM channels learnt before any of their messages
+    /// was taken in (no last message seen: a crash came first). The cost follows the tickets worth
+    /// reading, not every channel ever seen.
     async fn discord_channels_to_catch_up(
         &self,
         closed_since: chrono::DateTime<chrono::Utc>,
@@ -161,7 +162,8 @@ macro_rules! sql_discord_state {
                 // A DM or a customer thread is a ticket's conversation (`dm:<id>`, `thread:<id>`);
                 // a staff thread or a war room names its ticket.
                 let sql = format!(
-                    "SELECT {} FROM discord_channels c WHERE c.last_message_id IS NOT NULL AND ( \
+                    "SELECT {} FROM discord_channels c WHERE c.last_message_id IS NULL AND c.kind = 'dm' \
+                     OR c.last_message_id IS NOT NULL AND ( \
                        c.kind = 'intake' \
                        OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = c.ticket_id \
                                   AND (t.status <> 'closed' OR t.updated_at >= $1)) \

@@ -612,7 +612,13 @@ impl Bot {
         let closed_since =
             chrono::Utc::now() - chrono::Duration::days(i64::from(self.settings.catch_up_closed_days));
         for channel in self.memory.discord_channels_to_catch_up(closed_since).await? {
-            let Some(mut after) = channel.last_message_id else { continue };
+            // A DM channel with no cursor was learnt but none of its messages was taken in yet (a
+            // crash came first): it is read from its start, a new customer's few messages.
+            let Some(mut after) =
+                channel.last_message_id.or((channel.kind == DiscordChannelKind::Dm).then_some(0))
+            else {
+                continue;
+            };
             let id = u64::try_from(channel.channel_id)?;
             if channel.kind == DiscordChannelKind::Intake && !self.is_intake(id) {
                 continue;
